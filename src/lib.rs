@@ -2,3 +2,10 @@
 
 pub mod amount;
 pub mod figure;
+pub mod config;
+pub mod diagnostic;
+pub mod frontmatter;
+pub mod i18n;
+pub mod schema;
+pub mod source;
+pub mod yaml;

@@ -1,0 +1,502 @@
+//! The site's configuration, `gongshi.yaml`.
+//!
+//! Read with the same YAML tree and field reader as front matter, so a typo
+//! in the config is an error with "did you mean", located to the character.
+//! The config also carries the site's figures schema: the built-in default,
+//! with the site's relabelled, added, dropped and required metrics applied.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+
+use crate::diagnostic::{ConfigReason, Diagnostic, Expected, Pos, Problem};
+use crate::figure::Kind;
+use crate::i18n::Lang;
+use crate::schema::{self, DeriveDef, Group, MetricDef, MetricId, Schema};
+use crate::yaml::{self, Fields, Node, Sink, Value};
+
+/// The name of the config file at the site root.
+pub const CONFIG_FILE: &str = "gongshi.yaml";
+
+/// A site's configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Site title.
+    pub title: String,
+    /// A sentence describing the site (meta description, feed subtitle).
+    pub description: String,
+    /// Absolute base URL, ending with `/`.
+    pub base_url: String,
+    /// Interface and message language.
+    pub language: Lang,
+    /// Theme name (`default` is built in).
+    pub theme: String,
+    /// The districts townships belong to (empty: not checked).
+    pub districts: Vec<String>,
+    /// The reference date for disclosure status, when set in the config.
+    pub as_of: Option<Date>,
+    /// Figures shown as key-figure cards and trend charts.
+    pub key_metrics: Vec<MetricId>,
+    /// The metric townships are ranked by in summaries.
+    pub rank_metric: Option<MetricId>,
+    /// The figures schema.
+    pub schema: Arc<Schema>,
+    /// Phone numbers that may be published (official hotlines).
+    pub privacy_allow: Vec<String>,
+}
+
+impl Config {
+    /// The built-in configuration (used as the base of every site's).
+    pub fn builtin() -> Config {
+        // The default schema is static data checked by a unit test; should it
+        // ever fail to resolve, fall back to an empty schema rather than panic.
+        let schema = Schema::build(schema::default_groups(), schema::default_metrics())
+            .unwrap_or_else(|_| Schema::empty());
+        let key_metrics = ["inspections", "penalty_cases", "fines_total", "certified_officers"]
+            .iter()
+            .filter_map(|k| schema.id(k))
+            .collect();
+        let rank_metric = schema.id("inspections");
+        Config {
+            title: "行政执法公示".to_string(),
+            description: String::new(),
+            base_url: "https://example.invalid/".to_string(),
+            language: Lang::Zh,
+            theme: "default".to_string(),
+            districts: Vec::new(),
+            as_of: None,
+            key_metrics,
+            rank_metric,
+            schema: Arc::new(schema),
+            privacy_allow: Vec::new(),
+        }
+    }
+}
+
+/// Read `gongshi.yaml` in `root`. Returns the config (with defaults for
+/// whatever could not be read) and every problem found.
+pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
+    let path = root.join(CONFIG_FILE);
+    if !path.is_file() {
+        return Err(Diagnostic::site(Problem::ConfigMissing));
+    }
+    let text = crate::source::read_text(&path).map_err(|p| Diagnostic::file(p, CONFIG_FILE))?;
+    Ok(parse(&text.text))
+}
+
+/// Parse config text (see [`load`]).
+pub fn parse(text: &Arc<str>) -> (Config, Vec<Diagnostic>) {
+    let mut sink = Sink::new(CONFIG_FILE, text.clone());
+    let mut config = Config::builtin();
+    let root = match yaml::parse(text, yaml::Offset { lines: 0 }, CONFIG_FILE, text) {
+        Ok(node) => node,
+        Err(d) => return (config, vec![d]),
+    };
+    if root.is_null() {
+        sink.whole(Problem::MissingField { key: "title".into() });
+        return (config, sink.diagnostics);
+    }
+    let whole = Pos::new(1, 1, 1);
+    if let Some(mut f) = Fields::of(&root, "gongshi.yaml", "", &mut sink) {
+        if let Some((title, _)) = f.required_text("title", whole) {
+            config.title = title;
+        }
+        if let Some((d, _)) = f.text("description") {
+            config.description = d;
+        }
+        if let Some((url, pos)) = f.required_text("base_url", whole) {
+            match normalize_base_url(&url) {
+                Some(u) => config.base_url = u,
+                None => f.sink().at(
+                    Problem::InvalidConfig { key: "base_url".into(), reason: ConfigReason::BaseUrl { value: url } },
+                    pos,
+                ),
+            }
+        }
+        if let Some((lang, pos)) = f.text("language") {
+            match Lang::parse(&lang) {
+                Some(l) => config.language = l,
+                None => f.sink().at(
+                    Problem::InvalidConfig { key: "language".into(), reason: ConfigReason::Language { value: lang } },
+                    pos,
+                ),
+            }
+        }
+        if let Some((theme, pos)) = f.text("theme") {
+            if theme.is_empty() || !theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                f.sink().at(
+                    Problem::InvalidConfig { key: "theme".into(), reason: ConfigReason::Theme { value: theme } },
+                    pos,
+                );
+            } else {
+                config.theme = theme;
+            }
+        }
+        if let Some(list) = f.text_list("districts") {
+            config.districts = list.into_iter().map(|(d, _)| d).collect();
+        }
+        if let Some((date, _)) = f.date("as_of") {
+            config.as_of = Some(date);
+        }
+        // The schema comes before the metrics that refer to it.
+        if let Some(entry) = f.take("schema") {
+            let schema = read_schema(&entry.value, f.sink());
+            config.schema = Arc::new(schema);
+            config.key_metrics = ["inspections", "penalty_cases", "fines_total", "certified_officers"]
+                .iter()
+                .filter_map(|k| config.schema.id(k))
+                .collect();
+            config.rank_metric = config.schema.id("inspections");
+        }
+        if let Some(list) = f.text_list("key_metrics") {
+            let schema = config.schema.clone();
+            config.key_metrics = list
+                .into_iter()
+                .filter_map(|(k, pos)| metric_ref(&schema, &k, pos, f.sink()))
+                .collect();
+        }
+        if let Some((k, pos)) = f.text("rank_metric") {
+            let schema = config.schema.clone();
+            config.rank_metric = metric_ref(&schema, &k, pos, f.sink());
+        }
+        if let Some(entry) = f.take("privacy") {
+            if let Some(mut p) = Fields::of(&entry.value, "privacy", "privacy", f.sink()) {
+                if let Some(list) = p.text_list("allow") {
+                    config.privacy_allow = list.into_iter().map(|(s, _)| s).collect();
+                }
+                p.finish();
+            }
+        }
+        f.finish();
+    }
+    (config, sink.diagnostics)
+}
+
+fn metric_ref(schema: &Schema, key: &str, pos: Pos, sink: &mut Sink) -> Option<MetricId> {
+    let id = schema.id(key);
+    if id.is_none() {
+        sink.at(
+            Problem::UnknownMetric { key: key.to_string(), suggestion: yaml::suggest(key, schema.keys()) },
+            pos,
+        );
+    }
+    id
+}
+
+/// `https://example.gov.cn/zhifa` → `https://example.gov.cn/zhifa/`.
+fn normalize_base_url(url: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
+        return None;
+    }
+    let mut out = url.to_string();
+    if !out.ends_with('/') {
+        out.push('/');
+    }
+    Some(out)
+}
+
+/// Apply the config's `schema:` section to the default schema.
+fn read_schema(node: &Node, sink: &mut Sink) -> Schema {
+    let mut groups = schema::default_groups();
+    let mut defs = schema::default_metrics();
+    let Some(mut f) = Fields::of(node, "schema", "schema", sink) else {
+        return build_or_default(groups, defs, sink, node.pos);
+    };
+    if let Some(entry) = f.take("groups") {
+        for_each_entry(&entry.value, "groups", f.sink(), |key, key_pos, value, sink| {
+            let Some(mut g) = Fields::of(value, key, key, sink) else { return };
+            let label = g.text("label");
+            let label_en = g.text("label_en");
+            g.finish();
+            match groups.iter_mut().find(|gr| gr.key == key) {
+                Some(existing) => {
+                    if let Some((l, _)) = label {
+                        existing.label = l;
+                    }
+                    if let Some((l, _)) = label_en {
+                        existing.label_en = l;
+                    }
+                }
+                None => match label {
+                    Some((l, _)) => groups.push(Group {
+                        key: key.to_string(),
+                        label_en: label_en.map_or_else(|| key.to_string(), |(l, _)| l),
+                        label: l,
+                    }),
+                    None => sink.at(
+                        Problem::InvalidConfig {
+                            key: key.to_string(),
+                            reason: ConfigReason::IncompleteMetric { field: "label" },
+                        },
+                        key_pos,
+                    ),
+                },
+            }
+        });
+    }
+    if let Some(entry) = f.take("metrics") {
+        let group_keys: Vec<String> = groups.iter().map(|g| g.key.clone()).collect();
+        for_each_entry(&entry.value, "metrics", f.sink(), |key, key_pos, value, sink| {
+            read_metric_override(key, key_pos, value, &mut defs, &groups, &group_keys, sink);
+        });
+    }
+    let mut dropped: Vec<(String, Pos)> = Vec::new();
+    if let Some(list) = f.text_list("drop") {
+        for (key, pos) in list {
+            if defs.iter().any(|d| d.key == key) {
+                defs.retain(|d| d.key != key);
+                dropped.push((key, pos));
+            } else {
+                let suggestion = yaml::suggest(&key, defs.iter().map(|d| d.key.as_str()));
+                f.sink().at(Problem::UnknownMetric { key, suggestion }, pos);
+            }
+        }
+    }
+    if let Some(list) = f.text_list("required") {
+        for (key, pos) in list {
+            match defs.iter_mut().find(|d| d.key == key) {
+                Some(d) => d.required = true,
+                None => {
+                    let suggestion = yaml::suggest(&key, defs.iter().map(|d| d.key.as_str()));
+                    f.sink().at(Problem::UnknownMetric { key, suggestion }, pos);
+                }
+            }
+        }
+    }
+    f.finish();
+    // A dropped metric that a total or rate still uses: report at the drop.
+    for d in &defs {
+        let parts: Vec<&String> = match &d.derive {
+            DeriveDef::Stated => Vec::new(),
+            DeriveDef::Sum(parts) => parts.iter().collect(),
+            DeriveDef::Rate(n, dn) => vec![n, dn],
+        };
+        for part in parts {
+            if let Some((_, pos)) = dropped.iter().find(|(k, _)| k == part) {
+                sink.at(
+                    Problem::InvalidConfig {
+                        key: d.key.clone(),
+                        reason: ConfigReason::DanglingPart { part: part.clone() },
+                    },
+                    *pos,
+                );
+            }
+        }
+    }
+    // Drop dangling derivations so the schema still resolves.
+    let present: Vec<String> = defs.iter().map(|d| d.key.clone()).collect();
+    for d in &mut defs {
+        let ok = match &d.derive {
+            DeriveDef::Stated => true,
+            DeriveDef::Sum(parts) => parts.iter().all(|p| present.contains(p)),
+            DeriveDef::Rate(n, dn) => present.contains(n) && present.contains(dn),
+        };
+        if !ok {
+            d.derive = DeriveDef::Stated;
+        }
+    }
+    build_or_default(groups, defs, sink, node.pos)
+}
+
+fn build_or_default(groups: Vec<Group>, defs: Vec<MetricDef>, sink: &mut Sink, pos: Pos) -> Schema {
+    match Schema::build(groups, defs) {
+        Ok(s) => s,
+        Err(missing) => {
+            for (key, part) in missing {
+                sink.at(
+                    Problem::InvalidConfig { key, reason: ConfigReason::DanglingPart { part } },
+                    pos,
+                );
+            }
+            Schema::build(schema::default_groups(), schema::default_metrics()).unwrap_or_else(|_| Schema::empty())
+        }
+    }
+}
+
+fn for_each_entry(
+    node: &Node,
+    key: &str,
+    sink: &mut Sink,
+    mut each: impl FnMut(&str, Pos, &Node, &mut Sink),
+) {
+    match &node.value {
+        Value::Map(entries) => {
+            for e in entries {
+                each(&e.key, e.key_pos, &e.value, sink);
+            }
+        }
+        _ => sink.at(Problem::WrongType { key: key.to_string(), expected: Expected::Mapping }, node.pos),
+    }
+}
+
+fn read_metric_override(
+    key: &str,
+    key_pos: Pos,
+    value: &Node,
+    defs: &mut Vec<MetricDef>,
+    groups: &[Group],
+    group_keys: &[String],
+    sink: &mut Sink,
+) {
+    let Some(mut m) = Fields::of(value, key, key, sink) else { return };
+    let label = m.text("label");
+    let label_en = m.text("label_en");
+    let unit = m.text("unit");
+    let unit_en = m.text("unit_en");
+    let group = m.text("group");
+    let kind = m.text("kind");
+    let sum = m.boolean("sum");
+    let parts = m.text_list("parts");
+    let rate = m.text_list("rate");
+    m.finish();
+
+    let group_key = group.and_then(|(g, pos)| {
+        match groups.iter().find(|gr| gr.key == g || gr.label == g || gr.label_en == g) {
+            Some(gr) => Some(gr.key.clone()),
+            None => {
+                sink.at(
+                    Problem::InvalidConfig {
+                        key: "group".into(),
+                        reason: ConfigReason::Group {
+                            suggestion: yaml::suggest(&g, group_keys.iter().map(String::as_str)),
+                            value: g,
+                        },
+                    },
+                    pos,
+                );
+                None
+            }
+        }
+    });
+    let kind = kind.and_then(|(k, pos)| match Kind::parse(&k) {
+        Some(k) => Some(k),
+        None => {
+            sink.at(Problem::InvalidConfig { key: "kind".into(), reason: ConfigReason::Kind { value: k } }, pos);
+            None
+        }
+    });
+    let derive = match (parts, rate) {
+        (Some(p), _) => Some(DeriveDef::Sum(p.into_iter().map(|(s, _)| s).collect())),
+        (None, Some(r)) => match r.as_slice() {
+            [(n, _), (d, _)] => Some(DeriveDef::Rate(n.clone(), d.clone())),
+            _ => {
+                sink.at(
+                    Problem::InvalidConfig {
+                        key: "rate".into(),
+                        reason: ConfigReason::Value { value: "[numerator, denominator]".into() },
+                    },
+                    key_pos,
+                );
+                None
+            }
+        },
+        _ => None,
+    };
+
+    if let Some(existing) = defs.iter_mut().find(|d| d.key == key) {
+        if let Some((l, _)) = label {
+            existing.label = l;
+        }
+        if let Some((l, _)) = label_en {
+            existing.label_en = l;
+        }
+        if let Some((u, _)) = unit {
+            existing.unit_en = unit_en.as_ref().map_or_else(|| schema::unit_en(&u), |(e, _)| e.clone());
+            existing.unit = u;
+        } else if let Some((e, _)) = unit_en {
+            existing.unit_en = e;
+        }
+        if let Some(g) = group_key {
+            existing.group = g;
+        }
+        if let Some(k) = kind {
+            existing.kind = k;
+        }
+        if let Some((s, _)) = sum {
+            existing.aggregate = s;
+        }
+        if let Some(d) = derive {
+            existing.derive = d;
+        }
+        return;
+    }
+    // A new metric needs its full definition.
+    let missing = if label.is_none() {
+        Some("label")
+    } else if unit.is_none() {
+        Some("unit")
+    } else if group_key.is_none() {
+        Some("group")
+    } else if kind.is_none() {
+        Some("kind")
+    } else {
+        None
+    };
+    if let Some(field) = missing {
+        sink.at(
+            Problem::InvalidConfig { key: key.to_string(), reason: ConfigReason::IncompleteMetric { field } },
+            key_pos,
+        );
+        return;
+    }
+    if let (Some((label, _)), Some((unit, _)), Some(group), Some(kind)) = (label, unit, group_key, kind) {
+        defs.push(MetricDef {
+            key: key.to_string(),
+            label_en: label_en.map_or_else(|| key.to_string(), |(l, _)| l),
+            label,
+            unit_en: unit_en.map_or_else(|| schema::unit_en(&unit), |(u, _)| u),
+            unit,
+            group,
+            kind,
+            aggregate: sum.is_none_or(|(s, _)| s),
+            required: false,
+            derive: derive.unwrap_or(DeriveDef::Stated),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(s: &str) -> (Config, Vec<Diagnostic>) {
+        parse(&Arc::from(s))
+    }
+
+    #[test]
+    fn reads_a_full_config() {
+        let (c, d) = parse_str(
+            "title: 西青区乡镇行政执法公示\nbase_url: https://example.gov.cn/zhifa\nlanguage: en\n\
+             districts: [西青区, 北辰区]\nas_of: 2026-02-01\nkey_metrics: [inspections]\nrank_metric: penalty_cases\n\
+             schema:\n  metrics:\n    inspections: {label: 日常检查}\n    demolitions: {label: 拆除违法建设, unit: 宗, group: special, kind: count}\n  drop: [drones]\n  required: [inspections]\n",
+        );
+        assert!(d.is_empty(), "{:?}", d.iter().map(|d| d.problem.clone()).collect::<Vec<_>>());
+        assert_eq!(c.base_url, "https://example.gov.cn/zhifa/");
+        assert_eq!(c.language, Lang::En);
+        assert_eq!(c.districts, vec!["西青区", "北辰区"]);
+        let s = &c.schema;
+        assert!(s.id("drones").is_none());
+        let insp = s.id("inspections").and_then(|i| s.metric(i));
+        assert_eq!(insp.map(|m| (m.label.as_str(), m.required)), Some(("日常检查", true)));
+        assert!(s.id("demolitions").is_some());
+        assert_eq!(c.rank_metric, s.id("penalty_cases"));
+    }
+
+    #[test]
+    fn typos_get_did_you_mean() {
+        let (_, d) = parse_str("title: t\nbase_url: https://x.cn/\nlangauge: en\nkey_metrics: [inspection]\n");
+        let got: Vec<(&str, Option<u32>)> = d.iter().map(|d| (d.code(), d.pos.map(|p| p.line))).collect();
+        assert_eq!(got, vec![("unknown-metric", Some(4)), ("unknown-key", Some(3))]);
+        assert!(matches!(&d[1].problem, Problem::UnknownKey { suggestion: Some(s), .. } if s == "language"));
+    }
+
+    #[test]
+    fn dropping_a_part_is_reported() {
+        let (_, d) = parse_str("title: t\nbase_url: https://x.cn/\nschema:\n  drop: [fines_simple]\n");
+        assert_eq!(d.iter().map(|d| d.code()).collect::<Vec<_>>(), vec!["invalid-config"]);
+    }
+}

@@ -1,0 +1,569 @@
+//! Diagnostics: every problem gongshi finds in a site, as data.
+//!
+//! Each stage reports what it finds as a [`Diagnostic`]: a typed [`Problem`]
+//! (which fixes the stable code and severity), the file, and where in it. The
+//! words people read — in Chinese or English — come from one place,
+//! [`messages`], and are rendered for terminals (with the offending source
+//! line), for `--format short`, and as JSON for tools.
+
+pub mod messages;
+mod render;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use render::{render_human, render_short, to_json};
+
+use crate::figure::FigureError;
+
+/// How serious a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The site is not built until it is fixed.
+    Error,
+    /// The site is built; the problem is shown on it or should be looked at.
+    Warning,
+}
+
+/// A place in a file: 1-based line and column, counted in characters of the
+/// original file, and how many characters to underline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+    /// Characters to underline (at least 1).
+    pub len: u32,
+}
+
+impl Pos {
+    /// A position with an underline of `len` characters.
+    pub fn new(line: u32, column: u32, len: u32) -> Pos {
+        Pos { line, column, len: len.max(1) }
+    }
+}
+
+/// A secondary place a diagnostic points at, with what it shows there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// Where.
+    pub pos: Pos,
+    /// What the label says.
+    pub note: Note,
+}
+
+/// Texts of secondary labels (rendered by [`messages`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Note {
+    /// A part of a total: its label and value.
+    Part {
+        /// Label of the part metric.
+        label: String,
+        /// Its value as shown.
+        value: String,
+    },
+    /// The first of two conflicting places.
+    FirstHere,
+}
+
+/// What went wrong. The variant fixes the stable code (see [`Problem::code`])
+/// and the severity; its data carries what the message and the fix need.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    // ----- the site and its files -----
+    /// The site root has no `gongshi.yaml`.
+    ConfigMissing,
+    /// A file or folder could not be read.
+    Io {
+        /// The system's description of the failure.
+        error: String,
+    },
+    /// A content file is not UTF-8 but was decoded from a legacy encoding.
+    LegacyEncoding {
+        /// The encoding it was decoded from.
+        encoding: &'static str,
+    },
+    /// A content file is neither UTF-8 nor a legacy Chinese encoding.
+    NotText,
+    /// A content file contains binary data (NUL bytes).
+    BinaryFile,
+    /// A content file is larger than gongshi reads.
+    FileTooLarge {
+        /// Its size in bytes.
+        bytes: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A content file is empty.
+    EmptyFile,
+    /// A file in `content/` that is neither a profile, a report nor an attachment.
+    StrayFile {
+        /// A name it could be given, if one is obvious.
+        suggestion: Option<String>,
+    },
+    /// A township folder whose name is not a valid slug.
+    BadSlug {
+        /// The folder name as found.
+        name: String,
+        /// A valid slug to rename it to.
+        suggestion: Option<String>,
+    },
+    /// A township folder named like one of gongshi's own output folders.
+    ReservedSlug {
+        /// The folder name.
+        name: String,
+    },
+    /// A file or folder name that is not valid UTF-8.
+    NonUtf8Name {
+        /// The name with invalid bytes replaced.
+        lossy: String,
+    },
+    /// A symbolic link in `content/` that leads outside the site or in a loop.
+    Symlink {
+        /// Why it is refused.
+        loops: bool,
+    },
+    /// Two sources would produce the same page or file.
+    UrlCollision {
+        /// The output path both would write.
+        url: String,
+        /// The other source.
+        other: String,
+    },
+
+    // ----- front matter and YAML -----
+    /// The file does not start with a `---` front-matter block.
+    FrontMatterMissing,
+    /// A `---` block exists but something comes before it.
+    FrontMatterNotAtStart,
+    /// The front matter opens with `---` but never closes.
+    FrontMatterUnclosed,
+    /// The YAML cannot be read.
+    YamlSyntax {
+        /// What the YAML reader said (in English).
+        detail: String,
+        /// The kind of mistake, for a specific fix.
+        hint: YamlHint,
+    },
+    /// The same key appears twice in one mapping.
+    DuplicateKey {
+        /// The key.
+        key: String,
+    },
+    /// The YAML nests too deep or expands too far (alias bombs).
+    YamlLimit {
+        /// What the YAML reader said.
+        detail: String,
+    },
+    /// A key gongshi does not know.
+    UnknownKey {
+        /// The key as written.
+        key: String,
+        /// The closest known key, if close enough.
+        suggestion: Option<String>,
+        /// Where it was found (`metrics`, `contact`, top level ...).
+        section: String,
+    },
+    /// A metric key not in the site's schema.
+    UnknownMetric {
+        /// The key as written.
+        key: String,
+        /// The closest metric key, if close enough.
+        suggestion: Option<String>,
+    },
+    /// A required field is missing.
+    MissingField {
+        /// The field's key.
+        key: String,
+    },
+    /// A metric the site requires is not reported.
+    MissingMetric {
+        /// The metric key.
+        key: String,
+        /// Its label.
+        label: String,
+    },
+    /// A value of the wrong type.
+    WrongType {
+        /// The field's key.
+        key: String,
+        /// What was expected.
+        expected: Expected,
+    },
+    /// `null` or `~` (or an empty value) where a value was expected.
+    NullValue {
+        /// The field's key.
+        key: String,
+        /// Whether the field is a figure (then the fix names 0, 无相关职责, absent).
+        figure: bool,
+    },
+
+    // ----- figures -----
+    /// A figure's text cannot be accepted.
+    BadFigure {
+        /// The metric key (or `other_figures` entry) as written.
+        key: String,
+        /// The metric's label, for the message.
+        label: String,
+        /// What is wrong.
+        error: FigureError,
+    },
+    /// A stated total disagrees with the sum of its stated parts.
+    TotalMismatch {
+        /// The total's key.
+        key: String,
+        /// The total's label.
+        label: String,
+        /// The stated total as shown.
+        stated: String,
+        /// The sum of the parts as shown.
+        computed: String,
+    },
+
+    // ----- dates and deadlines -----
+    /// A date that is not a real date or not written `YYYY-MM-DD`.
+    InvalidDate {
+        /// The field's key.
+        key: String,
+        /// The text as written.
+        text: String,
+    },
+    /// A publication date before the report could have been written.
+    PublishedTooEarly {
+        /// The stated publication date.
+        published: String,
+        /// The earliest acceptable date.
+        earliest: String,
+        /// Whether the bound is the period end (else the year's start).
+        period_end: bool,
+    },
+    /// A report published after the 31 January deadline.
+    LatePublication {
+        /// The publication date.
+        published: String,
+        /// The deadline.
+        deadline: String,
+    },
+    /// A report that does not state its publication date.
+    MissingPublicationDate,
+    /// `updated` without a `revisions` entry explaining it, or a revision
+    /// dated after `updated`.
+    RevisionRecord {
+        /// The `updated` date.
+        updated: String,
+    },
+
+    // ----- across files -----
+    /// The year in the file name differs from the front matter's.
+    YearMismatch {
+        /// The year in the file name.
+        file_year: i32,
+        /// The year in the front matter.
+        front_year: i32,
+    },
+    /// Two township folders with the same Chinese name.
+    DuplicateTownship {
+        /// The name.
+        name: String,
+        /// The other profile.
+        other: String,
+    },
+    /// A report whose township folder has no `_index.md`.
+    MissingTownshipIndex {
+        /// The township folder.
+        township: String,
+    },
+    /// A township's district is not one of the configured districts.
+    UnknownDistrict {
+        /// The district as written.
+        district: String,
+        /// The closest configured district.
+        suggestion: Option<String>,
+        /// The configured districts.
+        known: Vec<String>,
+    },
+
+    // ----- configuration -----
+    /// A config value that is not acceptable.
+    InvalidConfig {
+        /// The key.
+        key: String,
+        /// Why (rendered as part of the message).
+        reason: ConfigReason,
+    },
+
+    // ----- rendering -----
+    /// A theme template failed.
+    Template {
+        /// The template's name.
+        template: String,
+        /// What the template engine said.
+        detail: String,
+    },
+
+    // ----- personal data -----
+    /// Unmasked personal data in a file.
+    PersonalData {
+        /// What kind.
+        kind: PiiKind,
+        /// The masked form to publish instead.
+        masked: String,
+    },
+}
+
+/// The kind of a YAML syntax mistake, for a specific fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum YamlHint {
+    /// Tab characters used for indentation.
+    Tab,
+    /// A quote opened but not closed.
+    UnclosedQuote,
+    /// A bracket or brace not closed.
+    UnclosedBracket,
+    /// Indentation that does not line up.
+    Indentation,
+    /// Anything else.
+    Other,
+}
+
+/// The type a field expects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expected {
+    /// Text.
+    Text,
+    /// A whole number.
+    Integer,
+    /// A date `YYYY-MM-DD`.
+    Date,
+    /// A list.
+    List,
+    /// A mapping of keys to values.
+    Mapping,
+    /// A figure (number with optional 余/约).
+    Figure,
+    /// A year such as 2025.
+    Year,
+    /// true or false.
+    Bool,
+}
+
+/// Why a config value is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigReason {
+    /// The language is not supported.
+    Language {
+        /// As written.
+        value: String,
+    },
+    /// The theme folder does not exist.
+    Theme {
+        /// As written.
+        value: String,
+    },
+    /// The base URL is not an absolute http(s) URL.
+    BaseUrl {
+        /// As written.
+        value: String,
+    },
+    /// A kind that does not exist.
+    Kind {
+        /// As written.
+        value: String,
+    },
+    /// A group that the schema does not have.
+    Group {
+        /// As written.
+        value: String,
+        /// Closest group.
+        suggestion: Option<String>,
+    },
+    /// A metric added without its full definition.
+    IncompleteMetric {
+        /// The missing field.
+        field: &'static str,
+    },
+    /// A derived or rate metric that refers to a metric that is not there.
+    DanglingPart {
+        /// The missing metric.
+        part: String,
+    },
+    /// A number or setting out of range.
+    Value {
+        /// As written.
+        value: String,
+    },
+}
+
+/// Personal data the guard looks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PiiKind {
+    /// A mainland resident ID number (18 or 15 digits).
+    IdNumber,
+    /// A mobile phone number.
+    Mobile,
+    /// A bank card number (Luhn-valid).
+    BankCard,
+}
+
+impl Problem {
+    /// The stable code of this problem (listed in the README).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::ConfigMissing => "config-missing",
+            Problem::Io { .. } => "io-error",
+            Problem::LegacyEncoding { .. } => "legacy-encoding",
+            Problem::NotText => "not-text",
+            Problem::BinaryFile => "binary-file",
+            Problem::FileTooLarge { .. } => "file-too-large",
+            Problem::EmptyFile => "empty-file",
+            Problem::StrayFile { .. } => "stray-file",
+            Problem::BadSlug { .. } => "bad-slug",
+            Problem::ReservedSlug { .. } => "reserved-slug",
+            Problem::NonUtf8Name { .. } => "non-utf8-name",
+            Problem::Symlink { .. } => "symlink",
+            Problem::UrlCollision { .. } => "url-collision",
+            Problem::FrontMatterMissing => "front-matter-missing",
+            Problem::FrontMatterNotAtStart => "front-matter-not-at-start",
+            Problem::FrontMatterUnclosed => "front-matter-unclosed",
+            Problem::YamlSyntax { .. } => "yaml-syntax",
+            Problem::DuplicateKey { .. } => "duplicate-key",
+            Problem::YamlLimit { .. } => "yaml-limit",
+            Problem::UnknownKey { .. } => "unknown-key",
+            Problem::UnknownMetric { .. } => "unknown-metric",
+            Problem::MissingField { .. } => "missing-field",
+            Problem::MissingMetric { .. } => "missing-metric",
+            Problem::WrongType { .. } => "wrong-type",
+            Problem::NullValue { .. } => "null-value",
+            Problem::BadFigure { error, .. } => match error {
+                FigureError::Negative { .. } => "negative-number",
+                FigureError::Fraction { .. } => "fraction-in-count",
+                FigureError::UnitInCount { .. } => "unit-in-count",
+                FigureError::UnknownUnit { .. } => "unknown-unit",
+                FigureError::TooPrecise { .. } => "too-precise",
+                FigureError::TooLarge => "number-too-large",
+                FigureError::RateOver100 => "rate-over-100",
+                FigureError::Empty | FigureError::NotANumber => "bad-figure",
+            },
+            Problem::TotalMismatch { .. } => "total-mismatch",
+            Problem::InvalidDate { .. } => "invalid-date",
+            Problem::PublishedTooEarly { .. } => "published-too-early",
+            Problem::LatePublication { .. } => "late-publication",
+            Problem::MissingPublicationDate => "missing-publication-date",
+            Problem::RevisionRecord { .. } => "revision-record",
+            Problem::YearMismatch { .. } => "year-mismatch",
+            Problem::DuplicateTownship { .. } => "duplicate-township",
+            Problem::MissingTownshipIndex { .. } => "missing-township-index",
+            Problem::UnknownDistrict { .. } => "unknown-district",
+            Problem::InvalidConfig { .. } => "invalid-config",
+            Problem::Template { .. } => "template-error",
+            Problem::PersonalData { kind, .. } => match kind {
+                PiiKind::IdNumber => "pii-id-number",
+                PiiKind::Mobile => "pii-mobile",
+                PiiKind::BankCard => "pii-bank-card",
+            },
+        }
+    }
+
+    /// How serious the problem is.
+    pub fn severity(&self) -> Severity {
+        match self {
+            Problem::LegacyEncoding { .. }
+            | Problem::LatePublication { .. }
+            | Problem::MissingPublicationDate
+            | Problem::RevisionRecord { .. } => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+/// One problem found in a site.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    /// What is wrong.
+    pub problem: Problem,
+    /// The file, relative to the site root with `/` separators; `None` for
+    /// problems of the whole site.
+    pub file: Option<String>,
+    /// Where in the file.
+    pub pos: Option<Pos>,
+    /// Other places involved.
+    pub labels: Vec<Label>,
+    /// The file's text, to show the offending lines.
+    pub source: Option<Arc<str>>,
+}
+
+impl Diagnostic {
+    /// A problem of the whole site.
+    pub fn site(problem: Problem) -> Diagnostic {
+        Diagnostic { problem, file: None, pos: None, labels: Vec::new(), source: None }
+    }
+
+    /// A problem of a whole file.
+    pub fn file(problem: Problem, file: impl Into<String>) -> Diagnostic {
+        Diagnostic { problem, file: Some(file.into()), pos: None, labels: Vec::new(), source: None }
+    }
+
+    /// A problem at a place in a file whose text is `source`.
+    pub fn at(problem: Problem, file: impl Into<String>, pos: Pos, source: Arc<str>) -> Diagnostic {
+        Diagnostic {
+            problem,
+            file: Some(file.into()),
+            pos: Some(pos),
+            labels: Vec::new(),
+            source: Some(source),
+        }
+    }
+
+    /// Add a secondary label.
+    pub fn with_label(mut self, pos: Pos, note: Note) -> Diagnostic {
+        self.labels.push(Label { pos, note });
+        self
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        self.problem.code()
+    }
+
+    /// The severity.
+    pub fn severity(&self) -> Severity {
+        self.problem.severity()
+    }
+
+    /// Whether this is an error (the build stops).
+    pub fn is_error(&self) -> bool {
+        self.severity() == Severity::Error
+    }
+
+    /// Ordering key: file, line, column, code — so output never depends on
+    /// which thread found a problem first.
+    pub fn sort_key(&self) -> (Option<&str>, u32, u32, &'static str) {
+        (
+            self.file.as_deref(),
+            self.pos.map_or(0, |p| p.line),
+            self.pos.map_or(0, |p| p.column),
+            self.code(),
+        )
+    }
+}
+
+/// Sort diagnostics into their stable order (and drop exact duplicates).
+pub fn sort(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diags.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.problem == b.problem);
+}
+
+/// The display form of a path relative to `root`, with `/` separators.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel: PathBuf = path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::new();
+    for (i, comp) in rel.components().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(&comp.as_os_str().to_string_lossy());
+    }
+    out
+}

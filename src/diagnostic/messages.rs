@@ -1,0 +1,521 @@
+//! The words of every diagnostic, in Chinese and English.
+//!
+//! This is the one place where problems become sentences. A message says what
+//! is wrong, naming keys as the official wrote them; the help says how to fix
+//! it, with the corrected text where gongshi can work it out.
+
+use super::{ConfigReason, Expected, Note, PiiKind, Problem, Severity, YamlHint};
+use crate::figure::FigureError;
+use crate::i18n::Lang;
+
+impl Severity {
+    /// The word for the severity.
+    pub fn word(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Severity::Error, Lang::Zh) => "错误",
+            (Severity::Error, Lang::En) => "error",
+            (Severity::Warning, Lang::Zh) => "警告",
+            (Severity::Warning, Lang::En) => "warning",
+        }
+    }
+}
+
+impl Note {
+    /// The label's text.
+    pub fn text(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Note::Part { label, value }, Lang::Zh) => format!("分项“{label}”：{value}"),
+            (Note::Part { label, value }, Lang::En) => format!("part “{label}”: {value}"),
+            (Note::FirstHere, Lang::Zh) => "第一次出现在这里".to_string(),
+            (Note::FirstHere, Lang::En) => "first defined here".to_string(),
+        }
+    }
+}
+
+fn expected_word(e: Expected, lang: Lang) -> &'static str {
+    match (e, lang) {
+        (Expected::Text, Lang::Zh) => "文字",
+        (Expected::Text, Lang::En) => "text",
+        (Expected::Integer, Lang::Zh) => "整数",
+        (Expected::Integer, Lang::En) => "a whole number",
+        (Expected::Date, Lang::Zh) => "日期（如 2025-12-08）",
+        (Expected::Date, Lang::En) => "a date (like 2025-12-08)",
+        (Expected::List, Lang::Zh) => "列表（每项以“- ”开头）",
+        (Expected::List, Lang::En) => "a list (items starting with “- ”)",
+        (Expected::Mapping, Lang::Zh) => "“键: 值”形式的一组条目",
+        (Expected::Mapping, Lang::En) => "a set of “key: value” entries",
+        (Expected::Figure, Lang::Zh) => "数字（可写 1100余、约15.7万、无相关职责）",
+        (Expected::Figure, Lang::En) => "a number (1100+, ~157000 and n/a are also accepted)",
+        (Expected::Year, Lang::Zh) => "四位年份（如 2025）",
+        (Expected::Year, Lang::En) => "a four-digit year (like 2025)",
+        (Expected::Bool, Lang::Zh) => "true 或 false",
+        (Expected::Bool, Lang::En) => "true or false",
+    }
+}
+
+fn mb(bytes: u64) -> String {
+    // One decimal place, computed in integers.
+    let tenths = bytes.saturating_mul(10) / (1024 * 1024);
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+fn did_you_mean(s: &Option<String>, lang: Lang) -> Option<String> {
+    s.as_ref().map(|s| match lang {
+        Lang::Zh => format!("是不是想写“{s}”？"),
+        Lang::En => format!("did you mean “{s}”?"),
+    })
+}
+
+impl Problem {
+    /// What is wrong, in one sentence.
+    pub fn message(&self, lang: Lang) -> String {
+        use Lang::{En, Zh};
+        match (self, lang) {
+            (Problem::ConfigMissing, Zh) => "找不到站点配置文件 gongshi.yaml".into(),
+            (Problem::ConfigMissing, En) => "the site has no gongshi.yaml".into(),
+            (Problem::Io { error }, Zh) => format!("无法读取：{error}"),
+            (Problem::Io { error }, En) => format!("cannot be read: {error}"),
+            (Problem::LegacyEncoding { encoding }, Zh) => {
+                format!("文件不是 UTF-8 编码，已按 {encoding} 编码读取")
+            }
+            (Problem::LegacyEncoding { encoding }, En) => {
+                format!("the file is not UTF-8; it was read as {encoding}")
+            }
+            (Problem::NotText, Zh) => "文件既不是 UTF-8 也不是 GBK/GB18030 文本，无法读取".into(),
+            (Problem::NotText, En) => "the file is neither UTF-8 nor GBK/GB18030 text".into(),
+            (Problem::BinaryFile, Zh) => "这不是文本文件（含有二进制数据），不能作为报告读取".into(),
+            (Problem::BinaryFile, En) => "this is not a text file (it contains binary data)".into(),
+            (Problem::FileTooLarge { bytes, limit }, Zh) => {
+                format!("文件过大（{} MB），文字文件不能超过 {} MB", mb(*bytes), mb(*limit))
+            }
+            (Problem::FileTooLarge { bytes, limit }, En) => {
+                format!("the file is too large ({} MB); text files may be at most {} MB", mb(*bytes), mb(*limit))
+            }
+            (Problem::EmptyFile, Zh) => "文件是空的".into(),
+            (Problem::EmptyFile, En) => "the file is empty".into(),
+            (Problem::StrayFile { .. }, Zh) => "content/ 里不应有这个文件：它既不是乡镇简介（_index.md），也不是年度报告（<年份>.md）".into(),
+            (Problem::StrayFile { .. }, En) => "this file does not belong in content/: it is neither a township profile (_index.md) nor an annual report (<year>.md)".into(),
+            (Problem::BadSlug { name, .. }, Zh) => {
+                format!("乡镇文件夹名“{name}”不可用：只能用小写字母、数字和连字符（-）")
+            }
+            (Problem::BadSlug { name, .. }, En) => {
+                format!("the township folder name “{name}” is not allowed: use lowercase letters, digits and hyphens only")
+            }
+            (Problem::ReservedSlug { name }, Zh) => {
+                format!("乡镇文件夹名“{name}”与网站自带的目录重名")
+            }
+            (Problem::ReservedSlug { name }, En) => {
+                format!("the township folder name “{name}” is used by the site itself")
+            }
+            (Problem::NonUtf8Name { lossy }, Zh) => format!("文件名“{lossy}”不是 UTF-8 编码"),
+            (Problem::NonUtf8Name { lossy }, En) => format!("the name “{lossy}” is not valid UTF-8"),
+            (Problem::Symlink { loops: true }, Zh) => "符号链接形成了循环".into(),
+            (Problem::Symlink { loops: true }, En) => "this symbolic link forms a loop".into(),
+            (Problem::Symlink { loops: false }, Zh) => "符号链接指向站点目录之外，已拒绝".into(),
+            (Problem::Symlink { loops: false }, En) => "this symbolic link points outside the site and is refused".into(),
+            (Problem::UrlCollision { url, other }, Zh) => {
+                format!("与 {other} 生成同一个输出文件 {url}")
+            }
+            (Problem::UrlCollision { url, other }, En) => {
+                format!("produces the same output file {url} as {other}")
+            }
+            (Problem::FrontMatterMissing, Zh) => "文件开头没有以 --- 包围的前置数据（front matter）".into(),
+            (Problem::FrontMatterMissing, En) => "the file does not start with a front-matter block between --- lines".into(),
+            (Problem::FrontMatterNotAtStart, Zh) => "前置数据（--- 块）必须位于文件第一行，但它前面还有内容".into(),
+            (Problem::FrontMatterNotAtStart, En) => "the front matter (--- block) must be at the very start of the file, but something comes before it".into(),
+            (Problem::FrontMatterUnclosed, Zh) => "前置数据以 --- 开始，但没有结尾的 --- 行".into(),
+            (Problem::FrontMatterUnclosed, En) => "the front matter starts with --- but has no closing --- line".into(),
+            (Problem::YamlSyntax { hint, detail }, Zh) => match hint {
+                YamlHint::Tab => "YAML 缩进里有 Tab 制表符".into(),
+                YamlHint::UnclosedQuote => "引号没有闭合".into(),
+                YamlHint::UnclosedBracket => "括号没有闭合".into(),
+                YamlHint::Indentation => "YAML 缩进不对齐".into(),
+                YamlHint::Other => format!("YAML 格式错误：{detail}"),
+            },
+            (Problem::YamlSyntax { hint, detail }, En) => match hint {
+                YamlHint::Tab => "a tab character is used for indentation".into(),
+                YamlHint::UnclosedQuote => "a quote is not closed".into(),
+                YamlHint::UnclosedBracket => "a bracket is not closed".into(),
+                YamlHint::Indentation => "the indentation does not line up".into(),
+                YamlHint::Other => format!("malformed YAML: {detail}"),
+            },
+            (Problem::DuplicateKey { key }, Zh) => format!("键“{key}”重复出现"),
+            (Problem::DuplicateKey { key }, En) => format!("the key “{key}” appears twice"),
+            (Problem::YamlLimit { .. }, Zh) => "YAML 嵌套过深或别名展开过多，拒绝读取".into(),
+            (Problem::YamlLimit { .. }, En) => "the YAML nests too deep or expands too many aliases; refused".into(),
+            (Problem::UnknownKey { key, section, .. }, Zh) => {
+                if section.is_empty() {
+                    format!("未知的键“{key}”")
+                } else {
+                    format!("“{section}”中有未知的键“{key}”")
+                }
+            }
+            (Problem::UnknownKey { key, section, .. }, En) => {
+                if section.is_empty() {
+                    format!("unknown key “{key}”")
+                } else {
+                    format!("unknown key “{key}” in “{section}”")
+                }
+            }
+            (Problem::UnknownMetric { key, .. }, Zh) => format!("未知的指标“{key}”"),
+            (Problem::UnknownMetric { key, .. }, En) => format!("unknown metric “{key}”"),
+            (Problem::MissingField { key }, Zh) => format!("缺少必填项“{key}”"),
+            (Problem::MissingField { key }, En) => format!("the required field “{key}” is missing"),
+            (Problem::MissingMetric { key, label }, Zh) => {
+                format!("本站要求填报的指标“{key}”（{label}）没有填写")
+            }
+            (Problem::MissingMetric { key, label }, En) => {
+                format!("the metric “{key}” ({label}) is required on this site but missing")
+            }
+            (Problem::WrongType { key, expected }, Zh) => {
+                format!("“{key}”应为{}", expected_word(*expected, lang))
+            }
+            (Problem::WrongType { key, expected }, En) => {
+                format!("“{key}” should be {}", expected_word(*expected, lang))
+            }
+            (Problem::NullValue { key, .. }, Zh) => format!("“{key}”的值是空的（null）"),
+            (Problem::NullValue { key, .. }, En) => format!("“{key}” has an empty (null) value"),
+            (Problem::BadFigure { key, label, error }, _) => figure_message(key, label, error, lang),
+            (Problem::TotalMismatch { key, label, stated, computed }, Zh) => {
+                format!("“{key}”（{label}）填写为 {stated}，但各分项相加为 {computed}")
+            }
+            (Problem::TotalMismatch { key, label, stated, computed }, En) => {
+                format!("“{key}” ({label}) is stated as {stated} but its parts add up to {computed}")
+            }
+            (Problem::InvalidDate { key, text }, Zh) => format!("“{key}”的日期“{text}”不存在或格式不对"),
+            (Problem::InvalidDate { key, text }, En) => {
+                format!("the date “{text}” in “{key}” is not a real date or not written YYYY-MM-DD")
+            }
+            (Problem::PublishedTooEarly { published, earliest, period_end }, Zh) => {
+                if *period_end {
+                    format!("发布日期 {published} 早于统计截止日 {earliest}")
+                } else {
+                    format!("发布日期 {published} 早于报告年度的开始（{earliest}）")
+                }
+            }
+            (Problem::PublishedTooEarly { published, earliest, period_end }, En) => {
+                if *period_end {
+                    format!("the publication date {published} is before the period end {earliest}")
+                } else {
+                    format!("the publication date {published} is before the report's year began ({earliest})")
+                }
+            }
+            (Problem::LatePublication { published, deadline }, Zh) => {
+                format!("逾期公开：{published} 发布，晚于截止日期 {deadline}")
+            }
+            (Problem::LatePublication { published, deadline }, En) => {
+                format!("published late: on {published}, after the deadline of {deadline}")
+            }
+            (Problem::MissingPublicationDate, Zh) => "报告没有写明发布日期（published）".into(),
+            (Problem::MissingPublicationDate, En) => "the report does not state its publication date (published)".into(),
+            (Problem::RevisionRecord { updated }, Zh) => {
+                format!("写了更新日期 {updated}，但修订记录（revisions）里没有对应的条目")
+            }
+            (Problem::RevisionRecord { updated }, En) => {
+                format!("the report says it was updated on {updated} but no revision entry explains it")
+            }
+            (Problem::YearMismatch { file_year, front_year }, Zh) => {
+                format!("文件名中的年份是 {file_year}，前置数据中的 year 却是 {front_year}")
+            }
+            (Problem::YearMismatch { file_year, front_year }, En) => {
+                format!("the file name says {file_year} but the front matter says year: {front_year}")
+            }
+            (Problem::DuplicateTownship { name, other }, Zh) => {
+                format!("乡镇“{name}”重复：{other} 也使用这个名称")
+            }
+            (Problem::DuplicateTownship { name, other }, En) => {
+                format!("the township “{name}” is defined twice: {other} uses the same name")
+            }
+            (Problem::MissingTownshipIndex { township }, Zh) => {
+                format!("乡镇文件夹 {township}/ 缺少简介文件 _index.md")
+            }
+            (Problem::MissingTownshipIndex { township }, En) => {
+                format!("the township folder {township}/ has no profile _index.md")
+            }
+            (Problem::UnknownDistrict { district, .. }, Zh) => {
+                format!("所属区“{district}”不在站点配置的 districts 列表中")
+            }
+            (Problem::UnknownDistrict { district, .. }, En) => {
+                format!("the district “{district}” is not one of the site's districts")
+            }
+            (Problem::InvalidConfig { key, reason }, _) => config_message(key, reason, lang),
+            (Problem::Template { template, detail }, Zh) => format!("模板 {template} 出错：{detail}"),
+            (Problem::Template { template, detail }, En) => format!("the template {template} failed: {detail}"),
+            (Problem::PersonalData { kind, .. }, Zh) => match kind {
+                PiiKind::IdNumber => "发现未打码的身份证号码".into(),
+                PiiKind::Mobile => "发现未打码的手机号码".into(),
+                PiiKind::BankCard => "发现未打码的银行卡号".into(),
+            },
+            (Problem::PersonalData { kind, .. }, En) => match kind {
+                PiiKind::IdNumber => "an unmasked resident ID number".into(),
+                PiiKind::Mobile => "an unmasked mobile phone number".into(),
+                PiiKind::BankCard => "an unmasked bank card number".into(),
+            },
+        }
+    }
+
+    /// How to fix it, if there is more to say than the message.
+    pub fn help(&self, lang: Lang) -> Option<String> {
+        use Lang::{En, Zh};
+        let s = |zh: &str, en: &str| Some(lang.pick(zh, en).to_string());
+        match (self, lang) {
+            (Problem::ConfigMissing, _) => s(
+                "在站点目录中运行，或用 --root 指定包含 gongshi.yaml 的目录",
+                "run gongshi in the site folder, or point --root at the folder holding gongshi.yaml",
+            ),
+            (Problem::Io { .. }, _) => s("检查文件是否存在、是否有读取权限", "check that the file exists and can be read"),
+            (Problem::LegacyEncoding { .. }, _) => s(
+                "请用记事本或 WPS“另存为”UTF-8 编码，避免其他工具读错",
+                "save the file as UTF-8 (“Save as” → UTF-8) so other tools read it correctly",
+            ),
+            (Problem::NotText, _) => s("请“另存为”UTF-8 编码的文本文件", "save it as UTF-8 text"),
+            (Problem::BinaryFile, _) => s(
+                "Word、PDF、图片等请放到该年度的附件目录 content/<乡镇>/<年份>/ 中",
+                "put Word files, PDFs and images in the report's attachment folder content/<township>/<year>/",
+            ),
+            (Problem::FileTooLarge { .. }, _) => s(
+                "扫描件、PDF 请放到附件目录 content/<乡镇>/<年份>/；报告正文只放文字",
+                "put scans and PDFs in the attachment folder content/<township>/<year>/; keep the report itself to text",
+            ),
+            (Problem::EmptyFile, _) => s(
+                "可用 gongshi new <乡镇> <年份> 生成填好结构的报告",
+                "gongshi new <township> <year> writes a report skeleton",
+            ),
+            (Problem::StrayFile { suggestion: Some(sug) }, Zh) => Some(format!("如果这是年度报告，请改名为 {sug}；否则请移出 content/")),
+            (Problem::StrayFile { suggestion: Some(sug) }, En) => Some(format!("if this is an annual report, rename it to {sug}; otherwise move it out of content/")),
+            (Problem::StrayFile { suggestion: None }, _) => s(
+                "报告放在 content/<乡镇>/<年份>.md，乡镇简介放在 content/<乡镇>/_index.md，附件放在 content/<乡镇>/<年份>/",
+                "reports go in content/<township>/<year>.md, profiles in content/<township>/_index.md, attachments in content/<township>/<year>/",
+            ),
+            (Problem::BadSlug { suggestion: Some(sug), .. }, Zh) => Some(format!("请把文件夹改名为“{sug}”（乡镇中文名写在 _index.md 的 name 中）")),
+            (Problem::BadSlug { suggestion: Some(sug), .. }, En) => Some(format!("rename the folder to “{sug}” (the Chinese name goes in name: in _index.md)")),
+            (Problem::BadSlug { suggestion: None, .. }, _) => s(
+                "用乡镇名的拼音作文件夹名，例如 xinkou",
+                "name the folder after the township in pinyin, e.g. xinkou",
+            ),
+            (Problem::ReservedSlug { name }, Zh) => Some(format!("请换一个名字，例如“{name}-zhen”")),
+            (Problem::ReservedSlug { name }, En) => Some(format!("choose another name, e.g. “{name}-town”")),
+            (Problem::NonUtf8Name { .. }, _) => s(
+                "请把文件重命名为只含字母、数字和连字符的名字",
+                "rename it using letters, digits and hyphens",
+            ),
+            (Problem::Symlink { .. }, _) => s(
+                "把文件本身复制到 content/ 中，不要使用符号链接",
+                "copy the file itself into content/ instead of linking to it",
+            ),
+            (Problem::UrlCollision { .. }, _) => s("请重命名其中一个", "rename one of them"),
+            (Problem::FrontMatterMissing, _) => s(
+                "文件第一行写 ---，接着写 title: 等字段，再用一行 --- 结束，然后是正文",
+                "start the file with a --- line, then the fields (title: ...), then a closing --- line, then the text",
+            ),
+            (Problem::FrontMatterNotAtStart, _) => s(
+                "删除 --- 之前的内容（包括空行），让 --- 成为第一行",
+                "remove everything before the first --- (blank lines included)",
+            ),
+            (Problem::FrontMatterUnclosed, _) => s(
+                "在字段之后、正文之前加一行 ---",
+                "add a --- line after the fields, before the text",
+            ),
+            (Problem::YamlSyntax { hint, .. }, _) => match hint {
+                YamlHint::Tab => s("把 Tab 换成空格（每级缩进两个空格）", "replace the tab with spaces (two per level)"),
+                YamlHint::UnclosedQuote => s("在值的末尾补上同样的引号", "add the matching quote at the end of the value"),
+                YamlHint::UnclosedBracket => s("补上对应的 ] 或 }", "add the matching ] or }"),
+                YamlHint::Indentation => s(
+                    "同一级的键要左对齐，下一级比上一级多缩进两个空格",
+                    "keys of the same level must line up; nested keys are indented two more spaces",
+                ),
+                YamlHint::Other => s(
+                    "检查这一行的冒号、引号和缩进；值里有冒号时请用引号括起来",
+                    "check the colons, quotes and indentation on this line; quote values that contain a colon",
+                ),
+            },
+            (Problem::DuplicateKey { .. }, _) => s("删除其中一个，或合并为一项", "remove one of them"),
+            (Problem::YamlLimit { .. }, _) => s(
+                "前置数据只需简单的“键: 值”，不要使用 & 和 * 别名或多层嵌套",
+                "front matter needs only plain “key: value” entries; do not use & and * aliases or deep nesting",
+            ),
+            (Problem::UnknownKey { suggestion, .. }, _) => did_you_mean(suggestion, lang).or_else(|| {
+                s("删除这一项，或查看 README 中的字段说明", "remove it, or see the field list in the README")
+            }),
+            (Problem::UnknownMetric { suggestion, .. }, _) => did_you_mean(suggestion, lang).or_else(|| {
+                s(
+                    "指标表之外的数字请写在 other_figures 中（写明 label、value、unit）",
+                    "figures outside the schema go under other_figures (with label, value and unit)",
+                )
+            }),
+            (Problem::MissingField { key }, Zh) => Some(format!("请在前置数据中加一行 {key}: …")),
+            (Problem::MissingField { key }, En) => Some(format!("add a line “{key}: …” to the front matter")),
+            (Problem::MissingMetric { key, .. }, Zh) => Some(format!("在 metrics 中填写 {key}；没有职责写“无相关职责”，没有发生写 0")),
+            (Problem::MissingMetric { key, .. }, En) => Some(format!("add {key} under metrics; write n/a if the body has no such power, 0 if none occurred")),
+            (Problem::WrongType { expected: Expected::Text, .. }, _) => s(
+                "文字中有冒号等符号时请用引号括起来",
+                "put the text in quotes if it contains a colon or other symbols",
+            ),
+            (Problem::WrongType { .. }, _) => None,
+            (Problem::NullValue { figure: true, .. }, _) => s(
+                "请写明：0（本年度无此类案件）、“无相关职责”（没有这项职权），或删除这一行（未报告）",
+                "say which you mean: 0 (none this year), n/a (no such power), or remove the line (not reported)",
+            ),
+            (Problem::NullValue { figure: false, .. }, _) => s(
+                "填写一个值，或删除这一行",
+                "give it a value, or remove the line",
+            ),
+            (Problem::BadFigure { error, .. }, _) => figure_help(error, lang),
+            (Problem::TotalMismatch { .. }, _) => s(
+                "核对合计与分项；分项都填写时可以删去合计，由系统自动计算",
+                "check the total against its parts; when all parts are given you may delete the total and let gongshi compute it",
+            ),
+            (Problem::InvalidDate { .. }, _) => s(
+                "日期写作 YYYY-MM-DD，例如 2025-12-08，并确认这一天存在",
+                "write dates as YYYY-MM-DD, e.g. 2025-12-08, and check that the day exists",
+            ),
+            (Problem::PublishedTooEarly { .. }, _) => s(
+                "核对发布日期和统计截止日期（period_end）",
+                "check the publication date and the period end",
+            ),
+            (Problem::LatePublication { .. }, _) => s(
+                "年度数据应在次年 1 月 31 日前公开；网站会标注“逾期公开”",
+                "annual data is due by 31 January of the next year; the site marks the report as late",
+            ),
+            (Problem::MissingPublicationDate, _) => s(
+                "如原件写有日期，请加 published: YYYY-MM-DD；原件没有日期则保持空缺，网站会注明“未载明”",
+                "if the original states a date, add published: YYYY-MM-DD; if it does not, leave it out and the site says so",
+            ),
+            (Problem::RevisionRecord { .. }, _) => s(
+                "在 revisions 中加一条：- date: YYYY-MM-DD 和 reason: 修订原因",
+                "add an entry under revisions: - date: YYYY-MM-DD and reason: …",
+            ),
+            (Problem::YearMismatch { file_year, .. }, Zh) => Some(format!("把 year 改为 {file_year}，或把文件改名为正确的年份")),
+            (Problem::YearMismatch { file_year, .. }, En) => Some(format!("change year to {file_year}, or rename the file to the right year")),
+            (Problem::DuplicateTownship { .. }, _) => s(
+                "每个乡镇只保留一个文件夹，把报告合并到同一个文件夹中",
+                "keep one folder per township and move the reports into it",
+            ),
+            (Problem::MissingTownshipIndex { .. }, _) => s(
+                "在该文件夹中新建 _index.md，至少写明 name: 乡镇名称（gongshi new 会自动生成）",
+                "create _index.md in that folder with at least name: (gongshi new writes one)",
+            ),
+            (Problem::UnknownDistrict { suggestion, known, .. }, _) => did_you_mean(suggestion, lang).or_else(|| {
+                Some(match lang {
+                    Zh => format!("可用的区：{}；或在 gongshi.yaml 的 districts 中加上它", known.join("、")),
+                    En => format!("the site's districts are: {}; or add it to districts in gongshi.yaml", known.join(", ")),
+                })
+            }),
+            (Problem::InvalidConfig { reason, .. }, _) => config_help(reason, lang),
+            (Problem::Template { .. }, _) => s(
+                "检查主题模板；删除 templates/ 中的同名文件可恢复默认模板",
+                "check the theme template; remove the file from templates/ to use the default",
+            ),
+            (Problem::PersonalData { masked, kind }, Zh) => Some(match kind {
+                PiiKind::Mobile => format!("公开前请打码，写作 {masked}；如果这是单位的公开电话，请加入 gongshi.yaml 的 privacy.allow 列表"),
+                _ => format!("公开前请打码，写作 {masked}"),
+            }),
+            (Problem::PersonalData { masked, kind }, En) => Some(match kind {
+                PiiKind::Mobile => format!("mask it before publishing: {masked}; if it is an official contact number, add it to privacy.allow in gongshi.yaml"),
+                _ => format!("mask it before publishing: {masked}"),
+            }),
+        }
+    }
+}
+
+fn figure_message(key: &str, label: &str, error: &FigureError, lang: Lang) -> String {
+    let name = match lang {
+        Lang::Zh if label.is_empty() || label == key => format!("“{key}”"),
+        Lang::Zh => format!("“{key}”（{label}）"),
+        Lang::En if label.is_empty() || label == key => format!("“{key}”"),
+        Lang::En => format!("“{key}” ({label})"),
+    };
+    match (error, lang) {
+        (FigureError::Empty, Lang::Zh) => format!("{name}没有数字"),
+        (FigureError::Empty, Lang::En) => format!("{name} has no number"),
+        (FigureError::NotANumber, Lang::Zh) => format!("{name}不是可识别的数字"),
+        (FigureError::NotANumber, Lang::En) => format!("{name} is not a number gongshi can read"),
+        (FigureError::Negative { .. }, Lang::Zh) => format!("{name}不能是负数"),
+        (FigureError::Negative { .. }, Lang::En) => format!("{name} cannot be negative"),
+        (FigureError::Fraction { value }, Lang::Zh) => format!("{name}是件数、人数等计数，不能有小数（{value}）"),
+        (FigureError::Fraction { value }, Lang::En) => format!("{name} is a count and cannot have a fraction ({value})"),
+        (FigureError::UnitInCount { unit, .. }, Lang::Zh) => format!("{name}只写数字，不要带单位“{unit}”"),
+        (FigureError::UnitInCount { unit, .. }, Lang::En) => format!("{name} takes the number alone, without the unit “{unit}”"),
+        (FigureError::UnknownUnit { unit }, Lang::Zh) => format!("{name}的单位“{unit}”无法识别"),
+        (FigureError::UnknownUnit { unit }, Lang::En) => format!("{name} has a unit gongshi does not know: “{unit}”"),
+        (FigureError::TooPrecise { value }, Lang::Zh) => format!("{name}的小数位过多（{value}），金额最多精确到分"),
+        (FigureError::TooPrecise { value }, Lang::En) => format!("{name} has too many decimals ({value}); amounts go to the fen at most"),
+        (FigureError::TooLarge, Lang::Zh) => format!("{name}的数字太大，超出可处理的范围"),
+        (FigureError::TooLarge, Lang::En) => format!("{name} is too large to be a real figure"),
+        (FigureError::RateOver100, Lang::Zh) => format!("{name}是百分比，不能超过 100%"),
+        (FigureError::RateOver100, Lang::En) => format!("{name} is a percentage and cannot exceed 100%"),
+    }
+}
+
+fn figure_help(error: &FigureError, lang: Lang) -> Option<String> {
+    Some(match (error, lang) {
+        (FigureError::Empty | FigureError::NotANumber, Lang::Zh) => {
+            "写成数字，例如 2537、1100余、约15.7万；没有职责写“无相关职责”，没有发生写 0".into()
+        }
+        (FigureError::Empty | FigureError::NotANumber, Lang::En) => {
+            "write a number such as 2537, 1100+ or ~157000; n/a if the body has no such power, 0 if none occurred".into()
+        }
+        (FigureError::Negative { suggestion }, Lang::Zh) => format!("去掉负号：{suggestion}"),
+        (FigureError::Negative { suggestion }, Lang::En) => format!("remove the minus sign: {suggestion}"),
+        (FigureError::Fraction { .. }, Lang::Zh) => "填写整数；不确定的数字可写成“1100余”".into(),
+        (FigureError::Fraction { .. }, Lang::En) => "write a whole number; for an uncertain one write 1100+".into(),
+        (FigureError::UnitInCount { number, .. }, Lang::Zh) => format!("只写数字：{number}（单位由指标表规定）"),
+        (FigureError::UnitInCount { number, .. }, Lang::En) => format!("write the number alone: {number} (the schema sets the unit)"),
+        (FigureError::UnknownUnit { .. }, Lang::Zh) => "金额写成以元为单位的数字（如 473240.6），或带单位“元”“万元”".into(),
+        (FigureError::UnknownUnit { .. }, Lang::En) => "write amounts in yuan (473240.6), or with the unit 元 or 万元".into(),
+        (FigureError::TooPrecise { .. }, Lang::Zh) => "金额以元为单位最多两位小数；用“万元”时最多六位小数".into(),
+        (FigureError::TooPrecise { .. }, Lang::En) => "amounts in yuan take at most two decimals; in 万元 at most six".into(),
+        (FigureError::TooLarge, Lang::Zh) => "核对是否多打了数字".into(),
+        (FigureError::TooLarge, Lang::En) => "check for extra digits".into(),
+        (FigureError::RateOver100, Lang::Zh) => "百分比写成 0 到 100 之间的数，例如 88%".into(),
+        (FigureError::RateOver100, Lang::En) => "write a percentage between 0 and 100, e.g. 88%".into(),
+    })
+}
+
+fn config_message(key: &str, reason: &ConfigReason, lang: Lang) -> String {
+    match (reason, lang) {
+        (ConfigReason::Language { value }, Lang::Zh) => format!("{key}: 不支持的语言“{value}”"),
+        (ConfigReason::Language { value }, Lang::En) => format!("{key}: unsupported language “{value}”"),
+        (ConfigReason::Theme { value }, Lang::Zh) => format!("{key}: 找不到主题“{value}”"),
+        (ConfigReason::Theme { value }, Lang::En) => format!("{key}: there is no theme “{value}”"),
+        (ConfigReason::BaseUrl { value }, Lang::Zh) => format!("{key}: “{value}”不是完整的网址"),
+        (ConfigReason::BaseUrl { value }, Lang::En) => format!("{key}: “{value}” is not a full web address"),
+        (ConfigReason::Kind { value }, Lang::Zh) => format!("{key}: 未知的指标类型“{value}”"),
+        (ConfigReason::Kind { value }, Lang::En) => format!("{key}: unknown kind “{value}”"),
+        (ConfigReason::Group { value, .. }, Lang::Zh) => format!("{key}: 未知的指标分组“{value}”"),
+        (ConfigReason::Group { value, .. }, Lang::En) => format!("{key}: unknown group “{value}”"),
+        (ConfigReason::IncompleteMetric { field }, Lang::Zh) => format!("新增指标“{key}”缺少“{field}”"),
+        (ConfigReason::IncompleteMetric { field }, Lang::En) => format!("the new metric “{key}” needs “{field}”"),
+        (ConfigReason::DanglingPart { part }, Lang::Zh) => format!("“{key}”引用的指标“{part}”不存在（可能已被 drop）"),
+        (ConfigReason::DanglingPart { part }, Lang::En) => format!("“{key}” refers to “{part}”, which is not in the schema (dropped?)"),
+        (ConfigReason::Value { value }, Lang::Zh) => format!("{key}: 值“{value}”不可用"),
+        (ConfigReason::Value { value }, Lang::En) => format!("{key}: the value “{value}” is not allowed"),
+    }
+}
+
+fn config_help(reason: &ConfigReason, lang: Lang) -> Option<String> {
+    Some(match (reason, lang) {
+        (ConfigReason::Language { .. }, Lang::Zh) => "可用：zh-CN、en".into(),
+        (ConfigReason::Language { .. }, Lang::En) => "use zh-CN or en".into(),
+        (ConfigReason::Theme { .. }, Lang::Zh) => "主题放在 themes/<名称>/；不写 theme 则使用内置的 default 主题".into(),
+        (ConfigReason::Theme { .. }, Lang::En) => "themes live in themes/<name>/; leave theme out to use the built-in default".into(),
+        (ConfigReason::BaseUrl { .. }, Lang::Zh) => "写成 https://example.gov.cn/ 的形式".into(),
+        (ConfigReason::BaseUrl { .. }, Lang::En) => "write it like https://example.gov.cn/".into(),
+        (ConfigReason::Kind { .. }, _) => {
+            let kinds: Vec<&str> = crate::figure::Kind::ALL.iter().map(|k| k.as_str()).collect();
+            match lang {
+                Lang::Zh => format!("可用：{}", kinds.join("、")),
+                Lang::En => format!("use one of: {}", kinds.join(", ")),
+            }
+        }
+        (ConfigReason::Group { suggestion: Some(s), .. }, Lang::Zh) => format!("是不是想写“{s}”？"),
+        (ConfigReason::Group { suggestion: Some(s), .. }, Lang::En) => format!("did you mean “{s}”?"),
+        (ConfigReason::Group { suggestion: None, .. }, Lang::Zh) => "新分组请先在 schema.groups 中定义".into(),
+        (ConfigReason::Group { suggestion: None, .. }, Lang::En) => "define new groups under schema.groups first".into(),
+        (ConfigReason::IncompleteMetric { .. }, Lang::Zh) => "新增指标需写明 label、unit、group、kind".into(),
+        (ConfigReason::IncompleteMetric { .. }, Lang::En) => "a new metric needs label, unit, group and kind".into(),
+        (ConfigReason::DanglingPart { .. }, Lang::Zh) => "同时删除引用它的合计或比率指标，或不要删除它".into(),
+        (ConfigReason::DanglingPart { .. }, Lang::En) => "drop the total or rate that uses it too, or keep it".into(),
+        (ConfigReason::Value { .. }, _) => return None,
+    })
+}

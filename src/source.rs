@@ -1,0 +1,119 @@
+//! Reading content files as text.
+//!
+//! Officials save files with many editors: UTF-8 with or without a BOM, CRLF
+//! line endings, and on older Windows tools GBK/GB18030 or UTF-16. gongshi
+//! reads UTF-8 as is, decodes GB18030 and UTF-16 with a warning that names
+//! the encoding (so the file still builds and the official learns to save as
+//! UTF-8), and refuses binary files, empty files and files too large to be a
+//! report — each with a message saying where such files belong.
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::diagnostic::Problem;
+
+/// The largest text file gongshi reads (8 MiB). Real reports are a few
+/// dozen kilobytes; anything near this is a scan or a PDF in the wrong place.
+pub const MAX_TEXT_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A content file read as text.
+#[derive(Clone, Debug)]
+pub struct Text {
+    /// The text, without a byte-order mark.
+    pub text: Arc<str>,
+    /// The legacy encoding it was decoded from, if it was not UTF-8.
+    pub decoded_from: Option<&'static str>,
+}
+
+/// Read `path` as text (see the module documentation for the rules).
+pub fn read_text(path: &Path) -> Result<Text, Problem> {
+    let file = std::fs::File::open(path).map_err(|e| Problem::Io { error: e.to_string() })?;
+    let len = file.metadata().map_err(|e| Problem::Io { error: e.to_string() })?.len();
+    if len > MAX_TEXT_BYTES {
+        return Err(Problem::FileTooLarge { bytes: len, limit: MAX_TEXT_BYTES });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    // Read at most one byte past the limit, in case the file grew since.
+    file.take(MAX_TEXT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Problem::Io { error: e.to_string() })?;
+    if bytes.len() as u64 > MAX_TEXT_BYTES {
+        return Err(Problem::FileTooLarge { bytes: bytes.len() as u64, limit: MAX_TEXT_BYTES });
+    }
+    decode(bytes)
+}
+
+/// Decode a file's bytes (see the module documentation).
+pub fn decode(bytes: Vec<u8>) -> Result<Text, Problem> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Problem::EmptyFile);
+    }
+    // UTF-16 (Notepad's "Unicode") announces itself with a BOM.
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
+        let body = bytes.get(bom_len..).unwrap_or(&[]);
+        if encoding == encoding_rs::UTF_8 {
+            return match String::from_utf8(body.to_vec()) {
+                Ok(s) => utf8(s),
+                Err(_) => Err(Problem::NotText),
+            };
+        }
+        return match encoding.decode_without_bom_handling_and_without_replacement(body) {
+            Some(s) if !s.contains('\0') => Ok(Text { text: Arc::from(s.as_ref()), decoded_from: Some(encoding.name()) }),
+            _ => Err(Problem::NotText),
+        };
+    }
+    if bytes.contains(&0) {
+        return Err(Problem::BinaryFile);
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => utf8(s),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(&bytes) {
+                Some(s) if !has_control_chars(&s) => {
+                    Ok(Text { text: Arc::from(s.as_ref()), decoded_from: Some("GB18030/GBK") })
+                }
+                _ => Err(Problem::NotText),
+            }
+        }
+    }
+}
+
+fn utf8(s: String) -> Result<Text, Problem> {
+    if has_control_chars(&s) {
+        return Err(Problem::BinaryFile);
+    }
+    Ok(Text { text: Arc::from(s), decoded_from: None })
+}
+
+/// Control characters other than tab and line breaks mark binary data.
+fn has_control_chars(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_bom_is_dropped() {
+        let t = decode(b"\xef\xbb\xbf---\r\nname: x\r\n---\r\n".to_vec()).map(|t| t.text.to_string());
+        assert_eq!(t.as_deref(), Ok("---\r\nname: x\r\n---\r\n"));
+    }
+
+    #[test]
+    fn gbk_is_decoded_with_its_name() {
+        let (bytes, _, _) = encoding_rs::GBK.encode("---\nname: 辛口镇\n---\n");
+        let t = decode(bytes.into_owned());
+        assert_eq!(t.as_ref().map(|t| t.decoded_from), Ok(Some("GB18030/GBK")));
+        assert!(t.map(|t| t.text.contains("辛口镇")).unwrap_or(false));
+    }
+
+    #[test]
+    fn binary_and_empty_are_refused() {
+        assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0\0".to_vec()).err(), Some(Problem::BinaryFile));
+        assert_eq!(decode(b"  \n".to_vec()).err(), Some(Problem::EmptyFile));
+        assert_eq!(decode(Vec::new()).err(), Some(Problem::EmptyFile));
+    }
+}
