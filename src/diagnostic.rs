@@ -123,7 +123,7 @@ pub enum Problem {
     /// A symbolic link in `content/` that leads outside the site or in a loop.
     Symlink {
         /// Why it is refused.
-        loops: bool,
+        reason: SymlinkReason,
     },
     /// Two sources would produce the same page or file.
     UrlCollision {
@@ -326,6 +326,17 @@ pub enum YamlHint {
     Indentation,
     /// Anything else.
     Other,
+}
+
+/// Why a symbolic link is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SymlinkReason {
+    /// It leads back to itself.
+    Loop,
+    /// It leads outside the site.
+    Outside,
+    /// It leads to a folder (gongshi does not walk linked folders).
+    Folder,
 }
 
 /// The type a field expects.

@@ -331,12 +331,12 @@ impl<'de> Deserialize<'de> for RawNode {
 /// Take each known field by name; every problem becomes a diagnostic in the
 /// shared list; [`Fields::finish`] then reports every key nobody took as
 /// unknown, with the closest known key as a suggestion.
-pub struct Fields<'a> {
+pub struct Fields<'a, 's> {
     entries: &'a [Entry],
     taken: Vec<bool>,
     known: Vec<&'static str>,
     section: String,
-    sink: &'a mut Sink,
+    sink: &'s mut Sink,
 }
 
 /// Where diagnostics of one file go, with what they need to show the source.
@@ -376,9 +376,9 @@ impl Sink {
     }
 }
 
-impl<'a> Fields<'a> {
+impl<'a, 's> Fields<'a, 's> {
     /// Read the mapping `node`; `None` (with a diagnostic) if it is not one.
-    pub fn of(node: &'a Node, key: &str, section: &str, sink: &'a mut Sink) -> Option<Fields<'a>> {
+    pub fn of(node: &'a Node, key: &str, section: &str, sink: &'s mut Sink) -> Option<Fields<'a, 's>> {
         match &node.value {
             Value::Map(entries) => Some(Fields {
                 entries,

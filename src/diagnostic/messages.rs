@@ -4,7 +4,7 @@
 //! is wrong, naming keys as the official wrote them; the help says how to fix
 //! it, with the corrected text where gongshi can work it out.
 
-use super::{ConfigReason, Expected, Note, PiiKind, Problem, Severity, YamlHint};
+use super::{ConfigReason, Expected, Note, PiiKind, Problem, Severity, SymlinkReason, YamlHint};
 use crate::figure::FigureError;
 use crate::i18n::Lang;
 
@@ -109,10 +109,16 @@ impl Problem {
             }
             (Problem::NonUtf8Name { lossy }, Zh) => format!("文件名“{lossy}”不是 UTF-8 编码"),
             (Problem::NonUtf8Name { lossy }, En) => format!("the name “{lossy}” is not valid UTF-8"),
-            (Problem::Symlink { loops: true }, Zh) => "符号链接形成了循环".into(),
-            (Problem::Symlink { loops: true }, En) => "this symbolic link forms a loop".into(),
-            (Problem::Symlink { loops: false }, Zh) => "符号链接指向站点目录之外，已拒绝".into(),
-            (Problem::Symlink { loops: false }, En) => "this symbolic link points outside the site and is refused".into(),
+            (Problem::Symlink { reason }, Zh) => match reason {
+                SymlinkReason::Loop => "符号链接形成了循环".into(),
+                SymlinkReason::Outside => "符号链接指向站点目录之外，已拒绝".into(),
+                SymlinkReason::Folder => "符号链接指向一个文件夹，gongshi 不跟随文件夹链接".into(),
+            },
+            (Problem::Symlink { reason }, En) => match reason {
+                SymlinkReason::Loop => "this symbolic link forms a loop".into(),
+                SymlinkReason::Outside => "this symbolic link points outside the site and is refused".into(),
+                SymlinkReason::Folder => "this symbolic link points to a folder; gongshi does not follow linked folders".into(),
+            },
             (Problem::UrlCollision { url, other }, Zh) => {
                 format!("与 {other} 生成同一个输出文件 {url}")
             }
