@@ -165,7 +165,10 @@ mod tests {
 
     #[test]
     fn overflow_is_reported() {
-        assert_eq!(Amount::from_hundredths(i64::MAX).checked_add(Amount::from_hundredths(1)), None);
+        assert_eq!(
+            Amount::from_hundredths(i64::MAX).checked_add(Amount::from_hundredths(1)),
+            None
+        );
         assert_eq!(Amount::from_units(i64::MAX / 10), None);
     }
 }

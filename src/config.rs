@@ -53,10 +53,15 @@ impl Config {
         // ever fail to resolve, fall back to an empty schema rather than panic.
         let schema = Schema::build(schema::default_groups(), schema::default_metrics())
             .unwrap_or_else(|_| Schema::empty());
-        let key_metrics = ["inspections", "penalty_cases", "fines_total", "certified_officers"]
-            .iter()
-            .filter_map(|k| schema.id(k))
-            .collect();
+        let key_metrics = [
+            "inspections",
+            "penalty_cases",
+            "fines_total",
+            "certified_officers",
+        ]
+        .iter()
+        .filter_map(|k| schema.id(k))
+        .collect();
         let rank_metric = schema.id("inspections");
         Config {
             title: "行政执法公示".to_string(),
@@ -94,7 +99,9 @@ pub fn parse(text: &Arc<str>) -> (Config, Vec<Diagnostic>) {
         Err(d) => return (config, vec![d]),
     };
     if root.is_null() {
-        sink.whole(Problem::MissingField { key: "title".into() });
+        sink.whole(Problem::MissingField {
+            key: "title".into(),
+        });
         return (config, sink.diagnostics);
     }
     let whole = Pos::new(1, 1, 1);
@@ -109,7 +116,10 @@ pub fn parse(text: &Arc<str>) -> (Config, Vec<Diagnostic>) {
             match normalize_base_url(&url) {
                 Some(u) => config.base_url = u,
                 None => f.sink().at(
-                    Problem::InvalidConfig { key: "base_url".into(), reason: ConfigReason::BaseUrl { value: url } },
+                    Problem::InvalidConfig {
+                        key: "base_url".into(),
+                        reason: ConfigReason::BaseUrl { value: url },
+                    },
                     pos,
                 ),
             }
@@ -118,15 +128,25 @@ pub fn parse(text: &Arc<str>) -> (Config, Vec<Diagnostic>) {
             match Lang::parse(&lang) {
                 Some(l) => config.language = l,
                 None => f.sink().at(
-                    Problem::InvalidConfig { key: "language".into(), reason: ConfigReason::Language { value: lang } },
+                    Problem::InvalidConfig {
+                        key: "language".into(),
+                        reason: ConfigReason::Language { value: lang },
+                    },
                     pos,
                 ),
             }
         }
         if let Some((theme, pos)) = f.text("theme") {
-            if theme.is_empty() || !theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            if theme.is_empty()
+                || !theme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
                 f.sink().at(
-                    Problem::InvalidConfig { key: "theme".into(), reason: ConfigReason::Theme { value: theme } },
+                    Problem::InvalidConfig {
+                        key: "theme".into(),
+                        reason: ConfigReason::Theme { value: theme },
+                    },
                     pos,
                 );
             } else {
@@ -143,10 +163,15 @@ pub fn parse(text: &Arc<str>) -> (Config, Vec<Diagnostic>) {
         if let Some(entry) = f.take("schema") {
             let schema = read_schema(&entry.value, f.sink());
             config.schema = Arc::new(schema);
-            config.key_metrics = ["inspections", "penalty_cases", "fines_total", "certified_officers"]
-                .iter()
-                .filter_map(|k| config.schema.id(k))
-                .collect();
+            config.key_metrics = [
+                "inspections",
+                "penalty_cases",
+                "fines_total",
+                "certified_officers",
+            ]
+            .iter()
+            .filter_map(|k| config.schema.id(k))
+            .collect();
             config.rank_metric = config.schema.id("inspections");
         }
         if let Some(list) = f.text_list("key_metrics") {
@@ -177,7 +202,10 @@ fn metric_ref(schema: &Schema, key: &str, pos: Pos, sink: &mut Sink) -> Option<M
     let id = schema.id(key);
     if id.is_none() {
         sink.at(
-            Problem::UnknownMetric { key: key.to_string(), suggestion: yaml::suggest(key, schema.keys()) },
+            Problem::UnknownMetric {
+                key: key.to_string(),
+                suggestion: yaml::suggest(key, schema.keys()),
+            },
             pos,
         );
     }
@@ -185,11 +213,17 @@ fn metric_ref(schema: &Schema, key: &str, pos: Pos, sink: &mut Sink) -> Option<M
 }
 
 /// `https://example.gov.cn/zhifa` → `https://example.gov.cn/zhifa/`.
-fn normalize_base_url(url: &str) -> Option<String> {
+pub fn normalize_base_url(url: &str) -> Option<String> {
     let url = url.trim();
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
     let host = rest.split('/').next().unwrap_or("");
-    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
+    if host.is_empty()
+        || url
+            .chars()
+            .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+    {
         return None;
     }
     let mut out = url.to_string();
@@ -207,42 +241,54 @@ fn read_schema(node: &Node, sink: &mut Sink) -> Schema {
         return build_or_default(groups, defs, sink, node.pos);
     };
     if let Some(entry) = f.take("groups") {
-        for_each_entry(&entry.value, "groups", f.sink(), |key, key_pos, value, sink| {
-            let Some(mut g) = Fields::of(value, key, key, sink) else { return };
-            let label = g.text("label");
-            let label_en = g.text("label_en");
-            g.finish();
-            match groups.iter_mut().find(|gr| gr.key == key) {
-                Some(existing) => {
-                    if let Some((l, _)) = label {
-                        existing.label = l;
+        for_each_entry(
+            &entry.value,
+            "groups",
+            f.sink(),
+            |key, key_pos, value, sink| {
+                let Some(mut g) = Fields::of(value, key, key, sink) else {
+                    return;
+                };
+                let label = g.text("label");
+                let label_en = g.text("label_en");
+                g.finish();
+                match groups.iter_mut().find(|gr| gr.key == key) {
+                    Some(existing) => {
+                        if let Some((l, _)) = label {
+                            existing.label = l;
+                        }
+                        if let Some((l, _)) = label_en {
+                            existing.label_en = l;
+                        }
                     }
-                    if let Some((l, _)) = label_en {
-                        existing.label_en = l;
-                    }
-                }
-                None => match label {
-                    Some((l, _)) => groups.push(Group {
-                        key: key.to_string(),
-                        label_en: label_en.map_or_else(|| key.to_string(), |(l, _)| l),
-                        label: l,
-                    }),
-                    None => sink.at(
-                        Problem::InvalidConfig {
+                    None => match label {
+                        Some((l, _)) => groups.push(Group {
                             key: key.to_string(),
-                            reason: ConfigReason::IncompleteMetric { field: "label" },
-                        },
-                        key_pos,
-                    ),
-                },
-            }
-        });
+                            label_en: label_en.map_or_else(|| key.to_string(), |(l, _)| l),
+                            label: l,
+                        }),
+                        None => sink.at(
+                            Problem::InvalidConfig {
+                                key: key.to_string(),
+                                reason: ConfigReason::IncompleteMetric { field: "label" },
+                            },
+                            key_pos,
+                        ),
+                    },
+                }
+            },
+        );
     }
     if let Some(entry) = f.take("metrics") {
         let group_keys: Vec<String> = groups.iter().map(|g| g.key.clone()).collect();
-        for_each_entry(&entry.value, "metrics", f.sink(), |key, key_pos, value, sink| {
-            read_metric_override(key, key_pos, value, &mut defs, &groups, &group_keys, sink);
-        });
+        for_each_entry(
+            &entry.value,
+            "metrics",
+            f.sink(),
+            |key, key_pos, value, sink| {
+                read_metric_override(key, key_pos, value, &mut defs, &groups, &group_keys, sink);
+            },
+        );
     }
     let mut dropped: Vec<(String, Pos)> = Vec::new();
     if let Some(list) = f.text_list("drop") {
@@ -308,11 +354,15 @@ fn build_or_default(groups: Vec<Group>, defs: Vec<MetricDef>, sink: &mut Sink, p
         Err(missing) => {
             for (key, part) in missing {
                 sink.at(
-                    Problem::InvalidConfig { key, reason: ConfigReason::DanglingPart { part } },
+                    Problem::InvalidConfig {
+                        key,
+                        reason: ConfigReason::DanglingPart { part },
+                    },
                     pos,
                 );
             }
-            Schema::build(schema::default_groups(), schema::default_metrics()).unwrap_or_else(|_| Schema::empty())
+            Schema::build(schema::default_groups(), schema::default_metrics())
+                .unwrap_or_else(|_| Schema::empty())
         }
     }
 }
@@ -329,7 +379,13 @@ fn for_each_entry(
                 each(&e.key, e.key_pos, &e.value, sink);
             }
         }
-        _ => sink.at(Problem::WrongType { key: key.to_string(), expected: Expected::Mapping }, node.pos),
+        _ => sink.at(
+            Problem::WrongType {
+                key: key.to_string(),
+                expected: Expected::Mapping,
+            },
+            node.pos,
+        ),
     }
 }
 
@@ -342,7 +398,9 @@ fn read_metric_override(
     group_keys: &[String],
     sink: &mut Sink,
 ) {
-    let Some(mut m) = Fields::of(value, key, key, sink) else { return };
+    let Some(mut m) = Fields::of(value, key, key, sink) else {
+        return;
+    };
     let label = m.text("label");
     let label_en = m.text("label_en");
     let unit = m.text("unit");
@@ -355,7 +413,10 @@ fn read_metric_override(
     m.finish();
 
     let group_key = group.and_then(|(g, pos)| {
-        match groups.iter().find(|gr| gr.key == g || gr.label == g || gr.label_en == g) {
+        match groups
+            .iter()
+            .find(|gr| gr.key == g || gr.label == g || gr.label_en == g)
+        {
             Some(gr) => Some(gr.key.clone()),
             None => {
                 sink.at(
@@ -375,7 +436,13 @@ fn read_metric_override(
     let kind = kind.and_then(|(k, pos)| match Kind::parse(&k) {
         Some(k) => Some(k),
         None => {
-            sink.at(Problem::InvalidConfig { key: "kind".into(), reason: ConfigReason::Kind { value: k } }, pos);
+            sink.at(
+                Problem::InvalidConfig {
+                    key: "kind".into(),
+                    reason: ConfigReason::Kind { value: k },
+                },
+                pos,
+            );
             None
         }
     });
@@ -387,7 +454,9 @@ fn read_metric_override(
                 sink.at(
                     Problem::InvalidConfig {
                         key: "rate".into(),
-                        reason: ConfigReason::Value { value: "[numerator, denominator]".into() },
+                        reason: ConfigReason::Value {
+                            value: "[numerator, denominator]".into(),
+                        },
                     },
                     key_pos,
                 );
@@ -405,7 +474,9 @@ fn read_metric_override(
             existing.label_en = l;
         }
         if let Some((u, _)) = unit {
-            existing.unit_en = unit_en.as_ref().map_or_else(|| schema::unit_en(&u), |(e, _)| e.clone());
+            existing.unit_en = unit_en
+                .as_ref()
+                .map_or_else(|| schema::unit_en(&u), |(e, _)| e.clone());
             existing.unit = u;
         } else if let Some((e, _)) = unit_en {
             existing.unit_en = e;
@@ -438,12 +509,17 @@ fn read_metric_override(
     };
     if let Some(field) = missing {
         sink.at(
-            Problem::InvalidConfig { key: key.to_string(), reason: ConfigReason::IncompleteMetric { field } },
+            Problem::InvalidConfig {
+                key: key.to_string(),
+                reason: ConfigReason::IncompleteMetric { field },
+            },
             key_pos,
         );
         return;
     }
-    if let (Some((label, _)), Some((unit, _)), Some(group), Some(kind)) = (label, unit, group_key, kind) {
+    if let (Some((label, _)), Some((unit, _)), Some(group), Some(kind)) =
+        (label, unit, group_key, kind)
+    {
         defs.push(MetricDef {
             key: key.to_string(),
             label_en: label_en.map_or_else(|| key.to_string(), |(l, _)| l),
@@ -474,29 +550,50 @@ mod tests {
              districts: [西青区, 北辰区]\nas_of: 2026-02-01\nkey_metrics: [inspections]\nrank_metric: penalty_cases\n\
              schema:\n  metrics:\n    inspections: {label: 日常检查}\n    demolitions: {label: 拆除违法建设, unit: 宗, group: special, kind: count}\n  drop: [drones]\n  required: [inspections]\n",
         );
-        assert!(d.is_empty(), "{:?}", d.iter().map(|d| d.problem.clone()).collect::<Vec<_>>());
+        assert!(
+            d.is_empty(),
+            "{:?}",
+            d.iter().map(|d| d.problem.clone()).collect::<Vec<_>>()
+        );
         assert_eq!(c.base_url, "https://example.gov.cn/zhifa/");
         assert_eq!(c.language, Lang::En);
         assert_eq!(c.districts, vec!["西青区", "北辰区"]);
         let s = &c.schema;
         assert!(s.id("drones").is_none());
         let insp = s.id("inspections").and_then(|i| s.metric(i));
-        assert_eq!(insp.map(|m| (m.label.as_str(), m.required)), Some(("日常检查", true)));
+        assert_eq!(
+            insp.map(|m| (m.label.as_str(), m.required)),
+            Some(("日常检查", true))
+        );
         assert!(s.id("demolitions").is_some());
         assert_eq!(c.rank_metric, s.id("penalty_cases"));
     }
 
     #[test]
     fn typos_get_did_you_mean() {
-        let (_, d) = parse_str("title: t\nbase_url: https://x.cn/\nlangauge: en\nkey_metrics: [inspection]\n");
-        let got: Vec<(&str, Option<u32>)> = d.iter().map(|d| (d.code(), d.pos.map(|p| p.line))).collect();
-        assert_eq!(got, vec![("unknown-metric", Some(4)), ("unknown-key", Some(3))]);
-        assert!(matches!(&d[1].problem, Problem::UnknownKey { suggestion: Some(s), .. } if s == "language"));
+        let (_, d) = parse_str(
+            "title: t\nbase_url: https://x.cn/\nlangauge: en\nkey_metrics: [inspection]\n",
+        );
+        let got: Vec<(&str, Option<u32>)> = d
+            .iter()
+            .map(|d| (d.code(), d.pos.map(|p| p.line)))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("unknown-metric", Some(4)), ("unknown-key", Some(3))]
+        );
+        assert!(
+            matches!(&d[1].problem, Problem::UnknownKey { suggestion: Some(s), .. } if s == "language")
+        );
     }
 
     #[test]
     fn dropping_a_part_is_reported() {
-        let (_, d) = parse_str("title: t\nbase_url: https://x.cn/\nschema:\n  drop: [fines_simple]\n");
-        assert_eq!(d.iter().map(|d| d.code()).collect::<Vec<_>>(), vec!["invalid-config"]);
+        let (_, d) =
+            parse_str("title: t\nbase_url: https://x.cn/\nschema:\n  drop: [fines_simple]\n");
+        assert_eq!(
+            d.iter().map(|d| d.code()).collect::<Vec<_>>(),
+            vec!["invalid-config"]
+        );
     }
 }

@@ -41,7 +41,11 @@ pub struct Pos {
 impl Pos {
     /// A position with an underline of `len` characters.
     pub fn new(line: u32, column: u32, len: u32) -> Pos {
-        Pos { line, column, len: len.max(1) }
+        Pos {
+            line,
+            column,
+            len: len.max(1),
+        }
     }
 }
 
@@ -508,12 +512,24 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A problem of the whole site.
     pub fn site(problem: Problem) -> Diagnostic {
-        Diagnostic { problem, file: None, pos: None, labels: Vec::new(), source: None }
+        Diagnostic {
+            problem,
+            file: None,
+            pos: None,
+            labels: Vec::new(),
+            source: None,
+        }
     }
 
     /// A problem of a whole file.
     pub fn file(problem: Problem, file: impl Into<String>) -> Diagnostic {
-        Diagnostic { problem, file: Some(file.into()), pos: None, labels: Vec::new(), source: None }
+        Diagnostic {
+            problem,
+            file: Some(file.into()),
+            pos: None,
+            labels: Vec::new(),
+            source: None,
+        }
     }
 
     /// A problem at a place in a file whose text is `source`.
@@ -568,7 +584,10 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
 
 /// The display form of a path relative to `root`, with `/` separators.
 pub fn display_path(root: &Path, path: &Path) -> String {
-    let rel: PathBuf = path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+    let rel: PathBuf = path
+        .strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf());
     let mut out = String::new();
     for (i, comp) in rel.components().enumerate() {
         if i > 0 {

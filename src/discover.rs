@@ -56,7 +56,9 @@ pub fn discover(root: &Path) -> Result<Found, Diagnostic> {
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
         return Err(Diagnostic::file(
-            Problem::Io { error: "content/ is missing".into() },
+            Problem::Io {
+                error: "content/ is missing".into(),
+            },
             CONTENT_DIR,
         ));
     }
@@ -77,11 +79,18 @@ pub fn discover(root: &Path) -> Result<Found, Diagnostic> {
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
-                let path = err.path().map(&rel).unwrap_or_else(|| CONTENT_DIR.to_string());
+                let path = err
+                    .path()
+                    .map(&rel)
+                    .unwrap_or_else(|| CONTENT_DIR.to_string());
                 let problem = if err.loop_ancestor().is_some() {
-                    Problem::Symlink { reason: SymlinkReason::Loop }
+                    Problem::Symlink {
+                        reason: SymlinkReason::Loop,
+                    }
                 } else {
-                    Problem::Io { error: err.to_string() }
+                    Problem::Io {
+                        error: err.to_string(),
+                    }
                 };
                 found.diagnostics.push(Diagnostic::file(problem, path));
                 continue;
@@ -91,7 +100,9 @@ pub fn discover(root: &Path) -> Result<Found, Diagnostic> {
         let depth = entry.depth();
         let Some(name) = entry.file_name().to_str().map(str::to_string) else {
             found.diagnostics.push(Diagnostic::file(
-                Problem::NonUtf8Name { lossy: entry.file_name().to_string_lossy().into_owned() },
+                Problem::NonUtf8Name {
+                    lossy: entry.file_name().to_string_lossy().into_owned(),
+                },
                 rel(path),
             ));
             continue;
@@ -116,16 +127,25 @@ pub fn discover(root: &Path) -> Result<Found, Diagnostic> {
                     found.diagnostics.push(Diagnostic::file(problem, rel(path)));
                     current = None;
                 } else {
-                    current = Some(TownshipDir { slug: name, dir: path.to_path_buf(), ..TownshipDir::default() });
+                    current = Some(TownshipDir {
+                        slug: name,
+                        dir: path.to_path_buf(),
+                        ..TownshipDir::default()
+                    });
                 }
             } else {
-                found.diagnostics.push(Diagnostic::file(Problem::StrayFile { suggestion: None }, rel(path)));
+                found.diagnostics.push(Diagnostic::file(
+                    Problem::StrayFile { suggestion: None },
+                    rel(path),
+                ));
             }
             continue;
         }
 
         // Below a township folder that was refused: already reported.
-        let Some(town) = current.as_mut() else { continue };
+        let Some(town) = current.as_mut() else {
+            continue;
+        };
 
         if depth == 2 {
             if file_type.is_dir() {
@@ -144,7 +164,10 @@ pub fn discover(root: &Path) -> Result<Found, Diagnostic> {
                 town.reports.push((year, path.to_path_buf()));
             } else {
                 let suggestion = stray_suggestion(&name);
-                found.diagnostics.push(Diagnostic::file(Problem::StrayFile { suggestion }, rel(path)));
+                found.diagnostics.push(Diagnostic::file(
+                    Problem::StrayFile { suggestion },
+                    rel(path),
+                ));
             }
             continue;
         }
@@ -159,7 +182,10 @@ pub fn discover(root: &Path) -> Result<Found, Diagnostic> {
             continue;
         };
         if file_type.is_dir() {
-            found.diagnostics.push(Diagnostic::file(Problem::StrayFile { suggestion: None }, rel(path)));
+            found.diagnostics.push(Diagnostic::file(
+                Problem::StrayFile { suggestion: None },
+                rel(path),
+            ));
         } else if name == "index.html" {
             found.diagnostics.push(Diagnostic::file(
                 Problem::UrlCollision {
@@ -187,12 +213,18 @@ pub fn discover(root: &Path) -> Result<Found, Diagnostic> {
 pub fn slug_problem(name: &str) -> Option<Problem> {
     if slug::is_valid(name) {
         if RESERVED_SLUGS.contains(&name) {
-            return Some(Problem::ReservedSlug { name: name.to_string() });
+            return Some(Problem::ReservedSlug {
+                name: name.to_string(),
+            });
         }
         return None;
     }
-    let suggestion = slug::propose(name).filter(|s| slug::is_valid(s) && !RESERVED_SLUGS.contains(&s.as_str()));
-    Some(Problem::BadSlug { name: name.to_string(), suggestion })
+    let suggestion =
+        slug::propose(name).filter(|s| slug::is_valid(s) && !RESERVED_SLUGS.contains(&s.as_str()));
+    Some(Problem::BadSlug {
+        name: name.to_string(),
+        suggestion,
+    })
 }
 
 /// A four-digit year from 1949 to 2199 (plausible report years).
@@ -206,7 +238,9 @@ pub fn parse_year(s: &str) -> Option<i32> {
 /// A likely report name for a stray file such as `2025年报告.md` → `2025.md`.
 fn stray_suggestion(name: &str) -> Option<String> {
     let lower = name.to_ascii_lowercase();
-    let is_text = [".md", ".markdown", ".txt", ".mdown"].iter().any(|e| lower.ends_with(e));
+    let is_text = [".md", ".markdown", ".txt", ".mdown"]
+        .iter()
+        .any(|e| lower.ends_with(e));
     if !is_text {
         return None;
     }
@@ -216,7 +250,9 @@ fn stray_suggestion(name: &str) -> Option<String> {
         .map(|w| w.iter().collect::<String>())
         .find_map(|w| parse_year(&w))
         .map(|y| format!("{y}.md"))
-        .or_else(|| (lower == "index.md" || lower == "_index.markdown").then(|| "_index.md".to_string()))
+        .or_else(|| {
+            (lower == "index.md" || lower == "_index.markdown").then(|| "_index.md".to_string())
+        })
 }
 
 fn is_ignored(name: &str) -> bool {
@@ -237,16 +273,30 @@ fn check_symlink(path: &Path, root: &Path) -> Result<std::fs::FileType, Problem>
         Err(e) => {
             // ELOOP: a loop; anything else: a dangling link.
             let loops = e.raw_os_error() == Some(40) || e.to_string().contains("symbolic links");
-            return Err(if loops { Problem::Symlink { reason: SymlinkReason::Loop } } else { Problem::Io { error: e.to_string() } });
+            return Err(if loops {
+                Problem::Symlink {
+                    reason: SymlinkReason::Loop,
+                }
+            } else {
+                Problem::Io {
+                    error: e.to_string(),
+                }
+            });
         }
     };
     if !target.starts_with(root) {
-        return Err(Problem::Symlink { reason: SymlinkReason::Outside });
+        return Err(Problem::Symlink {
+            reason: SymlinkReason::Outside,
+        });
     }
-    let meta = std::fs::metadata(&target).map_err(|e| Problem::Io { error: e.to_string() })?;
+    let meta = std::fs::metadata(&target).map_err(|e| Problem::Io {
+        error: e.to_string(),
+    })?;
     if meta.is_dir() {
         // A linked folder could lead back into itself; gongshi does not walk them.
-        return Err(Problem::Symlink { reason: SymlinkReason::Folder });
+        return Err(Problem::Symlink {
+            reason: SymlinkReason::Folder,
+        });
     }
     Ok(meta.file_type())
 }

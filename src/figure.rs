@@ -12,7 +12,6 @@
 
 use crate::amount::{Amount, SCALE};
 
-
 /// What a metric measures; decides which numbers are valid and how they show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -31,7 +30,13 @@ pub enum Kind {
 
 impl Kind {
     /// All kinds, for help texts.
-    pub const ALL: [Kind; 5] = [Kind::Count, Kind::Money, Kind::Area, Kind::Hours, Kind::Rate];
+    pub const ALL: [Kind; 5] = [
+        Kind::Count,
+        Kind::Money,
+        Kind::Area,
+        Kind::Hours,
+        Kind::Rate,
+    ];
 
     /// The name used in config files.
     pub fn as_str(self) -> &'static str {
@@ -162,12 +167,20 @@ pub struct Written {
 impl Stated {
     /// An exact figure.
     pub fn exact(amount: Amount) -> Stated {
-        Stated { amount, precision: Precision::Exact, written: None }
+        Stated {
+            amount,
+            precision: Precision::Exact,
+            written: None,
+        }
     }
 
     /// A computed figure of the given precision (a total, a rate).
     pub fn computed(amount: Amount, precision: Precision) -> Stated {
-        Stated { amount, precision, written: None }
+        Stated {
+            amount,
+            precision,
+            written: None,
+        }
     }
 }
 
@@ -281,11 +294,13 @@ pub fn parse_figure(text: &str, kind: Kind) -> Result<Figure, FigureError> {
         .map_or(rest.len(), |(i, _)| i);
     let (digits, mut tail) = rest.split_at(number_end);
     if digits.is_empty() || !digits.starts_with(|c: char| c.is_ascii_digit()) {
-        return Err(if text.is_empty() || (digits.is_empty() && tail.is_empty()) {
-            FigureError::Empty
-        } else {
-            FigureError::NotANumber
-        });
+        return Err(
+            if text.is_empty() || (digits.is_empty() && tail.is_empty()) {
+                FigureError::Empty
+            } else {
+                FigureError::NotANumber
+            },
+        );
     }
     let mut decimal = Decimal::parse(digits)?;
 
@@ -330,7 +345,9 @@ pub fn parse_figure(text: &str, kind: Kind) -> Result<Figure, FigureError> {
                 written_number.push('万');
             }
             (Kind::Money, _) => {
-                return Err(FigureError::UnknownUnit { unit: unit.to_string() });
+                return Err(FigureError::UnknownUnit {
+                    unit: unit.to_string(),
+                });
             }
             (Kind::Rate, "%") => {}
             _ => {
@@ -342,7 +359,10 @@ pub fn parse_figure(text: &str, kind: Kind) -> Result<Figure, FigureError> {
                 if let Some(m) = marker {
                     number = with_marker_zh(&number, m, kind);
                 }
-                return Err(FigureError::UnitInCount { number, unit: unit.to_string() });
+                return Err(FigureError::UnitInCount {
+                    number,
+                    unit: unit.to_string(),
+                });
             }
         }
     }
@@ -374,7 +394,10 @@ pub fn parse_figure(text: &str, kind: Kind) -> Result<Figure, FigureError> {
         Some(m) => Stated {
             amount,
             precision: m.precision(),
-            written: Some(Written { number: written_number.into_boxed_str(), marker: m }),
+            written: Some(Written {
+                number: written_number.into_boxed_str(),
+                marker: m,
+            }),
         },
     }))
 }
@@ -405,7 +428,11 @@ impl Decimal {
                 .ok_or(FigureError::TooLarge)?;
         }
         let exponent = -i32::try_from(frac.len()).map_err(|_| FigureError::TooLarge)?;
-        Ok(Decimal { mantissa, exponent, text })
+        Ok(Decimal {
+            mantissa,
+            exponent,
+            text,
+        })
     }
 
     /// The value in hundredths, if it has at most two decimals and fits.
@@ -413,12 +440,20 @@ impl Decimal {
         // hundredths = mantissa × 10^(exponent + 2)
         let shift = self.exponent + 2;
         let hundredths = if shift >= 0 {
-            let factor = 10i128.checked_pow(shift.unsigned_abs()).ok_or(FigureError::TooLarge)?;
-            self.mantissa.checked_mul(factor).ok_or(FigureError::TooLarge)?
+            let factor = 10i128
+                .checked_pow(shift.unsigned_abs())
+                .ok_or(FigureError::TooLarge)?;
+            self.mantissa
+                .checked_mul(factor)
+                .ok_or(FigureError::TooLarge)?
         } else {
-            let divisor = 10i128.checked_pow(shift.unsigned_abs()).ok_or(FigureError::TooLarge)?;
+            let divisor = 10i128
+                .checked_pow(shift.unsigned_abs())
+                .ok_or(FigureError::TooLarge)?;
             if self.mantissa % divisor != 0 {
-                return Err(FigureError::TooPrecise { value: self.text.clone() });
+                return Err(FigureError::TooPrecise {
+                    value: self.text.clone(),
+                });
             }
             self.mantissa / divisor
         };
@@ -466,12 +501,30 @@ mod tests {
 
     #[test]
     fn exact_counts_and_money() {
-        assert_eq!(stated("2537", Kind::Count).amount, Amount::from_hundredths(253_700));
-        assert_eq!(stated("473240.6", Kind::Money).amount, Amount::from_hundredths(47_324_060));
-        assert_eq!(stated("473240.60", Kind::Money).amount, Amount::from_hundredths(47_324_060));
-        assert_eq!(stated("7300元", Kind::Money).amount, Amount::from_hundredths(730_000));
-        assert_eq!(stated("150.5万元", Kind::Money).amount, Amount::from_hundredths(150_500_000));
-        assert_eq!(stated("1,100", Kind::Count).amount, Amount::from_hundredths(110_000));
+        assert_eq!(
+            stated("2537", Kind::Count).amount,
+            Amount::from_hundredths(253_700)
+        );
+        assert_eq!(
+            stated("473240.6", Kind::Money).amount,
+            Amount::from_hundredths(47_324_060)
+        );
+        assert_eq!(
+            stated("473240.60", Kind::Money).amount,
+            Amount::from_hundredths(47_324_060)
+        );
+        assert_eq!(
+            stated("7300元", Kind::Money).amount,
+            Amount::from_hundredths(730_000)
+        );
+        assert_eq!(
+            stated("150.5万元", Kind::Money).amount,
+            Amount::from_hundredths(150_500_000)
+        );
+        assert_eq!(
+            stated("1,100", Kind::Count).amount,
+            Amount::from_hundredths(110_000)
+        );
         assert_eq!(stated("０", Kind::Count).precision, Precision::Exact);
     }
 
@@ -481,18 +534,30 @@ mod tests {
         assert_eq!(s.precision, Precision::AtLeast);
         assert_eq!(s.amount, Amount::from_hundredths(110_000));
         assert_eq!(stated("1100+", Kind::Count).precision, Precision::AtLeast);
-        assert_eq!(stated("至少1100", Kind::Count).precision, Precision::AtLeast);
-        assert_eq!(stated("1100以上", Kind::Count).precision, Precision::AtLeast);
+        assert_eq!(
+            stated("至少1100", Kind::Count).precision,
+            Precision::AtLeast
+        );
+        assert_eq!(
+            stated("1100以上", Kind::Count).precision,
+            Precision::AtLeast
+        );
         let a = stated("约15.7万", Kind::Count);
         assert_eq!(a.precision, Precision::About);
         assert_eq!(a.amount, Amount::from_hundredths(15_700_000));
         assert_eq!(stated("~157000", Kind::Count).precision, Precision::About);
-        assert_eq!(stated("88%以上", Kind::Rate).amount, Amount::from_hundredths(8800));
+        assert_eq!(
+            stated("88%以上", Kind::Rate).amount,
+            Amount::from_hundredths(8800)
+        );
     }
 
     #[test]
     fn not_applicable() {
-        assert_eq!(parse_figure("无相关职责", Kind::Count), Ok(Figure::NotApplicable));
+        assert_eq!(
+            parse_figure("无相关职责", Kind::Count),
+            Ok(Figure::NotApplicable)
+        );
         assert_eq!(parse_figure("n/a", Kind::Money), Ok(Figure::NotApplicable));
     }
 
@@ -500,24 +565,62 @@ mod tests {
     fn errors_say_what_to_write() {
         assert_eq!(
             parse_figure("9件", Kind::Count),
-            Err(FigureError::UnitInCount { number: "9".into(), unit: "件".into() })
+            Err(FigureError::UnitInCount {
+                number: "9".into(),
+                unit: "件".into()
+            })
         );
         assert_eq!(
             parse_figure("1100余次", Kind::Count),
-            Err(FigureError::UnitInCount { number: "1100余".into(), unit: "次".into() })
+            Err(FigureError::UnitInCount {
+                number: "1100余".into(),
+                unit: "次".into()
+            })
         );
-        assert_eq!(parse_figure("-5", Kind::Count), Err(FigureError::Negative { suggestion: "5".into() }));
-        assert_eq!(parse_figure("2.5", Kind::Count), Err(FigureError::Fraction { value: "2.5".into() }));
-        assert_eq!(parse_figure("1.234", Kind::Money), Err(FigureError::TooPrecise { value: "1.234".into() }));
+        assert_eq!(
+            parse_figure("-5", Kind::Count),
+            Err(FigureError::Negative {
+                suggestion: "5".into()
+            })
+        );
+        assert_eq!(
+            parse_figure("2.5", Kind::Count),
+            Err(FigureError::Fraction {
+                value: "2.5".into()
+            })
+        );
+        assert_eq!(
+            parse_figure("1.234", Kind::Money),
+            Err(FigureError::TooPrecise {
+                value: "1.234".into()
+            })
+        );
         assert_eq!(
             parse_figure("1.2345678万元", Kind::Money),
-            Err(FigureError::TooPrecise { value: "1.2345678".into() })
+            Err(FigureError::TooPrecise {
+                value: "1.2345678".into()
+            })
         );
-        assert_eq!(stated("1.234567万元", Kind::Money).amount, Amount::from_hundredths(1_234_567));
-        assert_eq!(parse_figure("300块", Kind::Money), Err(FigureError::UnknownUnit { unit: "块".into() }));
-        assert_eq!(parse_figure(".nan", Kind::Count), Err(FigureError::NotANumber));
-        assert_eq!(parse_figure("99999999999999999999999", Kind::Count), Err(FigureError::TooLarge));
-        assert_eq!(parse_figure("101%", Kind::Rate), Err(FigureError::RateOver100));
+        assert_eq!(
+            stated("1.234567万元", Kind::Money).amount,
+            Amount::from_hundredths(1_234_567)
+        );
+        assert_eq!(
+            parse_figure("300块", Kind::Money),
+            Err(FigureError::UnknownUnit { unit: "块".into() })
+        );
+        assert_eq!(
+            parse_figure(".nan", Kind::Count),
+            Err(FigureError::NotANumber)
+        );
+        assert_eq!(
+            parse_figure("99999999999999999999999", Kind::Count),
+            Err(FigureError::TooLarge)
+        );
+        assert_eq!(
+            parse_figure("101%", Kind::Rate),
+            Err(FigureError::RateOver100)
+        );
         assert_eq!(parse_figure("", Kind::Count), Err(FigureError::Empty));
     }
 }

@@ -16,7 +16,9 @@ pub fn stated(s: &Stated, kind: Kind, lang: Lang) -> String {
         (_, Precision::Exact, _) => format!("{}{pct}", amount(s.amount, kind)),
         (Some(w), _, Lang::Zh) => with_marker_zh(&w.number, w.marker, kind),
         (Some(w), _, Lang::En) => match w.marker {
-            Marker::Yue | Marker::Tilde | Marker::ZuoYou => format!("~{}{pct}", amount(s.amount, kind)),
+            Marker::Yue | Marker::Tilde | Marker::ZuoYou => {
+                format!("~{}{pct}", amount(s.amount, kind))
+            }
             _ => format!("{}{pct}+", amount(s.amount, kind)),
         },
         (None, Precision::AtLeast, Lang::Zh) => format!("{}{pct}余", amount(s.amount, kind)),
@@ -49,7 +51,11 @@ pub fn cell(f: &Figure, kind: Kind, lang: Lang) -> String {
 /// A signed change between two exact amounts: `+16`, `-5`, `0`.
 pub fn change(delta: Amount, kind: Kind) -> String {
     let text = amount(delta, kind);
-    if delta > Amount::ZERO { format!("+{text}") } else { text }
+    if delta > Amount::ZERO {
+        format!("+{text}")
+    } else {
+        text
+    }
 }
 
 #[cfg(test)]

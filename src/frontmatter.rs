@@ -40,7 +40,12 @@ pub fn split(text: &str) -> Result<Split<'_>, (Problem, Pos)> {
             let line_start = after - line_len_with_break(text, after, line);
             let yaml = text.get(yaml_start..line_start).unwrap_or("");
             let body = text.get(after..).unwrap_or("");
-            return Ok(Split { yaml, yaml_lines_before: 1, body, body_line: line_no + 1 });
+            return Ok(Split {
+                yaml,
+                yaml_lines_before: 1,
+                body,
+                body_line: line_no + 1,
+            });
         }
     }
     Err((Problem::FrontMatterUnclosed, Pos::new(1, 1, 3)))
@@ -83,7 +88,11 @@ struct LineIter<'a> {
 
 impl<'a> LineIter<'a> {
     fn new(text: &'a str) -> Self {
-        LineIter { text, pos: 0, line: 0 }
+        LineIter {
+            text,
+            pos: 0,
+            line: 0,
+        }
     }
 }
 
@@ -123,17 +132,32 @@ mod tests {
     #[test]
     fn splits_lf_and_crlf() {
         let s = split("---\nname: 辛口镇\n---\n正文\n").ok();
-        assert_eq!(s.map(|s| (s.yaml, s.body, s.body_line)), Some(("name: 辛口镇\n", "正文\n", 4)));
+        assert_eq!(
+            s.map(|s| (s.yaml, s.body, s.body_line)),
+            Some(("name: 辛口镇\n", "正文\n", 4))
+        );
         let s = split("---\r\nname: x\r\nyear: 1\r\n---\r\nbody").ok();
-        assert_eq!(s.map(|s| (s.yaml, s.body, s.body_line)), Some(("name: x\r\nyear: 1\r\n", "body", 5)));
+        assert_eq!(
+            s.map(|s| (s.yaml, s.body, s.body_line)),
+            Some(("name: x\r\nyear: 1\r\n", "body", 5))
+        );
         let s = split("---\n---\n").ok();
         assert_eq!(s.map(|s| (s.yaml, s.body)), Some(("", "")));
     }
 
     #[test]
     fn reports_missing_misplaced_and_unclosed() {
-        assert_eq!(split("# 标题\n").err().map(|e| e.0), Some(Problem::FrontMatterMissing));
-        assert_eq!(split("\n---\nname: x\n---\n").err().map(|e| e.0), Some(Problem::FrontMatterNotAtStart));
-        assert_eq!(split("---\nname: x\n正文").err().map(|e| e.0), Some(Problem::FrontMatterUnclosed));
+        assert_eq!(
+            split("# 标题\n").err().map(|e| e.0),
+            Some(Problem::FrontMatterMissing)
+        );
+        assert_eq!(
+            split("\n---\nname: x\n---\n").err().map(|e| e.0),
+            Some(Problem::FrontMatterNotAtStart)
+        );
+        assert_eq!(
+            split("---\nname: x\n正文").err().map(|e| e.0),
+            Some(Problem::FrontMatterUnclosed)
+        );
     }
 }

@@ -75,12 +75,15 @@ pub struct Powers {
 impl Powers {
     /// Whether the profile gives any of it.
     pub fn is_empty(&self) -> bool {
-        self.officers.is_empty() && self.items.is_empty() && self.remedies.is_empty() && self.hotline.is_none()
+        self.officers.is_empty()
+            && self.items.is_empty()
+            && self.remedies.is_empty()
+            && self.hotline.is_none()
     }
 }
 
 /// A certified enforcement officer (执法人员).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Officer {
     /// Name.
     pub name: String,
@@ -93,7 +96,7 @@ pub struct Officer {
 }
 
 /// An enforcement item (执法事项).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Item {
     /// Name of the power.
     pub name: String,
@@ -104,7 +107,7 @@ pub struct Item {
 }
 
 /// A remedy (救济渠道).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Remedy {
     /// 行政复议 or 行政诉讼 (or other).
     pub kind: String,
@@ -149,7 +152,9 @@ impl Report {
     /// The figure for a metric.
     pub fn figure(&self, id: MetricId) -> &Figure {
         static NOT_REPORTED: Figure = Figure::NotReported;
-        self.figures.get(id.index()).map_or(&NOT_REPORTED, |e| &e.figure)
+        self.figures
+            .get(id.index())
+            .map_or(&NOT_REPORTED, |e| &e.figure)
     }
 
     /// Whether the report carries figures only (quoted from a later

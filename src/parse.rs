@@ -13,7 +13,10 @@ use crate::diagnostic::{Diagnostic, Expected, Pos, Problem};
 use crate::discover::TownshipDir;
 use crate::figure::{self, Figure, FigureError, Kind};
 use crate::frontmatter;
-use crate::model::{Attachment, Body, Contact, FigureEntry, Item, Officer, OtherFigure, Powers, Remedy, Report, Revision, Township, Year};
+use crate::model::{
+    Attachment, Body, Contact, FigureEntry, Item, Officer, OtherFigure, Powers, Remedy, Report,
+    Revision, Township, Year,
+};
 use crate::schema::Schema;
 use crate::source;
 use crate::validate;
@@ -44,7 +47,9 @@ fn load(path: &Path, rel: &str) -> Result<Loaded, Vec<Diagnostic>> {
             return Err(sink.diagnostics);
         }
     };
-    let offset = yaml::Offset { lines: split.yaml_lines_before };
+    let offset = yaml::Offset {
+        lines: split.yaml_lines_before,
+    };
     let root = match yaml::parse(split.yaml, offset, rel, &text.text) {
         Ok(node) => node,
         Err(d) => {
@@ -53,12 +58,21 @@ fn load(path: &Path, rel: &str) -> Result<Loaded, Vec<Diagnostic>> {
         }
     };
     let body_offset = text.text.len() - split.body.len();
-    let body = Body { text: text.text.clone(), offset: body_offset, line: split.body_line };
+    let body = Body {
+        text: text.text.clone(),
+        offset: body_offset,
+        line: split.body_line,
+    };
     Ok(Loaded { sink, root, body })
 }
 
 /// Parse a township profile (`_index.md`).
-pub fn township(dir: &TownshipDir, profile: &Path, root: &Path, config: &Config) -> (Option<Township>, Vec<Diagnostic>) {
+pub fn township(
+    dir: &TownshipDir,
+    profile: &Path,
+    root: &Path,
+    config: &Config,
+) -> (Option<Township>, Vec<Diagnostic>) {
     let rel = crate::diagnostic::display_path(root, profile);
     let mut loaded = match load(profile, &rel) {
         Ok(l) => l,
@@ -72,7 +86,9 @@ pub fn township(dir: &TownshipDir, profile: &Path, root: &Path, config: &Config)
         ..Township::default()
     };
     if loaded.root.is_null() {
-        loaded.sink.at(Problem::MissingField { key: "name".into() }, whole);
+        loaded
+            .sink
+            .at(Problem::MissingField { key: "name".into() }, whole);
         return (None, loaded.sink.diagnostics);
     }
     let Some(mut f) = Fields::of(&loaded.root, "front matter", "", &mut loaded.sink) else {
@@ -84,7 +100,11 @@ pub fn township(dir: &TownshipDir, profile: &Path, root: &Path, config: &Config)
         if !config.districts.is_empty() && !config.districts.contains(&district) {
             let suggestion = yaml::suggest(&district, config.districts.iter().map(String::as_str));
             f.sink().at(
-                Problem::UnknownDistrict { district: district.clone(), suggestion, known: config.districts.clone() },
+                Problem::UnknownDistrict {
+                    district: district.clone(),
+                    suggestion,
+                    known: config.districts.clone(),
+                },
                 pos,
             );
         }
@@ -113,7 +133,12 @@ pub fn township(dir: &TownshipDir, profile: &Path, root: &Path, config: &Config)
     }
 }
 
-fn figure_field(f: &mut Fields<'_, '_>, key: &'static str, label: &str, kind: Kind) -> Option<figure::Stated> {
+fn figure_field(
+    f: &mut Fields<'_, '_>,
+    key: &'static str,
+    label: &str,
+    kind: Kind,
+) -> Option<figure::Stated> {
     let entry = f.take(key)?;
     match read_figure(&entry.key, label, &entry.value, kind, f.sink()) {
         Some(Figure::Stated(s)) => Some(s),
@@ -133,7 +158,9 @@ fn contact(entry: &Entry, sink: &mut Sink) -> Contact {
 
 fn powers(entry: &Entry, sink: &mut Sink) -> Powers {
     let mut p = Powers::default();
-    let Some(mut f) = Fields::of(&entry.value, "powers", "powers", sink) else { return p };
+    let Some(mut f) = Fields::of(&entry.value, "powers", "powers", sink) else {
+        return p;
+    };
     p.hotline = f.text("hotline").map(|(s, _)| s);
     if let Some(e) = f.take("officers") {
         p.officers = list_of(&e.value, "officers", f.sink(), |item, sink, pos| {
@@ -143,7 +170,12 @@ fn powers(entry: &Entry, sink: &mut Sink) -> Powers {
             let category = g.text("category").map(|(s, _)| s);
             let area = g.text("area").map(|(s, _)| s);
             g.finish();
-            Some(Officer { name: name?.0, certificate: certificate?.0, category, area })
+            Some(Officer {
+                name: name?.0,
+                certificate: certificate?.0,
+                category,
+                area,
+            })
         });
     }
     if let Some(e) = f.take("items") {
@@ -153,7 +185,11 @@ fn powers(entry: &Entry, sink: &mut Sink) -> Powers {
             let category = g.text("category").map(|(s, _)| s);
             let basis = g.text("basis").map(|(s, _)| s);
             g.finish();
-            Some(Item { name: name?.0, category, basis })
+            Some(Item {
+                name: name?.0,
+                category,
+                basis,
+            })
         });
     }
     if let Some(e) = f.take("remedies") {
@@ -163,7 +199,11 @@ fn powers(entry: &Entry, sink: &mut Sink) -> Powers {
             let body = g.required_text("body", pos);
             let time_limit = g.text("time_limit").map(|(s, _)| s);
             g.finish();
-            Some(Remedy { kind: kind?.0, body: body?.0, time_limit })
+            Some(Remedy {
+                kind: kind?.0,
+                body: body?.0,
+                time_limit,
+            })
         });
     }
     f.finish();
@@ -178,9 +218,18 @@ fn list_of<T>(
     mut read: impl FnMut(&Node, &mut Sink, Pos) -> Option<T>,
 ) -> Vec<T> {
     match &node.value {
-        Value::Seq(items) => items.iter().filter_map(|item| read(item, sink, item.pos)).collect(),
+        Value::Seq(items) => items
+            .iter()
+            .filter_map(|item| read(item, sink, item.pos))
+            .collect(),
         _ => {
-            sink.at(Problem::WrongType { key: key.to_string(), expected: Expected::List }, node.pos);
+            sink.at(
+                Problem::WrongType {
+                    key: key.to_string(),
+                    expected: Expected::List,
+                },
+                node.pos,
+            );
             Vec::new()
         }
     }
@@ -203,7 +252,12 @@ pub fn report(
     let schema: &Schema = &config.schema;
     let whole = Pos::new(1, 1, 3);
     if loaded.root.is_null() {
-        loaded.sink.at(Problem::MissingField { key: "title".into() }, whole);
+        loaded.sink.at(
+            Problem::MissingField {
+                key: "title".into(),
+            },
+            whole,
+        );
         return (None, loaded.sink.diagnostics);
     }
     let Some(mut f) = Fields::of(&loaded.root, "front matter", "", &mut loaded.sink) else {
@@ -216,18 +270,31 @@ pub fn report(
             match text.and_then(crate::discover::parse_year) {
                 Some(y) => {
                     if y != file_year {
-                        f.sink().at(Problem::YearMismatch { file_year, front_year: y }, entry.value.pos);
+                        f.sink().at(
+                            Problem::YearMismatch {
+                                file_year,
+                                front_year: y,
+                            },
+                            entry.value.pos,
+                        );
                     }
                     Some((y, entry.value.pos))
                 }
                 None => {
-                    f.sink().at(Problem::WrongType { key: "year".into(), expected: Expected::Year }, entry.value.pos);
+                    f.sink().at(
+                        Problem::WrongType {
+                            key: "year".into(),
+                            expected: Expected::Year,
+                        },
+                        entry.value.pos,
+                    );
                     None
                 }
             }
         }
         None => {
-            f.sink().at(Problem::MissingField { key: "year".into() }, whole);
+            f.sink()
+                .at(Problem::MissingField { key: "year".into() }, whole);
             None
         }
     };
@@ -241,10 +308,14 @@ pub fn report(
             let date = g.date("date");
             let reason = g.required_text("reason", pos);
             if g.take("date").is_none() {
-                g.sink().at(Problem::MissingField { key: "date".into() }, pos);
+                g.sink()
+                    .at(Problem::MissingField { key: "date".into() }, pos);
             }
             g.finish();
-            Some(Revision { date: date?.0, reason: reason?.0 })
+            Some(Revision {
+                date: date?.0,
+                reason: reason?.0,
+            })
         })
     });
     let metrics_entry = f.take("metrics");
@@ -281,7 +352,13 @@ pub fn report(
         body: loaded.body,
         file: rel,
     };
-    validate::report_dates(&report, published.map(|p| p.1), updated.map(|u| u.1), whole, &mut loaded.sink);
+    validate::report_dates(
+        &report,
+        published.map(|p| p.1),
+        updated.map(|u| u.1),
+        whole,
+        &mut loaded.sink,
+    );
     if loaded.sink.has_errors() {
         return (None, loaded.sink.diagnostics);
     }
@@ -297,22 +374,38 @@ fn read_metrics(
 ) {
     let Value::Map(entries) = &node.value else {
         if !node.is_null() {
-            sink.at(Problem::WrongType { key: "metrics".into(), expected: Expected::Mapping }, node.pos);
+            sink.at(
+                Problem::WrongType {
+                    key: "metrics".into(),
+                    expected: Expected::Mapping,
+                },
+                node.pos,
+            );
         }
         return;
     };
     for e in entries {
         let Some(id) = schema.id(&e.key) else {
             sink.at(
-                Problem::UnknownMetric { key: e.key.clone(), suggestion: yaml::suggest(&e.key, schema.keys()) },
+                Problem::UnknownMetric {
+                    key: e.key.clone(),
+                    suggestion: yaml::suggest(&e.key, schema.keys()),
+                },
                 e.key_pos,
             );
             continue;
         };
-        let Some(metric) = schema.metric(id) else { continue };
+        let Some(metric) = schema.metric(id) else {
+            continue;
+        };
         if let Some(fig) = read_figure(&e.key, &metric.label, &e.value, metric.kind, sink) {
-            if let (Some(slot), Some(at)) = (figures.get_mut(id.index()), stated_at.get_mut(id.index())) {
-                *slot = FigureEntry { figure: fig, computed: false };
+            if let (Some(slot), Some(at)) =
+                (figures.get_mut(id.index()), stated_at.get_mut(id.index()))
+            {
+                *slot = FigureEntry {
+                    figure: fig,
+                    computed: false,
+                };
                 *at = Some(e.value.pos);
             }
         }
@@ -325,10 +418,23 @@ fn read_figure(key: &str, label: &str, node: &Node, kind: Kind, sink: &mut Sink)
 }
 
 /// Read one figure value whose text takes `unit` when it has none (万元 figures).
-fn read_figure_in(key: &str, label: &str, node: &Node, kind: Kind, unit: &str, sink: &mut Sink) -> Option<Figure> {
+fn read_figure_in(
+    key: &str,
+    label: &str,
+    node: &Node,
+    kind: Kind,
+    unit: &str,
+    sink: &mut Sink,
+) -> Option<Figure> {
     let text = match &node.value {
         Value::Null => {
-            sink.at(Problem::NullValue { key: key.to_string(), figure: true }, node.pos);
+            sink.at(
+                Problem::NullValue {
+                    key: key.to_string(),
+                    figure: true,
+                },
+                node.pos,
+            );
             return None;
         }
         Value::Str(s) => s.as_str(),
@@ -336,15 +442,31 @@ fn read_figure_in(key: &str, label: &str, node: &Node, kind: Kind, unit: &str, s
             // YAML spellings that are not plain decimals (0x1F, 1e3, 1_000, .inf)
             // are not how a report states a figure.
             let raw = node.raw.trim_start_matches(['+', '-']);
-            if raw.chars().any(|c| matches!(c, 'x' | 'o' | 'e' | 'E' | '_' | 'n' | 'i' | 'I' | 'N')) {
+            if raw
+                .chars()
+                .any(|c| matches!(c, 'x' | 'o' | 'e' | 'E' | '_' | 'n' | 'i' | 'I' | 'N'))
+            {
                 let error = FigureError::NotANumber;
-                sink.at(Problem::BadFigure { key: key.to_string(), label: label.to_string(), error }, node.pos);
+                sink.at(
+                    Problem::BadFigure {
+                        key: key.to_string(),
+                        label: label.to_string(),
+                        error,
+                    },
+                    node.pos,
+                );
                 return None;
             }
             &node.raw
         }
         _ => {
-            sink.at(Problem::WrongType { key: key.to_string(), expected: Expected::Figure }, node.pos);
+            sink.at(
+                Problem::WrongType {
+                    key: key.to_string(),
+                    expected: Expected::Figure,
+                },
+                node.pos,
+            );
             return None;
         }
     };
@@ -358,7 +480,14 @@ fn read_figure_in(key: &str, label: &str, node: &Node, kind: Kind, unit: &str, s
     match figure::parse_figure(text, kind) {
         Ok(f) => Some(f),
         Err(error) => {
-            sink.at(Problem::BadFigure { key: key.to_string(), label: label.to_string(), error }, node.pos);
+            sink.at(
+                Problem::BadFigure {
+                    key: key.to_string(),
+                    label: label.to_string(),
+                    error,
+                },
+                node.pos,
+            );
             None
         }
     }
@@ -368,7 +497,9 @@ fn read_figure_in(key: &str, label: &str, node: &Node, kind: Kind, unit: &str, s
 fn kind_for_unit(unit: &str) -> Kind {
     match unit {
         "元" | "万元" => Kind::Money,
-        "平方米" | "平方公里" | "公顷" | "亩" | "公里" | "米" | "吨" | "立方米" => Kind::Area,
+        "平方米" | "平方公里" | "公顷" | "亩" | "公里" | "米" | "吨" | "立方米" => {
+            Kind::Area
+        }
         "学时" | "小时" => Kind::Hours,
         "%" => Kind::Rate,
         _ => Kind::Count,
@@ -383,7 +514,12 @@ fn read_other_figures(node: &Node, schema: &Schema, sink: &mut Sink) -> Vec<Othe
         let group = g.text("group");
         let value = g.take("value");
         if value.is_none() {
-            g.sink().at(Problem::MissingField { key: "value".into() }, pos);
+            g.sink().at(
+                Problem::MissingField {
+                    key: "value".into(),
+                },
+                pos,
+            );
         }
         g.finish();
         let (label, _) = label?;
@@ -393,11 +529,15 @@ fn read_other_figures(node: &Node, schema: &Schema, sink: &mut Sink) -> Vec<Othe
             Some((name, gpos)) => match schema.group_id(&name) {
                 Some(id) => Some(id),
                 None => {
-                    let suggestion = yaml::suggest(&name, schema.groups().iter().map(|g| g.key.as_str()));
+                    let suggestion =
+                        yaml::suggest(&name, schema.groups().iter().map(|g| g.key.as_str()));
                     sink.at(
                         Problem::InvalidConfig {
                             key: "group".into(),
-                            reason: crate::diagnostic::ConfigReason::Group { value: name, suggestion },
+                            reason: crate::diagnostic::ConfigReason::Group {
+                                value: name,
+                                suggestion,
+                            },
                         },
                         gpos,
                     );
@@ -414,6 +554,11 @@ fn read_other_figures(node: &Node, schema: &Schema, sink: &mut Sink) -> Vec<Othe
             implied = "万元";
         }
         let figure = read_figure_in(&label, &label, &value?.value, kind, implied, sink)?;
-        Some(OtherFigure { label, figure, unit, group })
+        Some(OtherFigure {
+            label,
+            figure,
+            unit,
+            group,
+        })
     })
 }

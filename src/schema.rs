@@ -111,7 +111,11 @@ pub struct Schema {
 impl Schema {
     /// A schema with no metrics.
     pub fn empty() -> Schema {
-        Schema { groups: Vec::new(), metrics: Vec::new(), by_key: HashMap::new() }
+        Schema {
+            groups: Vec::new(),
+            metrics: Vec::new(),
+            by_key: HashMap::new(),
+        }
     }
 
     /// All groups, in display order.
@@ -168,10 +172,18 @@ impl Schema {
     /// Build a schema from definitions by key (used by the default and by
     /// config overrides). Parts refer to metrics by key; unknown parts are
     /// returned as errors `(metric key, missing part key)`.
-    pub fn build(groups: Vec<Group>, defs: Vec<MetricDef>) -> Result<Schema, Vec<(String, String)>> {
+    pub fn build(
+        groups: Vec<Group>,
+        defs: Vec<MetricDef>,
+    ) -> Result<Schema, Vec<(String, String)>> {
         // Order metrics by group order, keeping definition order within a group.
         let mut defs = defs;
-        defs.sort_by_key(|d| groups.iter().position(|g| g.key == d.group).unwrap_or(usize::MAX));
+        defs.sort_by_key(|d| {
+            groups
+                .iter()
+                .position(|g| g.key == d.group)
+                .unwrap_or(usize::MAX)
+        });
         let by_key: HashMap<String, MetricId> = defs
             .iter()
             .enumerate()
@@ -194,7 +206,10 @@ impl Schema {
                     Derive::Sum(ids)
                 }
                 DeriveDef::Rate(n, dnm) => match (lookup(n), lookup(dnm)) {
-                    (Some(numerator), Some(denominator)) => Derive::Rate { numerator, denominator },
+                    (Some(numerator), Some(denominator)) => Derive::Rate {
+                        numerator,
+                        denominator,
+                    },
                     _ => Derive::Stated,
                 },
             };
@@ -226,7 +241,11 @@ impl Schema {
             });
         }
         if missing.is_empty() {
-            Ok(Schema { groups, metrics, by_key })
+            Ok(Schema {
+                groups,
+                metrics,
+                by_key,
+            })
         } else {
             Err(missing)
         }
@@ -320,69 +339,460 @@ pub fn default_groups() -> Vec<Group> {
 pub fn default_metrics() -> Vec<MetricDef> {
     use Kind::{Area, Count, Hours, Money, Rate};
     // (key, label, label_en, unit, group, kind, sums across townships, derivation)
-    type Row = (&'static str, &'static str, &'static str, &'static str, &'static str, Kind, bool, &'static [&'static str]);
+    type Row = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        Kind,
+        bool,
+        &'static [&'static str],
+    );
     const SUM: bool = true;
     const ROWS: &[Row] = &[
-        ("enforcement_items", "执法事项", "Enforcement items", "项", "body", Count, false, &[]),
-        ("staff_total", "执法机构工作人员", "Staff of the enforcement body", "人", "body", Count, SUM, &["+", "staff_established", "staff_other"]),
-        ("staff_established", "在编人员", "Established posts", "人", "body", Count, SUM, &[]),
-        ("staff_other", "编外人员", "Other staff", "人", "body", Count, SUM, &[]),
-        ("certified_officers", "持证执法人员", "Certified officers", "人", "body", Count, SUM, &[]),
-        ("officers_added", "新增执法人员", "Officers added", "人", "body", Count, SUM, &[]),
-        ("officers_removed", "退出执法人员", "Officers removed", "人", "body", Count, SUM, &[]),
-        ("active_officers", "履职执法人员", "Officers who took enforcement action", "人", "body", Count, SUM, &[]),
-        ("duty_rate", "履职率", "Duty performance rate", "%", "body", Rate, SUM, &["/", "active_officers", "certified_officers"]),
-        ("inspections", "行政检查", "Administrative inspections", "次", "inspection", Count, SUM, &[]),
-        ("penalty_cases", "行政处罚案件", "Penalty cases", "件", "penalty", Count, SUM, &["+", "penalty_cases_simple", "penalty_cases_general"]),
-        ("penalty_cases_simple", "简易程序案件", "Summary-procedure cases", "件", "penalty", Count, SUM, &[]),
-        ("penalty_cases_general", "一般程序案件", "General-procedure cases", "件", "penalty", Count, SUM, &[]),
-        ("fines_total", "罚款金额", "Fines", "元", "penalty", Money, SUM, &["+", "fines_simple", "fines_general"]),
-        ("fines_simple", "简易程序罚款", "Summary-procedure fines", "元", "penalty", Money, SUM, &[]),
-        ("fines_general", "一般程序罚款", "General-procedure fines", "元", "penalty", Money, SUM, &[]),
-        ("confiscations", "没收违法所得", "Illegal gains confiscated", "元", "penalty", Money, SUM, &[]),
-        ("coercive_measures", "行政强制措施", "Coercive measures", "件", "coercion", Count, SUM, &[]),
-        ("coercive_enforcements", "行政强制执行", "Coercive enforcement", "件", "coercion", Count, SUM, &[]),
-        ("permits", "行政许可", "Licensing decisions", "件", "permit", Count, SUM, &[]),
-        ("levies", "行政征收", "Levies", "件", "levy", Count, SUM, &[]),
-        ("requisitions", "行政征用", "Requisitions", "件", "requisition", Count, SUM, &[]),
-        ("legal_reviewers", "法制审核人员", "Legal reviewers", "人", "legal_review", Count, SUM, &[]),
-        ("external_lawyers", "外聘律师", "External lawyers", "人", "legal_review", Count, SUM, &[]),
-        ("legal_office_staff", "法制机构专职人员", "Full-time legal office staff", "人", "legal_review", Count, SUM, &[]),
-        ("legal_reviews", "重大执法决定法制审核", "Major decisions reviewed", "件", "legal_review", Count, SUM, &[]),
-        ("training_sessions", "执法人员专题培训", "Officer training sessions", "次", "training", Count, SUM, &[]),
-        ("training_hours_officers", "执法人员培训学时", "Officer training hours", "学时", "training", Hours, SUM, &[]),
-        ("training_hours_auxiliary", "辅助执法人员培训学时", "Auxiliary staff training hours", "学时", "training", Hours, SUM, &[]),
-        ("legal_study_sessions", "法律法规专题学习", "Legal study sessions", "次", "training", Count, SUM, &[]),
-        ("law_publicity_events", "普法宣传活动", "Law-publicity events", "次", "training", Count, SUM, &[]),
-        ("supervisors", "执法监督人员", "Enforcement supervisors", "人", "supervision", Count, SUM, &[]),
-        ("supervision_inspections", "接受执法监督检查", "Supervision inspections received", "次", "supervision", Count, SUM, &[]),
-        ("platform_warnings", "处理监督平台预警", "Supervision-platform warnings handled", "件", "supervision", Count, SUM, &[]),
-        ("case_review_sessions", "组织案件评查", "Case-review sessions", "次", "supervision", Count, SUM, &[]),
-        ("case_files_reviewed", "评查行政处罚案卷", "Penalty case files reviewed", "件", "supervision", Count, SUM, &[]),
-        ("body_cameras", "执法记录仪", "Body cameras", "台", "recording", Count, SUM, &[]),
-        ("video_cameras", "录像机", "Video cameras", "台", "recording", Count, SUM, &[]),
-        ("voice_recorders", "录音笔", "Voice recorders", "支", "recording", Count, SUM, &[]),
-        ("drones", "航拍器", "Drones", "架", "recording", Count, SUM, &[]),
-        ("illegal_construction_cases", "整改违法用地、违法建设", "Illegal land use and construction rectified", "宗", "special", Count, SUM, &[]),
-        ("illegal_construction_area", "整改违法用地、违法建设面积", "Area of illegal land use and construction rectified", "平方米", "special", Area, SUM, &[]),
+        (
+            "enforcement_items",
+            "执法事项",
+            "Enforcement items",
+            "项",
+            "body",
+            Count,
+            false,
+            &[],
+        ),
+        (
+            "staff_total",
+            "执法机构工作人员",
+            "Staff of the enforcement body",
+            "人",
+            "body",
+            Count,
+            SUM,
+            &["+", "staff_established", "staff_other"],
+        ),
+        (
+            "staff_established",
+            "在编人员",
+            "Established posts",
+            "人",
+            "body",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "staff_other",
+            "编外人员",
+            "Other staff",
+            "人",
+            "body",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "certified_officers",
+            "持证执法人员",
+            "Certified officers",
+            "人",
+            "body",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "officers_added",
+            "新增执法人员",
+            "Officers added",
+            "人",
+            "body",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "officers_removed",
+            "退出执法人员",
+            "Officers removed",
+            "人",
+            "body",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "active_officers",
+            "履职执法人员",
+            "Officers who took enforcement action",
+            "人",
+            "body",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "duty_rate",
+            "履职率",
+            "Duty performance rate",
+            "%",
+            "body",
+            Rate,
+            SUM,
+            &["/", "active_officers", "certified_officers"],
+        ),
+        (
+            "inspections",
+            "行政检查",
+            "Administrative inspections",
+            "次",
+            "inspection",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "penalty_cases",
+            "行政处罚案件",
+            "Penalty cases",
+            "件",
+            "penalty",
+            Count,
+            SUM,
+            &["+", "penalty_cases_simple", "penalty_cases_general"],
+        ),
+        (
+            "penalty_cases_simple",
+            "简易程序案件",
+            "Summary-procedure cases",
+            "件",
+            "penalty",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "penalty_cases_general",
+            "一般程序案件",
+            "General-procedure cases",
+            "件",
+            "penalty",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "fines_total",
+            "罚款金额",
+            "Fines",
+            "元",
+            "penalty",
+            Money,
+            SUM,
+            &["+", "fines_simple", "fines_general"],
+        ),
+        (
+            "fines_simple",
+            "简易程序罚款",
+            "Summary-procedure fines",
+            "元",
+            "penalty",
+            Money,
+            SUM,
+            &[],
+        ),
+        (
+            "fines_general",
+            "一般程序罚款",
+            "General-procedure fines",
+            "元",
+            "penalty",
+            Money,
+            SUM,
+            &[],
+        ),
+        (
+            "confiscations",
+            "没收违法所得",
+            "Illegal gains confiscated",
+            "元",
+            "penalty",
+            Money,
+            SUM,
+            &[],
+        ),
+        (
+            "coercive_measures",
+            "行政强制措施",
+            "Coercive measures",
+            "件",
+            "coercion",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "coercive_enforcements",
+            "行政强制执行",
+            "Coercive enforcement",
+            "件",
+            "coercion",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "permits",
+            "行政许可",
+            "Licensing decisions",
+            "件",
+            "permit",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "levies",
+            "行政征收",
+            "Levies",
+            "件",
+            "levy",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "requisitions",
+            "行政征用",
+            "Requisitions",
+            "件",
+            "requisition",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "legal_reviewers",
+            "法制审核人员",
+            "Legal reviewers",
+            "人",
+            "legal_review",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "external_lawyers",
+            "外聘律师",
+            "External lawyers",
+            "人",
+            "legal_review",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "legal_office_staff",
+            "法制机构专职人员",
+            "Full-time legal office staff",
+            "人",
+            "legal_review",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "legal_reviews",
+            "重大执法决定法制审核",
+            "Major decisions reviewed",
+            "件",
+            "legal_review",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "training_sessions",
+            "执法人员专题培训",
+            "Officer training sessions",
+            "次",
+            "training",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "training_hours_officers",
+            "执法人员培训学时",
+            "Officer training hours",
+            "学时",
+            "training",
+            Hours,
+            SUM,
+            &[],
+        ),
+        (
+            "training_hours_auxiliary",
+            "辅助执法人员培训学时",
+            "Auxiliary staff training hours",
+            "学时",
+            "training",
+            Hours,
+            SUM,
+            &[],
+        ),
+        (
+            "legal_study_sessions",
+            "法律法规专题学习",
+            "Legal study sessions",
+            "次",
+            "training",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "law_publicity_events",
+            "普法宣传活动",
+            "Law-publicity events",
+            "次",
+            "training",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "supervisors",
+            "执法监督人员",
+            "Enforcement supervisors",
+            "人",
+            "supervision",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "supervision_inspections",
+            "接受执法监督检查",
+            "Supervision inspections received",
+            "次",
+            "supervision",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "platform_warnings",
+            "处理监督平台预警",
+            "Supervision-platform warnings handled",
+            "件",
+            "supervision",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "case_review_sessions",
+            "组织案件评查",
+            "Case-review sessions",
+            "次",
+            "supervision",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "case_files_reviewed",
+            "评查行政处罚案卷",
+            "Penalty case files reviewed",
+            "件",
+            "supervision",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "body_cameras",
+            "执法记录仪",
+            "Body cameras",
+            "台",
+            "recording",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "video_cameras",
+            "录像机",
+            "Video cameras",
+            "台",
+            "recording",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "voice_recorders",
+            "录音笔",
+            "Voice recorders",
+            "支",
+            "recording",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "drones",
+            "航拍器",
+            "Drones",
+            "架",
+            "recording",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "illegal_construction_cases",
+            "整改违法用地、违法建设",
+            "Illegal land use and construction rectified",
+            "宗",
+            "special",
+            Count,
+            SUM,
+            &[],
+        ),
+        (
+            "illegal_construction_area",
+            "整改违法用地、违法建设面积",
+            "Area of illegal land use and construction rectified",
+            "平方米",
+            "special",
+            Area,
+            SUM,
+            &[],
+        ),
     ];
     ROWS.iter()
-        .map(|(key, label, label_en, unit, group, kind, sums, derive)| MetricDef {
-            key: (*key).to_string(),
-            label: (*label).to_string(),
-            label_en: (*label_en).to_string(),
-            unit: (*unit).to_string(),
-            unit_en: unit_en(unit),
-            group: (*group).to_string(),
-            kind: *kind,
-            aggregate: *sums,
-            required: false,
-            derive: match derive {
-                ["+", parts @ ..] => DeriveDef::Sum(parts.iter().map(|p| (*p).to_string()).collect()),
-                ["/", n, d] => DeriveDef::Rate((*n).to_string(), (*d).to_string()),
-                _ => DeriveDef::Stated,
+        .map(
+            |(key, label, label_en, unit, group, kind, sums, derive)| MetricDef {
+                key: (*key).to_string(),
+                label: (*label).to_string(),
+                label_en: (*label_en).to_string(),
+                unit: (*unit).to_string(),
+                unit_en: unit_en(unit),
+                group: (*group).to_string(),
+                kind: *kind,
+                aggregate: *sums,
+                required: false,
+                derive: match derive {
+                    ["+", parts @ ..] => {
+                        DeriveDef::Sum(parts.iter().map(|p| (*p).to_string()).collect())
+                    }
+                    ["/", n, d] => DeriveDef::Rate((*n).to_string(), (*d).to_string()),
+                    _ => DeriveDef::Stated,
+                },
             },
-        })
+        )
         .collect()
 }
 
@@ -397,11 +807,23 @@ mod tests {
             Ok(s) => s,
             Err(e) => panic!("{e:?}"),
         };
-        let cases = schema.id("penalty_cases").and_then(|id| schema.metric(id)).map(|m| m.derive.clone());
+        let cases = schema
+            .id("penalty_cases")
+            .and_then(|id| schema.metric(id))
+            .map(|m| m.derive.clone());
         let simple = schema.id("penalty_cases_simple");
         let general = schema.id("penalty_cases_general");
-        assert_eq!(cases, Some(Derive::Sum(vec![simple.unwrap_or(MetricId(0)), general.unwrap_or(MetricId(0))])));
-        let rate = schema.id("duty_rate").and_then(|id| schema.metric(id)).map(|m| m.aggregate.clone());
+        assert_eq!(
+            cases,
+            Some(Derive::Sum(vec![
+                simple.unwrap_or(MetricId(0)),
+                general.unwrap_or(MetricId(0))
+            ]))
+        );
+        let rate = schema
+            .id("duty_rate")
+            .and_then(|id| schema.metric(id))
+            .map(|m| m.aggregate.clone());
         assert_eq!(rate, Some(Aggregate::Ratio));
         // Every group has at least one metric, and metrics come grouped.
         for (i, _) in schema.groups().iter().enumerate() {

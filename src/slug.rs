@@ -12,7 +12,8 @@ const SUFFIXES: &[&str] = &["街道办事处", "街道", "镇", "乡", "街"];
 /// Whether `s` is a valid slug.
 pub fn is_valid(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")

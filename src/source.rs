@@ -28,18 +28,33 @@ pub struct Text {
 
 /// Read `path` as text (see the module documentation for the rules).
 pub fn read_text(path: &Path) -> Result<Text, Problem> {
-    let file = std::fs::File::open(path).map_err(|e| Problem::Io { error: e.to_string() })?;
-    let len = file.metadata().map_err(|e| Problem::Io { error: e.to_string() })?.len();
+    let file = std::fs::File::open(path).map_err(|e| Problem::Io {
+        error: e.to_string(),
+    })?;
+    let len = file
+        .metadata()
+        .map_err(|e| Problem::Io {
+            error: e.to_string(),
+        })?
+        .len();
     if len > MAX_TEXT_BYTES {
-        return Err(Problem::FileTooLarge { bytes: len, limit: MAX_TEXT_BYTES });
+        return Err(Problem::FileTooLarge {
+            bytes: len,
+            limit: MAX_TEXT_BYTES,
+        });
     }
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     // Read at most one byte past the limit, in case the file grew since.
     file.take(MAX_TEXT_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| Problem::Io { error: e.to_string() })?;
+        .map_err(|e| Problem::Io {
+            error: e.to_string(),
+        })?;
     if bytes.len() as u64 > MAX_TEXT_BYTES {
-        return Err(Problem::FileTooLarge { bytes: bytes.len() as u64, limit: MAX_TEXT_BYTES });
+        return Err(Problem::FileTooLarge {
+            bytes: bytes.len() as u64,
+            limit: MAX_TEXT_BYTES,
+        });
     }
     decode(bytes)
 }
@@ -59,7 +74,10 @@ pub fn decode(bytes: Vec<u8>) -> Result<Text, Problem> {
             };
         }
         return match encoding.decode_without_bom_handling_and_without_replacement(body) {
-            Some(s) if !s.contains('\0') => Ok(Text { text: Arc::from(s.as_ref()), decoded_from: Some(encoding.name()) }),
+            Some(s) if !s.contains('\0') => Ok(Text {
+                text: Arc::from(s.as_ref()),
+                decoded_from: Some(encoding.name()),
+            }),
             _ => Err(Problem::NotText),
         };
     }
@@ -71,9 +89,10 @@ pub fn decode(bytes: Vec<u8>) -> Result<Text, Problem> {
         Err(e) => {
             let bytes = e.into_bytes();
             match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(&bytes) {
-                Some(s) if !has_control_chars(&s) => {
-                    Ok(Text { text: Arc::from(s.as_ref()), decoded_from: Some("GB18030/GBK") })
-                }
+                Some(s) if !has_control_chars(&s) => Ok(Text {
+                    text: Arc::from(s.as_ref()),
+                    decoded_from: Some("GB18030/GBK"),
+                }),
                 _ => Err(Problem::NotText),
             }
         }
@@ -84,12 +103,16 @@ fn utf8(s: String) -> Result<Text, Problem> {
     if has_control_chars(&s) {
         return Err(Problem::BinaryFile);
     }
-    Ok(Text { text: Arc::from(s), decoded_from: None })
+    Ok(Text {
+        text: Arc::from(s),
+        decoded_from: None,
+    })
 }
 
 /// Control characters other than tab and line breaks mark binary data.
 fn has_control_chars(s: &str) -> bool {
-    s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
+    s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
 }
 
 #[cfg(test)]
@@ -98,7 +121,8 @@ mod tests {
 
     #[test]
     fn utf8_bom_is_dropped() {
-        let t = decode(b"\xef\xbb\xbf---\r\nname: x\r\n---\r\n".to_vec()).map(|t| t.text.to_string());
+        let t =
+            decode(b"\xef\xbb\xbf---\r\nname: x\r\n---\r\n".to_vec()).map(|t| t.text.to_string());
         assert_eq!(t.as_deref(), Ok("---\r\nname: x\r\n---\r\n"));
     }
 
@@ -112,7 +136,10 @@ mod tests {
 
     #[test]
     fn binary_and_empty_are_refused() {
-        assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0\0".to_vec()).err(), Some(Problem::BinaryFile));
+        assert_eq!(
+            decode(b"\x89PNG\r\n\x1a\n\0\0\0".to_vec()).err(),
+            Some(Problem::BinaryFile)
+        );
         assert_eq!(decode(b"  \n".to_vec()).err(), Some(Problem::EmptyFile));
         assert_eq!(decode(Vec::new()).err(), Some(Problem::EmptyFile));
     }

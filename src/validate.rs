@@ -22,9 +22,17 @@ pub fn deadline(year: Year) -> Option<Date> {
 /// Report required metrics that a report leaves out.
 pub fn required_metrics(schema: &Schema, figures: &[FigureEntry], pos: Pos, sink: &mut Sink) {
     for (id, metric) in schema.ids().zip(schema.metrics()) {
-        let missing = figures.get(id.index()).is_none_or(|e| e.figure == Figure::NotReported);
+        let missing = figures
+            .get(id.index())
+            .is_none_or(|e| e.figure == Figure::NotReported);
         if metric.required && missing {
-            sink.at(Problem::MissingMetric { key: metric.key.clone(), label: metric.label.clone() }, pos);
+            sink.at(
+                Problem::MissingMetric {
+                    key: metric.key.clone(),
+                    label: metric.label.clone(),
+                },
+                pos,
+            );
         }
     }
 }
@@ -45,12 +53,21 @@ fn sum_of(parts: &[crate::schema::MetricId], figures: &[FigureEntry]) -> Option<
             _ => return None,
         }
     }
-    Some(if any_stated { Figure::Stated(Stated::computed(total, precision)) } else { Figure::NotApplicable })
+    Some(if any_stated {
+        Figure::Stated(Stated::computed(total, precision))
+    } else {
+        Figure::NotApplicable
+    })
 }
 
 /// Compute totals and rates that a report leaves to be computed, and check
 /// stated totals against their stated parts.
-pub fn complete_figures(schema: &Schema, figures: &mut [FigureEntry], stated_at: &[Option<Pos>], sink: &mut Sink) {
+pub fn complete_figures(
+    schema: &Schema,
+    figures: &mut [FigureEntry],
+    stated_at: &[Option<Pos>],
+    sink: &mut Sink,
+) {
     // Compute in passes so that a total of totals settles too.
     for _ in 0..schema.metrics().len().max(1) {
         let mut changed = false;
@@ -62,21 +79,30 @@ pub fn complete_figures(schema: &Schema, figures: &mut [FigureEntry], stated_at:
             let computed = match &metric.derive {
                 Derive::Stated => None,
                 Derive::Sum(parts) => sum_of(parts, figures),
-                Derive::Rate { numerator, denominator } => {
+                Derive::Rate {
+                    numerator,
+                    denominator,
+                } => {
                     let n = figures.get(numerator.index()).map(|e| &e.figure);
                     let d = figures.get(denominator.index()).map(|e| &e.figure);
                     match (n, d) {
                         (Some(Figure::Stated(n)), Some(Figure::Stated(d)))
-                            if n.precision == Precision::Exact && d.precision == Precision::Exact =>
+                            if n.precision == Precision::Exact
+                                && d.precision == Precision::Exact =>
                         {
-                            n.amount.percent_of(d.amount).map(|p| Figure::Stated(Stated::exact(p)))
+                            n.amount
+                                .percent_of(d.amount)
+                                .map(|p| Figure::Stated(Stated::exact(p)))
                         }
                         _ => None,
                     }
                 }
             };
             if let (Some(fig), Some(slot)) = (computed, figures.get_mut(id.index())) {
-                *slot = FigureEntry { figure: fig, computed: true };
+                *slot = FigureEntry {
+                    figure: fig,
+                    computed: true,
+                };
                 changed = true;
             }
         }
@@ -86,18 +112,28 @@ pub fn complete_figures(schema: &Schema, figures: &mut [FigureEntry], stated_at:
     }
     // Stated totals against stated parts.
     for (id, metric) in schema.ids().zip(schema.metrics()) {
-        let Derive::Sum(parts) = &metric.derive else { continue };
-        let Some(FigureEntry { figure: Figure::Stated(total), computed: false }) = figures.get(id.index()) else {
+        let Derive::Sum(parts) = &metric.derive else {
             continue;
         };
-        let Some(total_pos) = stated_at.get(id.index()).copied().flatten() else { continue };
+        let Some(FigureEntry {
+            figure: Figure::Stated(total),
+            computed: false,
+        }) = figures.get(id.index())
+        else {
+            continue;
+        };
+        let Some(total_pos) = stated_at.get(id.index()).copied().flatten() else {
+            continue;
+        };
         // Sum of the parts that are stated; whether all are.
         let mut sum = Amount::ZERO;
         let mut precision = Precision::Exact;
         let mut complete = true;
         let mut labels = Vec::new();
         for part in parts {
-            let Some(pm) = schema.metric(*part) else { continue };
+            let Some(pm) = schema.metric(*part) else {
+                continue;
+            };
             match figures.get(part.index()).map(|e| &e.figure) {
                 Some(Figure::Stated(s)) => {
                     sum = sum.checked_add(s.amount).unwrap_or(sum);
@@ -121,7 +157,14 @@ pub fn complete_figures(schema: &Schema, figures: &mut [FigureEntry], stated_at:
             _ => false,
         };
         if wrong {
-            let computed = Stated::computed(sum, if complete { precision } else { Precision::AtLeast });
+            let computed = Stated::computed(
+                sum,
+                if complete {
+                    precision
+                } else {
+                    Precision::AtLeast
+                },
+            );
             let mut d = Diagnostic::at(
                 Problem::TotalMismatch {
                     key: metric.key.clone(),
@@ -143,21 +186,43 @@ pub fn complete_figures(schema: &Schema, figures: &mut [FigureEntry], stated_at:
 
 /// Check a report's dates: publication not before its year or period end,
 /// late publication and missing dates (warnings), and the revision record.
-pub fn report_dates(report: &Report, published_pos: Option<Pos>, updated_pos: Option<Pos>, whole: Pos, sink: &mut Sink) {
+pub fn report_dates(
+    report: &Report,
+    published_pos: Option<Pos>,
+    updated_pos: Option<Pos>,
+    whole: Pos,
+    sink: &mut Sink,
+) {
     if let (Some(published), Some(pos)) = (report.published, published_pos) {
-        let year_start = i16::try_from(report.year).ok().and_then(|y| Date::new(y, 1, 1).ok());
+        let year_start = i16::try_from(report.year)
+            .ok()
+            .and_then(|y| Date::new(y, 1, 1).ok());
         if let Some(start) = year_start.filter(|s| published < *s) {
             sink.at(
-                Problem::PublishedTooEarly { published: published.to_string(), earliest: start.to_string(), period_end: false },
+                Problem::PublishedTooEarly {
+                    published: published.to_string(),
+                    earliest: start.to_string(),
+                    period_end: false,
+                },
                 pos,
             );
         } else if let Some(end) = report.period_end.filter(|e| published < *e) {
             sink.at(
-                Problem::PublishedTooEarly { published: published.to_string(), earliest: end.to_string(), period_end: true },
+                Problem::PublishedTooEarly {
+                    published: published.to_string(),
+                    earliest: end.to_string(),
+                    period_end: true,
+                },
                 pos,
             );
         } else if let Some(due) = deadline(report.year).filter(|d| published > *d) {
-            sink.at(Problem::LatePublication { published: published.to_string(), deadline: due.to_string() }, pos);
+            sink.at(
+                Problem::LatePublication {
+                    published: published.to_string(),
+                    deadline: due.to_string(),
+                },
+                pos,
+            );
         }
     }
     if report.published.is_none() && !report.is_figures_only() {
@@ -165,7 +230,12 @@ pub fn report_dates(report: &Report, published_pos: Option<Pos>, updated_pos: Op
     }
     if let (Some(updated), Some(pos)) = (report.updated, updated_pos) {
         if !report.revisions.iter().any(|r| r.date == updated) {
-            sink.at(Problem::RevisionRecord { updated: updated.to_string() }, pos);
+            sink.at(
+                Problem::RevisionRecord {
+                    updated: updated.to_string(),
+                },
+                pos,
+            );
         }
     }
 }
@@ -175,7 +245,10 @@ pub fn townships(townships: &[Township]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, t) in townships.iter().enumerate() {
         if let Some(first) = townships.iter().take(i).find(|o| o.name == t.name) {
-            let problem = Problem::DuplicateTownship { name: t.name.clone(), other: first.file.clone() };
+            let problem = Problem::DuplicateTownship {
+                name: t.name.clone(),
+                other: first.file.clone(),
+            };
             out.push(match t.name_pos {
                 Some(pos) => Diagnostic::at(problem, t.file.clone(), pos, t.source.clone()),
                 None => Diagnostic::file(problem, t.file.clone()),
@@ -195,10 +268,23 @@ mod tests {
         Schema::build(default_groups(), default_metrics()).unwrap_or_else(|_| Schema::empty())
     }
 
-    fn set(schema: &Schema, figures: &mut [FigureEntry], at: &mut [Option<Pos>], key: &str, text: &str, line: u32) {
+    fn set(
+        schema: &Schema,
+        figures: &mut [FigureEntry],
+        at: &mut [Option<Pos>],
+        key: &str,
+        text: &str,
+        line: u32,
+    ) {
         let id = schema.id(key).map(|i| i.index()).unwrap_or(usize::MAX);
-        let kind = schema.metric(crate::schema::MetricId(id as u16)).map(|m| m.kind).unwrap_or(crate::figure::Kind::Count);
-        figures[id] = FigureEntry { figure: crate::figure::parse_figure(text, kind).unwrap_or_default(), computed: false };
+        let kind = schema
+            .metric(crate::schema::MetricId(id as u16))
+            .map(|m| m.kind)
+            .unwrap_or(crate::figure::Kind::Count);
+        figures[id] = FigureEntry {
+            figure: crate::figure::parse_figure(text, kind).unwrap_or_default(),
+            computed: false,
+        };
         at[id] = Some(Pos::new(line, 3, 1));
     }
 
@@ -218,9 +304,19 @@ mod tests {
         let cases = s.id("penalty_cases").map(|i| figs[i.index()].clone());
         assert_eq!(
             cases,
-            Some(FigureEntry { figure: Figure::Stated(Stated::computed(Amount::from_hundredths(7400), Precision::Exact)), computed: true })
+            Some(FigureEntry {
+                figure: Figure::Stated(Stated::computed(
+                    Amount::from_hundredths(7400),
+                    Precision::Exact
+                )),
+                computed: true
+            })
         );
-        let codes: Vec<_> = sink.diagnostics.iter().map(|d| (d.code(), d.pos.map(|p| p.line), d.labels.len())).collect();
+        let codes: Vec<_> = sink
+            .diagnostics
+            .iter()
+            .map(|d| (d.code(), d.pos.map(|p| p.line), d.labels.len()))
+            .collect();
         assert_eq!(codes, vec![("total-mismatch", Some(7), 2)]);
     }
 
@@ -237,11 +333,20 @@ mod tests {
         complete_figures(&s, &mut figs, &at, &mut sink);
         assert!(sink.diagnostics.is_empty());
         let staff = s.id("staff_total").map(|i| figs[i.index()].figure.clone());
-        assert_eq!(staff, Some(Figure::Stated(Stated::computed(Amount::from_hundredths(9500), Precision::AtLeast))));
+        assert_eq!(
+            staff,
+            Some(Figure::Stated(Stated::computed(
+                Amount::from_hundredths(9500),
+                Precision::AtLeast
+            )))
+        );
     }
 
     #[test]
     fn deadline_is_31_january_next_year() {
-        assert_eq!(deadline(2025).map(|d| d.to_string()), Some("2026-01-31".to_string()));
+        assert_eq!(
+            deadline(2025).map(|d| d.to_string()),
+            Some("2026-01-31".to_string())
+        );
     }
 }

@@ -91,7 +91,12 @@ pub struct Offset {
 
 /// Read a YAML block. On failure, returns the diagnostic (YAML stops at the
 /// first syntax error; other files and later checks still report theirs).
-pub fn parse(yaml: &str, offset: Offset, file: &str, source: &Arc<str>) -> Result<Node, Diagnostic> {
+pub fn parse(
+    yaml: &str,
+    offset: Offset,
+    file: &str,
+    source: &Arc<str>,
+) -> Result<Node, Diagnostic> {
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_depth: 24,
@@ -105,7 +110,8 @@ pub fn parse(yaml: &str, offset: Offset, file: &str, source: &Arc<str>) -> Resul
         with_snippet: false,
     };
     let ctx = Ctx { yaml, offset };
-    let result: Result<Spanned<RawNode>, YamlError> = serde_saphyr::from_str_with_options(yaml, options);
+    let result: Result<Spanned<RawNode>, YamlError> =
+        serde_saphyr::from_str_with_options(yaml, options);
     match result {
         Ok(root) => Ok(ctx.convert(root)),
         Err(err) => Err(ctx.error(&err, file, source)),
@@ -148,7 +154,10 @@ impl Ctx<'_> {
             RawNode::Bool(b) => (Value::Bool(b), raw.chars().count()),
             RawNode::Number => (Value::Number, raw.chars().count()),
             RawNode::Str(s) => (Value::Str(s), raw.chars().count()),
-            RawNode::Seq(items) => (Value::Seq(items.into_iter().map(|n| self.convert(n)).collect()), 1),
+            RawNode::Seq(items) => (
+                Value::Seq(items.into_iter().map(|n| self.convert(n)).collect()),
+                1,
+            ),
             RawNode::Map(entries) => (
                 Value::Map(
                     entries
@@ -167,7 +176,11 @@ impl Ctx<'_> {
             Value::Seq(_) | Value::Map(_) => Box::from(""),
             _ => Box::from(raw),
         };
-        Node { value, pos: self.pos(&loc, len as u64), raw }
+        Node {
+            value,
+            pos: self.pos(&loc, len as u64),
+            raw,
+        }
     }
 
     fn error(&self, err: &YamlError, file: &str, source: &Arc<str>) -> Diagnostic {
@@ -183,8 +196,13 @@ impl Ctx<'_> {
             | YamlError::AliasExpansionLimitExceeded { .. }
             | YamlError::AliasReplayStackDepthExceeded { .. }
             | YamlError::AliasReplayCounterOverflow { .. } => Problem::YamlLimit { detail },
-            _ if detail.contains("recursion limit") || detail.contains("nesting") => Problem::YamlLimit { detail },
-            _ => Problem::YamlSyntax { hint: hint_for(&detail), detail },
+            _ if detail.contains("recursion limit") || detail.contains("nesting") => {
+                Problem::YamlLimit { detail }
+            }
+            _ => Problem::YamlSyntax {
+                hint: hint_for(&detail),
+                detail,
+            },
         };
         match pos {
             Some(pos) => Diagnostic::at(problem, file, pos, source.clone()),
@@ -226,9 +244,16 @@ fn hint_for(detail: &str) -> YamlHint {
         YamlHint::Tab
     } else if d.contains("quote") || d.contains("quoted scalar") {
         YamlHint::UnclosedQuote
-    } else if d.contains("bracket") || d.contains("brace") || d.contains("flow sequence") || d.contains("flow mapping") {
+    } else if d.contains("bracket")
+        || d.contains("brace")
+        || d.contains("flow sequence")
+        || d.contains("flow mapping")
+    {
         YamlHint::UnclosedBracket
-    } else if d.contains("indent") || d.contains("mapping values are not allowed") || d.contains("did not find expected key") {
+    } else if d.contains("indent")
+        || d.contains("mapping values are not allowed")
+        || d.contains("did not find expected key")
+    {
         YamlHint::Indentation
     } else {
         YamlHint::Other
@@ -352,12 +377,21 @@ pub struct Sink {
 impl Sink {
     /// A sink for one file.
     pub fn new(file: impl Into<String>, source: Arc<str>) -> Sink {
-        Sink { file: file.into(), source, diagnostics: Vec::new() }
+        Sink {
+            file: file.into(),
+            source,
+            diagnostics: Vec::new(),
+        }
     }
 
     /// Report a problem at a position.
     pub fn at(&mut self, problem: Problem, pos: Pos) {
-        self.diagnostics.push(Diagnostic::at(problem, self.file.clone(), pos, self.source.clone()));
+        self.diagnostics.push(Diagnostic::at(
+            problem,
+            self.file.clone(),
+            pos,
+            self.source.clone(),
+        ));
     }
 
     /// Report a problem with a prepared diagnostic.
@@ -367,7 +401,8 @@ impl Sink {
 
     /// Report a problem of the whole file.
     pub fn whole(&mut self, problem: Problem) {
-        self.diagnostics.push(Diagnostic::file(problem, self.file.clone()));
+        self.diagnostics
+            .push(Diagnostic::file(problem, self.file.clone()));
     }
 
     /// Whether any error (not warning) was reported.
@@ -378,7 +413,12 @@ impl Sink {
 
 impl<'a, 's> Fields<'a, 's> {
     /// Read the mapping `node`; `None` (with a diagnostic) if it is not one.
-    pub fn of(node: &'a Node, key: &str, section: &str, sink: &'s mut Sink) -> Option<Fields<'a, 's>> {
+    pub fn of(
+        node: &'a Node,
+        key: &str,
+        section: &str,
+        sink: &'s mut Sink,
+    ) -> Option<Fields<'a, 's>> {
         match &node.value {
             Value::Map(entries) => Some(Fields {
                 entries,
@@ -388,7 +428,13 @@ impl<'a, 's> Fields<'a, 's> {
                 sink,
             }),
             _ => {
-                sink.at(Problem::WrongType { key: key.to_string(), expected: Expected::Mapping }, node.pos);
+                sink.at(
+                    Problem::WrongType {
+                        key: key.to_string(),
+                        expected: Expected::Mapping,
+                    },
+                    node.pos,
+                );
                 None
             }
         }
@@ -416,11 +462,23 @@ impl<'a, 's> Fields<'a, 's> {
             Value::Str(s) => Some((s.trim().to_string(), entry.value.pos)),
             Value::Number | Value::Bool(_) => Some((entry.value.raw.to_string(), entry.value.pos)),
             Value::Null => {
-                self.sink.at(Problem::NullValue { key: key.to_string(), figure: false }, entry.value.pos);
+                self.sink.at(
+                    Problem::NullValue {
+                        key: key.to_string(),
+                        figure: false,
+                    },
+                    entry.value.pos,
+                );
                 None
             }
             _ => {
-                self.sink.at(Problem::WrongType { key: key.to_string(), expected: Expected::Text }, entry.value.pos);
+                self.sink.at(
+                    Problem::WrongType {
+                        key: key.to_string(),
+                        expected: Expected::Text,
+                    },
+                    entry.value.pos,
+                );
                 None
             }
         }
@@ -431,7 +489,12 @@ impl<'a, 's> Fields<'a, 's> {
         let present = self.entries.iter().any(|e| e.key == key);
         let v = self.text(key);
         if !present {
-            self.sink.at(Problem::MissingField { key: key.to_string() }, whole);
+            self.sink.at(
+                Problem::MissingField {
+                    key: key.to_string(),
+                },
+                whole,
+            );
         }
         v
     }
@@ -442,18 +505,36 @@ impl<'a, 's> Fields<'a, 's> {
         let node = &entry.value;
         match (&node.value, node.scalar_text()) {
             (Value::Null, _) => {
-                self.sink.at(Problem::NullValue { key: key.to_string(), figure: false }, node.pos);
+                self.sink.at(
+                    Problem::NullValue {
+                        key: key.to_string(),
+                        figure: false,
+                    },
+                    node.pos,
+                );
                 None
             }
             (Value::Number | Value::Str(_), Some(text)) => match text.trim().parse::<u64>() {
                 Ok(n) => Some((n, node.pos)),
                 Err(_) => {
-                    self.sink.at(Problem::WrongType { key: key.to_string(), expected: Expected::Integer }, node.pos);
+                    self.sink.at(
+                        Problem::WrongType {
+                            key: key.to_string(),
+                            expected: Expected::Integer,
+                        },
+                        node.pos,
+                    );
                     None
                 }
             },
             _ => {
-                self.sink.at(Problem::WrongType { key: key.to_string(), expected: Expected::Integer }, node.pos);
+                self.sink.at(
+                    Problem::WrongType {
+                        key: key.to_string(),
+                        expected: Expected::Integer,
+                    },
+                    node.pos,
+                );
                 None
             }
         }
@@ -465,7 +546,13 @@ impl<'a, 's> Fields<'a, 's> {
         match entry.value.value {
             Value::Bool(b) => Some((b, entry.value.pos)),
             _ => {
-                self.sink.at(Problem::WrongType { key: key.to_string(), expected: Expected::Bool }, entry.value.pos);
+                self.sink.at(
+                    Problem::WrongType {
+                        key: key.to_string(),
+                        expected: Expected::Bool,
+                    },
+                    entry.value.pos,
+                );
                 None
             }
         }
@@ -487,7 +574,10 @@ impl<'a, 's> Fields<'a, 's> {
                     match item.scalar_text() {
                         Some(t) => out.push((t.trim().to_string(), item.pos)),
                         None => self.sink.at(
-                            Problem::WrongType { key: key.to_string(), expected: Expected::Text },
+                            Problem::WrongType {
+                                key: key.to_string(),
+                                expected: Expected::Text,
+                            },
                             item.pos,
                         ),
                     }
@@ -495,7 +585,13 @@ impl<'a, 's> Fields<'a, 's> {
                 Some(out)
             }
             _ => {
-                self.sink.at(Problem::WrongType { key: key.to_string(), expected: Expected::List }, entry.value.pos);
+                self.sink.at(
+                    Problem::WrongType {
+                        key: key.to_string(),
+                        expected: Expected::List,
+                    },
+                    entry.value.pos,
+                );
                 None
             }
         }
@@ -507,7 +603,11 @@ impl<'a, 's> Fields<'a, 's> {
             if !taken {
                 let suggestion = suggest(&entry.key, self.known.iter().copied());
                 self.sink.at(
-                    Problem::UnknownKey { key: entry.key.clone(), suggestion, section: self.section.clone() },
+                    Problem::UnknownKey {
+                        key: entry.key.clone(),
+                        suggestion,
+                        section: self.section.clone(),
+                    },
                     entry.key_pos,
                 );
             }
@@ -519,9 +619,15 @@ impl<'a, 's> Fields<'a, 's> {
 pub fn read_date(key: &str, node: &Node, sink: &mut Sink) -> Option<(jiff::civil::Date, Pos)> {
     let Some(text) = node.scalar_text() else {
         let problem = if node.is_null() {
-            Problem::NullValue { key: key.to_string(), figure: false }
+            Problem::NullValue {
+                key: key.to_string(),
+                figure: false,
+            }
         } else {
-            Problem::WrongType { key: key.to_string(), expected: Expected::Date }
+            Problem::WrongType {
+                key: key.to_string(),
+                expected: Expected::Date,
+            }
         };
         sink.at(problem, node.pos);
         return None;
@@ -529,7 +635,13 @@ pub fn read_date(key: &str, node: &Node, sink: &mut Sink) -> Option<(jiff::civil
     match parse_date(text) {
         Some(d) => Some((d, node.pos)),
         None => {
-            sink.at(Problem::InvalidDate { key: key.to_string(), text: text.to_string() }, node.pos);
+            sink.at(
+                Problem::InvalidDate {
+                    key: key.to_string(),
+                    text: text.to_string(),
+                },
+                node.pos,
+            );
             None
         }
     }
@@ -540,7 +652,13 @@ pub fn parse_date(text: &str) -> Option<jiff::civil::Date> {
     let t = text.trim();
     let mut parts = t.split('-');
     let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 {
+    if parts.next().is_some()
+        || y.len() != 4
+        || m.is_empty()
+        || m.len() > 2
+        || d.is_empty()
+        || d.len() > 2
+    {
         return None;
     }
     let y: i16 = y.parse().ok()?;
@@ -558,7 +676,8 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             best = Some((score, c));
         }
     }
-    best.filter(|(score, _)| *score >= 0.8).map(|(_, c)| c.to_string())
+    best.filter(|(score, _)| *score >= 0.8)
+        .map(|(_, c)| c.to_string())
 }
 
 #[cfg(test)]
@@ -576,7 +695,9 @@ mod tests {
     #[test]
     fn keeps_exact_number_text_and_positions() {
         let n = parse_ok("fines: 473240.60\nname: 辛口镇\n");
-        let Value::Map(entries) = &n.value else { panic!("map") };
+        let Value::Map(entries) = &n.value else {
+            panic!("map")
+        };
         assert_eq!(&*entries[0].value.raw, "473240.60");
         assert_eq!(entries[0].value.value, Value::Number);
         assert_eq!(entries[0].value.pos, Pos::new(2, 8, 9));
@@ -587,9 +708,18 @@ mod tests {
     fn duplicate_keys_and_tabs_are_errors() {
         let src: Arc<str> = Arc::from("");
         let d = parse("a: 1\nb: 2\na: 3\n", Offset { lines: 1 }, "f.md", &src).err();
-        assert_eq!(d.map(|d| (d.problem.code(), d.pos.map(|p| p.line))), Some(("duplicate-key", Some(4))));
+        assert_eq!(
+            d.map(|d| (d.problem.code(), d.pos.map(|p| p.line))),
+            Some(("duplicate-key", Some(4)))
+        );
         let d = parse("a:\n\tb: 1\n", Offset { lines: 0 }, "f.md", &src).err();
-        assert!(matches!(d.map(|d| d.problem), Some(Problem::YamlSyntax { hint: YamlHint::Tab, .. })));
+        assert!(matches!(
+            d.map(|d| d.problem),
+            Some(Problem::YamlSyntax {
+                hint: YamlHint::Tab,
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -603,7 +733,10 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(suggest("publised", ["published", "period_end"]), Some("published".into()));
+        assert_eq!(
+            suggest("publised", ["published", "period_end"]),
+            Some("published".into())
+        );
         assert_eq!(suggest("zzz", ["published"]), None);
     }
 }

@@ -438,18 +438,34 @@ fn figure_message(key: &str, label: &str, error: &FigureError, lang: Lang) -> St
         (FigureError::NotANumber, Lang::En) => format!("{name} is not a number gongshi can read"),
         (FigureError::Negative { .. }, Lang::Zh) => format!("{name}不能是负数"),
         (FigureError::Negative { .. }, Lang::En) => format!("{name} cannot be negative"),
-        (FigureError::Fraction { value }, Lang::Zh) => format!("{name}是件数、人数等计数，不能有小数（{value}）"),
-        (FigureError::Fraction { value }, Lang::En) => format!("{name} is a count and cannot have a fraction ({value})"),
-        (FigureError::UnitInCount { unit, .. }, Lang::Zh) => format!("{name}只写数字，不要带单位“{unit}”"),
-        (FigureError::UnitInCount { unit, .. }, Lang::En) => format!("{name} takes the number alone, without the unit “{unit}”"),
+        (FigureError::Fraction { value }, Lang::Zh) => {
+            format!("{name}是件数、人数等计数，不能有小数（{value}）")
+        }
+        (FigureError::Fraction { value }, Lang::En) => {
+            format!("{name} is a count and cannot have a fraction ({value})")
+        }
+        (FigureError::UnitInCount { unit, .. }, Lang::Zh) => {
+            format!("{name}只写数字，不要带单位“{unit}”")
+        }
+        (FigureError::UnitInCount { unit, .. }, Lang::En) => {
+            format!("{name} takes the number alone, without the unit “{unit}”")
+        }
         (FigureError::UnknownUnit { unit }, Lang::Zh) => format!("{name}的单位“{unit}”无法识别"),
-        (FigureError::UnknownUnit { unit }, Lang::En) => format!("{name} has a unit gongshi does not know: “{unit}”"),
-        (FigureError::TooPrecise { value }, Lang::Zh) => format!("{name}的小数位过多（{value}），金额最多精确到分"),
-        (FigureError::TooPrecise { value }, Lang::En) => format!("{name} has too many decimals ({value}); amounts go to the fen at most"),
+        (FigureError::UnknownUnit { unit }, Lang::En) => {
+            format!("{name} has a unit gongshi does not know: “{unit}”")
+        }
+        (FigureError::TooPrecise { value }, Lang::Zh) => {
+            format!("{name}的小数位过多（{value}），金额最多精确到分")
+        }
+        (FigureError::TooPrecise { value }, Lang::En) => {
+            format!("{name} has too many decimals ({value}); amounts go to the fen at most")
+        }
         (FigureError::TooLarge, Lang::Zh) => format!("{name}的数字太大，超出可处理的范围"),
         (FigureError::TooLarge, Lang::En) => format!("{name} is too large to be a real figure"),
         (FigureError::RateOver100, Lang::Zh) => format!("{name}是百分比，不能超过 100%"),
-        (FigureError::RateOver100, Lang::En) => format!("{name} is a percentage and cannot exceed 100%"),
+        (FigureError::RateOver100, Lang::En) => {
+            format!("{name} is a percentage and cannot exceed 100%")
+        }
     }
 }
 
@@ -481,21 +497,35 @@ fn figure_help(error: &FigureError, lang: Lang) -> Option<String> {
 fn config_message(key: &str, reason: &ConfigReason, lang: Lang) -> String {
     match (reason, lang) {
         (ConfigReason::Language { value }, Lang::Zh) => format!("{key}: 不支持的语言“{value}”"),
-        (ConfigReason::Language { value }, Lang::En) => format!("{key}: unsupported language “{value}”"),
+        (ConfigReason::Language { value }, Lang::En) => {
+            format!("{key}: unsupported language “{value}”")
+        }
         (ConfigReason::Theme { value }, Lang::Zh) => format!("{key}: 找不到主题“{value}”"),
         (ConfigReason::Theme { value }, Lang::En) => format!("{key}: there is no theme “{value}”"),
         (ConfigReason::BaseUrl { value }, Lang::Zh) => format!("{key}: “{value}”不是完整的网址"),
-        (ConfigReason::BaseUrl { value }, Lang::En) => format!("{key}: “{value}” is not a full web address"),
+        (ConfigReason::BaseUrl { value }, Lang::En) => {
+            format!("{key}: “{value}” is not a full web address")
+        }
         (ConfigReason::Kind { value }, Lang::Zh) => format!("{key}: 未知的指标类型“{value}”"),
         (ConfigReason::Kind { value }, Lang::En) => format!("{key}: unknown kind “{value}”"),
         (ConfigReason::Group { value, .. }, Lang::Zh) => format!("{key}: 未知的指标分组“{value}”"),
         (ConfigReason::Group { value, .. }, Lang::En) => format!("{key}: unknown group “{value}”"),
-        (ConfigReason::IncompleteMetric { field }, Lang::Zh) => format!("新增指标“{key}”缺少“{field}”"),
-        (ConfigReason::IncompleteMetric { field }, Lang::En) => format!("the new metric “{key}” needs “{field}”"),
-        (ConfigReason::DanglingPart { part }, Lang::Zh) => format!("“{key}”引用的指标“{part}”不存在（可能已被 drop）"),
-        (ConfigReason::DanglingPart { part }, Lang::En) => format!("“{key}” refers to “{part}”, which is not in the schema (dropped?)"),
+        (ConfigReason::IncompleteMetric { field }, Lang::Zh) => {
+            format!("新增指标“{key}”缺少“{field}”")
+        }
+        (ConfigReason::IncompleteMetric { field }, Lang::En) => {
+            format!("the new metric “{key}” needs “{field}”")
+        }
+        (ConfigReason::DanglingPart { part }, Lang::Zh) => {
+            format!("“{key}”引用的指标“{part}”不存在（可能已被 drop）")
+        }
+        (ConfigReason::DanglingPart { part }, Lang::En) => {
+            format!("“{key}” refers to “{part}”, which is not in the schema (dropped?)")
+        }
         (ConfigReason::Value { value }, Lang::Zh) => format!("{key}: 值“{value}”不可用"),
-        (ConfigReason::Value { value }, Lang::En) => format!("{key}: the value “{value}” is not allowed"),
+        (ConfigReason::Value { value }, Lang::En) => {
+            format!("{key}: the value “{value}” is not allowed")
+        }
     }
 }
 
@@ -503,25 +533,62 @@ fn config_help(reason: &ConfigReason, lang: Lang) -> Option<String> {
     Some(match (reason, lang) {
         (ConfigReason::Language { .. }, Lang::Zh) => "可用：zh-CN、en".into(),
         (ConfigReason::Language { .. }, Lang::En) => "use zh-CN or en".into(),
-        (ConfigReason::Theme { .. }, Lang::Zh) => "主题放在 themes/<名称>/；不写 theme 则使用内置的 default 主题".into(),
-        (ConfigReason::Theme { .. }, Lang::En) => "themes live in themes/<name>/; leave theme out to use the built-in default".into(),
+        (ConfigReason::Theme { .. }, Lang::Zh) => {
+            "主题放在 themes/<名称>/；不写 theme 则使用内置的 default 主题".into()
+        }
+        (ConfigReason::Theme { .. }, Lang::En) => {
+            "themes live in themes/<name>/; leave theme out to use the built-in default".into()
+        }
         (ConfigReason::BaseUrl { .. }, Lang::Zh) => "写成 https://example.gov.cn/ 的形式".into(),
         (ConfigReason::BaseUrl { .. }, Lang::En) => "write it like https://example.gov.cn/".into(),
         (ConfigReason::Kind { .. }, _) => {
-            let kinds: Vec<&str> = crate::figure::Kind::ALL.iter().map(|k| k.as_str()).collect();
+            let kinds: Vec<&str> = crate::figure::Kind::ALL
+                .iter()
+                .map(|k| k.as_str())
+                .collect();
             match lang {
                 Lang::Zh => format!("可用：{}", kinds.join("、")),
                 Lang::En => format!("use one of: {}", kinds.join(", ")),
             }
         }
-        (ConfigReason::Group { suggestion: Some(s), .. }, Lang::Zh) => format!("是不是想写“{s}”？"),
-        (ConfigReason::Group { suggestion: Some(s), .. }, Lang::En) => format!("did you mean “{s}”?"),
-        (ConfigReason::Group { suggestion: None, .. }, Lang::Zh) => "新分组请先在 schema.groups 中定义".into(),
-        (ConfigReason::Group { suggestion: None, .. }, Lang::En) => "define new groups under schema.groups first".into(),
-        (ConfigReason::IncompleteMetric { .. }, Lang::Zh) => "新增指标需写明 label、unit、group、kind".into(),
-        (ConfigReason::IncompleteMetric { .. }, Lang::En) => "a new metric needs label, unit, group and kind".into(),
-        (ConfigReason::DanglingPart { .. }, Lang::Zh) => "同时删除引用它的合计或比率指标，或不要删除它".into(),
-        (ConfigReason::DanglingPart { .. }, Lang::En) => "drop the total or rate that uses it too, or keep it".into(),
+        (
+            ConfigReason::Group {
+                suggestion: Some(s),
+                ..
+            },
+            Lang::Zh,
+        ) => format!("是不是想写“{s}”？"),
+        (
+            ConfigReason::Group {
+                suggestion: Some(s),
+                ..
+            },
+            Lang::En,
+        ) => format!("did you mean “{s}”?"),
+        (
+            ConfigReason::Group {
+                suggestion: None, ..
+            },
+            Lang::Zh,
+        ) => "新分组请先在 schema.groups 中定义".into(),
+        (
+            ConfigReason::Group {
+                suggestion: None, ..
+            },
+            Lang::En,
+        ) => "define new groups under schema.groups first".into(),
+        (ConfigReason::IncompleteMetric { .. }, Lang::Zh) => {
+            "新增指标需写明 label、unit、group、kind".into()
+        }
+        (ConfigReason::IncompleteMetric { .. }, Lang::En) => {
+            "a new metric needs label, unit, group and kind".into()
+        }
+        (ConfigReason::DanglingPart { .. }, Lang::Zh) => {
+            "同时删除引用它的合计或比率指标，或不要删除它".into()
+        }
+        (ConfigReason::DanglingPart { .. }, Lang::En) => {
+            "drop the total or rate that uses it too, or keep it".into()
+        }
         (ConfigReason::Value { .. }, _) => return None,
     })
 }

@@ -9,8 +9,8 @@
 use std::fmt;
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
-    SourceSpan, SpanContents,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
 };
 
 use super::{Diagnostic, Pos, Severity};
@@ -19,7 +19,11 @@ use crate::i18n::Lang;
 /// Render one diagnostic for a terminal: message, file:line:column, the
 /// offending line with an underline, and the fix.
 pub fn render_human(d: &Diagnostic, lang: Lang, color: bool) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_wrap_lines(false)
         .with_context_lines(1)
@@ -44,7 +48,12 @@ pub fn render_short(d: &Diagnostic, lang: Lang) -> String {
         }
         out.push_str(": ");
     }
-    out.push_str(&format!("{}[{}]: {}", d.severity().word(lang), d.code(), d.problem.message(lang)));
+    out.push_str(&format!(
+        "{}[{}]: {}",
+        d.severity().word(lang),
+        d.code(),
+        d.problem.message(lang)
+    ));
     if let Some(help) = d.problem.help(lang) {
         match lang {
             Lang::Zh => out.push_str(&format!("（{help}）")),
@@ -97,7 +106,12 @@ impl<'a> View<'a> {
             }
         }
         headline.push_str(&d.problem.message(lang));
-        View { d, lang, source, headline }
+        View {
+            d,
+            lang,
+            source,
+            headline,
+        }
     }
 
     fn span_of(&self, pos: Pos) -> Option<SourceSpan> {
@@ -130,7 +144,10 @@ impl miette::Diagnostic for View<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.d.problem.help(self.lang).map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.d
+            .problem
+            .help(self.lang)
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -143,7 +160,10 @@ impl miette::Diagnostic for View<'_> {
         let mut labels = vec![LabeledSpan::new_primary_with_span(None, primary)];
         for label in &self.d.labels {
             if let Some(span) = self.span_of(label.pos) {
-                labels.push(LabeledSpan::new_with_span(Some(label.note.text(self.lang)), span));
+                labels.push(LabeledSpan::new_with_span(
+                    Some(label.note.text(self.lang)),
+                    span,
+                ));
             }
         }
         Some(Box::new(labels.into_iter()))
@@ -185,7 +205,11 @@ pub(crate) fn byte_range(text: &str, pos: Pos) -> Option<(usize, usize)> {
         None => line_text.len(),
     };
     let after = line_text.get(start..)?;
-    let len: usize = after.chars().take(pos.len.max(1) as usize).map(char::len_utf8).sum();
+    let len: usize = after
+        .chars()
+        .take(pos.len.max(1) as usize)
+        .map(char::len_utf8)
+        .sum();
     Some((line_start + start, len))
 }
 
@@ -202,7 +226,9 @@ impl SourceCode for CharColumns<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let inner = self.text.read_span(span, context_lines_before, context_lines_after)?;
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
         let start = inner.span().offset();
         let data = inner.data();
         let line = inner.line();

@@ -1,0 +1,291 @@
+//! Markdown bodies into safe HTML, with a table of contents.
+//!
+//! pulldown-cmark renders tables, footnotes, strikethrough and heading ids.
+//! Heading ids are made for Chinese headings too (`一、基本情况` →
+//! `一基本情况`), deduplicated in document order, so they are stable.
+//!
+//! Only the parts the official wrote as raw HTML are sanitized, so the HTML
+//! that pulldown-cmark itself produces (anchors, footnotes, table alignment)
+//! survives: HTML blocks go through ammonia; inline tags are kept only when
+//! they are simple formatting tags without attributes, and shown as text
+//! otherwise. Link and image addresses are limited to safe schemes, and
+//! heading attributes other than the id are dropped.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+/// A rendered body.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// The HTML.
+    pub html: String,
+    /// Headings in order, for the table of contents.
+    pub toc: Vec<TocEntry>,
+    /// The body as plain text (for search and summaries).
+    pub text: String,
+}
+
+/// One heading.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    /// 1 to 6.
+    pub level: u8,
+    /// The anchor id.
+    pub id: String,
+    /// The heading's text.
+    pub text: String,
+}
+
+/// Inline tags kept as they are (without attributes).
+const INLINE_TAGS: &[&str] = &[
+    "br", "sub", "sup", "u", "mark", "small", "b", "i", "strong", "em", "s", "del", "ins", "kbd",
+    "abbr", "span",
+];
+
+/// Render Markdown. `strip_prefix` is removed from relative link targets
+/// (a report links its attachments as `2025/原件.pdf`; on the page they sit
+/// beside it).
+pub fn render(markdown: &str, strip_prefix: Option<&str>) -> Rendered {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options).collect();
+
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut toc = Vec::new();
+    let mut text = String::new();
+    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut i = 0;
+    while let Some(event) = events.get(i) {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                // The heading's text runs until its end tag.
+                let mut heading_text = String::new();
+                let mut j = i + 1;
+                while let Some(e) = events.get(j) {
+                    match e {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Text(t) | Event::Code(t) => heading_text.push_str(t),
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let base = id
+                    .as_deref()
+                    .map(anchor)
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| anchor(&heading_text));
+                let unique = dedupe(&base, &mut used);
+                toc.push(TocEntry {
+                    level: level_number(*level),
+                    id: unique.clone(),
+                    text: heading_text.trim().to_string(),
+                });
+                out.push(Event::Start(Tag::Heading {
+                    level: *level,
+                    id: Some(CowStr::from(unique)),
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
+                }));
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                let mut raw = String::new();
+                let mut j = i + 1;
+                while let Some(e) = events.get(j) {
+                    match e {
+                        Event::End(TagEnd::HtmlBlock) => break,
+                        Event::Html(h) | Event::Text(h) => raw.push_str(h),
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let clean = ammonia::Builder::default().clean(&raw).to_string();
+                out.push(Event::Html(CowStr::from(clean)));
+                i = j + 1;
+                continue;
+            }
+            Event::Html(h) => {
+                let clean = ammonia::Builder::default().clean(h).to_string();
+                out.push(Event::Html(CowStr::from(clean)));
+            }
+            Event::InlineHtml(h) => match simple_tag(h) {
+                Some(tag) => out.push(Event::InlineHtml(CowStr::from(tag))),
+                None if h.starts_with("<!--") => {}
+                None => out.push(Event::Text(h.clone())),
+            },
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                out.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: CowStr::from(safe_url(dest_url, strip_prefix)),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                out.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: CowStr::from(safe_url(dest_url, strip_prefix)),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Text(t) => {
+                text.push_str(t);
+                out.push(event.clone());
+            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => {
+                text.push('\n');
+                out.push(event.clone());
+            }
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    Rendered { html, toc, text }
+}
+
+fn level_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// An anchor id from heading text: letters and digits of any script kept
+/// (ASCII lowercased), spaces and dashes become `-`, punctuation dropped.
+pub fn anchor(text: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '_' {
+            dash = true;
+        }
+    }
+    if out.is_empty() {
+        "section".to_string()
+    } else {
+        out
+    }
+}
+
+fn dedupe(base: &str, used: &mut HashMap<String, usize>) -> String {
+    let mut candidate = base.to_string();
+    loop {
+        let n = used.entry(candidate.clone()).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            return candidate;
+        }
+        let next = format!("{base}-{}", *n - 1);
+        candidate = next;
+    }
+}
+
+/// `<sub>`, `</sub>`, `<br/>` — a simple tag without attributes, normalized.
+fn simple_tag(raw: &str) -> Option<String> {
+    let inner = raw.strip_prefix('<')?.strip_suffix('>')?.trim();
+    let (closing, inner) = match inner.strip_prefix('/') {
+        Some(rest) => (true, rest.trim()),
+        None => (false, inner),
+    };
+    let (name, self_closing) = match inner.strip_suffix('/') {
+        Some(rest) => (rest.trim(), true),
+        None => (inner, false),
+    };
+    let name = name.to_ascii_lowercase();
+    if !INLINE_TAGS.contains(&name.as_str()) {
+        return None;
+    }
+    Some(match (closing, self_closing) {
+        (true, _) => format!("</{name}>"),
+        (false, true) => format!("<{name} />"),
+        (false, false) => format!("<{name}>"),
+    })
+}
+
+/// Keep http(s), mailto, tel, fragment and relative addresses; replace
+/// anything else (`javascript:`, `data:`, `vbscript:`) with `#`.
+fn safe_url(url: &str, strip_prefix: Option<&str>) -> String {
+    let trimmed: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    let lower = trimmed.to_ascii_lowercase();
+    if let Some(colon) = lower.find(':') {
+        let before_slash = lower.find(['/', '?', '#']).is_none_or(|s| colon < s);
+        if before_slash {
+            let scheme = &lower[..colon];
+            return if ["http", "https", "mailto", "tel"].contains(&scheme) {
+                url.to_string()
+            } else {
+                "#".to_string()
+            };
+        }
+    }
+    match strip_prefix.and_then(|p| url.strip_prefix(p)) {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_heading_ids_are_stable_and_unique() {
+        let r = render(
+            "## 一、基本情况\n\n## 一、基本情况\n\n### Next Step {#plan}\n",
+            None,
+        );
+        let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, vec!["一基本情况", "一基本情况-1", "plan"]);
+        assert!(r.html.contains(r#"<h2 id="一基本情况">"#));
+    }
+
+    #[test]
+    fn raw_html_is_sanitized_but_markdown_html_survives() {
+        let md = "| a | b |\n|:-:|--:|\n| 1 | 2 |\n\n脚注[^1]\n\n[^1]: 说明\n\n<div onclick=\"x()\"><script>alert(1)</script><b>粗</b></div>\n\n文字<img src=x onerror=alert(1)>和<sub>2</sub>\n\n[点](javascript:alert(1)) [ok](https://example.gov.cn/) [附件](2025/原件.pdf)\n\n## 标题 {onclick=alert(1) .x}\n";
+        let html = render(md, Some("2025/")).html;
+        assert!(html.contains(r#"style="text-align: center""#), "{html}");
+        assert!(html.contains("footnote-reference"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onclick"), "{html}");
+        assert!(!html.contains("<img src=x"), "{html}");
+        assert!(
+            html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{html}"
+        );
+        assert!(html.contains("<sub>2</sub>"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(html.contains(r#"href="%E5%8E%9F%E4%BB%B6.pdf""#), "{html}");
+        assert!(html.contains("<b>粗</b>"), "{html}");
+    }
+}

@@ -1,0 +1,220 @@
+//! Rendering: every page and file of the site, from the assembled site and
+//! the theme, into the staging folder.
+//!
+//! Templates are compiled once per build ([`Renderer::new`]); pages are
+//! rendered and written in parallel. tera renders HTML and XML only, with
+//! autoescaping on; JSON and CSV are written by serde_json and csv.
+
+mod pages;
+pub mod theme;
+pub mod views;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use tera::{Context, Tera};
+
+use crate::assemble::Assembled;
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::i18n::Lang;
+use crate::site::Site;
+use crate::write::{OutputError, Staging};
+pub use pages::{canonical, percent_encode};
+pub use theme::Theme;
+
+/// Why rendering stopped.
+#[derive(Debug)]
+pub enum RenderError {
+    /// A template failed (a content-independent theme problem).
+    Template(Box<Diagnostic>),
+    /// Writing failed.
+    Output(OutputError),
+}
+
+impl From<OutputError> for RenderError {
+    fn from(e: OutputError) -> Self {
+        RenderError::Output(e)
+    }
+}
+
+/// Compiled templates and the interface words of one language.
+pub struct Renderer {
+    tera: Tera,
+    words: tera::Value,
+    statics: Vec<(String, Vec<u8>)>,
+}
+
+fn template_error(template: &str, error: &tera::Error) -> Diagnostic {
+    let mut detail = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(s) = source {
+        detail.push_str(": ");
+        detail.push_str(&s.to_string());
+        source = s.source();
+    }
+    Diagnostic::site(Problem::Template {
+        template: template.to_string(),
+        detail,
+    })
+}
+
+impl Renderer {
+    /// Compile the theme's templates and read its words for `lang`.
+    pub fn new(theme: &Theme, lang: Lang) -> Result<Renderer, Box<Diagnostic>> {
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let templates: Vec<(String, String)> =
+            theme.templates().map(|(n, t)| (n.to_string(), t)).collect();
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| Box::new(template_error("templates/", &e)))?;
+        let words = load_words(theme, lang).map_err(Box::new)?;
+        let statics = theme
+            .statics()
+            .map(|(p, b)| (p.to_string(), b.to_vec()))
+            .collect();
+        Ok(Renderer {
+            tera,
+            words: tera::Value::from_serializable(&words),
+            statics,
+        })
+    }
+
+    /// Render one template.
+    pub fn render(&self, template: &str, ctx: &Context) -> Result<String, Box<Diagnostic>> {
+        self.tera
+            .render(template, ctx)
+            .map_err(|e| Box::new(template_error(template, &e)))
+    }
+
+    /// The interface words.
+    pub fn words(&self) -> &tera::Value {
+        &self.words
+    }
+}
+
+/// The theme's words for `lang`, falling back to Chinese for missing ones.
+fn load_words(theme: &Theme, lang: Lang) -> Result<BTreeMap<String, String>, Diagnostic> {
+    let text = theme.text("i18n.yaml").unwrap_or_default();
+    let table: BTreeMap<String, BTreeMap<String, String>> =
+        serde_saphyr::from_str(&text).map_err(|e| {
+            Diagnostic::site(Problem::Template {
+                template: "i18n.yaml".into(),
+                detail: e.to_string(),
+            })
+        })?;
+    let mut words = table.get(Lang::Zh.tag()).cloned().unwrap_or_default();
+    if let Some(own) = table.get(lang.tag()) {
+        words.extend(own.clone());
+    }
+    Ok(words)
+}
+
+/// What a build produced.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// HTML pages.
+    pub pages: usize,
+    /// All files written (pages included).
+    pub files: usize,
+}
+
+/// Counts what is written.
+#[derive(Default)]
+struct Counter {
+    pages: AtomicUsize,
+    files: AtomicUsize,
+}
+
+impl Counter {
+    fn page(&self) {
+        self.pages.fetch_add(1, Ordering::Relaxed);
+        self.file();
+    }
+
+    fn file(&self) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// How many pages a build will render (for a progress bar).
+pub fn page_count(site: &Site, asm: &Assembled) -> usize {
+    // home, 404, years overview + townships + reports + years
+    3 + site.townships.len() + site.reports.len() + asm.summaries.len()
+}
+
+/// Render the whole site into `out`. `tick` is called once per page.
+pub fn render_site(
+    site: &Site,
+    asm: &Assembled,
+    renderer: &Renderer,
+    out: &Staging,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Stats, RenderError> {
+    let common = pages::Common {
+        site,
+        asm,
+        words: renderer.words(),
+        lang: site.config.language,
+    };
+    let counter = Counter::default();
+    let page = |path: &str, template: &str, ctx: Context| -> Result<(), RenderError> {
+        let html = renderer
+            .render(template, &ctx)
+            .map_err(RenderError::Template)?;
+        out.write(path, html.as_bytes())?;
+        counter.page();
+        tick();
+        Ok(())
+    };
+
+    page(&views::paths::home(), "home.html", pages::home(&common))?;
+    page("404.html", "404.html", pages::not_found(&common))?;
+    page(&views::paths::years(), "years.html", pages::years(&common))?;
+
+    site.townships.par_iter().try_for_each(|t| {
+        page(
+            &views::paths::township(&t.slug),
+            "township.html",
+            pages::township(&common, t),
+        )
+    })?;
+    asm.summaries.par_iter().try_for_each(|s| {
+        page(
+            &views::paths::year(s.year),
+            "year.html",
+            pages::year(&common, s),
+        )
+    })?;
+    (0..site.reports.len())
+        .into_par_iter()
+        .try_for_each(|i| -> Result<(), RenderError> {
+            let Some(r) = site.reports.get(i) else {
+                return Ok(());
+            };
+            if let Some(ctx) = pages::report(&common, i) {
+                page(
+                    &views::paths::report(&r.township, r.year),
+                    "report.html",
+                    ctx,
+                )?;
+            }
+            for a in &r.attachments {
+                out.copy(
+                    &views::paths::attachment(&r.township, r.year, &a.name),
+                    &a.path,
+                )?;
+                counter.file();
+            }
+            Ok(())
+        })?;
+
+    for (path, bytes) in &renderer.statics {
+        out.write(&format!("assets/{path}"), bytes)?;
+        counter.file();
+    }
+    Ok(Stats {
+        pages: counter.pages.load(Ordering::Relaxed),
+        files: counter.files.load(Ordering::Relaxed),
+    })
+}

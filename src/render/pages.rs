@@ -1,0 +1,873 @@
+//! The pages of the site, one function each, producing the template context.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::views::{
+    self, FigureView, ReportLink, StatusView, TotalView, TownshipLink, coverage, date, labels,
+    paths, size,
+};
+use crate::assemble::{self, Assembled, Status, Total};
+use crate::figure::Figure;
+use crate::format;
+use crate::i18n::Lang;
+use crate::markdown;
+use crate::model::{Report, Township, Year};
+use crate::schema::{GroupId, Schema};
+use crate::site::Site;
+
+/// What every page needs.
+pub struct Common<'a> {
+    /// The site.
+    pub site: &'a Site,
+    /// The assembled summaries.
+    pub asm: &'a Assembled,
+    /// The interface words.
+    pub words: &'a tera::Value,
+    /// The site language.
+    pub lang: Lang,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    lang: &'static str,
+    base_url: &'a str,
+    as_of: String,
+    as_of_iso: String,
+    latest_year: Option<Year>,
+}
+
+#[derive(Serialize)]
+struct PageView {
+    title: String,
+    path: String,
+    canonical: String,
+    kind: &'static str,
+}
+
+impl Common<'_> {
+    /// The base context of a page at `path`.
+    pub fn context(&self, path: &str, title: &str, kind: &'static str) -> Context {
+        let mut ctx = Context::new();
+        let c = &self.site.config;
+        ctx.insert(
+            "site",
+            &SiteView {
+                title: &c.title,
+                description: &c.description,
+                lang: c.language.tag(),
+                base_url: &c.base_url,
+                as_of: date(self.site.as_of, self.lang),
+                as_of_iso: self.site.as_of.to_string(),
+                latest_year: self.asm.years.last().copied(),
+            },
+        );
+        ctx.insert(
+            "page",
+            &PageView {
+                title: title.to_string(),
+                path: path.to_string(),
+                canonical: canonical(&c.base_url, path),
+                kind,
+            },
+        );
+        ctx.insert("root", &paths::root_of(path));
+        ctx.insert_value("t", self.words.clone());
+        ctx
+    }
+
+    fn township_index(&self, slug: &str) -> Option<usize> {
+        self.site.townships.iter().position(|t| t.slug == slug)
+    }
+
+    fn status_of(&self, r: &Report) -> Status {
+        assemble::status(Some(r), r.year, self.site.as_of)
+    }
+}
+
+/// The canonical URL of a page: the base URL and the path without `index.html`.
+pub fn canonical(base: &str, path: &str) -> String {
+    let p = path.strip_suffix("index.html").unwrap_or(path);
+    format!("{base}{p}")
+}
+
+/// A column of a summary table.
+#[derive(Serialize)]
+struct Column {
+    key: String,
+    label: String,
+    unit: String,
+    computed: bool,
+}
+
+/// A summary table for one group.
+#[derive(Serialize)]
+struct GroupTable {
+    key: String,
+    label: String,
+    columns: Vec<Column>,
+    rows: Vec<TableRow>,
+    subtotals: Vec<SubtotalRow>,
+    total: Vec<TotalView>,
+}
+
+#[derive(Serialize)]
+struct TableRow {
+    township: TownshipLink,
+    report_path: Option<String>,
+    status: StatusView,
+    rank: Option<u32>,
+    cells: Vec<FigureView>,
+}
+
+#[derive(Serialize)]
+struct SubtotalRow {
+    district: String,
+    cells: Vec<TotalView>,
+}
+
+/// Metric ids of `group` that at least one of `reports` has a figure for.
+fn reported_metrics(
+    schema: &Schema,
+    group: GroupId,
+    reports: &[&Report],
+) -> Vec<crate::schema::MetricId> {
+    schema
+        .metrics_of(group)
+        .filter(|(id, _)| {
+            reports
+                .iter()
+                .any(|r| *r.figure(*id) != Figure::NotReported)
+        })
+        .map(|(id, _)| id)
+        .collect()
+}
+
+fn column(m: &crate::schema::Metric, lang: Lang) -> Column {
+    let (label, unit) = labels(m, lang);
+    Column {
+        key: m.key.clone(),
+        label,
+        unit,
+        computed: !matches!(m.derive, crate::schema::Derive::Stated),
+    }
+}
+
+/// Tables of a year summary, one per group that has figures.
+fn group_tables(c: &Common<'_>, summary: &assemble::YearSummary) -> Vec<GroupTable> {
+    let schema = &c.site.config.schema;
+    let reports: Vec<&Report> = summary
+        .rows
+        .iter()
+        .filter_map(|r| r.report.and_then(|i| c.site.reports.get(i)))
+        .collect();
+    schema
+        .groups()
+        .iter()
+        .enumerate()
+        .filter_map(|(gi, g)| {
+            let gid = GroupId(u16::try_from(gi).ok()?);
+            let ids = reported_metrics(schema, gid, &reports);
+            if ids.is_empty() {
+                return None;
+            }
+            let metrics: Vec<&crate::schema::Metric> =
+                ids.iter().filter_map(|id| schema.metric(*id)).collect();
+            let rows = summary
+                .rows
+                .iter()
+                .filter_map(|row| {
+                    let t = c.site.townships.get(row.township)?;
+                    let report = row.report.and_then(|i| c.site.reports.get(i));
+                    let cells = ids
+                        .iter()
+                        .zip(&metrics)
+                        .map(|(id, m)| match report {
+                            Some(r) => {
+                                let e = r.figures.get(id.index()).cloned().unwrap_or_default();
+                                FigureView::new(m, &e.figure, e.computed, c.lang)
+                            }
+                            None => FigureView::new(m, &Figure::NotReported, false, c.lang),
+                        })
+                        .collect();
+                    Some(TableRow {
+                        township: TownshipLink::new(t, c.lang),
+                        report_path: report.map(|r| paths::report(&r.township, r.year)),
+                        status: StatusView::new(row.status, c.lang),
+                        rank: row.rank,
+                        cells,
+                    })
+                })
+                .collect();
+            let pick = |totals: &[Total]| -> Vec<TotalView> {
+                ids.iter()
+                    .zip(&metrics)
+                    .filter_map(|(id, m)| {
+                        totals.get(id.index()).map(|t| TotalView::new(t, m, c.lang))
+                    })
+                    .collect()
+            };
+            Some(GroupTable {
+                key: g.key.clone(),
+                label: group_label(g, c.lang),
+                columns: metrics.iter().map(|m| column(m, c.lang)).collect(),
+                rows,
+                subtotals: summary
+                    .districts
+                    .iter()
+                    .map(|d| SubtotalRow {
+                        district: d.district.clone(),
+                        cells: pick(&d.totals),
+                    })
+                    .collect(),
+                total: pick(&summary.totals),
+            })
+        })
+        .collect()
+}
+
+fn group_label(g: &crate::schema::Group, lang: Lang) -> String {
+    lang.pick(&g.label, &g.label_en).to_string()
+}
+
+/// A key figure card.
+#[derive(Serialize)]
+struct Card {
+    label: String,
+    unit: String,
+    total: TotalView,
+}
+
+fn cards(c: &Common<'_>, summary: &assemble::YearSummary) -> Vec<Card> {
+    let schema = &c.site.config.schema;
+    c.site
+        .config
+        .key_metrics
+        .iter()
+        .filter_map(|id| {
+            let m = schema.metric(*id)?;
+            let t = summary.totals.get(id.index())?;
+            let (label, unit) = labels(m, c.lang);
+            Some(Card {
+                label,
+                unit,
+                total: TotalView::new(t, m, c.lang),
+            })
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct MatrixRow {
+    township: TownshipLink,
+    cells: Vec<MatrixCell>,
+}
+
+#[derive(Serialize)]
+struct MatrixCell {
+    year: Year,
+    status: StatusView,
+    path: Option<String>,
+}
+
+fn matrix(c: &Common<'_>) -> Vec<MatrixRow> {
+    c.asm
+        .order
+        .iter()
+        .filter_map(|&ti| {
+            let t = c.site.townships.get(ti)?;
+            let cells = c
+                .asm
+                .matrix_years
+                .iter()
+                .map(|&year| {
+                    let ri = c.asm.report_for(c.site, ti, year);
+                    let r = ri.and_then(|i| c.site.reports.get(i));
+                    MatrixCell {
+                        year,
+                        status: StatusView::new(assemble::status(r, year, c.site.as_of), c.lang),
+                        path: r.map(|r| paths::report(&r.township, r.year)),
+                    }
+                })
+                .collect();
+            Some(MatrixRow {
+                township: TownshipLink::new(t, c.lang),
+                cells,
+            })
+        })
+        .collect()
+}
+
+/// The home page.
+pub fn home(c: &Common<'_>) -> Context {
+    let mut ctx = c.context(&paths::home(), &c.site.config.title, "home");
+    let latest = c.asm.summaries.last();
+    if let Some(summary) = latest {
+        ctx.insert("latest_year", &summary.year);
+        ctx.insert("latest_path", &paths::year(summary.year));
+        ctx.insert("cards", &cards(c, summary));
+        ctx.insert("latest_tables", &key_table(c, summary));
+    }
+    ctx.insert("matrix_years", &c.asm.matrix_years);
+    ctx.insert("matrix", &matrix(c));
+    let mut latest_reports: Vec<&Report> = c
+        .site
+        .reports
+        .iter()
+        .filter(|r| !r.is_figures_only())
+        .collect();
+    latest_reports.sort_by(|a, b| {
+        b.published
+            .cmp(&a.published)
+            .then(b.year.cmp(&a.year))
+            .then(a.township.cmp(&b.township))
+    });
+    let links: Vec<ReportLink> = latest_reports
+        .iter()
+        .take(10)
+        .filter_map(|r| {
+            let t = c.site.township(&r.township)?;
+            Some(ReportLink::new(r, t, c.status_of(r), c.lang))
+        })
+        .collect();
+    ctx.insert("latest_reports", &links);
+    let townships: Vec<TownshipLink> = c
+        .asm
+        .order
+        .iter()
+        .filter_map(|&i| c.site.townships.get(i))
+        .map(|t| TownshipLink::new(t, c.lang))
+        .collect();
+    ctx.insert("townships", &townships);
+    let years: Vec<YearLink> = c
+        .asm
+        .years
+        .iter()
+        .rev()
+        .map(|&y| YearLink {
+            year: y,
+            path: paths::year(y),
+        })
+        .collect();
+    ctx.insert("years", &years);
+    ctx
+}
+
+#[derive(Serialize)]
+struct YearLink {
+    year: Year,
+    path: String,
+}
+
+/// The key-metric table of a year (for the home page): one row per township.
+fn key_table(c: &Common<'_>, summary: &assemble::YearSummary) -> GroupTable {
+    let schema = &c.site.config.schema;
+    let ids = &c.site.config.key_metrics;
+    let metrics: Vec<&crate::schema::Metric> =
+        ids.iter().filter_map(|id| schema.metric(*id)).collect();
+    let rows = summary
+        .rows
+        .iter()
+        .filter_map(|row| {
+            let t = c.site.townships.get(row.township)?;
+            let report = row.report.and_then(|i| c.site.reports.get(i));
+            Some(TableRow {
+                township: TownshipLink::new(t, c.lang),
+                report_path: report.map(|r| paths::report(&r.township, r.year)),
+                status: StatusView::new(row.status, c.lang),
+                rank: row.rank,
+                cells: ids
+                    .iter()
+                    .zip(&metrics)
+                    .map(|(id, m)| {
+                        let e = report
+                            .and_then(|r| r.figures.get(id.index()).cloned())
+                            .unwrap_or_default();
+                        FigureView::new(m, &e.figure, e.computed, c.lang)
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    GroupTable {
+        key: "key".into(),
+        label: c.lang.pick("主要指标", "Key figures").to_string(),
+        columns: metrics.iter().map(|m| column(m, c.lang)).collect(),
+        rows,
+        subtotals: summary
+            .districts
+            .iter()
+            .map(|d| SubtotalRow {
+                district: d.district.clone(),
+                cells: ids
+                    .iter()
+                    .zip(&metrics)
+                    .filter_map(|(id, m)| {
+                        d.totals
+                            .get(id.index())
+                            .map(|t| TotalView::new(t, m, c.lang))
+                    })
+                    .collect(),
+            })
+            .collect(),
+        total: ids
+            .iter()
+            .zip(&metrics)
+            .filter_map(|(id, m)| {
+                summary
+                    .totals
+                    .get(id.index())
+                    .map(|t| TotalView::new(t, m, c.lang))
+            })
+            .collect(),
+    }
+}
+
+/// A year's summary page.
+pub fn year(c: &Common<'_>, summary: &assemble::YearSummary) -> Context {
+    let title = match c.lang {
+        Lang::Zh => format!("{}年度汇总", summary.year),
+        Lang::En => format!("{} summary", summary.year),
+    };
+    let path = paths::year(summary.year);
+    let mut ctx = c.context(&path, &title, "year");
+    ctx.insert("year", &summary.year);
+    ctx.insert("overview", &key_table(c, summary));
+    ctx.insert("tables", &group_tables(c, summary));
+    let rank_label = c
+        .site
+        .config
+        .rank_metric
+        .and_then(|id| c.site.config.schema.metric(id))
+        .map(|m| labels(m, c.lang).0);
+    ctx.insert("rank_label", &rank_label);
+    ctx.insert(
+        "deadline",
+        &crate::validate::deadline(summary.year).map(|d| date(d, c.lang)),
+    );
+    let reported = summary.rows.iter().filter(|r| r.report.is_some()).count();
+    ctx.insert("coverage", &coverage(reported, summary.rows.len(), c.lang));
+    let pos = c.asm.years.iter().position(|&y| y == summary.year);
+    let prev = pos
+        .and_then(|p| p.checked_sub(1))
+        .and_then(|p| c.asm.years.get(p))
+        .map(|&y| YearLink {
+            year: y,
+            path: paths::year(y),
+        });
+    let next = pos.and_then(|p| c.asm.years.get(p + 1)).map(|&y| YearLink {
+        year: y,
+        path: paths::year(y),
+    });
+    ctx.insert("prev", &prev);
+    ctx.insert("next", &next);
+    ctx
+}
+
+#[derive(Serialize)]
+struct Profile {
+    name: String,
+    name_zh: String,
+    district: Option<String>,
+    area: Option<String>,
+    communities: Option<String>,
+    villages: Option<String>,
+    population: Option<String>,
+    enforcement_body: Option<String>,
+    address: Option<String>,
+    phone: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TrendRow {
+    label: String,
+    unit: String,
+    group: String,
+    cells: Vec<FigureView>,
+}
+
+#[derive(Serialize)]
+struct PowersView<'a> {
+    officers: &'a [crate::model::Officer],
+    items: &'a [crate::model::Item],
+    remedies: &'a [crate::model::Remedy],
+    hotline: &'a Option<String>,
+}
+
+/// A township's page.
+pub fn township(c: &Common<'_>, t: &Township) -> Context {
+    let name = views::township_name(t, c.lang);
+    let path = paths::township(&t.slug);
+    let mut ctx = c.context(&path, &name, "township");
+    let ti = c.township_index(&t.slug).unwrap_or(usize::MAX);
+    ctx.insert(
+        "profile",
+        &Profile {
+            name: name.clone(),
+            name_zh: t.name.clone(),
+            district: t.district.clone(),
+            area: t
+                .area_km2
+                .as_ref()
+                .map(|s| format::stated(s, crate::figure::Kind::Area, c.lang)),
+            communities: t.communities.map(|n| n.to_string()),
+            villages: t.villages.map(|n| n.to_string()),
+            population: t
+                .population
+                .as_ref()
+                .map(|s| format::stated(s, crate::figure::Kind::Count, c.lang)),
+            enforcement_body: t.enforcement_body.clone(),
+            address: t.contact.address.clone(),
+            phone: t.contact.phone.clone(),
+        },
+    );
+    ctx.insert("intro_html", &markdown::render(&t.intro, None).html);
+    let report_ids: Vec<usize> = c.asm.by_township.get(ti).cloned().unwrap_or_default();
+    let reports: Vec<&Report> = report_ids
+        .iter()
+        .filter_map(|&i| c.site.reports.get(i))
+        .collect();
+    let links: Vec<ReportLink> = reports
+        .iter()
+        .rev()
+        .map(|r| ReportLink::new(r, t, c.status_of(r), c.lang))
+        .collect();
+    ctx.insert("reports", &links);
+    ctx.insert("years", &reports.iter().map(|r| r.year).collect::<Vec<_>>());
+    // Figures by year, with the change against the previous report.
+    let schema = &c.site.config.schema;
+    let rows: Vec<TrendRow> = schema
+        .ids()
+        .zip(schema.metrics())
+        .filter(|(id, _)| {
+            reports
+                .iter()
+                .any(|r| *r.figure(*id) != Figure::NotReported)
+        })
+        .map(|(id, m)| {
+            let (label, unit) = labels(m, c.lang);
+            let cells = reports
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let e = r.figures.get(id.index()).cloned().unwrap_or_default();
+                    let prev = i.checked_sub(1).and_then(|p| reports.get(p));
+                    let delta = prev.and_then(|p| assemble::change(r, p, id));
+                    FigureView::new(m, &e.figure, e.computed, c.lang).with_change(delta, m.kind)
+                })
+                .collect();
+            let group = schema
+                .group(m.group)
+                .map(|g| group_label(g, c.lang))
+                .unwrap_or_default();
+            TrendRow {
+                label,
+                unit,
+                group,
+                cells,
+            }
+        })
+        .collect();
+    ctx.insert("figures", &rows);
+    if !t.powers.is_empty() {
+        ctx.insert(
+            "powers",
+            &PowersView {
+                officers: &t.powers.officers,
+                items: &t.powers.items,
+                remedies: &t.powers.remedies,
+                hotline: &t.powers.hotline,
+            },
+        );
+    }
+    #[derive(Serialize)]
+    struct YearStatus {
+        year: Year,
+        status: StatusView,
+    }
+    let statuses: Vec<YearStatus> = c
+        .asm
+        .matrix_years
+        .iter()
+        .map(|&y| {
+            let r = c
+                .asm
+                .report_for(c.site, ti, y)
+                .and_then(|i| c.site.reports.get(i));
+            YearStatus {
+                year: y,
+                status: StatusView::new(assemble::status(r, y, c.site.as_of), c.lang),
+            }
+        })
+        .collect();
+    ctx.insert("statuses", &statuses);
+    ctx
+}
+
+#[derive(Serialize)]
+struct FigureGroup {
+    key: String,
+    label: String,
+    figures: Vec<FigureView>,
+    other: Vec<OtherView>,
+}
+
+#[derive(Serialize)]
+struct OtherView {
+    label: String,
+    display: String,
+    unit: String,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct AttachmentView {
+    name: String,
+    path: String,
+    size: String,
+}
+
+#[derive(Serialize)]
+struct RevisionView {
+    date: String,
+    date_iso: String,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct ReportView {
+    title: String,
+    year: Year,
+    township: TownshipLink,
+    published: Option<String>,
+    published_iso: Option<String>,
+    period_end: Option<String>,
+    updated: Option<String>,
+    updated_iso: Option<String>,
+    deadline: Option<String>,
+    source: Option<String>,
+    status: StatusView,
+    figures_only: bool,
+}
+
+/// A report's page.
+pub fn report(c: &Common<'_>, index: usize) -> Option<Context> {
+    let r = c.site.reports.get(index)?;
+    let t = c.site.township(&r.township)?;
+    let path = paths::report(&r.township, r.year);
+    let mut ctx = c.context(&path, &r.title, "report");
+    let status = c.status_of(r);
+    ctx.insert(
+        "report",
+        &ReportView {
+            title: r.title.clone(),
+            year: r.year,
+            township: TownshipLink::new(t, c.lang),
+            published: r.published.map(|d| date(d, c.lang)),
+            published_iso: r.published.map(|d| d.to_string()),
+            period_end: r.period_end.map(|d| date(d, c.lang)),
+            updated: r.updated.map(|d| date(d, c.lang)),
+            updated_iso: r.updated.map(|d| d.to_string()),
+            deadline: crate::validate::deadline(r.year).map(|d| date(d, c.lang)),
+            source: r.source.clone(),
+            status: StatusView::new(status, c.lang),
+            figures_only: r.is_figures_only(),
+        },
+    );
+    let previous = c
+        .asm
+        .previous
+        .get(index)
+        .copied()
+        .flatten()
+        .and_then(|i| c.site.reports.get(i));
+    let next = c
+        .asm
+        .next
+        .get(index)
+        .copied()
+        .flatten()
+        .and_then(|i| c.site.reports.get(i));
+    let schema = &c.site.config.schema;
+    let mut groups = Vec::new();
+    let mut unreported_groups = Vec::new();
+    for (gi, g) in schema.groups().iter().enumerate() {
+        let Ok(gid) = u16::try_from(gi).map(GroupId) else {
+            continue;
+        };
+        let figures: Vec<FigureView> = schema
+            .metrics_of(gid)
+            .map(|(id, m)| {
+                let e = r.figures.get(id.index()).cloned().unwrap_or_default();
+                let delta = previous.and_then(|p| assemble::change(r, p, id));
+                FigureView::new(m, &e.figure, e.computed, c.lang).with_change(delta, m.kind)
+            })
+            .collect();
+        let other: Vec<OtherView> = r
+            .other_figures
+            .iter()
+            .filter(|o| o.group == Some(gid))
+            .map(|o| other_view(o, c.lang))
+            .collect();
+        if figures.iter().all(|f| f.status == "not_reported") && other.is_empty() {
+            unreported_groups.push(group_label(g, c.lang));
+        } else {
+            groups.push(FigureGroup {
+                key: g.key.clone(),
+                label: group_label(g, c.lang),
+                figures,
+                other,
+            });
+        }
+    }
+    ctx.insert("groups", &groups);
+    ctx.insert("unreported_groups", &unreported_groups);
+    let ungrouped: Vec<OtherView> = r
+        .other_figures
+        .iter()
+        .filter(|o| o.group.is_none())
+        .map(|o| other_view(o, c.lang))
+        .collect();
+    ctx.insert("other_figures", &ungrouped);
+    let body = markdown::render(r.body.markdown(), Some(&format!("{}/", r.year)));
+    ctx.insert("body_html", &body.html);
+    ctx.insert("toc", &body.toc);
+    let attachments: Vec<AttachmentView> = r
+        .attachments
+        .iter()
+        .map(|a| AttachmentView {
+            name: a.name.clone(),
+            path: paths::attachment(&r.township, r.year, &percent_encode(&a.name)),
+            size: size(a.bytes),
+        })
+        .collect();
+    ctx.insert("attachments", &attachments);
+    let revisions: Vec<RevisionView> = r
+        .revisions
+        .iter()
+        .map(|v| RevisionView {
+            date: date(v.date, c.lang),
+            date_iso: v.date.to_string(),
+            reason: v.reason.clone(),
+        })
+        .collect();
+    ctx.insert("revisions", &revisions);
+    ctx.insert(
+        "previous",
+        &previous.map(|p| YearLink {
+            year: p.year,
+            path: paths::report(&p.township, p.year),
+        }),
+    );
+    ctx.insert(
+        "next",
+        &next.map(|n| YearLink {
+            year: n.year,
+            path: paths::report(&n.township, n.year),
+        }),
+    );
+    ctx.insert("year_path", &paths::year(r.year));
+    Some(ctx)
+}
+
+fn other_view(o: &crate::model::OtherFigure, lang: Lang) -> OtherView {
+    let kind = if o.unit == "元" {
+        crate::figure::Kind::Money
+    } else {
+        crate::figure::Kind::Area
+    };
+    OtherView {
+        label: o.label.clone(),
+        display: format::cell(&o.figure, kind, lang),
+        unit: o.unit.clone(),
+        status: o.figure.status(),
+    }
+}
+
+/// Percent-encode a file name for use in a link (keeping it readable where safe).
+pub fn percent_encode(name: &str) -> String {
+    let mut out = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The 404 page.
+pub fn not_found(c: &Common<'_>) -> Context {
+    // Served for any missing path, so links go from the site root.
+    let mut ctx = c.context(
+        "404.html",
+        c.lang.pick("页面不存在", "Page not found"),
+        "404",
+    );
+    ctx.insert("root", &"/");
+    ctx
+}
+
+/// The district-over-years page.
+pub fn years(c: &Common<'_>) -> Context {
+    let mut ctx = c.context(
+        &paths::years(),
+        c.lang.pick("历年汇总", "All years"),
+        "years",
+    );
+    let schema = &c.site.config.schema;
+    #[derive(Serialize)]
+    struct YearRow {
+        label: String,
+        unit: String,
+        group: String,
+        cells: Vec<TotalView>,
+    }
+    let rows: Vec<YearRow> = schema
+        .ids()
+        .zip(schema.metrics())
+        .filter(|(id, _)| {
+            c.asm.summaries.iter().any(|s| {
+                s.totals
+                    .get(id.index())
+                    .is_some_and(|t| t.summed && t.reported > 0)
+            })
+        })
+        .map(|(id, m)| {
+            let (label, unit) = labels(m, c.lang);
+            YearRow {
+                label,
+                unit,
+                group: schema
+                    .group(m.group)
+                    .map(|g| group_label(g, c.lang))
+                    .unwrap_or_default(),
+                cells: c
+                    .asm
+                    .summaries
+                    .iter()
+                    .filter_map(|s| {
+                        s.totals
+                            .get(id.index())
+                            .map(|t| TotalView::new(t, m, c.lang))
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let years: Vec<YearLink> = c
+        .asm
+        .years
+        .iter()
+        .map(|&y| YearLink {
+            year: y,
+            path: paths::year(y),
+        })
+        .collect();
+    ctx.insert("years", &years);
+    ctx.insert("rows", &rows);
+    ctx
+}

@@ -1,0 +1,88 @@
+//! The theme: templates, static files and the interface words.
+//!
+//! The default theme is embedded in the binary (see `build.rs`). A site
+//! overrides it file by file: first from its own `themes/<name>/` (the
+//! config's `theme`), then templates from a `templates/` folder at its root.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use walkdir::WalkDir;
+
+include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+
+/// The theme's files by path (`templates/base.html`, `static/style.css`, `i18n.yaml`).
+#[derive(Clone, Debug, Default)]
+pub struct Theme {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    /// The embedded default theme with the site's overrides applied.
+    pub fn load(root: &Path, name: &str) -> std::io::Result<Theme> {
+        let mut files: BTreeMap<String, Vec<u8>> = DEFAULT_THEME
+            .iter()
+            .map(|(p, b)| ((*p).to_string(), b.to_vec()))
+            .collect();
+        overlay(&mut files, &root.join("themes").join(name), "")?;
+        overlay(&mut files, &root.join("templates"), "templates/")?;
+        Ok(Theme { files })
+    }
+
+    /// The embedded default theme alone.
+    pub fn builtin() -> Theme {
+        Theme {
+            files: DEFAULT_THEME
+                .iter()
+                .map(|(p, b)| ((*p).to_string(), b.to_vec()))
+                .collect(),
+        }
+    }
+
+    /// Templates: (name without the `templates/` prefix, text).
+    pub fn templates(&self) -> impl Iterator<Item = (&str, String)> {
+        self.files.iter().filter_map(|(path, bytes)| {
+            let name = path.strip_prefix("templates/")?;
+            Some((name, String::from_utf8_lossy(bytes).into_owned()))
+        })
+    }
+
+    /// Static files: (path without the `static/` prefix, bytes).
+    pub fn statics(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files
+            .iter()
+            .filter_map(|(path, bytes)| Some((path.strip_prefix("static/")?, bytes.as_slice())))
+    }
+
+    /// A file's text.
+    pub fn text(&self, path: &str) -> Option<String> {
+        self.files
+            .get(path)
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+    }
+}
+
+fn overlay(files: &mut BTreeMap<String, Vec<u8>>, dir: &Path, prefix: &str) -> std::io::Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+        let entry = entry.map_err(std::io::Error::other)?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+        let Some(parts) = parts else { continue };
+        if parts.iter().any(|p| p.starts_with('.')) {
+            continue;
+        }
+        files.insert(
+            format!("{prefix}{}", parts.join("/")),
+            std::fs::read(entry.path())?,
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,292 @@
+//! The site: one façade over the whole pipeline.
+//!
+//! [`Site::load`] reads and checks everything (config → discover → parse →
+//! validate), in parallel, and keeps every diagnostic. [`Site::build`] then
+//! assembles the summaries, renders every page and writes the output
+//! atomically. `gongshi check` is `load` alone.
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::config::{self, Config};
+use crate::diagnostic::{self, Diagnostic, Problem};
+use crate::discover::{self, TownshipDir};
+use crate::model::{Attachment, Report, Township, Year};
+use crate::parse;
+use crate::validate;
+
+/// What to load.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// The site root (holding `gongshi.yaml` and `content/`).
+    pub root: PathBuf,
+    /// Overrides the config's `base_url`.
+    pub base_url: Option<String>,
+    /// The value of `SOURCE_DATE_EPOCH`, if set (read once by the caller).
+    pub source_date_epoch: Option<String>,
+}
+
+/// A loaded site.
+#[derive(Debug)]
+pub struct Site {
+    /// The site root.
+    pub root: PathBuf,
+    /// The configuration.
+    pub config: Config,
+    /// Townships with a valid profile, sorted by slug.
+    pub townships: Vec<Township>,
+    /// Valid reports, sorted by township slug then year.
+    pub reports: Vec<Report>,
+    /// The reference date for disclosure status.
+    pub as_of: Date,
+    /// Every problem found, in stable order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why a site could not be loaded at all (usage or I/O: exit code 2).
+#[derive(Debug)]
+pub struct NotASite(pub Diagnostic);
+
+/// One file to parse.
+enum Job<'a> {
+    Profile(&'a TownshipDir, &'a Path),
+    Report(&'a TownshipDir, Year, &'a Path),
+}
+
+/// The result of parsing one file.
+enum Parsed {
+    Township(Option<Township>, Vec<Diagnostic>),
+    Report(Option<Report>, Vec<Diagnostic>),
+}
+
+impl Site {
+    /// Read and check the whole site. Content problems are collected in
+    /// [`Site::diagnostics`]; only a missing config or content folder fails.
+    pub fn load(options: &LoadOptions) -> Result<Site, NotASite> {
+        let root = options.root.clone();
+        let (mut config, mut diagnostics) = config::load(&root).map_err(NotASite)?;
+        if let Some(url) = &options.base_url {
+            match config::normalize_base_url(url) {
+                Some(u) => config.base_url = u,
+                None => {
+                    return Err(NotASite(Diagnostic::site(Problem::InvalidConfig {
+                        key: "--base-url".into(),
+                        reason: crate::diagnostic::ConfigReason::BaseUrl { value: url.clone() },
+                    })));
+                }
+            }
+        }
+        if config.theme != "default" && !root.join("themes").join(&config.theme).is_dir() {
+            diagnostics.push(Diagnostic::file(
+                Problem::InvalidConfig {
+                    key: "theme".into(),
+                    reason: crate::diagnostic::ConfigReason::Theme {
+                        value: config.theme.clone(),
+                    },
+                },
+                config::CONFIG_FILE,
+            ));
+        }
+        let found = discover::discover(&root).map_err(NotASite)?;
+        diagnostics.extend(found.diagnostics);
+
+        let jobs: Vec<Job<'_>> = found
+            .townships
+            .iter()
+            .flat_map(|t| {
+                let profile = t.profile.as_deref().map(|p| Job::Profile(t, p));
+                let reports = t.reports.iter().map(move |(y, p)| Job::Report(t, *y, p));
+                profile.into_iter().chain(reports)
+            })
+            .collect();
+
+        let parsed: Vec<Parsed> = jobs
+            .par_iter()
+            .map(|job| match job {
+                Job::Profile(t, path) => {
+                    let (town, d) = parse::township(t, path, &root, &config);
+                    Parsed::Township(town, d)
+                }
+                Job::Report(t, year, path) => {
+                    let attachments = attachments_of(t, *year);
+                    let (report, mut d) =
+                        parse::report(&t.slug, *year, path, attachments, &root, &config);
+                    if t.profile.is_none() {
+                        d.push(Diagnostic::file(
+                            Problem::MissingTownshipIndex {
+                                township: format!("content/{}", t.slug),
+                            },
+                            diagnostic::display_path(&root, path),
+                        ));
+                    }
+                    Parsed::Report(report, d)
+                }
+            })
+            .collect();
+
+        let mut townships = Vec::new();
+        let mut reports = Vec::new();
+        for p in parsed {
+            match p {
+                Parsed::Township(t, d) => {
+                    townships.extend(t);
+                    diagnostics.extend(d);
+                }
+                Parsed::Report(r, d) => {
+                    reports.extend(r);
+                    diagnostics.extend(d);
+                }
+            }
+        }
+        diagnostics.extend(validate::townships(&townships));
+        // A report is only published with its township's profile.
+        reports.retain(|r| townships.iter().any(|t| t.slug == r.township));
+
+        let as_of = config
+            .as_of
+            .or_else(|| {
+                options
+                    .source_date_epoch
+                    .as_deref()
+                    .and_then(date_from_epoch)
+            })
+            .unwrap_or_else(|| latest_date(&reports));
+        diagnostic::sort(&mut diagnostics);
+        Ok(Site {
+            root,
+            config,
+            townships,
+            reports,
+            as_of,
+            diagnostics,
+        })
+    }
+
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The township with this slug.
+    pub fn township(&self, slug: &str) -> Option<&Township> {
+        self.townships.iter().find(|t| t.slug == slug)
+    }
+
+    /// Reports of one township, by year.
+    pub fn reports_of<'a>(&'a self, slug: &'a str) -> impl Iterator<Item = &'a Report> + 'a {
+        self.reports.iter().filter(move |r| r.township == slug)
+    }
+}
+
+fn attachments_of(t: &TownshipDir, year: Year) -> Vec<Attachment> {
+    t.attachments
+        .iter()
+        .filter(|(y, _, _)| *y == year)
+        .map(|(_, name, path)| Attachment {
+            name: name.clone(),
+            path: path.clone(),
+            bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        })
+        .collect()
+}
+
+/// The date of a `SOURCE_DATE_EPOCH` value, in China Standard Time (UTC+8).
+pub fn date_from_epoch(value: &str) -> Option<Date> {
+    let seconds: i64 = value.trim().parse().ok()?;
+    let ts = jiff::Timestamp::from_second(seconds).ok()?;
+    let offset = jiff::tz::Offset::from_hours(8).ok()?;
+    Some(offset.to_datetime(ts).date())
+}
+
+/// The latest date the content states (publication, update, revision,
+/// period end); the end of the latest report year if none; 2000-01-01 for
+/// a site with no reports. Never the wall clock.
+fn latest_date(reports: &[Report]) -> Date {
+    let stated = reports
+        .iter()
+        .flat_map(|r| {
+            r.published
+                .into_iter()
+                .chain(r.updated)
+                .chain(r.period_end)
+                .chain(r.revisions.iter().map(|v| v.date))
+        })
+        .max();
+    stated
+        .or_else(|| {
+            let year = reports.iter().map(|r| r.year).max()?;
+            Date::new(i16::try_from(year).ok()?, 12, 31).ok()
+        })
+        .unwrap_or_else(|| Date::constant(2000, 1, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_is_read_in_china_time() {
+        // 2026-01-31T16:30:00Z is 2026-02-01 00:30 in Beijing.
+        assert_eq!(
+            date_from_epoch("1769877000").map(|d| d.to_string()),
+            Some("2026-02-01".into())
+        );
+        assert_eq!(date_from_epoch("nope"), None);
+    }
+}
+
+/// Why a build did not produce a site.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The content has errors (see [`Site::diagnostics`]); nothing was written.
+    Content,
+    /// The theme failed.
+    Template(Box<Diagnostic>),
+    /// The output could not be written; the previous output is untouched.
+    Output(crate::write::OutputError),
+}
+
+impl Site {
+    /// Render and write the site into `output`, atomically: the previous
+    /// output stays in place unless the whole build succeeds. `tick` is
+    /// called once per page rendered.
+    pub fn build(
+        &self,
+        output: &Path,
+        tick: &(dyn Fn() + Sync),
+    ) -> Result<crate::render::Stats, BuildError> {
+        if self.has_errors() {
+            return Err(BuildError::Content);
+        }
+        let theme = crate::render::Theme::load(&self.root, &self.config.theme).map_err(|e| {
+            BuildError::Template(Box::new(Diagnostic::site(Problem::Io {
+                error: format!("themes/{}: {e}", self.config.theme),
+            })))
+        })?;
+        let renderer = crate::render::Renderer::new(&theme, self.config.language)
+            .map_err(BuildError::Template)?;
+        let assembled = crate::assemble::assemble(self);
+        let staging =
+            crate::write::Staging::begin(&self.root, output).map_err(BuildError::Output)?;
+        match crate::render::render_site(self, &assembled, &renderer, &staging, tick) {
+            Ok(stats) => {
+                staging.commit().map_err(BuildError::Output)?;
+                Ok(stats)
+            }
+            Err(e) => {
+                staging.abort();
+                Err(match e {
+                    crate::render::RenderError::Template(d) => BuildError::Template(d),
+                    crate::render::RenderError::Output(o) => BuildError::Output(o),
+                })
+            }
+        }
+    }
+
+    /// The number of pages a build renders (for progress bars).
+    pub fn page_count(&self) -> usize {
+        crate::render::page_count(self, &crate::assemble::assemble(self))
+    }
+}
