@@ -119,7 +119,7 @@ impl Amount {
         if grouped {
             let n = digits.len();
             for (i, ch) in digits.chars().enumerate() {
-                if i > 0 && (n - i) % 3 == 0 {
+                if i > 0 && (n - i).is_multiple_of(3) {
                     out.push(',');
                 }
                 out.push(ch);

@@ -1,4 +1,17 @@
 //! gongshi (公示): a static site generator for township administrative-enforcement disclosure.
+//!
+//! The pipeline, one module per stage:
+//! [`config`] → [`discover`] → [`parse`] (with [`frontmatter`], [`yaml`], [`figure`]) →
+//! [`validate`] → [`assemble`] → [`render`] → [`write`]. [`site::Site`] is the façade:
+//! `load` reads and checks everything, `build` renders and writes atomically.
+//! Problems are [`diagnostic::Diagnostic`]s, worded in one place ([`diagnostic::messages`]).
+
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+#![warn(missing_docs)]
+// Diagnostics are plain data carried in results and vectors on cold paths;
+// boxing them would only add allocations.
+#![allow(clippy::result_large_err)]
 
 pub mod amount;
 pub mod assemble;

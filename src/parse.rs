@@ -398,8 +398,8 @@ fn read_metrics(
         let Some(metric) = schema.metric(id) else {
             continue;
         };
-        if let Some(fig) = read_figure(&e.key, &metric.label, &e.value, metric.kind, sink) {
-            if let (Some(slot), Some(at)) =
+        if let Some(fig) = read_figure(&e.key, &metric.label, &e.value, metric.kind, sink)
+            && let (Some(slot), Some(at)) =
                 (figures.get_mut(id.index()), stated_at.get_mut(id.index()))
             {
                 *slot = FigureEntry {
@@ -408,7 +408,6 @@ fn read_metrics(
                 };
                 *at = Some(e.value.pos);
             }
-        }
     }
 }
 

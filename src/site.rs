@@ -56,6 +56,7 @@ enum Job<'a> {
 }
 
 /// The result of parsing one file.
+#[allow(clippy::large_enum_variant)] // short-lived, one per file
 enum Parsed {
     Township(Option<Township>, Vec<Diagnostic>),
     Report(Option<Report>, Vec<Diagnostic>),

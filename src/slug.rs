@@ -25,12 +25,11 @@ pub fn is_valid(s: &str) -> bool {
 pub fn propose(name: &str) -> Option<String> {
     let mut base = name.trim();
     for suffix in SUFFIXES {
-        if let Some(stripped) = base.strip_suffix(suffix) {
-            if !stripped.is_empty() {
+        if let Some(stripped) = base.strip_suffix(suffix)
+            && !stripped.is_empty() {
                 base = stripped;
                 break;
             }
-        }
     }
     let mut out = String::new();
     let mut pending_sep = false;

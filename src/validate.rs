@@ -228,8 +228,8 @@ pub fn report_dates(
     if report.published.is_none() && !report.is_figures_only() {
         sink.at(Problem::MissingPublicationDate, whole);
     }
-    if let (Some(updated), Some(pos)) = (report.updated, updated_pos) {
-        if !report.revisions.iter().any(|r| r.date == updated) {
+    if let (Some(updated), Some(pos)) = (report.updated, updated_pos)
+        && !report.revisions.iter().any(|r| r.date == updated) {
             sink.at(
                 Problem::RevisionRecord {
                     updated: updated.to_string(),
@@ -237,7 +237,6 @@ pub fn report_dates(
                 pos,
             );
         }
-    }
 }
 
 /// Cross-file checks on townships: the same Chinese name used twice.

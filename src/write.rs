@@ -154,11 +154,10 @@ pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf, OutputError> 
     if out.parent().is_none() {
         return Err(refuse(RefusedBecause::SystemFolder));
     }
-    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
-        if absolute(&home).is_ok_and(|h| h == out) {
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
+        && absolute(&home).is_ok_and(|h| h == out) {
             return Err(refuse(RefusedBecause::SystemFolder));
         }
-    }
     if out == root {
         return Err(refuse(RefusedBecause::SiteRoot));
     }

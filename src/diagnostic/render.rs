@@ -99,12 +99,11 @@ impl<'a> View<'a> {
             _ => None,
         };
         let mut headline = format!("{}[{}]: ", d.severity().word(lang), d.code());
-        if source.is_none() {
-            if let Some(file) = &d.file {
+        if source.is_none()
+            && let Some(file) = &d.file {
                 headline.push_str(file);
                 headline.push_str(": ");
             }
-        }
         headline.push_str(&d.problem.message(lang));
         View {
             d,

@@ -99,6 +99,7 @@ struct Column {
     key: String,
     label: String,
     unit: String,
+    unit_label: String,
     computed: bool,
 }
 
@@ -147,10 +148,15 @@ fn reported_metrics(
 
 fn column(m: &crate::schema::Metric, lang: Lang) -> Column {
     let (label, unit) = labels(m, lang);
+    let unit_label = match lang {
+        Lang::Zh => format!("（{unit}）"),
+        Lang::En => format!(" ({unit})"),
+    };
     Column {
         key: m.key.clone(),
         label,
         unit,
+        unit_label,
         computed: !matches!(m.derive, crate::schema::Derive::Stated),
     }
 }
