@@ -155,11 +155,13 @@ fn ratio_total(
     let mut reported = 0;
     for r in reports.iter().flatten() {
         if let (Figure::Stated(a), Figure::Stated(b)) = (r.figure(numerator), r.figure(denominator))
-            && a.precision == Precision::Exact && b.precision == Precision::Exact {
-                n = n.checked_add(a.amount).unwrap_or(n);
-                d = d.checked_add(b.amount).unwrap_or(d);
-                reported += 1;
-            }
+            && a.precision == Precision::Exact
+            && b.precision == Precision::Exact
+        {
+            n = n.checked_add(a.amount).unwrap_or(n);
+            d = d.checked_add(b.amount).unwrap_or(d);
+            reported += 1;
+        }
     }
     let figure = match (reported, n.percent_of(d)) {
         (0, _) | (_, None) => Figure::NotReported,
@@ -254,9 +256,10 @@ pub fn assemble(site: &Site) -> Assembled {
     let mut by_township: Vec<Vec<usize>> = vec![Vec::new(); site.townships.len()];
     for (ri, r) in site.reports.iter().enumerate() {
         if let Some(ti) = site.townships.iter().position(|t| t.slug == r.township)
-            && let Some(list) = by_township.get_mut(ti) {
-                list.push(ri);
-            }
+            && let Some(list) = by_township.get_mut(ti)
+        {
+            list.push(ri);
+        }
     }
     for list in &mut by_township {
         list.sort_by_key(|&r| site.reports.get(r).map_or(0, |r| r.year));

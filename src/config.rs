@@ -186,12 +186,13 @@ pub fn parse(text: &Arc<str>) -> (Config, Vec<Diagnostic>) {
             config.rank_metric = metric_ref(&schema, &k, pos, f.sink());
         }
         if let Some(entry) = f.take("privacy")
-            && let Some(mut p) = Fields::of(&entry.value, "privacy", "privacy", f.sink()) {
-                if let Some(list) = p.text_list("allow") {
-                    config.privacy_allow = list.into_iter().map(|(s, _)| s).collect();
-                }
-                p.finish();
+            && let Some(mut p) = Fields::of(&entry.value, "privacy", "privacy", f.sink())
+        {
+            if let Some(list) = p.text_list("allow") {
+                config.privacy_allow = list.into_iter().map(|(s, _)| s).collect();
             }
+            p.finish();
+        }
         f.finish();
     }
     (config, sink.diagnostics)

@@ -177,6 +177,13 @@ pub enum Problem {
         /// The closest metric key, if close enough.
         suggestion: Option<String>,
     },
+    /// An `other_figures` group that the schema does not have.
+    UnknownGroup {
+        /// The group as written.
+        group: String,
+        /// The closest group key.
+        suggestion: Option<String>,
+    },
     /// A required field is missing.
     MissingField {
         /// The field's key.
@@ -447,6 +454,7 @@ impl Problem {
             Problem::YamlLimit { .. } => "yaml-limit",
             Problem::UnknownKey { .. } => "unknown-key",
             Problem::UnknownMetric { .. } => "unknown-metric",
+            Problem::UnknownGroup { .. } => "unknown-group",
             Problem::MissingField { .. } => "missing-field",
             Problem::MissingMetric { .. } => "missing-metric",
             Problem::WrongType { .. } => "wrong-type",

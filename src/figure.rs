@@ -319,9 +319,10 @@ pub fn parse_figure(text: &str, kind: Kind) -> Result<Figure, FigureError> {
 
     // A percent sign belongs to rates only.
     if kind == Kind::Rate
-        && let Some(r) = tail.strip_prefix('%') {
-            tail = r.trim_start();
-        }
+        && let Some(r) = tail.strip_prefix('%')
+    {
+        tail = r.trim_start();
+    }
 
     // Suffix marker (余, 多, 以上, +, 左右); at most one marker in all.
     if marker.is_none() {

@@ -6,8 +6,21 @@
 //! `load` reads and checks everything, `build` renders and writes atomically.
 //! Problems are [`diagnostic::Diagnostic`]s, worded in one place ([`diagnostic::messages`]).
 
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 #![warn(missing_docs)]
 // Diagnostics are plain data carried in results and vectors on cold paths;
 // boxing them would only add allocations.

@@ -278,7 +278,8 @@ pub fn report(
                             entry.value.pos,
                         );
                     }
-                    Some((y, entry.value.pos))
+                    // The file name fixes the report's year (and its URL).
+                    Some((file_year, entry.value.pos))
                 }
                 None => {
                     f.sink().at(
@@ -352,13 +353,13 @@ pub fn report(
         body: loaded.body,
         file: rel,
     };
-    validate::report_dates(
-        &report,
-        published.map(|p| p.1),
-        updated.map(|u| u.1),
+    let dates = validate::DatePositions {
+        published: published.map(|p| p.1),
+        published_written: loaded.root.has_key("published"),
+        updated: updated.map(|u| u.1),
         whole,
-        &mut loaded.sink,
-    );
+    };
+    validate::report_dates(&report, &dates, &mut loaded.sink);
     if loaded.sink.has_errors() {
         return (None, loaded.sink.diagnostics);
     }
@@ -401,13 +402,13 @@ fn read_metrics(
         if let Some(fig) = read_figure(&e.key, &metric.label, &e.value, metric.kind, sink)
             && let (Some(slot), Some(at)) =
                 (figures.get_mut(id.index()), stated_at.get_mut(id.index()))
-            {
-                *slot = FigureEntry {
-                    figure: fig,
-                    computed: false,
-                };
-                *at = Some(e.value.pos);
-            }
+        {
+            *slot = FigureEntry {
+                figure: fig,
+                computed: false,
+            };
+            *at = Some(e.value.pos);
+        }
     }
 }
 
@@ -528,15 +529,15 @@ fn read_other_figures(node: &Node, schema: &Schema, sink: &mut Sink) -> Vec<Othe
             Some((name, gpos)) => match schema.group_id(&name) {
                 Some(id) => Some(id),
                 None => {
-                    let suggestion =
-                        yaml::suggest(&name, schema.groups().iter().map(|g| g.key.as_str()));
+                    let candidates = schema
+                        .groups()
+                        .iter()
+                        .flat_map(|g| [g.key.as_str(), g.label.as_str()]);
+                    let suggestion = yaml::suggest(&name, candidates);
                     sink.at(
-                        Problem::InvalidConfig {
-                            key: "group".into(),
-                            reason: crate::diagnostic::ConfigReason::Group {
-                                value: name,
-                                suggestion,
-                            },
+                        Problem::UnknownGroup {
+                            group: name,
+                            suggestion,
                         },
                         gpos,
                     );

@@ -26,10 +26,11 @@ pub fn propose(name: &str) -> Option<String> {
     let mut base = name.trim();
     for suffix in SUFFIXES {
         if let Some(stripped) = base.strip_suffix(suffix)
-            && !stripped.is_empty() {
-                base = stripped;
-                break;
-            }
+            && !stripped.is_empty()
+        {
+            base = stripped;
+            break;
+        }
     }
     let mut out = String::new();
     let mut pending_sep = false;

@@ -184,16 +184,23 @@ pub fn complete_figures(
     }
 }
 
+/// Where a report's dates were written.
+#[derive(Clone, Copy, Debug)]
+pub struct DatePositions {
+    /// The `published` value, if it was read.
+    pub published: Option<Pos>,
+    /// Whether a `published` key was written at all (even if unreadable).
+    pub published_written: bool,
+    /// The `updated` value, if it was read.
+    pub updated: Option<Pos>,
+    /// The front matter as a whole.
+    pub whole: Pos,
+}
+
 /// Check a report's dates: publication not before its year or period end,
 /// late publication and missing dates (warnings), and the revision record.
-pub fn report_dates(
-    report: &Report,
-    published_pos: Option<Pos>,
-    updated_pos: Option<Pos>,
-    whole: Pos,
-    sink: &mut Sink,
-) {
-    if let (Some(published), Some(pos)) = (report.published, published_pos) {
+pub fn report_dates(report: &Report, at: &DatePositions, sink: &mut Sink) {
+    if let (Some(published), Some(pos)) = (report.published, at.published) {
         let year_start = i16::try_from(report.year)
             .ok()
             .and_then(|y| Date::new(y, 1, 1).ok());
@@ -225,18 +232,20 @@ pub fn report_dates(
             );
         }
     }
-    if report.published.is_none() && !report.is_figures_only() {
-        sink.at(Problem::MissingPublicationDate, whole);
+    // An unreadable date was reported already; only an absent one is "not stated".
+    if report.published.is_none() && !at.published_written && !report.is_figures_only() {
+        sink.at(Problem::MissingPublicationDate, at.whole);
     }
-    if let (Some(updated), Some(pos)) = (report.updated, updated_pos)
-        && !report.revisions.iter().any(|r| r.date == updated) {
-            sink.at(
-                Problem::RevisionRecord {
-                    updated: updated.to_string(),
-                },
-                pos,
-            );
-        }
+    if let (Some(updated), Some(pos)) = (report.updated, at.updated)
+        && !report.revisions.iter().any(|r| r.date == updated)
+    {
+        sink.at(
+            Problem::RevisionRecord {
+                updated: updated.to_string(),
+            },
+            pos,
+        );
+    }
 }
 
 /// Cross-file checks on townships: the same Chinese name used twice.

@@ -155,9 +155,10 @@ pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf, OutputError> 
         return Err(refuse(RefusedBecause::SystemFolder));
     }
     if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
-        && absolute(&home).is_ok_and(|h| h == out) {
-            return Err(refuse(RefusedBecause::SystemFolder));
-        }
+        && absolute(&home).is_ok_and(|h| h == out)
+    {
+        return Err(refuse(RefusedBecause::SystemFolder));
+    }
     if out == root {
         return Err(refuse(RefusedBecause::SiteRoot));
     }

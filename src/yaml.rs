@@ -64,6 +64,11 @@ impl Node {
         }
     }
 
+    /// Whether this is a mapping with the key `key`.
+    pub fn has_key(&self, key: &str) -> bool {
+        matches!(&self.value, Value::Map(entries) if entries.iter().any(|e| e.key == key))
+    }
+
     /// Whether this is `null`, `~` or an empty value.
     pub fn is_null(&self) -> bool {
         matches!(self.value, Value::Null)

@@ -1,7 +1,12 @@
 //! The same input gives byte-identical output whatever the thread count.
 //! Each build runs the real binary in its own process, since rayon reads
 //! RAYON_NUM_THREADS once per process.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -37,7 +42,10 @@ fn source_date_epoch_sets_the_status_date_and_nothing_reads_the_clock() {
     // 2026-02-01 in Beijing: 张家窝镇 2025 becomes missing.
     let built = build_with(&repo(), &[("SOURCE_DATE_EPOCH", "1769877000")]);
     let home = std::fs::read_to_string(built.out.join("index.html")).unwrap();
-    assert!(home.contains("2026年2月1日"), "the status date comes from SOURCE_DATE_EPOCH");
+    assert!(
+        home.contains("2026年2月1日"),
+        "the status date comes from SOURCE_DATE_EPOCH"
+    );
     let again = build_with(&repo(), &[("SOURCE_DATE_EPOCH", "1769877000")]);
     assert_eq!(tree(&built.out), tree(&again.out));
 }

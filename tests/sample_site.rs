@@ -1,6 +1,11 @@
 //! The bundled sample site builds, and its pages show the figures of the
 //! real reports exactly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -9,7 +14,10 @@ use common::{build, html, repo, sel, text};
 /// The value cell of a metric's row on a report page.
 fn figure_cell(page: &scraper::Html, metric: &str) -> String {
     let s = sel(&format!(r#"tr[data-metric="{metric}"] td.num"#));
-    let cell = page.select(&s).next().unwrap_or_else(|| panic!("no row for {metric}"));
+    let cell = page
+        .select(&s)
+        .next()
+        .unwrap_or_else(|| panic!("no row for {metric}"));
     text(cell)
 }
 
@@ -29,8 +37,14 @@ fn sample_site_shows_the_reported_figures() {
     assert_eq!(figure_cell(&xk, "confiscations"), "未报告");
     // Figures outside the schema are shown as stated.
     let other: Vec<String> = xk.select(&sel("tr.other")).map(text).collect();
-    assert!(other.iter().any(|r| r == "治理占路经营行为 1900余 处"), "{other:?}");
-    assert!(other.iter().any(|r| r == "电动车违规进楼道罚款 300.00 元"), "{other:?}");
+    assert!(
+        other.iter().any(|r| r == "治理占路经营行为 1900余 处"),
+        "{other:?}"
+    );
+    assert!(
+        other.iter().any(|r| r == "电动车违规进楼道罚款 300.00 元"),
+        "{other:?}"
+    );
 }
 
 #[test]
@@ -41,11 +55,17 @@ fn undated_and_figures_only_reports_say_so() {
     assert!(meta.contains("发布日期 未载明"), "{meta}");
     let y2022 = html(&built.out.join("zhangjiawo/2022/index.html"));
     let page = text(y2022.select(&sel("main")).next().unwrap());
-    assert!(page.contains("数据引自《张家窝镇2023年度行政执法情况报告》"), "{page}");
+    assert!(
+        page.contains("数据引自《张家窝镇2023年度行政执法情况报告》"),
+        "{page}"
+    );
     assert!(page.contains("仅有数据"), "{page}");
     assert_eq!(figure_cell(&y2022, "penalty_cases"), "90 计");
     // The 2023 page shows the change against 2022.
-    let zjw_cases = zjw.select(&sel(r#"tr[data-metric="penalty_cases"] .change"#)).next().map(text);
+    let zjw_cases = zjw
+        .select(&sel(r#"tr[data-metric="penalty_cases"] .change"#))
+        .next()
+        .map(text);
     assert_eq!(zjw_cases.as_deref(), Some("-16"));
 }
 
@@ -56,20 +76,37 @@ fn every_internal_link_resolves() {
     let mut checked = 0;
     for entry in walkdir::WalkDir::new(&built.out) {
         let entry = entry.unwrap();
-        if entry.path().extension().and_then(|e| e.to_str()) != Some("html") || entry.file_name() == "404.html" {
+        if entry.path().extension().and_then(|e| e.to_str()) != Some("html")
+            || entry.file_name() == "404.html"
+        {
             continue;
         }
         let page = html(entry.path());
         for el in page.select(&a) {
-            let target = el.value().attr("href").or_else(|| el.value().attr("src")).unwrap();
-            if target.starts_with("http") || target.starts_with('#') || target.starts_with("mailto:") {
+            let target = el
+                .value()
+                .attr("href")
+                .or_else(|| el.value().attr("src"))
+                .unwrap();
+            if target.starts_with("http")
+                || target.starts_with('#')
+                || target.starts_with("mailto:")
+            {
                 continue;
             }
-            assert!(!target.starts_with('/'), "{}: absolute link {target}", entry.path().display());
+            assert!(
+                !target.starts_with('/'),
+                "{}: absolute link {target}",
+                entry.path().display()
+            );
             let path = target.split('#').next().unwrap();
             let decoded = percent_decode(path);
             let resolved = entry.path().parent().unwrap().join(&decoded);
-            assert!(resolved.is_file(), "{}: broken link {target}", entry.path().display());
+            assert!(
+                resolved.is_file(),
+                "{}: broken link {target}",
+                entry.path().display()
+            );
             checked += 1;
         }
     }
@@ -98,13 +135,29 @@ fn percent_decode(s: &str) -> String {
 fn home_page_links_townships_reports_and_years() {
     let built = build(&repo());
     let home = html(&built.out.join("index.html"));
-    let hrefs: Vec<String> =
-        home.select(&sel("main a[href]")).map(|a| a.value().attr("href").unwrap().to_string()).collect();
-    for want in ["xinkou/index.html", "zhangjiawo/index.html", "xinkou/2025/index.html", "years/2025/index.html", "years/2023/index.html"] {
-        assert!(hrefs.iter().any(|h| h == want), "home lacks a link to {want}: {hrefs:?}");
+    let hrefs: Vec<String> = home
+        .select(&sel("main a[href]"))
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    for want in [
+        "xinkou/index.html",
+        "zhangjiawo/index.html",
+        "xinkou/2025/index.html",
+        "years/2025/index.html",
+        "years/2023/index.html",
+    ] {
+        assert!(
+            hrefs.iter().any(|h| h == want),
+            "home lacks a link to {want}: {hrefs:?}"
+        );
     }
     let root = html(&built.out.join("index.html"));
-    let lang = root.select(&sel("html")).next().unwrap().value().attr("lang");
+    let lang = root
+        .select(&sel("html"))
+        .next()
+        .unwrap()
+        .value()
+        .attr("lang");
     assert_eq!(lang, Some("zh-CN"));
 }
 
@@ -112,10 +165,16 @@ fn home_page_links_townships_reports_and_years() {
 fn status_matrix_judges_the_31_january_deadline() {
     let built = build(&repo());
     let home = html(&built.out.join("index.html"));
-    let rows: Vec<String> = home.select(&sel("table.matrix tbody tr")).map(text).collect();
+    let rows: Vec<String> = home
+        .select(&sel("table.matrix tbody tr"))
+        .map(text)
+        .collect();
     // Years 2022..2025 at the content's latest date (2025-12-08).
-    assert_eq!(rows, vec![
-        "辛口镇 未公开 未公开 未公开 按时公开".to_string(),
-        "张家窝镇 仅有数据 未载明日期 未公开 未到期".to_string(),
-    ]);
+    assert_eq!(
+        rows,
+        vec![
+            "辛口镇 未公开 未公开 未公开 按时公开".to_string(),
+            "张家窝镇 仅有数据 未载明日期 未公开 未到期".to_string(),
+        ]
+    );
 }

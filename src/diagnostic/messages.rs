@@ -165,6 +165,8 @@ impl Problem {
             }
             (Problem::UnknownMetric { key, .. }, Zh) => format!("未知的指标“{key}”"),
             (Problem::UnknownMetric { key, .. }, En) => format!("unknown metric “{key}”"),
+            (Problem::UnknownGroup { group, .. }, Zh) => format!("未知的指标分组“{group}”"),
+            (Problem::UnknownGroup { group, .. }, En) => format!("unknown group “{group}”"),
             (Problem::MissingField { key }, Zh) => format!("缺少必填项“{key}”"),
             (Problem::MissingField { key }, En) => format!("the required field “{key}” is missing"),
             (Problem::MissingMetric { key, label }, Zh) => {
@@ -347,6 +349,12 @@ impl Problem {
                 s(
                     "指标表之外的数字请写在 other_figures 中（写明 label、value、unit）",
                     "figures outside the schema go under other_figures (with label, value and unit)",
+                )
+            }),
+            (Problem::UnknownGroup { suggestion, .. }, _) => did_you_mean(suggestion, lang).or_else(|| {
+                s(
+                    "分组写指标表中的分组键或名称，例如 penalty 或 行政处罚；也可以不写",
+                    "use a group key or label of the schema, such as penalty, or leave group out",
                 )
             }),
             (Problem::MissingField { key }, Zh) => Some(format!("请在前置数据中加一行 {key}: …")),

@@ -100,10 +100,11 @@ impl<'a> View<'a> {
         };
         let mut headline = format!("{}[{}]: ", d.severity().word(lang), d.code());
         if source.is_none()
-            && let Some(file) = &d.file {
-                headline.push_str(file);
-                headline.push_str(": ");
-            }
+            && let Some(file) = &d.file
+        {
+            headline.push_str(file);
+            headline.push_str(": ");
+        }
         headline.push_str(&d.problem.message(lang));
         View {
             d,

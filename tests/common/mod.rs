@@ -1,6 +1,12 @@
 //! Helpers shared by the integration tests: build real sites with the real
 //! binary into temporary folders, and read what they produced.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -45,13 +51,20 @@ pub fn build_with(root: &Path, env: &[(&str, &str)]) -> Built {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
     let mut cmd = gongshi();
-    cmd.args(["build", "--root"]).arg(root).arg("--output").arg(&out);
+    cmd.args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(&out);
     for (k, v) in env {
         cmd.env(k, v);
     }
     let o = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert!(o.status.success(), "build of {} failed:\n{stderr}", root.display());
+    assert!(
+        o.status.success(),
+        "build of {} failed:\n{stderr}",
+        root.display()
+    );
     Built { tmp, out, stderr }
 }
 
@@ -68,7 +81,10 @@ pub fn sel(s: &str) -> scraper::Selector {
 
 /// The text of an element, whitespace collapsed.
 pub fn text(el: scraper::ElementRef<'_>) -> String {
-    el.text().flat_map(str::split_whitespace).collect::<Vec<_>>().join(" ")
+    el.text()
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Every file under `dir` with its bytes, by relative path.
@@ -77,7 +93,12 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             out.insert(rel, std::fs::read(entry.path()).unwrap());
         }
     }
@@ -113,7 +134,10 @@ pub fn sample_copy() -> tempfile::TempDir {
 pub fn hundredths(s: &str) -> i128 {
     let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
     let neg = whole.starts_with('-');
-    let whole: i128 = whole.trim_start_matches('-').parse().unwrap_or_else(|_| panic!("number {s}"));
+    let whole: i128 = whole
+        .trim_start_matches('-')
+        .parse()
+        .unwrap_or_else(|_| panic!("number {s}"));
     let mut f = frac.to_string();
     while f.len() < 2 {
         f.push('0');
