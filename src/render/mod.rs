@@ -5,6 +5,7 @@
 //! rendered and written in parallel. tera renders HTML and XML only, with
 //! autoescaping on; JSON and CSV are written by serde_json and csv.
 
+pub mod data;
 mod pages;
 pub mod theme;
 pub mod views;
@@ -139,8 +140,15 @@ impl Counter {
 
 /// How many pages a build will render (for a progress bar).
 pub fn page_count(site: &Site, asm: &Assembled) -> usize {
-    // home, 404, years overview + townships + reports + years
-    3 + site.townships.len() + site.reports.len() + asm.summaries.len()
+    // home, 404, years overview, data page + townships + reports + years
+    4 + site.townships.len() + site.reports.len() + asm.summaries.len()
+}
+
+fn data_error(path: &str, e: String) -> RenderError {
+    RenderError::Output(OutputError::Io {
+        action: format!("writing {path}"),
+        error: std::io::Error::other(e),
+    })
 }
 
 /// Render the whole site into `out`. `tick` is called once per page.
@@ -167,10 +175,92 @@ pub fn render_site(
         tick();
         Ok(())
     };
+    // A download: written, counted, and its size kept for the data page.
+    let file =
+        |path: String, bytes: Result<Vec<u8>, String>| -> Result<pages::DataFile, RenderError> {
+            let bytes = bytes.map_err(|e| data_error(&path, e))?;
+            out.write(&path, &bytes)?;
+            counter.file();
+            let format = match path.rsplit('.').next() {
+                Some("csv") => "CSV",
+                Some("xlsx") => "XLSX",
+                _ => "JSON",
+            };
+            Ok(pages::DataFile {
+                size: views::size(bytes.len() as u64),
+                path,
+                format,
+            })
+        };
+    let lang = site.config.language;
+
+    // Open data first: the data page lists the files with their sizes.
+    let year_files: Vec<pages::DataRow> = asm
+        .summaries
+        .par_iter()
+        .map(|s| -> Result<pages::DataRow, RenderError> {
+            let records = data::year_records(site, s);
+            let sheets = data::year_sheets(site, s);
+            Ok(pages::DataRow {
+                label: match lang {
+                    Lang::Zh => format!("{}年度", s.year),
+                    Lang::En => s.year.to_string(),
+                },
+                files: vec![
+                    file(views::paths::year_data(s.year, "csv"), data::csv(&records))?,
+                    file(
+                        views::paths::year_data(s.year, "xlsx"),
+                        data::xlsx::workbook(&sheets, &records, site.as_of, lang),
+                    )?,
+                    file(
+                        views::paths::year_data(s.year, "json"),
+                        data::year_json(site, s),
+                    )?,
+                ],
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let township_files: Vec<pages::DataRow> = asm
+        .order
+        .par_iter()
+        .filter_map(|&ti| Some((ti, site.townships.get(ti)?)))
+        .map(|(ti, t)| -> Result<pages::DataRow, RenderError> {
+            let reports: Vec<&crate::model::Report> = asm
+                .by_township
+                .get(ti)
+                .map(|l| l.iter().filter_map(|&i| site.reports.get(i)).collect())
+                .unwrap_or_default();
+            let records = data::township_records(site, t, &reports);
+            let sheets = data::township_sheets(site, &reports);
+            Ok(pages::DataRow {
+                label: views::township_name(t, lang),
+                files: vec![
+                    file(
+                        views::paths::township_data(&t.slug, "csv"),
+                        data::csv(&records),
+                    )?,
+                    file(
+                        views::paths::township_data(&t.slug, "xlsx"),
+                        data::xlsx::workbook(&sheets, &records, site.as_of, lang),
+                    )?,
+                    file(
+                        views::paths::township_data(&t.slug, "json"),
+                        data::township_json(site, t, &reports),
+                    )?,
+                ],
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let all = file("data/all.json".to_string(), data::all_json(site, asm))?;
 
     page(&views::paths::home(), "home.html", pages::home(&common))?;
     page("404.html", "404.html", pages::not_found(&common))?;
     page(&views::paths::years(), "years.html", pages::years(&common))?;
+    page(
+        &views::paths::data(),
+        "data.html",
+        pages::data(&common, year_files, township_files, all),
+    )?;
 
     site.townships.par_iter().try_for_each(|t| {
         page(
@@ -208,6 +298,24 @@ pub fn render_site(
             }
             Ok(())
         })?;
+
+    // Web plumbing.
+    let xml = |path: &str, template: &str, ctx: Context| -> Result<(), RenderError> {
+        let text = renderer
+            .render(template, &ctx)
+            .map_err(RenderError::Template)?;
+        out.write(path, text.as_bytes())?;
+        counter.file();
+        Ok(())
+    };
+    xml("feed.xml", "feed.xml", pages::feed(&common))?;
+    xml("sitemap.xml", "sitemap.xml", pages::sitemap(&common))?;
+    let robots = format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+        site.config.base_url
+    );
+    out.write("robots.txt", robots.as_bytes())?;
+    counter.file();
 
     for (path, bytes) in &renderer.statics {
         out.write(&format!("assets/{path}"), bytes)?;

@@ -315,6 +315,7 @@ pub fn home(c: &Common<'_>) -> Context {
         ctx.insert("latest_path", &paths::year(summary.year));
         ctx.insert("cards", &cards(c, summary));
         ctx.insert("latest_tables", &key_table(c, summary));
+        ctx.insert("downloads", &Downloads::year(summary.year));
     }
     ctx.insert("matrix_years", &c.asm.matrix_years);
     ctx.insert("matrix", &matrix(c));
@@ -441,6 +442,7 @@ pub fn year(c: &Common<'_>, summary: &assemble::YearSummary) -> Context {
     let mut ctx = c.context(&path, &title, "year");
     ctx.insert("year", &summary.year);
     ctx.insert("overview", &key_table(c, summary));
+    ctx.insert("downloads", &Downloads::year(summary.year));
     ctx.insert("tables", &group_tables(c, summary));
     let rank_label = c
         .site
@@ -577,6 +579,7 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
         })
         .collect();
     ctx.insert("figures", &rows);
+    ctx.insert("downloads", &Downloads::township(&t.slug));
     if !t.powers.is_empty() {
         ctx.insert(
             "powers",
@@ -807,13 +810,14 @@ pub fn percent_encode(name: &str) -> String {
 
 /// The 404 page.
 pub fn not_found(c: &Common<'_>) -> Context {
-    // Served for any missing path, so links go from the site root.
+    // Served for any missing path at any depth, so its links are absolute,
+    // from the base URL (the one page whose links cannot be relative).
     let mut ctx = c.context(
         "404.html",
         c.lang.pick("页面不存在", "Page not found"),
         "404",
     );
-    ctx.insert("root", &"/");
+    ctx.insert("root", &c.site.config.base_url);
     ctx
 }
 
@@ -875,5 +879,198 @@ pub fn years(c: &Common<'_>) -> Context {
         .collect();
     ctx.insert("years", &years);
     ctx.insert("rows", &rows);
+    ctx.insert("all_data", &"data/all.json");
+    ctx
+}
+
+/// Downloads of one table: CSV, XLSX and JSON paths.
+#[derive(Serialize, Clone)]
+pub struct Downloads {
+    /// CSV.
+    pub csv: String,
+    /// XLSX.
+    pub xlsx: String,
+    /// JSON.
+    pub json: String,
+}
+
+impl Downloads {
+    /// A year's downloads.
+    pub fn year(year: Year) -> Downloads {
+        Downloads {
+            csv: paths::year_data(year, "csv"),
+            xlsx: paths::year_data(year, "xlsx"),
+            json: paths::year_data(year, "json"),
+        }
+    }
+
+    /// A township's downloads.
+    pub fn township(slug: &str) -> Downloads {
+        Downloads {
+            csv: paths::township_data(slug, "csv"),
+            xlsx: paths::township_data(slug, "xlsx"),
+            json: paths::township_data(slug, "json"),
+        }
+    }
+}
+
+/// A file on the open-data page.
+#[derive(Serialize)]
+pub struct DataFile {
+    /// Path.
+    pub path: String,
+    /// Format (CSV, XLSX, JSON).
+    pub format: &'static str,
+    /// Size for people.
+    pub size: String,
+}
+
+/// A row of the open-data page.
+#[derive(Serialize)]
+pub struct DataRow {
+    /// What it covers (a year, a township).
+    pub label: String,
+    /// Its files.
+    pub files: Vec<DataFile>,
+}
+
+/// The open-data page.
+pub fn data(
+    c: &Common<'_>,
+    years: Vec<DataRow>,
+    townships: Vec<DataRow>,
+    all: DataFile,
+) -> Context {
+    let mut ctx = c.context(&paths::data(), c.lang.pick("开放数据", "Open data"), "data");
+    ctx.insert("year_files", &years);
+    ctx.insert("township_files", &townships);
+    ctx.insert("all_file", &all);
+    ctx.insert("columns", &super::data::COLUMNS);
+    ctx
+}
+
+#[derive(Serialize)]
+struct FeedEntry {
+    id: String,
+    title: String,
+    url: String,
+    updated: String,
+    published: Option<String>,
+    summary: String,
+}
+
+fn rfc3339(d: jiff::civil::Date) -> String {
+    format!("{d}T00:00:00+08:00")
+}
+
+/// The Atom feed: new and revised reports, newest first. A report without a
+/// date takes the status date.
+pub fn feed(c: &Common<'_>) -> Context {
+    let mut ctx = c.context("feed.xml", &c.site.config.title, "feed");
+    let mut entries: Vec<(jiff::civil::Date, &Report)> = c
+        .site
+        .reports
+        .iter()
+        .map(|r| (r.updated.or(r.published).unwrap_or(c.site.as_of), r))
+        .collect();
+    entries.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(a.1.township.cmp(&b.1.township))
+            .then(b.1.year.cmp(&a.1.year))
+    });
+    let base = &c.site.config.base_url;
+    let items: Vec<FeedEntry> = entries
+        .iter()
+        .take(100)
+        .filter_map(|(date, r)| {
+            let t = c.site.township(&r.township)?;
+            let url = canonical(base, &paths::report(&r.township, r.year));
+            let status = StatusView::new(c.status_of(r), c.lang).label;
+            let mut summary = match c.lang {
+                Lang::Zh => format!(
+                    "{}{}年度，{}",
+                    views::township_name(t, c.lang),
+                    r.year,
+                    status
+                ),
+                Lang::En => format!("{} {}, {}", views::township_name(t, c.lang), r.year, status),
+            };
+            if let Some(last) = r.revisions.iter().max_by_key(|v| v.date) {
+                summary.push_str(&match c.lang {
+                    Lang::Zh => format!("；{} 修订：{}", last.date, last.reason),
+                    Lang::En => format!("; revised {}: {}", last.date, last.reason),
+                });
+            }
+            Some(FeedEntry {
+                id: url.clone(),
+                title: r.title.clone(),
+                url,
+                updated: rfc3339(*date),
+                published: r.published.map(rfc3339),
+                summary,
+            })
+        })
+        .collect();
+    let updated = entries.first().map_or(c.site.as_of, |e| e.0);
+    ctx.insert("feed_updated", &rfc3339(updated));
+    ctx.insert("entries", &items);
+    ctx
+}
+
+#[derive(Serialize)]
+struct SitemapUrl {
+    loc: String,
+    lastmod: Option<String>,
+}
+
+/// The sitemap: every page, with the report dates where known.
+pub fn sitemap(c: &Common<'_>) -> Context {
+    let mut ctx = c.context("sitemap.xml", "sitemap", "sitemap");
+    let base = &c.site.config.base_url;
+    let mut urls = vec![
+        SitemapUrl {
+            loc: canonical(base, &paths::home()),
+            lastmod: None,
+        },
+        SitemapUrl {
+            loc: canonical(base, &paths::years()),
+            lastmod: None,
+        },
+        SitemapUrl {
+            loc: canonical(base, &paths::data()),
+            lastmod: None,
+        },
+    ];
+    for &y in &c.asm.years {
+        urls.push(SitemapUrl {
+            loc: canonical(base, &paths::year(y)),
+            lastmod: None,
+        });
+    }
+    for &ti in &c.asm.order {
+        let Some(t) = c.site.townships.get(ti) else {
+            continue;
+        };
+        urls.push(SitemapUrl {
+            loc: canonical(base, &paths::township(&t.slug)),
+            lastmod: None,
+        });
+        for &ri in c
+            .asm
+            .by_township
+            .get(ti)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            let Some(r) = c.site.reports.get(ri) else {
+                continue;
+            };
+            urls.push(SitemapUrl {
+                loc: canonical(base, &paths::report(&r.township, r.year)),
+                lastmod: r.updated.or(r.published).map(|d| d.to_string()),
+            });
+        }
+    }
+    ctx.insert("urls", &urls);
     ctx
 }

@@ -1,0 +1,1076 @@
+//! Open-data downloads: CSV, XLSX and JSON for each year and each township,
+//! and one all-data JSON for the site.
+//!
+//! Every figure carries its numeric value and its status (exact,
+//! lower_bound, approximate, not_applicable, not_reported), so nothing is
+//! lost between formats. CSV is UTF-8 with a byte-order mark, so Excel on
+//! Chinese Windows shows the characters. XLSX keeps numbers as numbers (an
+//! inexact figure is the number with a display format that adds 余 or 约)
+//! and totals as values, never formulas; its creation time is the site's
+//! status date. JSON values are exact decimals. Text that a spreadsheet
+//! would run as a formula (`=`, `+`, `-`, `@`) is neutralised in CSV and
+//! XLSX text cells; numbers are written from typed values and never altered.
+
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::assemble::{self, Assembled, Total, YearSummary};
+use crate::figure::{Figure, Kind};
+use crate::format;
+use crate::i18n::Lang;
+use crate::model::{OtherFigure, Report, Township, Year};
+use crate::schema::{Metric, MetricId, Schema};
+use crate::site::Site;
+
+use super::views::paths;
+
+/// One figure as a row of the long (tidy) table shared by CSV, XLSX and JSON.
+#[derive(Clone, Debug, Serialize)]
+pub struct Record {
+    /// Year reported on.
+    pub year: Year,
+    /// District.
+    pub district: String,
+    /// Township's Chinese name (or the total's label).
+    pub township: String,
+    /// Township slug (empty for totals).
+    pub township_slug: String,
+    /// `township`, `subtotal` (a district), `total`, or `other` (a figure outside the schema).
+    pub row: &'static str,
+    /// Group key.
+    pub group: String,
+    /// Metric key (empty for other figures).
+    pub metric: String,
+    /// Label (Chinese).
+    pub label: String,
+    /// Unit (Chinese).
+    pub unit: String,
+    /// The number as exact decimal text, empty when there is none.
+    pub value: String,
+    /// exact, lower_bound, approximate, not_applicable, not_reported.
+    pub status: &'static str,
+    /// As shown on the site.
+    pub display: String,
+    /// Whether gongshi computed it from other figures.
+    pub computed: bool,
+    /// For totals: how many townships reported.
+    pub reported: Option<usize>,
+    /// For totals: how many townships there are.
+    pub of: Option<usize>,
+}
+
+/// CSV/XLSX column names, in order.
+pub const COLUMNS: [&str; 15] = [
+    "year",
+    "district",
+    "township",
+    "township_slug",
+    "row",
+    "group",
+    "metric",
+    "label",
+    "unit",
+    "value",
+    "status",
+    "display",
+    "computed",
+    "reported",
+    "of",
+];
+
+/// Metric ids that any of `reports` states (the columns of a year's tables).
+fn used_metrics<'a>(schema: &'a Schema, reports: &[&Report]) -> Vec<(MetricId, &'a Metric)> {
+    schema
+        .ids()
+        .zip(schema.metrics())
+        .filter(|(id, _)| {
+            reports
+                .iter()
+                .any(|r| *r.figure(*id) != Figure::NotReported)
+        })
+        .collect()
+}
+
+fn value_text(figure: &Figure, kind: Kind) -> String {
+    figure
+        .stated()
+        .map(|s| format::plain(s.amount, kind))
+        .unwrap_or_default()
+}
+
+fn group_key(schema: &Schema, m: &Metric) -> String {
+    schema
+        .group(m.group)
+        .map(|g| g.key.clone())
+        .unwrap_or_default()
+}
+
+fn township_record(
+    year: Year,
+    t: &Township,
+    schema: &Schema,
+    m: &Metric,
+    r: Option<&Report>,
+    id: MetricId,
+) -> Record {
+    let entry = r
+        .and_then(|r| r.figures.get(id.index()))
+        .cloned()
+        .unwrap_or_default();
+    Record {
+        year,
+        district: t.district.clone().unwrap_or_default(),
+        township: t.name.clone(),
+        township_slug: t.slug.clone(),
+        row: "township",
+        group: group_key(schema, m),
+        metric: m.key.clone(),
+        label: m.label.clone(),
+        unit: m.unit.clone(),
+        value: value_text(&entry.figure, m.kind),
+        status: entry.figure.status(),
+        display: format::cell(&entry.figure, m.kind, Lang::Zh),
+        computed: entry.computed,
+        reported: None,
+        of: None,
+    }
+}
+
+fn other_kind(o: &OtherFigure) -> Kind {
+    if o.unit == "元" {
+        Kind::Money
+    } else {
+        Kind::Area
+    }
+}
+
+fn other_record(year: Year, t: &Township, schema: &Schema, o: &OtherFigure) -> Record {
+    let kind = other_kind(o);
+    Record {
+        year,
+        district: t.district.clone().unwrap_or_default(),
+        township: t.name.clone(),
+        township_slug: t.slug.clone(),
+        row: "other",
+        group: o
+            .group
+            .and_then(|g| schema.group(g))
+            .map(|g| g.key.clone())
+            .unwrap_or_default(),
+        metric: String::new(),
+        label: o.label.clone(),
+        unit: o.unit.clone(),
+        value: value_text(&o.figure, kind),
+        status: o.figure.status(),
+        display: format::cell(&o.figure, kind, Lang::Zh),
+        computed: false,
+        reported: None,
+        of: None,
+    }
+}
+
+fn total_record(
+    year: Year,
+    district: &str,
+    label: &str,
+    row: &'static str,
+    schema: &Schema,
+    m: &Metric,
+    total: &Total,
+) -> Record {
+    Record {
+        year,
+        district: district.to_string(),
+        township: label.to_string(),
+        township_slug: String::new(),
+        row,
+        group: group_key(schema, m),
+        metric: m.key.clone(),
+        label: m.label.clone(),
+        unit: m.unit.clone(),
+        value: if total.summed {
+            value_text(&total.figure, m.kind)
+        } else {
+            String::new()
+        },
+        status: if total.summed {
+            total.figure.status()
+        } else {
+            "not_summed"
+        },
+        display: if total.summed {
+            format::cell(&total.figure, m.kind, Lang::Zh)
+        } else {
+            "不合计".to_string()
+        },
+        computed: true,
+        reported: Some(total.reported),
+        of: Some(total.of),
+    }
+}
+
+/// The records of one year: every township × every metric any township
+/// states, then the figures outside the schema, district subtotals and totals.
+pub fn year_records(site: &Site, summary: &YearSummary) -> Vec<Record> {
+    let schema = &site.config.schema;
+    let reports: Vec<&Report> = summary
+        .rows
+        .iter()
+        .filter_map(|r| r.report.and_then(|i| site.reports.get(i)))
+        .collect();
+    let metrics = used_metrics(schema, &reports);
+    let mut out = Vec::new();
+    for row in &summary.rows {
+        let Some(t) = site.townships.get(row.township) else {
+            continue;
+        };
+        let r = row.report.and_then(|i| site.reports.get(i));
+        for (id, m) in &metrics {
+            out.push(township_record(summary.year, t, schema, m, r, *id));
+        }
+        for o in r.map(|r| r.other_figures.as_slice()).unwrap_or_default() {
+            out.push(other_record(summary.year, t, schema, o));
+        }
+    }
+    for d in &summary.districts {
+        let label = format!("{} 小计", d.district);
+        for (id, m) in &metrics {
+            if let Some(total) = d.totals.get(id.index()) {
+                out.push(total_record(
+                    summary.year,
+                    &d.district,
+                    &label,
+                    "subtotal",
+                    schema,
+                    m,
+                    total,
+                ));
+            }
+        }
+    }
+    for (id, m) in &metrics {
+        if let Some(total) = summary.totals.get(id.index()) {
+            out.push(total_record(
+                summary.year,
+                "",
+                "合计",
+                "total",
+                schema,
+                m,
+                total,
+            ));
+        }
+    }
+    out
+}
+
+/// The records of one township: every year × every metric it states, and its other figures.
+pub fn township_records(site: &Site, t: &Township, reports: &[&Report]) -> Vec<Record> {
+    let schema = &site.config.schema;
+    let metrics = used_metrics(schema, reports);
+    let mut out = Vec::new();
+    for r in reports {
+        for (id, m) in &metrics {
+            out.push(township_record(r.year, t, schema, m, Some(r), *id));
+        }
+        for o in &r.other_figures {
+            out.push(other_record(r.year, t, schema, o));
+        }
+    }
+    out
+}
+
+/// Make text safe in a spreadsheet: a leading `=`, `+`, `-`, `@`, tab or
+/// carriage return would start a formula, so it gets a leading apostrophe.
+pub fn neutralize(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Records as CSV: UTF-8 with a byte-order mark.
+pub fn csv(records: &[Record]) -> Result<Vec<u8>, String> {
+    let mut buf = Vec::from("\u{feff}".as_bytes());
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut buf);
+        w.write_record(COLUMNS).map_err(|e| e.to_string())?;
+        for r in records {
+            let year = r.year.to_string();
+            let reported = r.reported.map(|n| n.to_string()).unwrap_or_default();
+            let of = r.of.map(|n| n.to_string()).unwrap_or_default();
+            let computed = if r.computed { "true" } else { "false" };
+            // `value`, `year`, `reported`, `of` are written from numbers and never altered.
+            let fields: [std::borrow::Cow<'_, str>; 15] = [
+                year.as_str().into(),
+                neutralize(&r.district),
+                neutralize(&r.township),
+                neutralize(&r.township_slug),
+                r.row.into(),
+                neutralize(&r.group),
+                neutralize(&r.metric),
+                neutralize(&r.label),
+                neutralize(&r.unit),
+                r.value.as_str().into(),
+                r.status.into(),
+                neutralize(&r.display),
+                computed.into(),
+                reported.as_str().into(),
+                of.as_str().into(),
+            ];
+            w.write_record(fields.iter().map(|f| f.as_ref()))
+                .map_err(|e| e.to_string())?;
+        }
+        w.flush().map_err(|e| e.to_string())?;
+    }
+    Ok(buf)
+}
+
+/// A JSON number with the exact decimal text of an amount.
+fn number(text: &str) -> Option<Box<RawValue>> {
+    if text.is_empty() {
+        return None;
+    }
+    RawValue::from_string(text.to_string()).ok()
+}
+
+#[derive(Serialize)]
+struct JsonFigure {
+    value: Option<Box<RawValue>>,
+    status: &'static str,
+    display: String,
+    computed: bool,
+}
+
+#[derive(Serialize)]
+struct JsonOther {
+    label: String,
+    unit: String,
+    group: Option<String>,
+    value: Option<Box<RawValue>>,
+    status: &'static str,
+    display: String,
+}
+
+#[derive(Serialize)]
+struct JsonTotal {
+    value: Option<Box<RawValue>>,
+    status: &'static str,
+    display: String,
+    reported: usize,
+    of: usize,
+}
+
+#[derive(Serialize)]
+struct JsonMetric<'a> {
+    key: &'a str,
+    label: &'a str,
+    label_en: &'a str,
+    unit: &'a str,
+    unit_en: &'a str,
+    group: String,
+    kind: Kind,
+    sums: bool,
+}
+
+#[derive(Serialize)]
+struct JsonGroup<'a> {
+    key: &'a str,
+    label: &'a str,
+    label_en: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonReport {
+    year: Year,
+    title: String,
+    url: String,
+    published: Option<String>,
+    period_end: Option<String>,
+    updated: Option<String>,
+    source: Option<String>,
+    status: &'static str,
+    revisions: Vec<JsonRevision>,
+    figures: serde_json::Map<String, serde_json::Value>,
+    other_figures: Vec<JsonOther>,
+}
+
+#[derive(Serialize)]
+struct JsonRevision {
+    date: String,
+    reason: String,
+}
+
+fn json_figures(schema: &Schema, r: &Report) -> serde_json::Map<String, serde_json::Value> {
+    let mut map = serde_json::Map::new();
+    for (id, m) in schema.ids().zip(schema.metrics()) {
+        let e = r.figures.get(id.index()).cloned().unwrap_or_default();
+        if e.figure == Figure::NotReported {
+            continue;
+        }
+        let f = JsonFigure {
+            value: number(&value_text(&e.figure, m.kind)),
+            status: e.figure.status(),
+            display: format::cell(&e.figure, m.kind, Lang::Zh),
+            computed: e.computed,
+        };
+        if let Ok(v) = serde_json::to_value(&f) {
+            map.insert(m.key.clone(), v);
+        }
+    }
+    map
+}
+
+fn json_others(schema: &Schema, r: &Report) -> Vec<JsonOther> {
+    r.other_figures
+        .iter()
+        .map(|o| {
+            let kind = other_kind(o);
+            JsonOther {
+                label: o.label.clone(),
+                unit: o.unit.clone(),
+                group: o.group.and_then(|g| schema.group(g)).map(|g| g.key.clone()),
+                value: number(&value_text(&o.figure, kind)),
+                status: o.figure.status(),
+                display: format::cell(&o.figure, kind, Lang::Zh),
+            }
+        })
+        .collect()
+}
+
+fn json_report(site: &Site, r: &Report) -> JsonReport {
+    JsonReport {
+        year: r.year,
+        title: r.title.clone(),
+        url: super::canonical(&site.config.base_url, &paths::report(&r.township, r.year)),
+        published: r.published.map(|d| d.to_string()),
+        period_end: r.period_end.map(|d| d.to_string()),
+        updated: r.updated.map(|d| d.to_string()),
+        source: r.source.clone(),
+        status: assemble::status(Some(r), r.year, site.as_of).key(),
+        revisions: r
+            .revisions
+            .iter()
+            .map(|v| JsonRevision {
+                date: v.date.to_string(),
+                reason: v.reason.clone(),
+            })
+            .collect(),
+        figures: json_figures(&site.config.schema, r),
+        other_figures: json_others(&site.config.schema, r),
+    }
+}
+
+fn json_totals(schema: &Schema, totals: &[Total]) -> serde_json::Map<String, serde_json::Value> {
+    let mut map = serde_json::Map::new();
+    for (id, m) in schema.ids().zip(schema.metrics()) {
+        let Some(t) = totals.get(id.index()) else {
+            continue;
+        };
+        if !t.summed || t.reported == 0 {
+            continue;
+        }
+        let v = JsonTotal {
+            value: number(&value_text(&t.figure, m.kind)),
+            status: t.figure.status(),
+            display: format::cell(&t.figure, m.kind, Lang::Zh),
+            reported: t.reported,
+            of: t.of,
+        };
+        if let Ok(v) = serde_json::to_value(&v) {
+            map.insert(m.key.clone(), v);
+        }
+    }
+    map
+}
+
+fn json_schema(schema: &Schema) -> (Vec<JsonGroup<'_>>, Vec<JsonMetric<'_>>) {
+    let groups = schema
+        .groups()
+        .iter()
+        .map(|g| JsonGroup {
+            key: &g.key,
+            label: &g.label,
+            label_en: &g.label_en,
+        })
+        .collect();
+    let metrics = schema
+        .metrics()
+        .iter()
+        .map(|m| JsonMetric {
+            key: &m.key,
+            label: &m.label,
+            label_en: &m.label_en,
+            unit: &m.unit,
+            unit_en: &m.unit_en,
+            group: group_key(schema, m),
+            kind: m.kind,
+            sums: !matches!(m.aggregate, crate::schema::Aggregate::None),
+        })
+        .collect();
+    (groups, metrics)
+}
+
+/// The version of the JSON downloads' layout (see the README).
+pub const JSON_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonTownship {
+    slug: String,
+    name: String,
+    name_en: Option<String>,
+    district: Option<String>,
+    url: String,
+    area_km2: Option<Box<RawValue>>,
+    communities: Option<u64>,
+    villages: Option<u64>,
+    population: Option<Box<RawValue>>,
+    population_status: Option<&'static str>,
+    enforcement_body: Option<String>,
+    reports: Vec<JsonReport>,
+}
+
+fn json_township(site: &Site, t: &Township, reports: &[&Report]) -> JsonTownship {
+    JsonTownship {
+        slug: t.slug.clone(),
+        name: t.name.clone(),
+        name_en: t.name_en.clone(),
+        district: t.district.clone(),
+        url: super::canonical(&site.config.base_url, &paths::township(&t.slug)),
+        area_km2: t
+            .area_km2
+            .as_ref()
+            .and_then(|s| number(&format::plain(s.amount, Kind::Area))),
+        communities: t.communities,
+        villages: t.villages,
+        population: t
+            .population
+            .as_ref()
+            .and_then(|s| number(&format::plain(s.amount, Kind::Count))),
+        population_status: t
+            .population
+            .as_ref()
+            .map(|s| Figure::Stated(s.clone()).status()),
+        enforcement_body: t.enforcement_body.clone(),
+        reports: reports.iter().map(|r| json_report(site, r)).collect(),
+    }
+}
+
+/// Serialize as JSON with `<`, `>` and `&` escaped (`\u003c` ...), so no
+/// download can be mistaken for markup if someone embeds it in a page.
+pub fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut out,
+        HtmlSafe(serde_json::ser::PrettyFormatter::new()),
+    );
+    value.serialize(&mut ser).map_err(|e| e.to_string())?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// A pretty formatter that escapes the characters of markup in strings.
+struct HtmlSafe<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+impl serde_json::ser::Formatter for HtmlSafe<'_> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            let esc = match c {
+                '<' => "\\u003c",
+                '>' => "\\u003e",
+                '&' => "\\u0026",
+                '\u{2028}' => "\\u2028",
+                '\u{2029}' => "\\u2029",
+                _ => continue,
+            };
+            writer.write_all(fragment.get(start..i).unwrap_or("").as_bytes())?;
+            writer.write_all(esc.as_bytes())?;
+            start = i + c.len_utf8();
+        }
+        writer.write_all(fragment.get(start..).unwrap_or("").as_bytes())
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+#[derive(Serialize)]
+struct YearJson<'a> {
+    version: u32,
+    site: &'a str,
+    year: Year,
+    as_of: String,
+    groups: Vec<JsonGroup<'a>>,
+    metrics: Vec<JsonMetric<'a>>,
+    townships: Vec<YearTownship>,
+    district_totals: Vec<JsonDistrict>,
+    totals: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct YearTownship {
+    slug: String,
+    name: String,
+    district: Option<String>,
+    status: &'static str,
+    report: Option<JsonReport>,
+}
+
+#[derive(Serialize)]
+struct JsonDistrict {
+    district: String,
+    totals: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A year's JSON.
+pub fn year_json(site: &Site, summary: &YearSummary) -> Result<Vec<u8>, String> {
+    let schema = &site.config.schema;
+    let (groups, metrics) = json_schema(schema);
+    let doc = YearJson {
+        version: JSON_VERSION,
+        site: &site.config.title,
+        year: summary.year,
+        as_of: site.as_of.to_string(),
+        groups,
+        metrics,
+        townships: summary
+            .rows
+            .iter()
+            .filter_map(|row| {
+                let t = site.townships.get(row.township)?;
+                Some(YearTownship {
+                    slug: t.slug.clone(),
+                    name: t.name.clone(),
+                    district: t.district.clone(),
+                    status: row.status.key(),
+                    report: row
+                        .report
+                        .and_then(|i| site.reports.get(i))
+                        .map(|r| json_report(site, r)),
+                })
+            })
+            .collect(),
+        district_totals: summary
+            .districts
+            .iter()
+            .map(|d| JsonDistrict {
+                district: d.district.clone(),
+                totals: json_totals(schema, &d.totals),
+            })
+            .collect(),
+        totals: json_totals(schema, &summary.totals),
+    };
+    to_json(&doc)
+}
+
+#[derive(Serialize)]
+struct TownshipJson<'a> {
+    version: u32,
+    site: &'a str,
+    as_of: String,
+    groups: Vec<JsonGroup<'a>>,
+    metrics: Vec<JsonMetric<'a>>,
+    township: JsonTownship,
+}
+
+/// A township's JSON.
+pub fn township_json(site: &Site, t: &Township, reports: &[&Report]) -> Result<Vec<u8>, String> {
+    let (groups, metrics) = json_schema(&site.config.schema);
+    to_json(&TownshipJson {
+        version: JSON_VERSION,
+        site: &site.config.title,
+        as_of: site.as_of.to_string(),
+        groups,
+        metrics,
+        township: json_township(site, t, reports),
+    })
+}
+
+#[derive(Serialize)]
+struct AllJson<'a> {
+    version: u32,
+    site: &'a str,
+    base_url: &'a str,
+    language: &'static str,
+    as_of: String,
+    groups: Vec<JsonGroup<'a>>,
+    metrics: Vec<JsonMetric<'a>>,
+    townships: Vec<JsonTownship>,
+    years: Vec<AllYear>,
+}
+
+#[derive(Serialize)]
+struct AllYear {
+    year: Year,
+    statuses: serde_json::Map<String, serde_json::Value>,
+    totals: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The whole site's data in one JSON document.
+pub fn all_json(site: &Site, asm: &Assembled) -> Result<Vec<u8>, String> {
+    let schema = &site.config.schema;
+    let (groups, metrics) = json_schema(schema);
+    let townships = asm
+        .order
+        .iter()
+        .filter_map(|&ti| {
+            let t = site.townships.get(ti)?;
+            let reports: Vec<&Report> = asm
+                .by_township
+                .get(ti)
+                .map(|l| l.iter().filter_map(|&i| site.reports.get(i)).collect())
+                .unwrap_or_default();
+            Some(json_township(site, t, &reports))
+        })
+        .collect();
+    let years = asm
+        .summaries
+        .iter()
+        .map(|s| {
+            let mut statuses = serde_json::Map::new();
+            for row in &s.rows {
+                if let Some(t) = site.townships.get(row.township) {
+                    statuses.insert(t.slug.clone(), serde_json::Value::from(row.status.key()));
+                }
+            }
+            AllYear {
+                year: s.year,
+                statuses,
+                totals: json_totals(schema, &s.totals),
+            }
+        })
+        .collect();
+    to_json(&AllJson {
+        version: JSON_VERSION,
+        site: &site.config.title,
+        base_url: &site.config.base_url,
+        language: site.config.language.tag(),
+        as_of: site.as_of.to_string(),
+        groups,
+        metrics,
+        townships,
+        years,
+    })
+}
+
+/// XLSX building.
+pub mod xlsx {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+
+    use super::{COLUMNS, Record, neutralize};
+    use crate::figure::{Figure, Kind, Precision};
+    use crate::i18n::Lang;
+
+    /// A cell of a wide sheet.
+    pub enum Cell<'a> {
+        /// Text.
+        Text(String),
+        /// A figure of a kind.
+        Figure(&'a Figure, Kind),
+    }
+
+    /// A wide sheet: a title, headers and rows.
+    pub struct Sheet<'a> {
+        /// Sheet name (at most 31 characters).
+        pub name: String,
+        /// Column headers.
+        pub headers: Vec<String>,
+        /// Rows of cells.
+        pub rows: Vec<Vec<Cell<'a>>>,
+    }
+
+    fn sheet_name(name: &str, used: &mut Vec<String>) -> String {
+        let mut clean: String = name
+            .chars()
+            .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+            .take(28)
+            .collect();
+        if clean.is_empty() {
+            clean = "Sheet".into();
+        }
+        let mut candidate = clean.clone();
+        let mut n = 1;
+        while used.contains(&candidate) {
+            n += 1;
+            candidate = format!("{clean}{n}");
+        }
+        used.push(candidate.clone());
+        candidate
+    }
+
+    fn number_format(kind: Kind, precision: Precision, lang: Lang) -> String {
+        let base = match kind {
+            Kind::Count => "#,##0",
+            Kind::Money => "#,##0.00",
+            _ => "#,##0.##",
+        };
+        let base = if kind == Kind::Rate {
+            format!("{base}\"%\"")
+        } else {
+            base.to_string()
+        };
+        match (precision, lang) {
+            (Precision::Exact, _) => base,
+            (Precision::AtLeast, Lang::Zh) => format!("{base}\"余\""),
+            (Precision::AtLeast, Lang::En) => format!("{base}\"+\""),
+            (Precision::About, Lang::Zh) => format!("\"约\"{base}"),
+            (Precision::About, Lang::En) => format!("\"~\"{base}"),
+        }
+    }
+
+    fn write_figure(
+        ws: &mut Worksheet,
+        row: u32,
+        col: u16,
+        f: &Figure,
+        kind: Kind,
+        lang: Lang,
+    ) -> Result<(), XlsxError> {
+        match f {
+            Figure::Stated(s) => {
+                // Excel holds numbers as doubles; the exact decimal text is in the data sheet.
+                let text = crate::format::plain(s.amount, kind);
+                let value: f64 = text.parse().unwrap_or(0.0);
+                let fmt = Format::new().set_num_format(number_format(kind, s.precision, lang));
+                ws.write_number_with_format(row, col, value, &fmt)?;
+            }
+            other => {
+                ws.write_string(row, col, crate::format::cell(other, kind, lang))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A workbook of wide sheets plus the long data sheet; created at `date`.
+    pub fn workbook(
+        sheets: &[Sheet<'_>],
+        records: &[Record],
+        date: jiff::civil::Date,
+        lang: Lang,
+    ) -> Result<Vec<u8>, String> {
+        build(sheets, records, date, lang).map_err(|e| e.to_string())
+    }
+
+    fn build(
+        sheets: &[Sheet<'_>],
+        records: &[Record],
+        date: jiff::civil::Date,
+        lang: Lang,
+    ) -> Result<Vec<u8>, XlsxError> {
+        let mut wb = Workbook::new();
+        let created = ExcelDateTime::from_ymd(
+            u16::try_from(date.year()).unwrap_or(2000),
+            u8::try_from(date.month()).unwrap_or(1),
+            u8::try_from(date.day()).unwrap_or(1),
+        )?;
+        wb.set_properties(&DocProperties::new().set_creation_datetime(&created));
+        let header = Format::new().set_bold();
+        let mut used = Vec::new();
+        for sheet in sheets {
+            let ws = wb.add_worksheet();
+            ws.set_name(sheet_name(&sheet.name, &mut used))?;
+            for (c, h) in sheet.headers.iter().enumerate() {
+                let col = u16::try_from(c).unwrap_or(u16::MAX);
+                ws.write_string_with_format(0, col, neutralize(h).as_ref(), &header)?;
+                ws.set_column_width(col, if c == 0 { 16 } else { 14 })?;
+            }
+            for (r, cells) in sheet.rows.iter().enumerate() {
+                let row = u32::try_from(r + 1).unwrap_or(u32::MAX);
+                for (c, cell) in cells.iter().enumerate() {
+                    let col = u16::try_from(c).unwrap_or(u16::MAX);
+                    match cell {
+                        Cell::Text(t) => {
+                            ws.write_string(row, col, neutralize(t).as_ref())?;
+                        }
+                        Cell::Figure(f, kind) => write_figure(ws, row, col, f, *kind, lang)?,
+                    }
+                }
+            }
+            ws.set_freeze_panes(1, 1)?;
+        }
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name(lang.pick("数据", "data"), &mut used))?;
+        for (c, h) in COLUMNS.iter().enumerate() {
+            ws.write_string_with_format(0, u16::try_from(c).unwrap_or(0), *h, &header)?;
+        }
+        for (i, r) in records.iter().enumerate() {
+            let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            ws.write_number(row, 0, f64::from(r.year))?;
+            let texts = [&r.district, &r.township, &r.township_slug];
+            for (c, t) in texts.iter().enumerate() {
+                ws.write_string(
+                    row,
+                    u16::try_from(c + 1).unwrap_or(0),
+                    neutralize(t).as_ref(),
+                )?;
+            }
+            ws.write_string(row, 4, r.row)?;
+            ws.write_string(row, 5, neutralize(&r.group).as_ref())?;
+            ws.write_string(row, 6, neutralize(&r.metric).as_ref())?;
+            ws.write_string(row, 7, neutralize(&r.label).as_ref())?;
+            ws.write_string(row, 8, neutralize(&r.unit).as_ref())?;
+            if let Ok(v) = r.value.parse::<f64>() {
+                ws.write_number(row, 9, v)?;
+            }
+            ws.write_string(row, 10, r.status)?;
+            ws.write_string(row, 11, neutralize(&r.display).as_ref())?;
+            ws.write_boolean(row, 12, r.computed)?;
+            if let Some(n) = r.reported {
+                ws.write_number(row, 13, f64::from(u32::try_from(n).unwrap_or(u32::MAX)))?;
+            }
+            if let Some(n) = r.of {
+                ws.write_number(row, 14, f64::from(u32::try_from(n).unwrap_or(u32::MAX)))?;
+            }
+        }
+        ws.set_freeze_panes(1, 0)?;
+        wb.save_to_buffer()
+    }
+}
+
+/// The wide sheets of a year: one per group, like the year page.
+pub fn year_sheets<'a>(site: &'a Site, summary: &'a YearSummary) -> Vec<xlsx::Sheet<'a>> {
+    let schema = &site.config.schema;
+    let lang = site.config.language;
+    let reports: Vec<&Report> = summary
+        .rows
+        .iter()
+        .filter_map(|r| r.report.and_then(|i| site.reports.get(i)))
+        .collect();
+    let used = used_metrics(schema, &reports);
+    let mut sheets = Vec::new();
+    for (gi, g) in schema.groups().iter().enumerate() {
+        let metrics: Vec<&(MetricId, &Metric)> =
+            used.iter().filter(|(_, m)| m.group.index() == gi).collect();
+        if metrics.is_empty() {
+            continue;
+        }
+        let mut headers = vec![
+            lang.pick("乡镇（街道）", "Township").to_string(),
+            lang.pick("所属区", "District").to_string(),
+        ];
+        headers.extend(metrics.iter().map(|(_, m)| {
+            let (l, u) = super::views::labels(m, lang);
+            format!("{l}（{u}）")
+        }));
+        let mut rows = Vec::new();
+        for row in &summary.rows {
+            let Some(t) = site.townships.get(row.township) else {
+                continue;
+            };
+            let r = row.report.and_then(|i| site.reports.get(i));
+            let mut cells = vec![
+                xlsx::Cell::Text(super::views::township_name(t, lang)),
+                xlsx::Cell::Text(t.district.clone().unwrap_or_default()),
+            ];
+            for (id, m) in &metrics {
+                let f = r.map_or(&NOT_REPORTED, |r| r.figure(*id));
+                cells.push(xlsx::Cell::Figure(f, m.kind));
+            }
+            rows.push(cells);
+        }
+        for d in &summary.districts {
+            let mut cells = vec![
+                xlsx::Cell::Text(format!("{} {}", d.district, lang.pick("小计", "subtotal"))),
+                xlsx::Cell::Text(d.district.clone()),
+            ];
+            for (id, m) in &metrics {
+                cells.push(total_cell(d.totals.get(id.index()), m, lang));
+            }
+            rows.push(cells);
+        }
+        let mut cells = vec![
+            xlsx::Cell::Text(lang.pick("合计", "Total").to_string()),
+            xlsx::Cell::Text(String::new()),
+        ];
+        for (id, m) in &metrics {
+            cells.push(total_cell(summary.totals.get(id.index()), m, lang));
+        }
+        rows.push(cells);
+        sheets.push(xlsx::Sheet {
+            name: lang.pick(&g.label, &g.label_en).to_string(),
+            headers,
+            rows,
+        });
+    }
+    sheets
+}
+
+static NOT_REPORTED: Figure = Figure::NotReported;
+
+fn total_cell<'a>(total: Option<&'a Total>, m: &Metric, lang: Lang) -> xlsx::Cell<'a> {
+    match total {
+        Some(t) if t.summed && t.reported > 0 => xlsx::Cell::Figure(&t.figure, m.kind),
+        Some(t) if !t.summed => xlsx::Cell::Text(lang.pick("不合计", "not summed").to_string()),
+        _ => xlsx::Cell::Text("—".to_string()),
+    }
+}
+
+/// The wide sheet of a township: metrics by year.
+pub fn township_sheets<'a>(site: &'a Site, reports: &[&'a Report]) -> Vec<xlsx::Sheet<'a>> {
+    let schema = &site.config.schema;
+    let lang = site.config.language;
+    let used = used_metrics(schema, reports);
+    let mut headers = vec![
+        lang.pick("指标", "Figure").to_string(),
+        lang.pick("单位", "Unit").to_string(),
+    ];
+    headers.extend(reports.iter().map(|r| r.year.to_string()));
+    let rows = used
+        .iter()
+        .map(|(id, m)| {
+            let (l, u) = super::views::labels(m, lang);
+            let mut cells = vec![xlsx::Cell::Text(l), xlsx::Cell::Text(u)];
+            cells.extend(
+                reports
+                    .iter()
+                    .map(|r| xlsx::Cell::Figure(r.figure(*id), m.kind)),
+            );
+            cells
+        })
+        .collect();
+    vec![xlsx::Sheet {
+        name: lang.pick("历年数据", "by year").to_string(),
+        headers,
+        rows,
+    }]
+}
