@@ -5,6 +5,7 @@
 //! rendered and written in parallel. tera renders HTML and XML only, with
 //! autoescaping on; JSON and CSV are written by serde_json and csv.
 
+pub mod charts;
 pub mod data;
 mod pages;
 pub mod theme;

@@ -319,6 +319,7 @@ pub fn home(c: &Common<'_>) -> Context {
     }
     ctx.insert("matrix_years", &c.asm.matrix_years);
     ctx.insert("matrix", &matrix(c));
+    ctx.insert("charts", &district_charts(c));
     let mut latest_reports: Vec<&Report> = c
         .site
         .reports
@@ -366,6 +367,33 @@ pub fn home(c: &Common<'_>) -> Context {
 struct YearLink {
     year: Year,
     path: String,
+}
+
+/// Charts of the district totals of the key figures over the years.
+fn district_charts(c: &Common<'_>) -> Vec<super::charts::Chart> {
+    let schema = &c.site.config.schema;
+    c.site
+        .config
+        .key_metrics
+        .iter()
+        .filter_map(|id| {
+            let m = schema.metric(*id)?;
+            let points: Vec<super::charts::Point> = c
+                .asm
+                .summaries
+                .iter()
+                .filter_map(|s| {
+                    let t = s.totals.get(id.index())?;
+                    t.summed.then(|| super::charts::Point::new(s.year.to_string(), &t.figure, m.kind, c.lang))
+                })
+                .collect();
+            if points.is_empty() {
+                return None;
+            }
+            let (label, unit) = labels(m, c.lang);
+            Some(super::charts::bar_chart(&format!("chart-{}", m.key), &label, &unit, points, c.lang))
+        })
+        .collect()
 }
 
 /// The key-metric table of a year (for the home page): one row per township.
@@ -580,6 +608,25 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
         .collect();
     ctx.insert("figures", &rows);
     ctx.insert("downloads", &Downloads::township(&t.slug));
+    let charts: Vec<super::charts::Chart> = c
+        .site
+        .config
+        .key_metrics
+        .iter()
+        .filter_map(|id| {
+            let m = schema.metric(*id)?;
+            if reports.iter().all(|r| *r.figure(*id) == Figure::NotReported) {
+                return None;
+            }
+            let points = reports
+                .iter()
+                .map(|r| super::charts::Point::new(r.year.to_string(), r.figure(*id), m.kind, c.lang))
+                .collect();
+            let (label, unit) = labels(m, c.lang);
+            Some(super::charts::bar_chart(&format!("chart-{}", m.key), &label, &unit, points, c.lang))
+        })
+        .collect();
+    ctx.insert("charts", &charts);
     if !t.powers.is_empty() {
         ctx.insert(
             "powers",
