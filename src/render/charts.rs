@@ -10,9 +10,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::views::Words;
 use crate::amount::Amount;
 use crate::figure::{Figure, Kind, Precision};
-use crate::format;
 use crate::i18n::Lang;
 
 /// One bar.
@@ -32,11 +32,11 @@ pub struct Point {
 
 impl Point {
     /// A point for a figure.
-    pub fn new(label: String, figure: &Figure, kind: Kind, lang: Lang) -> Point {
+    pub fn new(label: String, figure: &Figure, kind: Kind, w: &Words) -> Point {
         let stated = figure.stated();
         Point {
             label,
-            display: format::cell(figure, kind, lang),
+            display: super::views::cell(figure, kind, w),
             status: figure.status(),
             amount: stated.map(|s| s.amount),
             precision: stated.map_or(Precision::Exact, |s| s.precision),
@@ -102,7 +102,12 @@ pub fn bar_chart(id: &str, title: &str, unit: &str, points: Vec<Point>, lang: La
     const TOP: i64 = 28;
     const BOTTOM: i64 = 36;
     let plot_h = H - TOP - BOTTOM;
-    let max = points.iter().filter_map(|p| p.amount).map(Amount::hundredths).max().unwrap_or(0);
+    let max = points
+        .iter()
+        .filter_map(|p| p.amount)
+        .map(Amount::hundredths)
+        .max()
+        .unwrap_or(0);
     let top = nice_max(max);
     let n = i64::try_from(points.len().max(1)).unwrap_or(1);
     let slot = (W - LEFT - RIGHT) / n;
@@ -140,9 +145,15 @@ pub fn bar_chart(id: &str, title: &str, unit: &str, points: Vec<Point>, lang: La
         if let Some(a) = p.amount {
             // Integer geometry: height in tenths of a pixel, from exact hundredths.
             let h10 = i128::from(a.hundredths()) * i128::from(plot_h) * 10 / i128::from(top.max(1));
-            let h10 = i64::try_from(h10).unwrap_or(0).max(if a.hundredths() > 0 { 10 } else { 0 });
+            let h10 = i64::try_from(h10)
+                .unwrap_or(0)
+                .max(if a.hundredths() > 0 { 10 } else { 0 });
             let y10 = base_y * 10 - h10;
-            let dashed = if p.precision == Precision::Exact { "" } else { r##" stroke="#0a3d7a" stroke-dasharray="4 3" fill-opacity="0.55""## };
+            let dashed = if p.precision == Precision::Exact {
+                ""
+            } else {
+                r##" stroke="#0a3d7a" stroke-dasharray="4 3" fill-opacity="0.55""##
+            };
             let _ = write!(
                 svg,
                 r##"<rect x="{x}" y="{}.{}" width="{bar_w}" height="{}.{}" fill="#0a3d7a"{dashed}/>"##,
@@ -173,7 +184,13 @@ pub fn bar_chart(id: &str, title: &str, unit: &str, points: Vec<Point>, lang: La
         );
     }
     svg.push_str("</svg>");
-    Chart { id: id.to_string(), title: title.to_string(), unit: unit.to_string(), svg, points }
+    Chart {
+        id: id.to_string(),
+        title: title.to_string(),
+        unit: unit.to_string(),
+        svg,
+        points,
+    }
 }
 
 #[cfg(test)]
@@ -183,10 +200,23 @@ mod tests {
 
     #[test]
     fn charts_have_a_text_alternative_and_escape_labels() {
+        let mut map = std::collections::BTreeMap::new();
+        map.insert("cell_not_reported".to_string(), "未报告".to_string());
+        let w = Words::new(Lang::Zh, map);
         let points = vec![
-            Point::new("2022".into(), &Figure::Stated(Stated::exact(Amount::from_hundredths(55_300))), Kind::Count, Lang::Zh),
-            Point::new("2023".into(), &parse_figure("1100余", Kind::Count).unwrap_or_default(), Kind::Count, Lang::Zh),
-            Point::new("2024".into(), &Figure::NotReported, Kind::Count, Lang::Zh),
+            Point::new(
+                "2022".into(),
+                &Figure::Stated(Stated::exact(Amount::from_hundredths(55_300))),
+                Kind::Count,
+                &w,
+            ),
+            Point::new(
+                "2023".into(),
+                &parse_figure("1100余", Kind::Count).unwrap_or_default(),
+                Kind::Count,
+                &w,
+            ),
+            Point::new("2024".into(), &Figure::NotReported, Kind::Count, &w),
         ];
         let c = bar_chart("c1", "行政检查<x>", "次", points, Lang::Zh);
         assert!(c.svg.contains(r#"role="img""#));

@@ -43,7 +43,8 @@ impl From<OutputError> for RenderError {
 /// Compiled templates and the interface words of one language.
 pub struct Renderer {
     tera: Tera,
-    words: tera::Value,
+    words: views::Words,
+    words_value: tera::Value,
     statics: Vec<(String, Vec<u8>)>,
 }
 
@@ -77,7 +78,8 @@ impl Renderer {
             .collect();
         Ok(Renderer {
             tera,
-            words: tera::Value::from_serializable(&words),
+            words_value: tera::Value::from_serializable(&words),
+            words: views::Words::new(lang, words),
             statics,
         })
     }
@@ -90,7 +92,7 @@ impl Renderer {
     }
 
     /// The interface words.
-    pub fn words(&self) -> &tera::Value {
+    pub fn words(&self) -> &views::Words {
         &self.words
     }
 }
@@ -163,7 +165,8 @@ pub fn render_site(
     let common = pages::Common {
         site,
         asm,
-        words: renderer.words(),
+        w: &renderer.words,
+        words: &renderer.words_value,
         lang: site.config.language,
     };
     let counter = Counter::default();
@@ -203,10 +206,9 @@ pub fn render_site(
             let records = data::year_records(site, s);
             let sheets = data::year_sheets(site, s);
             Ok(pages::DataRow {
-                label: match lang {
-                    Lang::Zh => format!("{}年度", s.year),
-                    Lang::En => s.year.to_string(),
-                },
+                label: renderer
+                    .words
+                    .fill("year_label_fmt", &[("year", &s.year.to_string())]),
                 files: vec![
                     file(views::paths::year_data(s.year, "csv"), data::csv(&records))?,
                     file(
@@ -326,4 +328,81 @@ pub fn render_site(
         pages: counter.pages.load(Ordering::Relaxed),
         files: counter.files.load(Ordering::Relaxed),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words the Rust side asks for (views.rs, pages.rs, mod.rs).
+    const RUST_WORDS: &[&str] = &[
+        "status_on_time",
+        "status_late",
+        "status_missing",
+        "status_not_yet_due",
+        "status_date_not_stated",
+        "status_figures_only",
+        "cell_not_applicable",
+        "cell_not_reported",
+        "note_zero",
+        "note_not_applicable",
+        "note_not_reported",
+        "not_summed",
+        "coverage_fmt",
+        "date_fmt",
+        "year_summary_fmt",
+        "year_label_fmt",
+        "feed_summary_fmt",
+        "feed_revised_fmt",
+        "paren_open",
+        "paren_close",
+        "key_figures",
+        "page_not_found",
+        "all_years",
+        "open_data",
+        "not_stated",
+    ];
+
+    #[test]
+    fn translation_table_is_complete_in_both_languages() {
+        let theme = Theme::builtin();
+        let text = theme.text("i18n.yaml").unwrap_or_default();
+        let table: BTreeMap<String, BTreeMap<String, String>> =
+            serde_saphyr::from_str(&text).unwrap();
+        let zh = &table["zh-CN"];
+        let en = &table["en"];
+        let zh_keys: Vec<&String> = zh.keys().collect();
+        let en_keys: Vec<&String> = en.keys().collect();
+        assert_eq!(zh_keys, en_keys, "zh-CN and en must have the same words");
+        for (name, template) in theme.templates() {
+            let mut rest = template.as_str();
+            while let Some(i) = rest.find("t.") {
+                let before = rest[..i].chars().last();
+                rest = &rest[i + 2..];
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let key: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                if !key.is_empty() {
+                    assert!(
+                        zh.contains_key(&key),
+                        "{name} uses t.{key}, missing from i18n.yaml"
+                    );
+                }
+            }
+        }
+        for key in RUST_WORDS {
+            assert!(zh.contains_key(*key), "{key} missing from i18n.yaml");
+        }
+    }
+
+    #[test]
+    fn default_theme_compiles() {
+        for lang in Lang::ALL {
+            assert!(Renderer::new(&Theme::builtin(), lang).is_ok());
+        }
+    }
 }

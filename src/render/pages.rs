@@ -23,6 +23,8 @@ pub struct Common<'a> {
     /// The assembled summaries.
     pub asm: &'a Assembled,
     /// The interface words.
+    pub w: &'a views::Words,
+    /// The interface words as a template value.
     pub words: &'a tera::Value,
     /// The site language.
     pub lang: Lang,
@@ -59,7 +61,7 @@ impl Common<'_> {
                 description: &c.description,
                 lang: c.language.tag(),
                 base_url: &c.base_url,
-                as_of: date(self.site.as_of, self.lang),
+                as_of: date(self.site.as_of, self.w),
                 as_of_iso: self.site.as_of.to_string(),
                 latest_year: self.asm.years.last().copied(),
             },
@@ -146,12 +148,9 @@ fn reported_metrics(
         .collect()
 }
 
-fn column(m: &crate::schema::Metric, lang: Lang) -> Column {
-    let (label, unit) = labels(m, lang);
-    let unit_label = match lang {
-        Lang::Zh => format!("（{unit}）"),
-        Lang::En => format!(" ({unit})"),
-    };
+fn column(m: &crate::schema::Metric, w: &views::Words) -> Column {
+    let (label, unit) = labels(m, w.lang());
+    let unit_label = format!("{}{unit}{}", w.get("paren_open"), w.get("paren_close"));
     Column {
         key: m.key.clone(),
         label,
@@ -193,15 +192,15 @@ fn group_tables(c: &Common<'_>, summary: &assemble::YearSummary) -> Vec<GroupTab
                         .map(|(id, m)| match report {
                             Some(r) => {
                                 let e = r.figures.get(id.index()).cloned().unwrap_or_default();
-                                FigureView::new(m, &e.figure, e.computed, c.lang)
+                                FigureView::new(m, &e.figure, e.computed, c.w)
                             }
-                            None => FigureView::new(m, &Figure::NotReported, false, c.lang),
+                            None => FigureView::new(m, &Figure::NotReported, false, c.w),
                         })
                         .collect();
                     Some(TableRow {
-                        township: TownshipLink::new(t, c.lang),
+                        township: TownshipLink::new(t, c.w),
                         report_path: report.map(|r| paths::report(&r.township, r.year)),
-                        status: StatusView::new(row.status, c.lang),
+                        status: StatusView::new(row.status, c.w),
                         rank: row.rank,
                         cells,
                     })
@@ -210,15 +209,13 @@ fn group_tables(c: &Common<'_>, summary: &assemble::YearSummary) -> Vec<GroupTab
             let pick = |totals: &[Total]| -> Vec<TotalView> {
                 ids.iter()
                     .zip(&metrics)
-                    .filter_map(|(id, m)| {
-                        totals.get(id.index()).map(|t| TotalView::new(t, m, c.lang))
-                    })
+                    .filter_map(|(id, m)| totals.get(id.index()).map(|t| TotalView::new(t, m, c.w)))
                     .collect()
             };
             Some(GroupTable {
                 key: g.key.clone(),
                 label: group_label(g, c.lang),
-                columns: metrics.iter().map(|m| column(m, c.lang)).collect(),
+                columns: metrics.iter().map(|m| column(m, c.w)).collect(),
                 rows,
                 subtotals: summary
                     .districts
@@ -259,7 +256,7 @@ fn cards(c: &Common<'_>, summary: &assemble::YearSummary) -> Vec<Card> {
             Some(Card {
                 label,
                 unit,
-                total: TotalView::new(t, m, c.lang),
+                total: TotalView::new(t, m, c.w),
             })
         })
         .collect()
@@ -293,13 +290,13 @@ fn matrix(c: &Common<'_>) -> Vec<MatrixRow> {
                     let r = ri.and_then(|i| c.site.reports.get(i));
                     MatrixCell {
                         year,
-                        status: StatusView::new(assemble::status(r, year, c.site.as_of), c.lang),
+                        status: StatusView::new(assemble::status(r, year, c.site.as_of), c.w),
                         path: r.map(|r| paths::report(&r.township, r.year)),
                     }
                 })
                 .collect();
             Some(MatrixRow {
-                township: TownshipLink::new(t, c.lang),
+                township: TownshipLink::new(t, c.w),
                 cells,
             })
         })
@@ -337,7 +334,7 @@ pub fn home(c: &Common<'_>) -> Context {
         .take(10)
         .filter_map(|r| {
             let t = c.site.township(&r.township)?;
-            Some(ReportLink::new(r, t, c.status_of(r), c.lang))
+            Some(ReportLink::new(r, t, c.status_of(r), c.w))
         })
         .collect();
     ctx.insert("latest_reports", &links);
@@ -346,7 +343,7 @@ pub fn home(c: &Common<'_>) -> Context {
         .order
         .iter()
         .filter_map(|&i| c.site.townships.get(i))
-        .map(|t| TownshipLink::new(t, c.lang))
+        .map(|t| TownshipLink::new(t, c.w))
         .collect();
     ctx.insert("townships", &townships);
     let years: Vec<YearLink> = c
@@ -384,14 +381,22 @@ fn district_charts(c: &Common<'_>) -> Vec<super::charts::Chart> {
                 .iter()
                 .filter_map(|s| {
                     let t = s.totals.get(id.index())?;
-                    t.summed.then(|| super::charts::Point::new(s.year.to_string(), &t.figure, m.kind, c.lang))
+                    t.summed.then(|| {
+                        super::charts::Point::new(s.year.to_string(), &t.figure, m.kind, c.w)
+                    })
                 })
                 .collect();
             if points.is_empty() {
                 return None;
             }
             let (label, unit) = labels(m, c.lang);
-            Some(super::charts::bar_chart(&format!("chart-{}", m.key), &label, &unit, points, c.lang))
+            Some(super::charts::bar_chart(
+                &format!("chart-{}", m.key),
+                &label,
+                &unit,
+                points,
+                c.lang,
+            ))
         })
         .collect()
 }
@@ -409,9 +414,9 @@ fn key_table(c: &Common<'_>, summary: &assemble::YearSummary) -> GroupTable {
             let t = c.site.townships.get(row.township)?;
             let report = row.report.and_then(|i| c.site.reports.get(i));
             Some(TableRow {
-                township: TownshipLink::new(t, c.lang),
+                township: TownshipLink::new(t, c.w),
                 report_path: report.map(|r| paths::report(&r.township, r.year)),
-                status: StatusView::new(row.status, c.lang),
+                status: StatusView::new(row.status, c.w),
                 rank: row.rank,
                 cells: ids
                     .iter()
@@ -420,7 +425,7 @@ fn key_table(c: &Common<'_>, summary: &assemble::YearSummary) -> GroupTable {
                         let e = report
                             .and_then(|r| r.figures.get(id.index()).cloned())
                             .unwrap_or_default();
-                        FigureView::new(m, &e.figure, e.computed, c.lang)
+                        FigureView::new(m, &e.figure, e.computed, c.w)
                     })
                     .collect(),
             })
@@ -428,8 +433,8 @@ fn key_table(c: &Common<'_>, summary: &assemble::YearSummary) -> GroupTable {
         .collect();
     GroupTable {
         key: "key".into(),
-        label: c.lang.pick("主要指标", "Key figures").to_string(),
-        columns: metrics.iter().map(|m| column(m, c.lang)).collect(),
+        label: c.w.get("key_figures").to_string(),
+        columns: metrics.iter().map(|m| column(m, c.w)).collect(),
         rows,
         subtotals: summary
             .districts
@@ -440,9 +445,7 @@ fn key_table(c: &Common<'_>, summary: &assemble::YearSummary) -> GroupTable {
                     .iter()
                     .zip(&metrics)
                     .filter_map(|(id, m)| {
-                        d.totals
-                            .get(id.index())
-                            .map(|t| TotalView::new(t, m, c.lang))
+                        d.totals.get(id.index()).map(|t| TotalView::new(t, m, c.w))
                     })
                     .collect(),
             })
@@ -454,7 +457,7 @@ fn key_table(c: &Common<'_>, summary: &assemble::YearSummary) -> GroupTable {
                 summary
                     .totals
                     .get(id.index())
-                    .map(|t| TotalView::new(t, m, c.lang))
+                    .map(|t| TotalView::new(t, m, c.w))
             })
             .collect(),
     }
@@ -462,10 +465,8 @@ fn key_table(c: &Common<'_>, summary: &assemble::YearSummary) -> GroupTable {
 
 /// A year's summary page.
 pub fn year(c: &Common<'_>, summary: &assemble::YearSummary) -> Context {
-    let title = match c.lang {
-        Lang::Zh => format!("{}年度汇总", summary.year),
-        Lang::En => format!("{} summary", summary.year),
-    };
+    let title =
+        c.w.fill("year_summary_fmt", &[("year", &summary.year.to_string())]);
     let path = paths::year(summary.year);
     let mut ctx = c.context(&path, &title, "year");
     ctx.insert("year", &summary.year);
@@ -481,10 +482,10 @@ pub fn year(c: &Common<'_>, summary: &assemble::YearSummary) -> Context {
     ctx.insert("rank_label", &rank_label);
     ctx.insert(
         "deadline",
-        &crate::validate::deadline(summary.year).map(|d| date(d, c.lang)),
+        &crate::validate::deadline(summary.year).map(|d| date(d, c.w)),
     );
     let reported = summary.rows.iter().filter(|r| r.report.is_some()).count();
-    ctx.insert("coverage", &coverage(reported, summary.rows.len(), c.lang));
+    ctx.insert("coverage", &coverage(reported, summary.rows.len(), c.w));
     let pos = c.asm.years.iter().position(|&y| y == summary.year);
     let prev = pos
         .and_then(|p| p.checked_sub(1))
@@ -568,7 +569,7 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
     let links: Vec<ReportLink> = reports
         .iter()
         .rev()
-        .map(|r| ReportLink::new(r, t, c.status_of(r), c.lang))
+        .map(|r| ReportLink::new(r, t, c.status_of(r), c.w))
         .collect();
     ctx.insert("reports", &links);
     ctx.insert("years", &reports.iter().map(|r| r.year).collect::<Vec<_>>());
@@ -591,7 +592,7 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
                     let e = r.figures.get(id.index()).cloned().unwrap_or_default();
                     let prev = i.checked_sub(1).and_then(|p| reports.get(p));
                     let delta = prev.and_then(|p| assemble::change(r, p, id));
-                    FigureView::new(m, &e.figure, e.computed, c.lang).with_change(delta, m.kind)
+                    FigureView::new(m, &e.figure, e.computed, c.w).with_change(delta, m.kind)
                 })
                 .collect();
             let group = schema
@@ -615,15 +616,24 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
         .iter()
         .filter_map(|id| {
             let m = schema.metric(*id)?;
-            if reports.iter().all(|r| *r.figure(*id) == Figure::NotReported) {
+            if reports
+                .iter()
+                .all(|r| *r.figure(*id) == Figure::NotReported)
+            {
                 return None;
             }
             let points = reports
                 .iter()
-                .map(|r| super::charts::Point::new(r.year.to_string(), r.figure(*id), m.kind, c.lang))
+                .map(|r| super::charts::Point::new(r.year.to_string(), r.figure(*id), m.kind, c.w))
                 .collect();
             let (label, unit) = labels(m, c.lang);
-            Some(super::charts::bar_chart(&format!("chart-{}", m.key), &label, &unit, points, c.lang))
+            Some(super::charts::bar_chart(
+                &format!("chart-{}", m.key),
+                &label,
+                &unit,
+                points,
+                c.lang,
+            ))
         })
         .collect();
     ctx.insert("charts", &charts);
@@ -654,7 +664,7 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
                 .and_then(|i| c.site.reports.get(i));
             YearStatus {
                 year: y,
-                status: StatusView::new(assemble::status(r, y, c.site.as_of), c.lang),
+                status: StatusView::new(assemble::status(r, y, c.site.as_of), c.w),
             }
         })
         .collect();
@@ -720,15 +730,15 @@ pub fn report(c: &Common<'_>, index: usize) -> Option<Context> {
         &ReportView {
             title: r.title.clone(),
             year: r.year,
-            township: TownshipLink::new(t, c.lang),
-            published: r.published.map(|d| date(d, c.lang)),
+            township: TownshipLink::new(t, c.w),
+            published: r.published.map(|d| date(d, c.w)),
             published_iso: r.published.map(|d| d.to_string()),
-            period_end: r.period_end.map(|d| date(d, c.lang)),
-            updated: r.updated.map(|d| date(d, c.lang)),
+            period_end: r.period_end.map(|d| date(d, c.w)),
+            updated: r.updated.map(|d| date(d, c.w)),
             updated_iso: r.updated.map(|d| d.to_string()),
-            deadline: crate::validate::deadline(r.year).map(|d| date(d, c.lang)),
+            deadline: crate::validate::deadline(r.year).map(|d| date(d, c.w)),
             source: r.source.clone(),
-            status: StatusView::new(status, c.lang),
+            status: StatusView::new(status, c.w),
             figures_only: r.is_figures_only(),
         },
     );
@@ -758,14 +768,14 @@ pub fn report(c: &Common<'_>, index: usize) -> Option<Context> {
             .map(|(id, m)| {
                 let e = r.figures.get(id.index()).cloned().unwrap_or_default();
                 let delta = previous.and_then(|p| assemble::change(r, p, id));
-                FigureView::new(m, &e.figure, e.computed, c.lang).with_change(delta, m.kind)
+                FigureView::new(m, &e.figure, e.computed, c.w).with_change(delta, m.kind)
             })
             .collect();
         let other: Vec<OtherView> = r
             .other_figures
             .iter()
             .filter(|o| o.group == Some(gid))
-            .map(|o| other_view(o, c.lang))
+            .map(|o| other_view(o, c.w))
             .collect();
         if figures.iter().all(|f| f.status == "not_reported") && other.is_empty() {
             unreported_groups.push(group_label(g, c.lang));
@@ -784,7 +794,7 @@ pub fn report(c: &Common<'_>, index: usize) -> Option<Context> {
         .other_figures
         .iter()
         .filter(|o| o.group.is_none())
-        .map(|o| other_view(o, c.lang))
+        .map(|o| other_view(o, c.w))
         .collect();
     ctx.insert("other_figures", &ungrouped);
     let body = markdown::render(r.body.markdown(), Some(&format!("{}/", r.year)));
@@ -804,7 +814,7 @@ pub fn report(c: &Common<'_>, index: usize) -> Option<Context> {
         .revisions
         .iter()
         .map(|v| RevisionView {
-            date: date(v.date, c.lang),
+            date: date(v.date, c.w),
             date_iso: v.date.to_string(),
             reason: v.reason.clone(),
         })
@@ -828,7 +838,7 @@ pub fn report(c: &Common<'_>, index: usize) -> Option<Context> {
     Some(ctx)
 }
 
-fn other_view(o: &crate::model::OtherFigure, lang: Lang) -> OtherView {
+fn other_view(o: &crate::model::OtherFigure, w: &views::Words) -> OtherView {
     let kind = if o.unit == "元" {
         crate::figure::Kind::Money
     } else {
@@ -836,7 +846,7 @@ fn other_view(o: &crate::model::OtherFigure, lang: Lang) -> OtherView {
     };
     OtherView {
         label: o.label.clone(),
-        display: format::cell(&o.figure, kind, lang),
+        display: views::cell(&o.figure, kind, w),
         unit: o.unit.clone(),
         status: o.figure.status(),
     }
@@ -859,22 +869,14 @@ pub fn percent_encode(name: &str) -> String {
 pub fn not_found(c: &Common<'_>) -> Context {
     // Served for any missing path at any depth, so its links are absolute,
     // from the base URL (the one page whose links cannot be relative).
-    let mut ctx = c.context(
-        "404.html",
-        c.lang.pick("页面不存在", "Page not found"),
-        "404",
-    );
+    let mut ctx = c.context("404.html", c.w.get("page_not_found"), "404");
     ctx.insert("root", &c.site.config.base_url);
     ctx
 }
 
 /// The district-over-years page.
 pub fn years(c: &Common<'_>) -> Context {
-    let mut ctx = c.context(
-        &paths::years(),
-        c.lang.pick("历年汇总", "All years"),
-        "years",
-    );
+    let mut ctx = c.context(&paths::years(), c.w.get("all_years"), "years");
     let schema = &c.site.config.schema;
     #[derive(Serialize)]
     struct YearRow {
@@ -906,11 +908,7 @@ pub fn years(c: &Common<'_>) -> Context {
                     .asm
                     .summaries
                     .iter()
-                    .filter_map(|s| {
-                        s.totals
-                            .get(id.index())
-                            .map(|t| TotalView::new(t, m, c.lang))
-                    })
+                    .filter_map(|s| s.totals.get(id.index()).map(|t| TotalView::new(t, m, c.w)))
                     .collect(),
             }
         })
@@ -988,7 +986,7 @@ pub fn data(
     townships: Vec<DataRow>,
     all: DataFile,
 ) -> Context {
-    let mut ctx = c.context(&paths::data(), c.lang.pick("开放数据", "Open data"), "data");
+    let mut ctx = c.context(&paths::data(), c.w.get("open_data"), "data");
     ctx.insert("year_files", &years);
     ctx.insert("township_files", &townships);
     ctx.insert("all_file", &all);
@@ -1032,21 +1030,22 @@ pub fn feed(c: &Common<'_>) -> Context {
         .filter_map(|(date, r)| {
             let t = c.site.township(&r.township)?;
             let url = canonical(base, &paths::report(&r.township, r.year));
-            let status = StatusView::new(c.status_of(r), c.lang).label;
-            let mut summary = match c.lang {
-                Lang::Zh => format!(
-                    "{}{}年度，{}",
-                    views::township_name(t, c.lang),
-                    r.year,
-                    status
-                ),
-                Lang::En => format!("{} {}, {}", views::township_name(t, c.lang), r.year, status),
-            };
+            let status = StatusView::new(c.status_of(r), c.w).label;
+            let name = views::township_name(t, c.lang);
+            let mut summary = c.w.fill(
+                "feed_summary_fmt",
+                &[
+                    ("township", &name),
+                    ("year", &r.year.to_string()),
+                    ("status", &status),
+                ],
+            );
             if let Some(last) = r.revisions.iter().max_by_key(|v| v.date) {
-                summary.push_str(&match c.lang {
-                    Lang::Zh => format!("；{} 修订：{}", last.date, last.reason),
-                    Lang::En => format!("; revised {}: {}", last.date, last.reason),
-                });
+                let date = last.date.to_string();
+                summary.push_str(&c.w.fill(
+                    "feed_revised_fmt",
+                    &[("date", &date), ("reason", &last.reason)],
+                ));
             }
             Some(FeedEntry {
                 id: url.clone(),

@@ -64,6 +64,44 @@ pub mod paths {
     }
 }
 
+/// The interface words of the theme's translation table, in the site language.
+#[derive(Clone, Debug, Default)]
+pub struct Words {
+    lang: Lang,
+    map: std::collections::BTreeMap<String, String>,
+}
+
+impl Words {
+    /// Words for `lang` from the table.
+    pub fn new(lang: Lang, map: std::collections::BTreeMap<String, String>) -> Words {
+        Words { lang, map }
+    }
+
+    /// The site language.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// A word; a missing word shows as its key (so a theme bug is visible, not fatal).
+    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
+        self.map.get(key).map_or(key, String::as_str)
+    }
+
+    /// A word with `{name}` placeholders filled in.
+    pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
+        let mut text = self.get(key).to_string();
+        for (name, value) in values {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+
+    /// The whole table (for templates).
+    pub fn map(&self) -> &std::collections::BTreeMap<String, String> {
+        &self.map
+    }
+}
+
 /// A status with its words.
 #[derive(Clone, Debug, Serialize)]
 pub struct StatusView {
@@ -75,24 +113,11 @@ pub struct StatusView {
 
 impl StatusView {
     /// The view of a status.
-    pub fn new(status: Status, lang: Lang) -> StatusView {
-        let label = match (status, lang) {
-            (Status::OnTime, Lang::Zh) => "按时公开",
-            (Status::OnTime, Lang::En) => "On time",
-            (Status::Late, Lang::Zh) => "逾期公开",
-            (Status::Late, Lang::En) => "Late",
-            (Status::Missing, Lang::Zh) => "未公开",
-            (Status::Missing, Lang::En) => "Missing",
-            (Status::NotYetDue, Lang::Zh) => "未到期",
-            (Status::NotYetDue, Lang::En) => "Not yet due",
-            (Status::DateNotStated, Lang::Zh) => "未载明日期",
-            (Status::DateNotStated, Lang::En) => "Date not stated",
-            (Status::FiguresOnly, Lang::Zh) => "仅有数据",
-            (Status::FiguresOnly, Lang::En) => "Figures only",
-        };
+    pub fn new(status: Status, w: &Words) -> StatusView {
+        let key = status.key();
         StatusView {
-            key: status.key(),
-            label: label.to_string(),
+            key,
+            label: w.get(&format!("status_{key}")).to_string(),
         }
     }
 }
@@ -124,14 +149,14 @@ pub struct FigureView {
 
 impl FigureView {
     /// The view of `figure` for `metric`.
-    pub fn new(metric: &Metric, figure: &Figure, computed: bool, lang: Lang) -> FigureView {
-        let (label, unit) = labels(metric, lang);
+    pub fn new(metric: &Metric, figure: &Figure, computed: bool, w: &Words) -> FigureView {
+        let (label, unit) = labels(metric, w.lang());
         FigureView {
             key: metric.key.clone(),
             label,
             unit,
-            display: format::cell(figure, metric.kind, lang),
-            note: empty_note(figure, lang),
+            display: cell(figure, metric.kind, w),
+            note: empty_note(figure, w),
             status: figure.status(),
             sort: sort_key(figure, metric.kind),
             computed,
@@ -164,19 +189,29 @@ pub fn labels(metric: &Metric, lang: Lang) -> (String, String) {
     }
 }
 
+/// A figure in a table cell: the number, or the words for "not
+/// applicable" and "not reported".
+pub fn cell(figure: &Figure, kind: Kind, w: &Words) -> String {
+    match figure {
+        Figure::Stated(s) => format::stated(s, kind, w.lang()),
+        Figure::NotApplicable => w.get("cell_not_applicable").to_string(),
+        Figure::NotReported => w.get("cell_not_reported").to_string(),
+    }
+}
+
 /// The sentence for an empty state, if the figure is one.
-pub fn empty_note(figure: &Figure, lang: Lang) -> Option<String> {
-    let text = match figure {
+pub fn empty_note(figure: &Figure, w: &Words) -> Option<String> {
+    let key = match figure {
         Figure::Stated(s)
             if s.amount == crate::amount::Amount::ZERO && s.precision == Precision::Exact =>
         {
-            lang.pick("本年度无此类案件", "none this year")
+            "note_zero"
         }
-        Figure::NotApplicable => lang.pick("无相关职责", "not applicable: no such power"),
-        Figure::NotReported => lang.pick("未报告", "not reported"),
+        Figure::NotApplicable => "note_not_applicable",
+        Figure::NotReported => "note_not_reported",
         Figure::Stated(_) => return None,
     };
-    Some(text.to_string())
+    Some(w.get(key).to_string())
 }
 
 /// The plain number of a figure for sorting; empty if none.
@@ -202,20 +237,20 @@ pub struct TotalView {
 
 impl TotalView {
     /// The view of a total of `metric`.
-    pub fn new(total: &Total, metric: &Metric, lang: Lang) -> TotalView {
+    pub fn new(total: &Total, metric: &Metric, w: &Words) -> TotalView {
         let display = if total.summed {
             match &total.figure {
                 Figure::NotReported if total.reported == 0 => "—".to_string(),
-                f => format::cell(f, metric.kind, lang),
+                f => cell(f, metric.kind, w),
             }
         } else {
-            lang.pick("不合计", "not summed").to_string()
+            w.get("not_summed").to_string()
         };
         TotalView {
             display,
             coverage: total
                 .is_partial()
-                .then(|| coverage(total.reported, total.of, lang)),
+                .then(|| coverage(total.reported, total.of, w)),
             status: total.figure.status(),
             sort: sort_key(&total.figure, metric.kind),
         }
@@ -223,19 +258,25 @@ impl TotalView {
 }
 
 /// "n of m townships reported".
-pub fn coverage(n: usize, m: usize, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("{m} 个乡镇中 {n} 个报告"),
-        Lang::En => format!("{n} of {m} townships reported"),
-    }
+pub fn coverage(n: usize, m: usize, w: &Words) -> String {
+    w.fill(
+        "coverage_fmt",
+        &[("n", &n.to_string()), ("m", &m.to_string())],
+    )
 }
 
-/// A date for people: `2025年12月8日` / `2025-12-08`.
-pub fn date(d: jiff::civil::Date, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
-        Lang::En => d.to_string(),
-    }
+/// A date for people, by the table's `date_fmt` (`2025年12月8日` / `2025-12-08`).
+pub fn date(d: jiff::civil::Date, w: &Words) -> String {
+    w.fill(
+        "date_fmt",
+        &[
+            ("y", &d.year().to_string()),
+            ("m", &d.month().to_string()),
+            ("d", &d.day().to_string()),
+            ("mm", &format!("{:02}", d.month())),
+            ("dd", &format!("{:02}", d.day())),
+        ],
+    )
 }
 
 /// A link to a township.
@@ -253,10 +294,10 @@ pub struct TownshipLink {
 
 impl TownshipLink {
     /// The link to `t`.
-    pub fn new(t: &Township, lang: Lang) -> TownshipLink {
+    pub fn new(t: &Township, w: &Words) -> TownshipLink {
         TownshipLink {
             slug: t.slug.clone(),
-            name: township_name(t, lang),
+            name: township_name(t, w.lang()),
             district: t.district.clone().unwrap_or_default(),
             path: paths::township(&t.slug),
         }
@@ -292,18 +333,17 @@ pub struct ReportLink {
 
 impl ReportLink {
     /// The link to `r` of township `t`.
-    pub fn new(r: &Report, t: &Township, status: Status, lang: Lang) -> ReportLink {
+    pub fn new(r: &Report, t: &Township, status: Status, w: &Words) -> ReportLink {
         ReportLink {
-            township: township_name(t, lang),
+            township: township_name(t, w.lang()),
             year: r.year,
             title: r.title.clone(),
             path: paths::report(&r.township, r.year),
-            published: r.published.map_or_else(
-                || lang.pick("未载明", "not stated").to_string(),
-                |d| date(d, lang),
-            ),
+            published: r
+                .published
+                .map_or_else(|| w.get("not_stated").to_string(), |d| date(d, w)),
             published_iso: r.published.map(|d| d.to_string()),
-            status: StatusView::new(status, lang),
+            status: StatusView::new(status, w),
         }
     }
 }
