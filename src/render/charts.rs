@@ -84,10 +84,10 @@ fn nice_max(max: i64) -> i64 {
         step *= 10;
     }
     for m in [1, 2, 5, 10] {
-        if let Some(v) = step.checked_mul(m) {
-            if v >= max {
-                return v;
-            }
+        if let Some(v) = step.checked_mul(m)
+            && v >= max
+        {
+            return v;
         }
     }
     max
