@@ -38,6 +38,7 @@ pub mod i18n;
 pub mod markdown;
 pub mod model;
 pub mod parse;
+pub mod pii;
 pub mod render;
 pub mod scaffold;
 pub mod schema;

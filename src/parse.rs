@@ -31,7 +31,7 @@ struct Loaded {
 
 /// Read, decode and split a file; `None` if it cannot be read at all (the
 /// diagnostics say why).
-fn load(path: &Path, rel: &str) -> Result<Loaded, Vec<Diagnostic>> {
+fn load(path: &Path, rel: &str, config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
     let text = match source::read_text(path) {
         Ok(t) => t,
         Err(problem) => return Err(vec![Diagnostic::file(problem, rel)]),
@@ -39,6 +39,17 @@ fn load(path: &Path, rel: &str) -> Result<Loaded, Vec<Diagnostic>> {
     let mut sink = Sink::new(rel, text.text.clone());
     if let Some(encoding) = text.decoded_from {
         sink.whole(Problem::LegacyEncoding { encoding });
+    }
+    // The personal-data guard reads the whole file: front matter, text and tables.
+    for found in crate::pii::scan(&text.text, &config.privacy_allow) {
+        let pos = source::pos_of(&text.text, found.start, found.len);
+        sink.at(
+            Problem::PersonalData {
+                kind: found.kind,
+                masked: found.masked,
+            },
+            pos,
+        );
     }
     let split = match frontmatter::split(&text.text) {
         Ok(s) => s,
@@ -74,7 +85,7 @@ pub fn township(
     config: &Config,
 ) -> (Option<Township>, Vec<Diagnostic>) {
     let rel = crate::diagnostic::display_path(root, profile);
-    let mut loaded = match load(profile, &rel) {
+    let mut loaded = match load(profile, &rel, config) {
         Ok(l) => l,
         Err(d) => return (None, d),
     };
@@ -245,7 +256,7 @@ pub fn report(
     config: &Config,
 ) -> (Option<Report>, Vec<Diagnostic>) {
     let rel = crate::diagnostic::display_path(root, path);
-    let mut loaded = match load(path, &rel) {
+    let mut loaded = match load(path, &rel, config) {
         Ok(l) => l,
         Err(d) => return (None, d),
     };

@@ -99,6 +99,32 @@ pub fn decode(bytes: Vec<u8>) -> Result<Text, Problem> {
     }
 }
 
+/// The position (1-based line, character column, character length) of the
+/// byte range `start..start + len` in `text`.
+pub fn pos_of(text: &str, start: usize, len: usize) -> crate::diagnostic::Pos {
+    let before = text.get(..start).unwrap_or("");
+    let mut line = 1u32;
+    let mut line_start = 0usize;
+    let bytes = before.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            line = line.saturating_add(1);
+            line_start = i + 1;
+        }
+        i += 1;
+    }
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    let chars = text
+        .get(start..start.saturating_add(len))
+        .map_or(1, |s| s.chars().count());
+    crate::diagnostic::Pos::new(
+        line,
+        u32::try_from(column).unwrap_or(u32::MAX),
+        u32::try_from(chars).unwrap_or(1),
+    )
+}
+
 fn utf8(s: String) -> Result<Text, Problem> {
     if has_control_chars(&s) {
         return Err(Problem::BinaryFile);
@@ -118,6 +144,16 @@ fn has_control_chars(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_count_characters_and_line_breaks() {
+        let text = "---\r\n名：13812345678\n";
+        let start = text.find("138").unwrap_or(0);
+        assert_eq!(
+            pos_of(text, start, 11),
+            crate::diagnostic::Pos::new(2, 3, 11)
+        );
+    }
 
     #[test]
     fn utf8_bom_is_dropped() {
