@@ -137,3 +137,130 @@ fn every_case_reports_exactly_what_it_expects() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Cases whose files are made at test time (too large, binary, not UTF-8,
+/// odd names, links): never committed. Each lists what must be reported.
+#[test]
+fn generated_cases() {
+    use std::io::Write;
+    let report = |body: &str| format!("---\ntitle: 基准镇2025年度行政执法工作报告\nyear: 2025\npublished: 2025-12-10\n{body}---\n");
+    let mut failures = Vec::new();
+    let mut check = |name: &str, setup: &dyn Fn(&Path), expected: &[&str]| {
+        let tmp = tempfile::tempdir().unwrap();
+        common::copy_dir(&corpus().join("_base"), tmp.path());
+        setup(tmp.path());
+        let site = Site::load(&LoadOptions { root: tmp.path().to_path_buf(), ..LoadOptions::default() }).unwrap();
+        let mut actual = vec![format!("outcome: {}", outcome(&site.diagnostics))];
+        actual.extend(site.diagnostics.iter().map(|d| line(d, Lang::Zh)));
+        if actual != expected {
+            failures.push(format!("== {name}\nexpected:\n  {}\nactual:\n  {}", expected.join("\n  "), actual.join("\n  ")));
+        }
+        // Every diagnostic renders without panicking.
+        for d in &site.diagnostics {
+            assert!(!diagnostic::render_human(d, Lang::Zh, false).is_empty());
+        }
+    };
+    let base = |root: &Path| root.join("content/base");
+
+    check(
+        "utf8-bom-and-crlf",
+        &|root| {
+            let text = report("metrics:\n  inspections: 1100余\n").replace('\n', "\r\n");
+            std::fs::write(base(root).join("2025.md"), format!("\u{feff}{text}正文\r\n")).unwrap();
+        },
+        &["outcome: accepted"],
+    );
+    check(
+        "gbk",
+        &|root| {
+            let text = report("metrics:\n  inspections: 9件\n");
+            let (bytes, _, _) = encoding_rs::GBK.encode(&text);
+            std::fs::write(base(root).join("2025.md"), bytes).unwrap();
+        },
+        &[
+            "outcome: error",
+            "content/base/2025.md: 警告[legacy-encoding]: 文件不是 UTF-8 编码，已按 GB18030/GBK 编码读取",
+            "content/base/2025.md:6:16: 错误[unit-in-count]: “inspections”（行政检查）只写数字，不要带单位“件”",
+        ],
+    );
+    check(
+        "binary-md",
+        &|root| std::fs::write(base(root).join("2025.md"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0").unwrap(),
+        &["outcome: error", "content/base/2025.md: 错误[binary-file]: 这不是文本文件（含有二进制数据），不能作为报告读取"],
+    );
+    check(
+        "empty-file",
+        &|root| std::fs::write(base(root).join("2025.md"), b"").unwrap(),
+        &["outcome: error", "content/base/2025.md: 错误[empty-file]: 文件是空的"],
+    );
+    check(
+        "fifty-megabytes",
+        &|root| {
+            let mut f = std::fs::File::create(base(root).join("2025.md")).unwrap();
+            f.write_all(report("").as_bytes()).unwrap();
+            let line = "正文".repeat(512) + "\n";
+            for _ in 0..(50 * 1024 * 1024 / line.len() + 1) {
+                f.write_all(line.as_bytes()).unwrap();
+            }
+        },
+        &["outcome: error", "content/base/2025.md: 错误[file-too-large]: 文件过大（50.0 MB），文字文件不能超过 8.0 MB"],
+    );
+    check(
+        "deep-nesting",
+        &|root| {
+            let deep = format!("---\ntitle: x\nyear: 2025\nmetrics: {}{}\n---\n", "[".repeat(10_000), "]".repeat(10_000));
+            std::fs::write(base(root).join("2025.md"), deep).unwrap();
+        },
+        &["outcome: error", "content/base/2025.md:4:265: 错误[yaml-limit]: YAML 嵌套过深或别名展开过多，拒绝读取"],
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        use std::os::unix::fs::symlink;
+        check(
+            "non-utf8-names",
+            &|root| {
+                let name = std::ffi::OsStr::from_bytes(b"\xff\xfe2025.md");
+                std::fs::write(base(root).join(name), report("")).unwrap();
+                std::fs::create_dir_all(root.join("content").join(std::ffi::OsStr::from_bytes(b"bad\xffdir"))).unwrap();
+            },
+            &[
+                "outcome: error",
+                "content/bad�dir: 错误[non-utf8-name]: 文件名“bad�dir”不是 UTF-8 编码",
+                "content/base/��2025.md: 错误[non-utf8-name]: 文件名“��2025.md”不是 UTF-8 编码",
+            ],
+        );
+        check(
+            "symlink-loop",
+            &|root| {
+                symlink(base(root).join("b.md"), base(root).join("a.md")).unwrap();
+                symlink(base(root).join("a.md"), base(root).join("b.md")).unwrap();
+                symlink(root.join("content"), base(root).join("2023")).unwrap();
+            },
+            &[
+                "outcome: error",
+                "content/base/2023: 错误[symlink]: 符号链接指向一个文件夹，gongshi 不跟随文件夹链接",
+                "content/base/a.md: 错误[symlink]: 符号链接形成了循环",
+                "content/base/b.md: 错误[symlink]: 符号链接形成了循环",
+            ],
+        );
+        check(
+            "symlink-outside",
+            &|root| {
+                let outside = root.parent().unwrap().join(format!("secret-{}.md", std::process::id()));
+                std::fs::write(&outside, report("")).unwrap();
+                symlink(&outside, base(root).join("2025.md")).unwrap();
+            },
+            &["outcome: error", "content/base/2025.md: 错误[symlink]: 符号链接指向站点目录之外，已拒绝"],
+        );
+        check(
+            "symlink-inside-is-followed",
+            &|root| {
+                std::fs::write(root.join("shared.md"), report("metrics:\n  inspections: 5\n")).unwrap();
+                symlink(root.join("shared.md"), base(root).join("2025.md")).unwrap();
+            },
+            &["outcome: accepted"],
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
