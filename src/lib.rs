@@ -34,6 +34,8 @@ pub mod discover;
 pub mod figure;
 pub mod format;
 pub mod frontmatter;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod i18n;
 pub mod markdown;
 pub mod model;

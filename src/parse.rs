@@ -29,13 +29,14 @@ struct Loaded {
     body: Body,
 }
 
-/// Read, decode and split a file; `None` if it cannot be read at all (the
-/// diagnostics say why).
-fn load(path: &Path, rel: &str, config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
-    let text = match source::read_text(path) {
-        Ok(t) => t,
-        Err(problem) => return Err(vec![Diagnostic::file(problem, rel)]),
-    };
+/// Read a file as text; the diagnostic says why it cannot be.
+fn read(path: &Path, rel: &str) -> Result<source::Text, Vec<Diagnostic>> {
+    source::read_text(path).map_err(|problem| vec![Diagnostic::file(problem, rel)])
+}
+
+/// Scan and split a file's text; `Err` if it cannot be read any further
+/// (the diagnostics say why).
+fn load(text: source::Text, rel: &str, config: &Config) -> Result<Loaded, Vec<Diagnostic>> {
     let mut sink = Sink::new(rel, text.text.clone());
     if let Some(encoding) = text.decoded_from {
         sink.whole(Problem::LegacyEncoding { encoding });
@@ -85,13 +86,27 @@ pub fn township(
     config: &Config,
 ) -> (Option<Township>, Vec<Diagnostic>) {
     let rel = crate::diagnostic::display_path(root, profile);
-    let mut loaded = match load(profile, &rel, config) {
+    match read(profile, &rel) {
+        Ok(text) => township_text(&dir.slug, text, &rel, config),
+        Err(d) => (None, d),
+    }
+}
+
+/// Parse a township profile from its text (`rel` names it in diagnostics).
+pub fn township_text(
+    slug: &str,
+    text: source::Text,
+    rel: &str,
+    config: &Config,
+) -> (Option<Township>, Vec<Diagnostic>) {
+    let rel = rel.to_string();
+    let mut loaded = match load(text, &rel, config) {
         Ok(l) => l,
         Err(d) => return (None, d),
     };
     let whole = Pos::new(1, 1, 3);
     let mut t = Township {
-        slug: dir.slug.clone(),
+        slug: slug.to_string(),
         file: rel,
         source: loaded.body.text.clone(),
         ..Township::default()
@@ -256,7 +271,23 @@ pub fn report(
     config: &Config,
 ) -> (Option<Report>, Vec<Diagnostic>) {
     let rel = crate::diagnostic::display_path(root, path);
-    let mut loaded = match load(path, &rel, config) {
+    match read(path, &rel) {
+        Ok(text) => report_text(slug, file_year, text, attachments, &rel, config),
+        Err(d) => (None, d),
+    }
+}
+
+/// Parse an annual report from its text (`rel` names it in diagnostics).
+pub fn report_text(
+    slug: &str,
+    file_year: Year,
+    text: source::Text,
+    attachments: Vec<Attachment>,
+    rel: &str,
+    config: &Config,
+) -> (Option<Report>, Vec<Diagnostic>) {
+    let rel = rel.to_string();
+    let mut loaded = match load(text, &rel, config) {
         Ok(l) => l,
         Err(d) => return (None, d),
     };

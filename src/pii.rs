@@ -130,11 +130,15 @@ pub fn luhn(s: &[u8]) -> bool {
 /// prefix (UnionPay 62, Visa 4, Mastercard 51–55/22–27, JCB 35, Amex 34/37),
 /// and a valid Luhn digit.
 pub fn is_bank_card(s: &[u8]) -> bool {
-    let prefix_ok = match s {
-        [b'6', b'2', ..] | [b'4', ..] | [b'3', b'5', ..] | [b'3', b'4' | b'7', ..] => true,
-        [b'5', b'1'..=b'5', ..] | [b'2', b'2'..=b'7', ..] => true,
-        _ => false,
-    };
+    let prefix_ok = matches!(
+        s,
+        [b'6', b'2', ..]
+            | [b'4', ..]
+            | [b'3', b'5', ..]
+            | [b'3', b'4' | b'7', ..]
+            | [b'5', b'1'..=b'5', ..]
+            | [b'2', b'2'..=b'7', ..]
+    );
     (16..=19).contains(&s.len())
         && s.iter().all(u8::is_ascii_digit)
         && prefix_ok
@@ -203,7 +207,7 @@ fn runs(text: &str) -> Vec<Run> {
         let start = i;
         let mut digits = String::new();
         let mut groups = 1;
-        let mut end = i;
+        let mut end;
         let mut j = i;
         loop {
             while let Some(d) = bytes.get(j).filter(|d| d.is_ascii_digit()) {
@@ -226,7 +230,13 @@ fn runs(text: &str) -> Vec<Run> {
             end += 1;
         }
         let word_after = bytes.get(end).copied().is_some_and(is_word_byte);
-        if !word_after {
+        // Decimals (1690518.90) are amounts, never identifiers.
+        let decimal = (bytes.get(end) == Some(&b'.')
+            && bytes.get(end + 1).is_some_and(u8::is_ascii_digit))
+            || (start >= 2
+                && bytes.get(start - 1) == Some(&b'.')
+                && bytes.get(start - 2).is_some_and(u8::is_ascii_digit));
+        if !word_after && !decimal {
             out.push(Run {
                 start,
                 end,
@@ -263,6 +273,18 @@ fn preceded_by_label(text: &str, start: usize) -> bool {
     }
 }
 
+/// Units that make the number before them a quantity (13000000000元).
+const UNITS_AFTER: &[char] = &[
+    '元', '万', '亿', '件', '次', '人', '起', '处', '台', '名', '个', '年', '月', '日', '号', '宗',
+    '平', '米', '吨', '户', '%', '％', '项', '份', '余', '多',
+];
+
+fn followed_by_unit(text: &str, end: usize) -> bool {
+    text.get(end..)
+        .and_then(|rest| rest.trim_start_matches(' ').chars().next())
+        .is_some_and(|c| UNITS_AFTER.contains(&c))
+}
+
 /// Scan `text` for unmasked personal data. `allow` lists numbers that may be
 /// published (compared by their digits).
 pub fn scan(text: &str, allow: &[String]) -> Vec<Found> {
@@ -290,7 +312,10 @@ pub fn scan(text: &str, allow: &[String]) -> Vec<Found> {
                 len,
                 masked: mask(&run.digits, 6, 3),
             });
-        } else if preceded_by_label(text, run.start) || is_allowed(&run.digits) {
+        } else if preceded_by_label(text, run.start)
+            || followed_by_unit(text, run.end)
+            || is_allowed(&run.digits)
+        {
             continue;
         } else if is_mobile(d)
             || (d.len() == 13 && d.starts_with(b"86") && d.get(2..).is_some_and(is_mobile))

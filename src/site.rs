@@ -165,6 +165,20 @@ impl Site {
         })
     }
 
+    /// A site from parts already parsed (tests and fuzzing); the status date
+    /// is the latest date the reports state.
+    pub fn from_parts(config: Config, townships: Vec<Township>, reports: Vec<Report>) -> Site {
+        let as_of = config.as_of.unwrap_or_else(|| latest_date(&reports));
+        Site {
+            root: PathBuf::new(),
+            config,
+            townships,
+            reports,
+            as_of,
+            diagnostics: Vec::new(),
+        }
+    }
+
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
