@@ -57,10 +57,13 @@ pub struct Record {
     pub reported: Option<usize>,
     /// For totals: how many townships there are.
     pub of: Option<usize>,
+    /// For township figures: the change against the township's previous
+    /// report, as signed exact decimal text (`-16`, `1984`), when both are exact.
+    pub change: String,
 }
 
 /// CSV/XLSX column names, in order.
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 16] = [
     "year",
     "district",
     "township",
@@ -76,6 +79,7 @@ pub const COLUMNS: [&str; 15] = [
     "computed",
     "reported",
     "of",
+    "change",
 ];
 
 /// Metric ids that any of `reports` states (the columns of a year's tables).
@@ -110,9 +114,15 @@ fn township_record(
     t: &Township,
     schema: &Schema,
     m: &Metric,
-    r: Option<&Report>,
+    (r, previous): (Option<&Report>, Option<&Report>),
     id: MetricId,
 ) -> Record {
+    let change = match (r, previous) {
+        (Some(r), Some(p)) => assemble::change(r, p, id)
+            .map(|d| format::plain(d, m.kind))
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
     let entry = r
         .and_then(|r| r.figures.get(id.index()))
         .cloned()
@@ -133,6 +143,7 @@ fn township_record(
         computed: entry.computed,
         reported: None,
         of: None,
+        change,
     }
 }
 
@@ -166,6 +177,7 @@ fn other_record(year: Year, t: &Township, schema: &Schema, o: &OtherFigure) -> R
         computed: false,
         reported: None,
         of: None,
+        change: String::new(),
     }
 }
 
@@ -206,12 +218,13 @@ fn total_record(
         computed: true,
         reported: Some(total.reported),
         of: Some(total.of),
+        change: String::new(),
     }
 }
 
 /// The records of one year: every township × every metric any township
 /// states, then the figures outside the schema, district subtotals and totals.
-pub fn year_records(site: &Site, summary: &YearSummary) -> Vec<Record> {
+pub fn year_records(site: &Site, asm: &Assembled, summary: &YearSummary) -> Vec<Record> {
     let schema = &site.config.schema;
     let reports: Vec<&Report> = summary
         .rows
@@ -225,8 +238,19 @@ pub fn year_records(site: &Site, summary: &YearSummary) -> Vec<Record> {
             continue;
         };
         let r = row.report.and_then(|i| site.reports.get(i));
+        let previous = row
+            .report
+            .and_then(|i| asm.previous.get(i).copied().flatten())
+            .and_then(|i| site.reports.get(i));
         for (id, m) in &metrics {
-            out.push(township_record(summary.year, t, schema, m, r, *id));
+            out.push(township_record(
+                summary.year,
+                t,
+                schema,
+                m,
+                (r, previous),
+                *id,
+            ));
         }
         for o in r.map(|r| r.other_figures.as_slice()).unwrap_or_default() {
             out.push(other_record(summary.year, t, schema, o));
@@ -269,9 +293,17 @@ pub fn township_records(site: &Site, t: &Township, reports: &[&Report]) -> Vec<R
     let schema = &site.config.schema;
     let metrics = used_metrics(schema, reports);
     let mut out = Vec::new();
-    for r in reports {
+    for (i, r) in reports.iter().enumerate() {
+        let previous = i.checked_sub(1).and_then(|p| reports.get(p)).copied();
         for (id, m) in &metrics {
-            out.push(township_record(r.year, t, schema, m, Some(r), *id));
+            out.push(township_record(
+                r.year,
+                t,
+                schema,
+                m,
+                (Some(r), previous),
+                *id,
+            ));
         }
         for o in &r.other_figures {
             out.push(other_record(r.year, t, schema, o));
@@ -303,8 +335,9 @@ pub fn csv(records: &[Record]) -> Result<Vec<u8>, String> {
             let reported = r.reported.map(|n| n.to_string()).unwrap_or_default();
             let of = r.of.map(|n| n.to_string()).unwrap_or_default();
             let computed = if r.computed { "true" } else { "false" };
-            // `value`, `year`, `reported`, `of` are written from numbers and never altered.
-            let fields: [std::borrow::Cow<'_, str>; 15] = [
+            // `value`, `year`, `reported`, `of`, `change` are written from
+            // numbers and never altered (a negative change keeps its sign).
+            let fields: [std::borrow::Cow<'_, str>; 16] = [
                 year.as_str().into(),
                 neutralize(&r.district),
                 neutralize(&r.township),
@@ -320,6 +353,7 @@ pub fn csv(records: &[Record]) -> Result<Vec<u8>, String> {
                 computed.into(),
                 reported.as_str().into(),
                 of.as_str().into(),
+                r.change.as_str().into(),
             ];
             w.write_record(fields.iter().map(|f| f.as_ref()))
                 .map_err(|e| e.to_string())?;
@@ -960,6 +994,9 @@ pub mod xlsx {
             }
             if let Some(n) = r.of {
                 ws.write_number(row, 14, f64::from(u32::try_from(n).unwrap_or(u32::MAX)))?;
+            }
+            if let Ok(v) = r.change.parse::<f64>() {
+                ws.write_number(row, 15, v)?;
             }
         }
         ws.set_freeze_panes(1, 0)?;

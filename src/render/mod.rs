@@ -180,7 +180,7 @@ pub fn render_pages_in_memory(
             "year.html",
             pages::year(&common, s),
         )?);
-        let records = data::year_records(site, s);
+        let records = data::year_records(site, &asm, s);
         let csv = data::csv(&records).unwrap_or_default();
         let xlsx = data::xlsx::workbook(
             &data::year_sheets(site, s),
@@ -281,7 +281,7 @@ pub fn render_site(
         .summaries
         .par_iter()
         .map(|s| -> Result<pages::DataRow, RenderError> {
-            let records = data::year_records(site, s);
+            let records = data::year_records(site, asm, s);
             let sheets = data::year_sheets(site, s);
             Ok(pages::DataRow {
                 label: renderer
