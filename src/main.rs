@@ -224,8 +224,15 @@ fn build(
     );
     let shown = AtomicBool::new(false);
     let terminal = !quiet && std::io::stderr().is_terminal();
+    let pause = test_pause();
+    let paused = AtomicBool::new(false);
     let tick = || {
         bar.inc(1);
+        if let Some((after, marker)) = &pause {
+            if bar.position() >= *after && !paused.swap(true, Ordering::Relaxed) {
+                pause_here(marker);
+            }
+        }
         if terminal
             && start.elapsed() > Duration::from_secs(1)
             && !shown.swap(true, Ordering::Relaxed)
@@ -269,6 +276,24 @@ fn build(
             ExitCode::from(USAGE_OR_IO)
         }
     }
+}
+
+/// A test-only pause point: with `GONGSHI_TEST_PAUSE_AFTER_PAGES=N` and
+/// `GONGSHI_TEST_PAUSE_MARKER=path`, the build stops after writing N pages,
+/// creates the marker file and sleeps, so a test can kill it mid-write and
+/// check that the previous output survives.
+fn test_pause() -> Option<(u64, PathBuf)> {
+    let after = std::env::var("GONGSHI_TEST_PAUSE_AFTER_PAGES")
+        .ok()?
+        .parse()
+        .ok()?;
+    let marker = std::env::var_os("GONGSHI_TEST_PAUSE_MARKER")?;
+    Some((after, PathBuf::from(marker)))
+}
+
+fn pause_here(marker: &std::path::Path) {
+    let _ = std::fs::write(marker, b"paused");
+    std::thread::sleep(Duration::from_secs(300));
 }
 
 fn new(root: &std::path::Path, township: &str, year: &str, slug: Option<&str>) -> ExitCode {

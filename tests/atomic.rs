@@ -105,3 +105,74 @@ fn refuses_to_replace_folders_it_does_not_own() {
     );
     assert!(site.path().join("content/xinkou/2025.md").is_file());
 }
+
+#[test]
+fn a_build_killed_mid_write_leaves_the_previous_output_complete() {
+    let site = sample_copy();
+    let out = site.path().join("public");
+    let ok = gongshi()
+        .args(["build", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+    let before = tree(&out);
+
+    // Change the content, start a build and stop it after three pages.
+    std::fs::write(site.path().join("content/xinkou/2026.md"), "---\ntitle: 辛口镇2026年度行政执法工作报告\nyear: 2026\npublished: 2026-12-01\nmetrics:\n  inspections: 5\n---\n").unwrap();
+    let marker = site.path().join("paused");
+    let mut child = gongshi()
+        .args(["build", "--root"])
+        .arg(site.path())
+        .env("GONGSHI_TEST_PAUSE_AFTER_PAGES", "3")
+        .env("GONGSHI_TEST_PAUSE_MARKER", &marker)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !marker.exists() {
+        assert!(
+            start.elapsed().as_secs() < 60,
+            "the build never reached the pause point"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // The kill lands mid-write: the staging folder holds part of the new site.
+    let staging = site.path().join(".public.gongshi-staging");
+    let partial = tree(&staging);
+    assert!(
+        partial.keys().any(|k| k.ends_with(".html")),
+        "pages were being written: {:?}",
+        partial.keys()
+    );
+    assert!(
+        partial.len() < before.len(),
+        "the build was stopped before it finished"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    assert_eq!(
+        tree(&out),
+        before,
+        "the previous output is complete and unchanged"
+    );
+    assert!(
+        staging.exists(),
+        "the interrupted build left its staging folder behind"
+    );
+
+    // The next build cleans up and publishes the new site.
+    let again = gongshi()
+        .args(["build", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert!(!staging.exists(), "the leftover staging folder was removed");
+    assert!(out.join("xinkou/2026/index.html").is_file());
+}
