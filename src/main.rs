@@ -228,10 +228,11 @@ fn build(
     let paused = AtomicBool::new(false);
     let tick = || {
         bar.inc(1);
-        if let Some((after, marker)) = &pause {
-            if bar.position() >= *after && !paused.swap(true, Ordering::Relaxed) {
-                pause_here(marker);
-            }
+        if let Some((after, marker)) = &pause
+            && bar.position() >= *after
+            && !paused.swap(true, Ordering::Relaxed)
+        {
+            pause_here(marker);
         }
         if terminal
             && start.elapsed() > Duration::from_secs(1)
