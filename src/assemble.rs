@@ -255,7 +255,7 @@ pub fn assemble(site: &Site) -> Assembled {
     let schema = &site.config.schema;
     let mut by_township: Vec<Vec<usize>> = vec![Vec::new(); site.townships.len()];
     for (ri, r) in site.reports.iter().enumerate() {
-        if let Some(ti) = site.townships.iter().position(|t| t.slug == r.township)
+        if let Some(ti) = site.township_index(&r.township)
             && let Some(list) = by_township.get_mut(ti)
         {
             list.push(ri);

@@ -44,6 +44,9 @@ enum Command {
         /// Print only problems, no progress or summary.
         #[arg(long, short)]
         quiet: bool,
+        /// Print how long each phase took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Run every check and write nothing.
     ///
@@ -88,6 +91,8 @@ enum Format {
 }
 
 const CONTENT_ERRORS: u8 = 1;
+/// How many warnings a build prints (errors are always all printed).
+const MAX_WARNINGS_SHOWN: usize = 20;
 const USAGE_OR_IO: u8 = 2;
 
 fn main() -> ExitCode {
@@ -100,7 +105,8 @@ fn main() -> ExitCode {
             output,
             base_url,
             quiet,
-        } => build(root, output, base_url, quiet, epoch),
+            timings,
+        } => build(root, output, base_url, (quiet, timings), epoch),
         Command::Check { root, format } => check(root, format, epoch),
         Command::New {
             township,
@@ -190,7 +196,7 @@ fn build(
     root: PathBuf,
     output: Option<PathBuf>,
     base_url: Option<String>,
-    quiet: bool,
+    (quiet, timings): (bool, bool),
     epoch: Option<String>,
 ) -> ExitCode {
     let start = Instant::now();
@@ -199,9 +205,38 @@ fn build(
         Ok(s) => s,
         Err(code) => return code,
     };
+    let loaded = start.elapsed();
     let lang = site.config.language;
-    print_diagnostics(&site.diagnostics, lang, Format::Human);
+    // Every error, but only the first warnings: `check` lists them all.
     let (errors, warnings) = counts(&site.diagnostics);
+    let shown: Vec<Diagnostic> = site
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .chain(
+            site.diagnostics
+                .iter()
+                .filter(|d| !d.is_error())
+                .take(MAX_WARNINGS_SHOWN),
+        )
+        .cloned()
+        .collect();
+    print_diagnostics(&shown, lang, Format::Human);
+    if warnings > MAX_WARNINGS_SHOWN {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "……另有 {} 条警告未显示；运行 gongshi check 查看全部",
+                    warnings - MAX_WARNINGS_SHOWN
+                ),
+                Lang::En => format!(
+                    "… and {} more warnings; run gongshi check to see them all",
+                    warnings - MAX_WARNINGS_SHOWN
+                ),
+            }
+        );
+    }
     if errors > 0 {
         eprintln!(
             "{}",
@@ -245,6 +280,12 @@ fn build(
     bar.finish_and_clear();
     match result {
         Ok(stats) => {
+            if timings {
+                eprintln!("  {:<24} {:>8.3} s", "load and check", loaded.as_secs_f64());
+                for (phase, took) in &stats.phases {
+                    eprintln!("  {phase:<24} {:>8.3} s", took.as_secs_f64());
+                }
+            }
             if !quiet {
                 let secs = start.elapsed().as_secs_f64();
                 eprintln!(

@@ -143,7 +143,12 @@ impl Site {
         }
         diagnostics.extend(validate::townships(&townships));
         // A report is only published with its township's profile.
-        reports.retain(|r| townships.iter().any(|t| t.slug == r.township));
+        townships.sort_by(|a, b| a.slug.cmp(&b.slug));
+        reports.retain(|r| {
+            townships
+                .binary_search_by(|t| t.slug.as_str().cmp(&r.township))
+                .is_ok()
+        });
 
         let as_of = config
             .as_of
@@ -155,6 +160,8 @@ impl Site {
             })
             .unwrap_or_else(|| latest_date(&reports));
         diagnostic::sort(&mut diagnostics);
+        // Sorted, so that lookups by slug are binary searches and output order is stable.
+        reports.sort_by(|a, b| (&a.township, a.year).cmp(&(&b.township, b.year)));
         Ok(Site {
             root,
             config,
@@ -167,8 +174,14 @@ impl Site {
 
     /// A site from parts already parsed (tests and fuzzing); the status date
     /// is the latest date the reports state.
-    pub fn from_parts(config: Config, townships: Vec<Township>, reports: Vec<Report>) -> Site {
+    pub fn from_parts(
+        config: Config,
+        mut townships: Vec<Township>,
+        mut reports: Vec<Report>,
+    ) -> Site {
         let as_of = config.as_of.unwrap_or_else(|| latest_date(&reports));
+        townships.sort_by(|a, b| a.slug.cmp(&b.slug));
+        reports.sort_by(|a, b| (&a.township, a.year).cmp(&(&b.township, b.year)));
         Site {
             root: PathBuf::new(),
             config,
@@ -186,7 +199,15 @@ impl Site {
 
     /// The township with this slug.
     pub fn township(&self, slug: &str) -> Option<&Township> {
-        self.townships.iter().find(|t| t.slug == slug)
+        self.township_index(slug)
+            .and_then(|i| self.townships.get(i))
+    }
+
+    /// The index of the township with this slug (townships are sorted by slug).
+    pub fn township_index(&self, slug: &str) -> Option<usize> {
+        self.townships
+            .binary_search_by(|t| t.slug.as_str().cmp(slug))
+            .ok()
     }
 
     /// Reports of one township, by year.
@@ -280,14 +301,19 @@ impl Site {
                 error: format!("themes/{}: {e}", self.config.theme),
             })))
         })?;
+        let start = std::time::Instant::now();
         let renderer = crate::render::Renderer::new(&theme, self.config.language)
             .map_err(BuildError::Template)?;
         let assembled = crate::assemble::assemble(self);
+        let prepared = start.elapsed();
         let staging =
             crate::write::Staging::begin(&self.root, output).map_err(BuildError::Output)?;
         match crate::render::render_site(self, &assembled, &renderer, &staging, tick) {
-            Ok(stats) => {
+            Ok(mut stats) => {
+                let swap = std::time::Instant::now();
                 staging.commit().map_err(BuildError::Output)?;
+                stats.phases.insert(0, ("templates, assemble", prepared));
+                stats.phases.push(("swap into place", swap.elapsed()));
                 Ok(stats)
             }
             Err(e) => {

@@ -597,19 +597,17 @@ fn json_township(site: &Site, t: &Township, reports: &[&Report]) -> JsonTownship
 /// download can be mistaken for markup if someone embeds it in a page.
 pub fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
-    let mut ser = serde_json::Serializer::with_formatter(
-        &mut out,
-        HtmlSafe(serde_json::ser::PrettyFormatter::new()),
-    );
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, HtmlSafe);
     value.serialize(&mut ser).map_err(|e| e.to_string())?;
     out.push(b'\n');
     Ok(out)
 }
 
-/// A pretty formatter that escapes the characters of markup in strings.
-struct HtmlSafe<'a>(serde_json::ser::PrettyFormatter<'a>);
+/// A compact JSON formatter that escapes the characters of markup in strings
+/// (the other methods are serde_json's compact defaults).
+struct HtmlSafe;
 
-impl serde_json::ser::Formatter for HtmlSafe<'_> {
+impl serde_json::ser::Formatter for HtmlSafe {
     fn write_string_fragment<W: ?Sized + std::io::Write>(
         &mut self,
         writer: &mut W,
@@ -630,41 +628,6 @@ impl serde_json::ser::Formatter for HtmlSafe<'_> {
             start = i + c.len_utf8();
         }
         writer.write_all(fragment.get(start..).unwrap_or("").as_bytes())
-    }
-    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_array(w)
-    }
-    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_array(w)
-    }
-    fn begin_array_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.0.begin_array_value(w, first)
-    }
-    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_array_value(w)
-    }
-    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_object(w)
-    }
-    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object(w)
-    }
-    fn begin_object_key<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.0.begin_object_key(w, first)
-    }
-    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_object_value(w)
-    }
-    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object_value(w)
     }
 }
 
@@ -932,6 +895,9 @@ pub mod xlsx {
         lang: Lang,
     ) -> Result<Vec<u8>, XlsxError> {
         let mut wb = Workbook::new();
+        // Fast compression: the files stay small, and the build stays fast
+        // (default deflate made workbooks the largest cost of a big build).
+        wb.set_zip_compression_level(1);
         let created = ExcelDateTime::from_ymd(
             u16::try_from(date.year()).unwrap_or(2000),
             u8::try_from(date.month()).unwrap_or(1),

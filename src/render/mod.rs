@@ -115,12 +115,14 @@ fn load_words(theme: &Theme, lang: Lang) -> Result<BTreeMap<String, String>, Dia
 }
 
 /// What a build produced.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
     /// HTML pages.
     pub pages: usize,
     /// All files written (pages included).
     pub files: usize,
+    /// Time spent on each phase, for `build --timings`.
+    pub phases: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Counts what is written.
@@ -275,6 +277,12 @@ pub fn render_site(
             })
         };
     let lang = site.config.language;
+    let mut phases = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str| {
+        phases.push((name, clock.elapsed()));
+        clock = std::time::Instant::now();
+    };
 
     // Open data first: the data page lists the files with their sizes.
     let year_files: Vec<pages::DataRow> = asm
@@ -333,6 +341,7 @@ pub fn render_site(
         })
         .collect::<Result<_, _>>()?;
     let all = file("data/all.json".to_string(), data::all_json(site, asm))?;
+    lap("downloads");
 
     page(&views::paths::home(), "home.html", pages::home(&common))?;
     page("404.html", "404.html", pages::not_found(&common))?;
@@ -380,6 +389,8 @@ pub fn render_site(
             Ok(())
         })?;
 
+    lap("pages");
+
     // Web plumbing.
     let xml = |path: &str, template: &str, ctx: Context| -> Result<(), RenderError> {
         let text = renderer
@@ -402,9 +413,11 @@ pub fn render_site(
         out.write(&format!("assets/{path}"), bytes)?;
         counter.file();
     }
+    lap("feed, sitemap, assets");
     Ok(Stats {
         pages: counter.pages.load(Ordering::Relaxed),
         files: counter.files.load(Ordering::Relaxed),
+        phases,
     })
 }
 

@@ -81,7 +81,7 @@ impl Common<'_> {
     }
 
     fn township_index(&self, slug: &str) -> Option<usize> {
-        self.site.townships.iter().position(|t| t.slug == slug)
+        self.site.township_index(slug)
     }
 
     fn status_of(&self, r: &Report) -> Status {

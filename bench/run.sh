@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Benchmark a full build of a large synthetic site.
+#
+#   bench/run.sh [reports] [townships] [threads]
+#
+# Generates the site (deterministic) under target/bench-site-<reports>/,
+# builds gongshi in release mode, and reports wall time and peak memory of
+# `gongshi build` (GNU time), then the mean of repeated runs (hyperfine, if
+# installed). Nothing here is a pass/fail test: it measures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPORTS=${1:-100000}
+TOWNSHIPS=${2:-$((REPORTS / 50))}
+THREADS=${3:-$(nproc)}
+SITE=target/bench-site-$REPORTS
+cargo build --release --quiet --bin gongshi --example gen_site
+if [ ! -f "$SITE/.complete" ]; then
+  rm -rf "$SITE"
+  target/release/examples/gen_site "$SITE" "$REPORTS" "$TOWNSHIPS"
+  touch "$SITE/.complete"
+fi
+echo "site: $SITE ($(find "$SITE/content" -name '*.md' | wc -l) files, $(du -sh "$SITE/content" | cut -f1))"
+export RAYON_NUM_THREADS=$THREADS
+# One cold-ish build (first run) with peak memory.
+/usr/bin/time -f "build: %e s wall, %M KB max RSS, %P CPU" target/release/gongshi build --root "$SITE" --quiet
+echo "output: $(find "$SITE/public" -type f | wc -l) files, $(du -sh "$SITE/public" | cut -f1)"
+/usr/bin/time -f "check: %e s wall, %M KB max RSS" target/release/gongshi check --root "$SITE" --format short 2>/dev/null >/dev/null || true
+if command -v hyperfine >/dev/null; then
+  hyperfine --warmup 1 --runs 3 "target/release/gongshi build --root $SITE --quiet"
+fi
