@@ -305,6 +305,9 @@ pub enum Problem {
         reason: ConfigReason,
     },
 
+    /// A content file changed while the site was being built.
+    SourceChanged,
+
     // ----- rendering -----
     /// A theme template failed.
     Template {
@@ -480,6 +483,7 @@ impl Problem {
             Problem::MissingTownshipIndex { .. } => "missing-township-index",
             Problem::UnknownDistrict { .. } => "unknown-district",
             Problem::InvalidConfig { .. } => "invalid-config",
+            Problem::SourceChanged => "source-changed",
             Problem::Template { .. } => "template-error",
             Problem::PersonalData { kind, .. } => match kind {
                 PiiKind::IdNumber => "pii-id-number",
@@ -513,8 +517,11 @@ pub struct Diagnostic {
     pub pos: Option<Pos>,
     /// Other places involved.
     pub labels: Vec<Label>,
-    /// The file's text, to show the offending lines.
+    /// The file's text (or, after [`Diagnostic::compact`], the lines around
+    /// the places it points at), to show the offending lines.
     pub source: Option<Arc<str>>,
+    /// The file line on which `source` starts (1 unless compacted).
+    pub source_line: u32,
 }
 
 impl Diagnostic {
@@ -526,6 +533,7 @@ impl Diagnostic {
             pos: None,
             labels: Vec::new(),
             source: None,
+            source_line: 1,
         }
     }
 
@@ -537,6 +545,7 @@ impl Diagnostic {
             pos: None,
             labels: Vec::new(),
             source: None,
+            source_line: 1,
         }
     }
 
@@ -548,7 +557,49 @@ impl Diagnostic {
             pos: Some(pos),
             labels: Vec::new(),
             source: Some(source),
+            source_line: 1,
         }
+    }
+
+    /// Keep only the lines the diagnostic shows (one line of context around
+    /// its places), so that thousands of diagnostics do not keep whole files
+    /// alive.
+    pub fn compact(mut self) -> Diagnostic {
+        let (Some(source), Some(pos)) = (&self.source, self.pos) else {
+            return self;
+        };
+        if self.source_line != 1 {
+            return self;
+        }
+        let lines = std::iter::once(pos.line).chain(self.labels.iter().map(|l| l.pos.line));
+        let (lo, hi) = lines.fold((u32::MAX, 0), |(lo, hi), l| (lo.min(l), hi.max(l)));
+        // Two lines of margin: miette shows one line of context, and a span
+        // at the end of a line may reach into the next.
+        let first = lo.saturating_sub(2).max(1);
+        let last = hi.saturating_add(2);
+        let mut start = (first == 1).then_some(0);
+        let mut end = source.len();
+        let mut line = 1u32;
+        let bytes = source.as_bytes();
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                line += 1;
+                if line == first {
+                    start = Some(i + 1);
+                }
+                if line == last + 1 {
+                    end = i + 1;
+                    break;
+                }
+            }
+            i += 1;
+        }
+        if let Some(window) = start.and_then(|s| source.get(s..end)) {
+            self.source = Some(Arc::from(window));
+            self.source_line = first;
+        }
+        self
     }
 
     /// Add a secondary label.

@@ -207,24 +207,102 @@ pub struct Attachment {
 }
 
 /// A report's Markdown body.
-#[derive(Clone, Debug, Default)]
+///
+/// After loading, a report read from a file keeps only where its body is,
+/// not the text: a site of 100,000 reports would otherwise hold every file
+/// in memory until its page is rendered. The page re-reads the file and
+/// checks that it did not change in between.
+#[derive(Clone, Debug)]
 pub struct Body {
-    /// The file's text (shared; the body starts at `offset`).
-    pub text: Arc<str>,
-    /// Byte offset of the body in `text`.
+    source: BodySource,
+    /// Byte offset of the body in the file's text.
     pub offset: usize,
     /// The file line on which the body starts.
     pub line: u32,
+    blank: bool,
+}
+
+#[derive(Clone, Debug)]
+enum BodySource {
+    Text(Arc<str>),
+    File {
+        path: PathBuf,
+        len: usize,
+        hash: u64,
+    },
+}
+
+/// The file changed between loading and rendering.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodyChanged;
+
+impl Default for Body {
+    fn default() -> Self {
+        Body::in_memory(Arc::from(""), 0, 1)
+    }
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // DefaultHasher::new() has fixed keys: the same text hashes the same.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 impl Body {
+    /// A body held in memory: the file's text, from `offset`.
+    pub fn in_memory(text: Arc<str>, offset: usize, line: u32) -> Body {
+        let blank = text.get(offset..).unwrap_or("").trim().is_empty();
+        Body {
+            source: BodySource::Text(text),
+            offset,
+            line,
+            blank,
+        }
+    }
+
+    /// Keep only where the body is: the file at `path` will be read again
+    /// when the page is rendered.
+    pub fn detach(self, path: &std::path::Path) -> Body {
+        match self.source {
+            BodySource::Text(text) => Body {
+                source: BodySource::File {
+                    path: path.to_path_buf(),
+                    len: text.len(),
+                    hash: text_hash(&text),
+                },
+                ..self
+            },
+            file @ BodySource::File { .. } => Body {
+                source: file,
+                ..self
+            },
+        }
+    }
+
     /// The Markdown.
-    pub fn markdown(&self) -> &str {
-        self.text.get(self.offset..).unwrap_or("")
+    pub fn markdown(&self) -> Result<std::borrow::Cow<'_, str>, BodyChanged> {
+        match &self.source {
+            BodySource::Text(text) => Ok(std::borrow::Cow::Borrowed(
+                text.get(self.offset..).unwrap_or(""),
+            )),
+            BodySource::File { path, len, hash } => {
+                let text = crate::source::read_text(path)
+                    .map_err(|_| BodyChanged)?
+                    .text;
+                if text.len() != *len || text_hash(&text) != *hash {
+                    return Err(BodyChanged);
+                }
+                Ok(std::borrow::Cow::Owned(
+                    text.get(self.offset..).unwrap_or("").to_string(),
+                ))
+            }
+        }
     }
 
     /// Whether there is no text at all.
     pub fn is_blank(&self) -> bool {
-        self.markdown().trim().is_empty()
+        self.blank
     }
 }

@@ -29,6 +29,11 @@ struct Loaded {
     body: Body,
 }
 
+/// The whole text of a loaded file (the sink keeps it for messages).
+fn text_of(loaded: &Loaded) -> std::sync::Arc<str> {
+    loaded.sink.source.clone()
+}
+
 /// Read a file as text; the diagnostic says why it cannot be.
 fn read(path: &Path, rel: &str) -> Result<source::Text, Vec<Diagnostic>> {
     source::read_text(path).map_err(|problem| vec![Diagnostic::file(problem, rel)])
@@ -70,11 +75,7 @@ fn load(text: source::Text, rel: &str, config: &Config) -> Result<Loaded, Vec<Di
         }
     };
     let body_offset = text.text.len() - split.body.len();
-    let body = Body {
-        text: text.text.clone(),
-        offset: body_offset,
-        line: split.body_line,
-    };
+    let body = Body::in_memory(text.text.clone(), body_offset, split.body_line);
     Ok(Loaded { sink, root, body })
 }
 
@@ -108,7 +109,7 @@ pub fn township_text(
     let mut t = Township {
         slug: slug.to_string(),
         file: rel,
-        source: loaded.body.text.clone(),
+        source: text_of(&loaded),
         ..Township::default()
     };
     if loaded.root.is_null() {
@@ -148,7 +149,11 @@ pub fn township_text(
         t.powers = powers(entry, f.sink());
     }
     f.finish();
-    t.intro = loaded.body.markdown().to_string();
+    t.intro = loaded
+        .body
+        .markdown()
+        .map(|m| m.into_owned())
+        .unwrap_or_default();
     match name {
         Some((n, pos)) if !loaded.sink.has_errors() => {
             t.name = n;
@@ -272,7 +277,16 @@ pub fn report(
 ) -> (Option<Report>, Vec<Diagnostic>) {
     let rel = crate::diagnostic::display_path(root, path);
     match read(path, &rel) {
-        Ok(text) => report_text(slug, file_year, text, attachments, &rel, config),
+        Ok(text) => {
+            let (report, diags) = report_text(slug, file_year, text, attachments, &rel, config);
+            (
+                report.map(|r| Report {
+                    body: r.body.detach(path),
+                    ..r
+                }),
+                diags,
+            )
+        }
         Err(d) => (None, d),
     }
 }

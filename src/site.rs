@@ -133,11 +133,11 @@ impl Site {
             match p {
                 Parsed::Township(t, d) => {
                     townships.extend(t);
-                    diagnostics.extend(d);
+                    diagnostics.extend(d.into_iter().map(Diagnostic::compact));
                 }
                 Parsed::Report(r, d) => {
                     reports.extend(r);
-                    diagnostics.extend(d);
+                    diagnostics.extend(d.into_iter().map(Diagnostic::compact));
                 }
             }
         }

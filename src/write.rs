@@ -231,6 +231,17 @@ impl Staging {
         fs::write(&path, bytes).map_err(io_err(format!("writing {}", path.display())))
     }
 
+    /// Create a file at `rel` to be written in pieces (large downloads).
+    pub fn create(&self, rel: &str) -> Result<std::io::BufWriter<fs::File>, OutputError> {
+        let path = self.path_of(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io_err(format!("creating {}", parent.display())))?;
+        }
+        let file =
+            fs::File::create(&path).map_err(io_err(format!("writing {}", path.display())))?;
+        Ok(std::io::BufWriter::with_capacity(1 << 16, file))
+    }
+
     /// Copy a file into the staging folder at `rel`.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
         let path = self.path_of(rel);

@@ -247,6 +247,8 @@ impl Problem {
                 format!("the district “{district}” is not one of the site's districts")
             }
             (Problem::InvalidConfig { key, reason }, _) => config_message(key, reason, lang),
+            (Problem::SourceChanged, Zh) => "构建过程中文件被修改了".into(),
+            (Problem::SourceChanged, En) => "the file changed while the site was being built".into(),
             (Problem::Template { template, detail }, Zh) => format!("模板 {template} 出错：{detail}"),
             (Problem::Template { template, detail }, En) => format!("the template {template} failed: {detail}"),
             (Problem::PersonalData { kind, .. }, Zh) => match kind {
@@ -416,6 +418,7 @@ impl Problem {
                 })
             }),
             (Problem::InvalidConfig { reason, .. }, _) => config_help(reason, lang),
+            (Problem::SourceChanged, _) => s("保存完所有文件后重新构建", "save your files, then build again"),
             (Problem::Template { .. }, _) => s(
                 "检查主题模板；删除 templates/ 中的同名文件可恢复默认模板",
                 "check the theme template; remove the file from templates/ to use the default",

@@ -95,7 +95,11 @@ struct View<'a> {
 impl<'a> View<'a> {
     fn new(d: &'a Diagnostic, lang: Lang) -> View<'a> {
         let source = match (&d.source, &d.file, d.pos) {
-            (Some(text), Some(name), Some(_)) => Some(CharColumns { name, text }),
+            (Some(text), Some(name), Some(_)) => Some(CharColumns {
+                name,
+                text,
+                first_line: d.source_line,
+            }),
             _ => None,
         };
         let mut headline = format!("{}[{}]: ", d.severity().word(lang), d.code());
@@ -116,7 +120,8 @@ impl<'a> View<'a> {
 
     fn span_of(&self, pos: Pos) -> Option<SourceSpan> {
         let src = self.source.as_ref()?;
-        let (start, len) = byte_range(src.text, pos)?;
+        let line = pos.line.checked_sub(src.first_line.saturating_sub(1))?;
+        let (start, len) = byte_range(src.text, Pos { line, ..pos })?;
         Some(SourceSpan::new(start.into(), len))
     }
 }
@@ -217,6 +222,8 @@ pub(crate) fn byte_range(text: &str, pos: Pos) -> Option<(usize, usize)> {
 struct CharColumns<'a> {
     name: &'a str,
     text: &'a str,
+    /// The file line on which `text` starts.
+    first_line: u32,
 }
 
 impl SourceCode for CharColumns<'_> {
@@ -245,7 +252,7 @@ impl SourceCode for CharColumns<'_> {
             self.name.to_string(),
             data,
             SourceSpan::new(start.into(), data.len()),
-            line,
+            line + self.first_line.saturating_sub(1) as usize,
             column,
             line_count,
         )))
@@ -255,6 +262,27 @@ impl SourceCode for CharColumns<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compacted_diagnostics_render_the_same() {
+        use crate::diagnostic::{Diagnostic, Note, Problem};
+        let text: String = (1..=100).map(|i| format!("第{i}行: 值{i}\n")).collect();
+        let d = Diagnostic::at(
+            Problem::MissingPublicationDate,
+            "f.md",
+            Pos::new(50, 5, 3),
+            std::sync::Arc::from(text),
+        )
+        .with_label(Pos::new(53, 1, 2), Note::FirstHere);
+        let full = render_human(&d, Lang::Zh, false);
+        let compact = d.compact();
+        assert!(compact.source.as_ref().map_or(0, |s| s.len()) < 200);
+        assert_eq!(render_human(&compact, Lang::Zh, false), full);
+        assert!(
+            full.contains("f.md:50:5") && full.contains("50 │ 第50行"),
+            "{full}"
+        );
+    }
 
     #[test]
     fn byte_range_counts_characters() {

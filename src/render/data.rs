@@ -418,44 +418,88 @@ struct JsonGroup<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonReport {
+struct JsonReport<'a> {
     year: Year,
-    title: String,
+    title: &'a str,
     url: String,
     published: Option<String>,
     period_end: Option<String>,
     updated: Option<String>,
-    source: Option<String>,
+    source: Option<&'a str>,
     status: &'static str,
-    revisions: Vec<JsonRevision>,
-    figures: serde_json::Map<String, serde_json::Value>,
+    revisions: Vec<JsonRevision<'a>>,
+    figures: FiguresJson<'a>,
     other_figures: Vec<JsonOther>,
 }
 
 #[derive(Serialize)]
-struct JsonRevision {
+struct JsonRevision<'a> {
     date: String,
-    reason: String,
+    reason: &'a str,
 }
 
-fn json_figures(schema: &Schema, r: &Report) -> serde_json::Map<String, serde_json::Value> {
-    let mut map = serde_json::Map::new();
-    for (id, m) in schema.ids().zip(schema.metrics()) {
-        let e = r.figures.get(id.index()).cloned().unwrap_or_default();
-        if e.figure == Figure::NotReported {
-            continue;
+/// A report's figures as a JSON object, serialized straight from the
+/// report (no intermediate values: the all-data file stays streamable).
+struct FiguresJson<'a> {
+    schema: &'a Schema,
+    report: &'a Report,
+}
+
+impl Serialize for FiguresJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        for (id, m) in self.schema.ids().zip(self.schema.metrics()) {
+            let Some(e) = self.report.figures.get(id.index()) else {
+                continue;
+            };
+            if e.figure == Figure::NotReported {
+                continue;
+            }
+            map.serialize_entry(
+                &m.key,
+                &JsonFigure {
+                    value: number(&value_text(&e.figure, m.kind)),
+                    status: e.figure.status(),
+                    display: format::cell(&e.figure, m.kind, Lang::Zh),
+                    computed: e.computed,
+                },
+            )?;
         }
-        let f = JsonFigure {
-            value: number(&value_text(&e.figure, m.kind)),
-            status: e.figure.status(),
-            display: format::cell(&e.figure, m.kind, Lang::Zh),
-            computed: e.computed,
-        };
-        if let Ok(v) = serde_json::to_value(&f) {
-            map.insert(m.key.clone(), v);
-        }
+        map.end()
     }
-    map
+}
+
+/// Totals as a JSON object by metric key.
+struct TotalsJson<'a> {
+    schema: &'a Schema,
+    totals: &'a [Total],
+}
+
+impl Serialize for TotalsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        for (id, m) in self.schema.ids().zip(self.schema.metrics()) {
+            let Some(t) = self.totals.get(id.index()) else {
+                continue;
+            };
+            if !t.summed || t.reported == 0 {
+                continue;
+            }
+            map.serialize_entry(
+                &m.key,
+                &JsonTotal {
+                    value: number(&value_text(&t.figure, m.kind)),
+                    status: t.figure.status(),
+                    display: format::cell(&t.figure, m.kind, Lang::Zh),
+                    reported: t.reported,
+                    of: t.of,
+                },
+            )?;
+        }
+        map.end()
+    }
 }
 
 fn json_others(schema: &Schema, r: &Report) -> Vec<JsonOther> {
@@ -475,50 +519,30 @@ fn json_others(schema: &Schema, r: &Report) -> Vec<JsonOther> {
         .collect()
 }
 
-fn json_report(site: &Site, r: &Report) -> JsonReport {
+fn json_report<'a>(site: &'a Site, r: &'a Report) -> JsonReport<'a> {
     JsonReport {
         year: r.year,
-        title: r.title.clone(),
+        title: &r.title,
         url: super::canonical(&site.config.base_url, &paths::report(&r.township, r.year)),
         published: r.published.map(|d| d.to_string()),
         period_end: r.period_end.map(|d| d.to_string()),
         updated: r.updated.map(|d| d.to_string()),
-        source: r.source.clone(),
+        source: r.source.as_deref(),
         status: assemble::status(Some(r), r.year, site.as_of).key(),
         revisions: r
             .revisions
             .iter()
             .map(|v| JsonRevision {
                 date: v.date.to_string(),
-                reason: v.reason.clone(),
+                reason: &v.reason,
             })
             .collect(),
-        figures: json_figures(&site.config.schema, r),
+        figures: FiguresJson {
+            schema: &site.config.schema,
+            report: r,
+        },
         other_figures: json_others(&site.config.schema, r),
     }
-}
-
-fn json_totals(schema: &Schema, totals: &[Total]) -> serde_json::Map<String, serde_json::Value> {
-    let mut map = serde_json::Map::new();
-    for (id, m) in schema.ids().zip(schema.metrics()) {
-        let Some(t) = totals.get(id.index()) else {
-            continue;
-        };
-        if !t.summed || t.reported == 0 {
-            continue;
-        }
-        let v = JsonTotal {
-            value: number(&value_text(&t.figure, m.kind)),
-            status: t.figure.status(),
-            display: format::cell(&t.figure, m.kind, Lang::Zh),
-            reported: t.reported,
-            of: t.of,
-        };
-        if let Ok(v) = serde_json::to_value(&v) {
-            map.insert(m.key.clone(), v);
-        }
-    }
-    map
 }
 
 fn json_schema(schema: &Schema) -> (Vec<JsonGroup<'_>>, Vec<JsonMetric<'_>>) {
@@ -552,27 +576,27 @@ fn json_schema(schema: &Schema) -> (Vec<JsonGroup<'_>>, Vec<JsonMetric<'_>>) {
 pub const JSON_VERSION: u32 = 1;
 
 #[derive(Serialize)]
-struct JsonTownship {
-    slug: String,
-    name: String,
-    name_en: Option<String>,
-    district: Option<String>,
+struct JsonTownship<'a> {
+    slug: &'a str,
+    name: &'a str,
+    name_en: Option<&'a str>,
+    district: Option<&'a str>,
     url: String,
     area_km2: Option<Box<RawValue>>,
     communities: Option<u64>,
     villages: Option<u64>,
     population: Option<Box<RawValue>>,
     population_status: Option<&'static str>,
-    enforcement_body: Option<String>,
-    reports: Vec<JsonReport>,
+    enforcement_body: Option<&'a str>,
+    reports: Vec<JsonReport<'a>>,
 }
 
-fn json_township(site: &Site, t: &Township, reports: &[&Report]) -> JsonTownship {
+fn json_township<'a>(site: &'a Site, t: &'a Township, reports: &[&'a Report]) -> JsonTownship<'a> {
     JsonTownship {
-        slug: t.slug.clone(),
-        name: t.name.clone(),
-        name_en: t.name_en.clone(),
-        district: t.district.clone(),
+        slug: &t.slug,
+        name: &t.name,
+        name_en: t.name_en.as_deref(),
+        district: t.district.as_deref(),
         url: super::canonical(&site.config.base_url, &paths::township(&t.slug)),
         area_km2: t
             .area_km2
@@ -588,7 +612,7 @@ fn json_township(site: &Site, t: &Township, reports: &[&Report]) -> JsonTownship
             .population
             .as_ref()
             .map(|s| Figure::Stated(s.clone()).status()),
-        enforcement_body: t.enforcement_body.clone(),
+        enforcement_body: t.enforcement_body.as_deref(),
         reports: reports.iter().map(|r| json_report(site, r)).collect(),
     }
 }
@@ -597,10 +621,17 @@ fn json_township(site: &Site, t: &Township, reports: &[&Report]) -> JsonTownship
 /// download can be mistaken for markup if someone embeds it in a page.
 pub fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, HtmlSafe);
-    value.serialize(&mut ser).map_err(|e| e.to_string())?;
-    out.push(b'\n');
+    write_json(value, &mut out).map_err(|e| e.to_string())?;
     Ok(out)
+}
+
+/// Serialize as JSON (see [`to_json`]) into a writer, without building the
+/// document in memory.
+pub fn write_json<T: Serialize, W: std::io::Write>(value: &T, writer: W) -> std::io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(writer, HtmlSafe);
+    value.serialize(&mut ser).map_err(std::io::Error::other)?;
+    let mut writer = ser.into_inner();
+    writer.write_all(b"\n")
 }
 
 /// A compact JSON formatter that escapes the characters of markup in strings
@@ -639,24 +670,24 @@ struct YearJson<'a> {
     as_of: String,
     groups: Vec<JsonGroup<'a>>,
     metrics: Vec<JsonMetric<'a>>,
-    townships: Vec<YearTownship>,
-    district_totals: Vec<JsonDistrict>,
-    totals: serde_json::Map<String, serde_json::Value>,
+    townships: Vec<YearTownship<'a>>,
+    district_totals: Vec<JsonDistrict<'a>>,
+    totals: TotalsJson<'a>,
 }
 
 #[derive(Serialize)]
-struct YearTownship {
-    slug: String,
-    name: String,
-    district: Option<String>,
+struct YearTownship<'a> {
+    slug: &'a str,
+    name: &'a str,
+    district: Option<&'a str>,
     status: &'static str,
-    report: Option<JsonReport>,
+    report: Option<JsonReport<'a>>,
 }
 
 #[derive(Serialize)]
-struct JsonDistrict {
-    district: String,
-    totals: serde_json::Map<String, serde_json::Value>,
+struct JsonDistrict<'a> {
+    district: &'a str,
+    totals: TotalsJson<'a>,
 }
 
 /// A year's JSON.
@@ -676,9 +707,9 @@ pub fn year_json(site: &Site, summary: &YearSummary) -> Result<Vec<u8>, String> 
             .filter_map(|row| {
                 let t = site.townships.get(row.township)?;
                 Some(YearTownship {
-                    slug: t.slug.clone(),
-                    name: t.name.clone(),
-                    district: t.district.clone(),
+                    slug: &t.slug,
+                    name: &t.name,
+                    district: t.district.as_deref(),
                     status: row.status.key(),
                     report: row
                         .report
@@ -691,11 +722,17 @@ pub fn year_json(site: &Site, summary: &YearSummary) -> Result<Vec<u8>, String> 
             .districts
             .iter()
             .map(|d| JsonDistrict {
-                district: d.district.clone(),
-                totals: json_totals(schema, &d.totals),
+                district: &d.district,
+                totals: TotalsJson {
+                    schema,
+                    totals: &d.totals,
+                },
             })
             .collect(),
-        totals: json_totals(schema, &summary.totals),
+        totals: TotalsJson {
+            schema,
+            totals: &summary.totals,
+        },
     };
     to_json(&doc)
 }
@@ -707,7 +744,7 @@ struct TownshipJson<'a> {
     as_of: String,
     groups: Vec<JsonGroup<'a>>,
     metrics: Vec<JsonMetric<'a>>,
-    township: JsonTownship,
+    township: JsonTownship<'a>,
 }
 
 /// A township's JSON.
@@ -732,62 +769,118 @@ struct AllJson<'a> {
     as_of: String,
     groups: Vec<JsonGroup<'a>>,
     metrics: Vec<JsonMetric<'a>>,
-    townships: Vec<JsonTownship>,
-    years: Vec<AllYear>,
+    townships: AllTownships<'a>,
+    years: AllYears<'a>,
+}
+
+/// Every township, each built only when it is written.
+struct AllTownships<'a> {
+    site: &'a Site,
+    asm: &'a Assembled,
+}
+
+impl Serialize for AllTownships<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.asm.order.len()))?;
+        for &ti in &self.asm.order {
+            let Some(t) = self.site.townships.get(ti) else {
+                continue;
+            };
+            let reports: Vec<&Report> = self
+                .asm
+                .by_township
+                .get(ti)
+                .map(|l| l.iter().filter_map(|&i| self.site.reports.get(i)).collect())
+                .unwrap_or_default();
+            seq.serialize_element(&json_township(self.site, t, &reports))?;
+        }
+        seq.end()
+    }
+}
+
+/// Every year: statuses by township and totals.
+struct AllYears<'a> {
+    site: &'a Site,
+    asm: &'a Assembled,
 }
 
 #[derive(Serialize)]
-struct AllYear {
+struct AllYear<'a> {
     year: Year,
-    statuses: serde_json::Map<String, serde_json::Value>,
-    totals: serde_json::Map<String, serde_json::Value>,
+    statuses: Statuses<'a>,
+    totals: TotalsJson<'a>,
 }
 
-/// The whole site's data in one JSON document.
+struct Statuses<'a> {
+    site: &'a Site,
+    summary: &'a YearSummary,
+}
+
+impl Serialize for Statuses<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.summary.rows.len()))?;
+        for row in &self.summary.rows {
+            if let Some(t) = self.site.townships.get(row.township) {
+                map.serialize_entry(&t.slug, row.status.key())?;
+            }
+        }
+        map.end()
+    }
+}
+
+impl Serialize for AllYears<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let schema = &self.site.config.schema;
+        let mut seq = s.serialize_seq(Some(self.asm.summaries.len()))?;
+        for summary in &self.asm.summaries {
+            seq.serialize_element(&AllYear {
+                year: summary.year,
+                statuses: Statuses {
+                    site: self.site,
+                    summary,
+                },
+                totals: TotalsJson {
+                    schema,
+                    totals: &summary.totals,
+                },
+            })?;
+        }
+        seq.end()
+    }
+}
+
+/// Write the whole site's data as one JSON document, streamed: townships
+/// are built one at a time, so memory does not grow with the site.
+pub fn write_all_json<W: std::io::Write>(
+    site: &Site,
+    asm: &Assembled,
+    writer: W,
+) -> std::io::Result<()> {
+    let (groups, metrics) = json_schema(&site.config.schema);
+    write_json(
+        &AllJson {
+            version: JSON_VERSION,
+            site: &site.config.title,
+            base_url: &site.config.base_url,
+            language: site.config.language.tag(),
+            as_of: site.as_of.to_string(),
+            groups,
+            metrics,
+            townships: AllTownships { site, asm },
+            years: AllYears { site, asm },
+        },
+        writer,
+    )
+}
+
+/// The whole site's data in memory (small sites, tests).
 pub fn all_json(site: &Site, asm: &Assembled) -> Result<Vec<u8>, String> {
-    let schema = &site.config.schema;
-    let (groups, metrics) = json_schema(schema);
-    let townships = asm
-        .order
-        .iter()
-        .filter_map(|&ti| {
-            let t = site.townships.get(ti)?;
-            let reports: Vec<&Report> = asm
-                .by_township
-                .get(ti)
-                .map(|l| l.iter().filter_map(|&i| site.reports.get(i)).collect())
-                .unwrap_or_default();
-            Some(json_township(site, t, &reports))
-        })
-        .collect();
-    let years = asm
-        .summaries
-        .iter()
-        .map(|s| {
-            let mut statuses = serde_json::Map::new();
-            for row in &s.rows {
-                if let Some(t) = site.townships.get(row.township) {
-                    statuses.insert(t.slug.clone(), serde_json::Value::from(row.status.key()));
-                }
-            }
-            AllYear {
-                year: s.year,
-                statuses,
-                totals: json_totals(schema, &s.totals),
-            }
-        })
-        .collect();
-    to_json(&AllJson {
-        version: JSON_VERSION,
-        site: &site.config.title,
-        base_url: &site.config.base_url,
-        language: site.config.language.tag(),
-        as_of: site.as_of.to_string(),
-        groups,
-        metrics,
-        townships,
-        years,
-    })
+    let mut out = Vec::new();
+    write_all_json(site, asm, &mut out).map_err(|e| e.to_string())?;
+    Ok(out)
 }
 
 /// XLSX building.

@@ -43,6 +43,7 @@ impl From<OutputError> for RenderError {
 /// Compiled templates and the interface words of one language.
 pub struct Renderer {
     tera: Tera,
+    css: String,
     words: views::Words,
     words_value: tera::Value,
     statics: Vec<(String, Vec<u8>)>,
@@ -76,8 +77,10 @@ impl Renderer {
             .statics()
             .map(|(p, b)| (p.to_string(), b.to_vec()))
             .collect();
+        let css = theme.text("static/style.css").unwrap_or_default();
         Ok(Renderer {
             tera,
+            css,
             words_value: tera::Value::from_serializable(&words),
             words: views::Words::new(lang, words),
             statics,
@@ -156,6 +159,7 @@ pub fn render_pages_in_memory(
         w: &renderer.words,
         words: &renderer.words_value,
         lang: site.config.language,
+        css: &renderer.css,
     };
     let mut out = Vec::new();
     let page = |path: String,
@@ -248,6 +252,7 @@ pub fn render_site(
         w: &renderer.words,
         words: &renderer.words_value,
         lang: site.config.language,
+        css: &renderer.css,
     };
     let counter = Counter::default();
     let page = |path: &str, template: &str, ctx: Context| -> Result<(), RenderError> {
@@ -340,7 +345,22 @@ pub fn render_site(
             })
         })
         .collect::<Result<_, _>>()?;
-    let all = file("data/all.json".to_string(), data::all_json(site, asm))?;
+    // The all-data file is streamed: it never sits in memory whole.
+    let all = {
+        let path = "data/all.json";
+        let mut w = out.create(path)?;
+        data::write_all_json(site, asm, &mut w).map_err(|e| data_error(path, e.to_string()))?;
+        let file = w
+            .into_inner()
+            .map_err(|e| data_error(path, e.to_string()))?;
+        let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+        counter.file();
+        pages::DataFile {
+            path: path.to_string(),
+            format: "JSON",
+            size: views::size(bytes),
+        }
+    };
     lap("downloads");
 
     page(&views::paths::home(), "home.html", pages::home(&common))?;
@@ -372,13 +392,18 @@ pub fn render_site(
             let Some(r) = site.reports.get(i) else {
                 return Ok(());
             };
-            if let Some(ctx) = pages::report(&common, i) {
-                page(
-                    &views::paths::report(&r.township, r.year),
-                    "report.html",
-                    ctx,
-                )?;
-            }
+            // `None`: the file changed since it was loaded (or vanished).
+            let ctx = pages::report(&common, i).ok_or_else(|| {
+                RenderError::Template(Box::new(Diagnostic::file(
+                    Problem::SourceChanged,
+                    r.file.clone(),
+                )))
+            })?;
+            page(
+                &views::paths::report(&r.township, r.year),
+                "report.html",
+                ctx,
+            )?;
             for a in &r.attachments {
                 out.copy(
                     &views::paths::attachment(&r.township, r.year, &a.name),

@@ -28,6 +28,8 @@ pub struct Common<'a> {
     pub words: &'a tera::Value,
     /// The site language.
     pub lang: Lang,
+    /// The theme's stylesheet, for the self-contained 404 page.
+    pub css: &'a str,
 }
 
 #[derive(Serialize)]
@@ -53,6 +55,7 @@ impl Common<'_> {
     /// The base context of a page at `path`.
     pub fn context(&self, path: &str, title: &str, kind: &'static str) -> Context {
         let mut ctx = Context::new();
+        ctx.insert("inline_css", &false);
         let c = &self.site.config;
         ctx.insert(
             "site",
@@ -797,7 +800,10 @@ pub fn report(c: &Common<'_>, index: usize) -> Option<Context> {
         .map(|o| other_view(o, c.w))
         .collect();
     ctx.insert("other_figures", &ungrouped);
-    let body = markdown::render(r.body.markdown(), Some(&format!("{}/", r.year)));
+    // A body that changed since loading renders as an error page would be
+    // wrong; the caller turns `None` into a build error.
+    let markdown = r.body.markdown().ok()?;
+    let body = markdown::render(&markdown, Some(&format!("{}/", r.year)));
     ctx.insert("body_html", &body.html);
     ctx.insert("toc", &body.toc);
     let attachments: Vec<AttachmentView> = r
@@ -870,7 +876,13 @@ pub fn not_found(c: &Common<'_>) -> Context {
     // Served for any missing path at any depth, so its links are absolute,
     // from the base URL (the one page whose links cannot be relative).
     let mut ctx = c.context("404.html", c.w.get("page_not_found"), "404");
-    ctx.insert("root", &c.site.config.base_url);
+    // Root-relative links from the base URL's path (`/xiqing/`), and the
+    // stylesheet inline: the page loads nothing, wherever it is served.
+    let base = c.site.config.base_url.as_str();
+    let after_scheme = base.split_once("://").map_or(base, |(_, rest)| rest);
+    let root = after_scheme.find('/').and_then(|i| after_scheme.get(i..)).unwrap_or("/");
+    ctx.insert("root", root);
+    ctx.insert("inline_css", c.css);
     ctx
 }
 
