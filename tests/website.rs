@@ -1,0 +1,267 @@
+//! The website's pages and plumbing, checked in the built HTML and XML:
+//! people and powers, the report page's parts, charts with their data,
+//! downloads linked from every table, the feed, the sitemap.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use common::{build, fixture, html, repo, sel, text};
+
+#[test]
+fn township_page_shows_profile_people_and_powers() {
+    let built = build(&fixture("two-districts"));
+    let page = html(&built.out.join("aa/index.html"));
+    let profile = text(page.select(&sel("dl.profile")).next().unwrap());
+    assert!(profile.contains("Area 12.5 km²"), "{profile}");
+    assert!(profile.contains("Resident population ~21,000"), "{profile}");
+    assert!(
+        profile.contains("Enforcement body 甲镇综合执法大队"),
+        "{profile}"
+    );
+    let officers: Vec<String> = page
+        .select(&sel("#h-powers ~ .table-wrap table"))
+        .next()
+        .map(|t| t.select(&sel("tbody tr")).map(text).collect())
+        .unwrap();
+    assert_eq!(
+        officers,
+        vec![
+            "测试员甲 12010000001 综合行政执法 甲镇",
+            "测试员乙 12010000002 综合行政执法"
+        ]
+    );
+    let captions: Vec<String> = page
+        .select(&sel("section[aria-labelledby=h-powers] caption"))
+        .map(text)
+        .collect();
+    assert_eq!(
+        captions,
+        vec!["Enforcement officers", "Enforcement items", "Remedies"]
+    );
+    let powers = text(
+        page.select(&sel("section[aria-labelledby=h-powers]"))
+            .next()
+            .unwrap(),
+    );
+    assert!(
+        powers.contains("Supervision hotline: 022-12345678"),
+        "{powers}"
+    );
+    assert!(
+        powers.contains("行政复议 区人民政府 自知道之日起六十日内"),
+        "{powers}"
+    );
+    // Every table has a caption and column headers.
+    for table in page.select(&sel("table")) {
+        assert!(table.select(&sel("caption")).next().is_some());
+        assert!(table.select(&sel("thead th[scope=col]")).next().is_some());
+    }
+    // A township without a profile figure says so.
+    let bb = html(&built.out.join("bb/index.html"));
+    assert!(text(bb.select(&sel("dl.profile")).next().unwrap()).contains("Area Not stated"));
+    assert!(
+        bb.select(&sel("section[aria-labelledby=h-powers]"))
+            .next()
+            .is_none()
+    );
+}
+
+#[test]
+fn report_page_has_dates_contents_attachments_revisions_and_neighbours() {
+    let built = build(&fixture("two-districts"));
+    let page = html(&built.out.join("aa/2024/index.html"));
+    let meta = text(page.select(&sel("dl.meta-list")).next().unwrap());
+    for want in [
+        "Period end 2024-12-25",
+        "Published 2024-12-30",
+        "Updated 2025-01-15",
+        "Deadline 2025-01-31",
+        "Status On time",
+    ] {
+        assert!(meta.contains(want), "{want} in {meta}");
+    }
+    // The table of contents points at the body's headings.
+    let ids: Vec<String> = page
+        .select(&sel(".prose h2[id], .prose h3[id]"))
+        .map(|h| h.value().attr("id").unwrap().to_string())
+        .collect();
+    let toc: Vec<String> = page
+        .select(&sel(".toc a"))
+        .map(|a| {
+            a.value()
+                .attr("href")
+                .unwrap()
+                .trim_start_matches('#')
+                .to_string()
+        })
+        .collect();
+    assert_eq!(toc, ids);
+    assert_eq!(toc.len(), 5);
+    // The attachment is copied, listed with its size, and the body's link to it works.
+    assert!(built.out.join("aa/2024/original.pdf").is_file());
+    let attachments: Vec<String> = page
+        .select(&sel("section[aria-labelledby=h-attachments] li"))
+        .map(text)
+        .collect();
+    assert_eq!(attachments, vec!["original.pdf 31 B"]);
+    assert!(
+        page.select(&sel(r#".prose a[href="original.pdf"]"#))
+            .next()
+            .is_some()
+    );
+    let revisions: Vec<String> = page
+        .select(&sel("section[aria-labelledby=h-revisions] tbody tr"))
+        .map(text)
+        .collect();
+    assert_eq!(revisions, vec!["2025-01-15 更正罚款金额"]);
+    // Neighbours and the year summary.
+    let pager: Vec<String> = page
+        .select(&sel("nav.pager a"))
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        pager,
+        vec!["../../aa/2023/index.html", "../../years/2024/index.html"]
+    );
+    // Zero is "none this year", not a bare 0 and not "not reported".
+    let permits = text(
+        page.select(&sel(r#"tr[data-metric="permits"] td.num"#))
+            .next()
+            .unwrap(),
+    );
+    assert_eq!(permits, "none this year (0)");
+    // The change against 2023: 100 → 120 inspections.
+    let change = page
+        .select(&sel(r#"tr[data-metric="inspections"] .change"#))
+        .next()
+        .map(text);
+    assert_eq!(change.as_deref(), Some("+20"));
+}
+
+#[test]
+fn charts_carry_a_text_alternative_and_their_data() {
+    let built = build(&repo());
+    for path in ["index.html", "zhangjiawo/index.html"] {
+        let page = html(&built.out.join(path));
+        let charts: Vec<_> = page.select(&sel("figure.chart")).collect();
+        assert!(!charts.is_empty(), "{path} has charts");
+        for chart in charts {
+            let svg = chart.select(&sel("svg")).next().unwrap();
+            assert_eq!(svg.value().attr("role"), Some("img"));
+            let labelled = svg.value().attr("aria-labelledby").unwrap();
+            for id in labelled.split(' ') {
+                assert!(
+                    chart.select(&sel(&format!("#{id}"))).next().is_some(),
+                    "{path}: {id}"
+                );
+            }
+            let desc = text(chart.select(&sel("desc")).next().unwrap());
+            let rows: Vec<String> = chart.select(&sel("details tbody tr")).map(text).collect();
+            assert!(!rows.is_empty());
+            for row in &rows {
+                let (year, value) = row.split_once(' ').unwrap();
+                assert!(
+                    desc.contains(&format!("{year}：{value}")),
+                    "{path}: {desc} lacks {row}"
+                );
+            }
+            assert!(
+                svg.value().attr("viewBox").is_some(),
+                "charts scale with the page"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_summary_table_links_its_downloads() {
+    let built = build(&repo());
+    for path in [
+        "index.html",
+        "years/2023/index.html",
+        "years/2025/index.html",
+    ] {
+        let page = html(&built.out.join(path));
+        let tables = page.select(&sel("table.summary")).count();
+        let links = page.select(&sel("p.downloads")).count();
+        assert!(
+            tables > 0 && links == tables,
+            "{path}: {tables} tables, {links} download links"
+        );
+        for a in page.select(&sel("p.downloads a")) {
+            let href = a.value().attr("href").unwrap();
+            assert!(
+                built.out.join(path).parent().unwrap().join(href).is_file(),
+                "{path}: {href}"
+            );
+        }
+    }
+}
+
+#[test]
+fn feed_sitemap_and_robots() {
+    let built = build(&repo());
+    let feed = std::fs::read_to_string(built.out.join("feed.xml")).unwrap();
+    let doc = scraper::Html::parse_document(&feed);
+    let entries: Vec<String> = doc.select(&sel("entry id")).map(text).collect();
+    // Newest first; on the same date by township, then the later year first.
+    assert_eq!(
+        entries,
+        vec![
+            "https://zhifa.example.cn/xiqing/xinkou/2025/",
+            "https://zhifa.example.cn/xiqing/zhangjiawo/2023/",
+            "https://zhifa.example.cn/xiqing/zhangjiawo/2022/",
+        ]
+    );
+    // Undated reports take the status date (2025-12-08); the dated one keeps its own.
+    let updated: Vec<String> = doc.select(&sel("entry updated")).map(text).collect();
+    assert_eq!(updated, vec!["2025-12-08T00:00:00+08:00"; 3]);
+    assert!(feed.starts_with("<?xml"));
+    let sitemap = std::fs::read_to_string(built.out.join("sitemap.xml")).unwrap();
+    let locs: Vec<String> = scraper::Html::parse_document(&sitemap)
+        .select(&sel("loc"))
+        .map(text)
+        .collect();
+    let pages = common::tree(&built.out)
+        .keys()
+        .filter(|k| k.ends_with("index.html"))
+        .count();
+    assert_eq!(locs.len(), pages, "every page is in the sitemap");
+    assert!(
+        locs.iter()
+            .all(|l| l.starts_with("https://zhifa.example.cn/xiqing/"))
+    );
+    let robots = std::fs::read_to_string(built.out.join("robots.txt")).unwrap();
+    assert!(robots.contains("Sitemap: https://zhifa.example.cn/xiqing/sitemap.xml"));
+    // The 404 page loads nothing from elsewhere and links from the base path.
+    let not_found = html(&built.out.join("404.html"));
+    assert!(
+        not_found
+            .select(&sel("script, link[rel=stylesheet]"))
+            .next()
+            .is_none()
+    );
+    assert!(
+        not_found
+            .select(&sel(r#"a[href="/xiqing/index.html"]"#))
+            .next()
+            .is_some()
+    );
+}
+
+#[test]
+fn the_interface_switches_language_with_the_config() {
+    let en = build(&fixture("two-districts"));
+    let page = html(&en.out.join("index.html"));
+    let nav: Vec<String> = page.select(&sel("header nav a")).map(text).collect();
+    assert_eq!(nav, vec!["Home", "All years", "Open data"]);
+    let zh = build(&repo());
+    let page = html(&zh.out.join("index.html"));
+    let nav: Vec<String> = page.select(&sel("header nav a")).map(text).collect();
+    assert_eq!(nav, vec!["首页", "历年汇总", "开放数据"]);
+}
