@@ -6,6 +6,8 @@
 //! goes through floating point. Arithmetic is checked: an overflow is reported,
 //! never wrapped.
 
+#![deny(clippy::arithmetic_side_effects)]
+
 use std::fmt::Write as _;
 
 /// An exact amount in hundredths of its unit (for money: in fen).
@@ -71,10 +73,14 @@ impl Amount {
         // percent in hundredths = self * 100 * 100 / other
         let num = i128::from(self.0).checked_mul(10_000)?;
         let den = i128::from(other.0);
-        let q = num / den;
-        let r = num % den;
-        let q = if r.abs() * 2 >= den.abs() {
-            if (num < 0) != (den < 0) { q - 1 } else { q + 1 }
+        let q = num.checked_div(den)?;
+        let r = num.checked_rem(den)?;
+        let q = if r.checked_abs()?.checked_mul(2)? >= den.checked_abs()? {
+            if (num < 0) != (den < 0) {
+                q.checked_sub(1)?
+            } else {
+                q.checked_add(1)?
+            }
         } else {
             q
         };
@@ -109,8 +115,8 @@ impl Amount {
     fn render(self, decimals: u8, grouped: bool) -> String {
         let negative = self.0 < 0;
         let abs = self.0.unsigned_abs();
-        let units = abs / SCALE.unsigned_abs();
-        let frac = abs % SCALE.unsigned_abs();
+        let units = abs.checked_div(SCALE.unsigned_abs()).unwrap_or(0);
+        let frac = abs.checked_rem(SCALE.unsigned_abs()).unwrap_or(0);
         let mut out = String::new();
         if negative {
             out.push('-');
@@ -119,7 +125,7 @@ impl Amount {
         if grouped {
             let n = digits.len();
             for (i, ch) in digits.chars().enumerate() {
-                if i > 0 && (n - i).is_multiple_of(3) {
+                if i > 0 && n.saturating_sub(i).is_multiple_of(3) {
                     out.push(',');
                 }
                 out.push(ch);
@@ -130,7 +136,7 @@ impl Amount {
         match decimals {
             0 => {}
             1 => {
-                let _ = write!(out, ".{}", frac / 10);
+                let _ = write!(out, ".{}", frac.checked_div(10).unwrap_or(0));
             }
             _ => {
                 let _ = write!(out, ".{frac:02}");

@@ -10,6 +10,8 @@
 //! is exact — it reads decimal digits into an [`Amount`] without ever going
 //! through floating point.
 
+#![deny(clippy::arithmetic_side_effects)]
+
 use crate::amount::{Amount, SCALE};
 
 /// What a metric measures; decides which numbers are valid and how they show.
@@ -308,7 +310,10 @@ pub fn parse_figure(text: &str, kind: Kind) -> Result<Figure, FigureError> {
     let mut written_number = digits.to_string();
     for (word, exponent) in [("万", 4), ("亿", 8)] {
         if let Some(r) = tail.strip_prefix(word) {
-            decimal.exponent += exponent;
+            decimal.exponent = decimal
+                .exponent
+                .checked_add(exponent)
+                .ok_or(FigureError::TooLarge)?;
             written_number.push_str(word);
             tail = r;
             break;
@@ -341,7 +346,10 @@ pub fn parse_figure(text: &str, kind: Kind) -> Result<Figure, FigureError> {
         match (kind, unit) {
             (Kind::Money, "元") => {}
             (Kind::Money, "万元") => {
-                decimal.exponent += 4;
+                decimal.exponent = decimal
+                    .exponent
+                    .checked_add(4)
+                    .ok_or(FigureError::TooLarge)?;
                 written_number.push('万');
             }
             (Kind::Money, _) => {
@@ -427,7 +435,10 @@ impl Decimal {
                 .and_then(|m| m.checked_add(d))
                 .ok_or(FigureError::TooLarge)?;
         }
-        let exponent = -i32::try_from(frac.len()).map_err(|_| FigureError::TooLarge)?;
+        let exponent = i32::try_from(frac.len())
+            .ok()
+            .and_then(i32::checked_neg)
+            .ok_or(FigureError::TooLarge)?;
         Ok(Decimal {
             mantissa,
             exponent,
@@ -438,7 +449,7 @@ impl Decimal {
     /// The value in hundredths, if it has at most two decimals and fits.
     fn to_amount(&self) -> Result<Amount, FigureError> {
         // hundredths = mantissa × 10^(exponent + 2)
-        let shift = self.exponent + 2;
+        let shift = self.exponent.checked_add(2).ok_or(FigureError::TooLarge)?;
         let hundredths = if shift >= 0 {
             let factor = 10i128
                 .checked_pow(shift.unsigned_abs())
@@ -450,12 +461,14 @@ impl Decimal {
             let divisor = 10i128
                 .checked_pow(shift.unsigned_abs())
                 .ok_or(FigureError::TooLarge)?;
-            if self.mantissa % divisor != 0 {
+            if self.mantissa.checked_rem(divisor) != Some(0) {
                 return Err(FigureError::TooPrecise {
                     value: self.text.clone(),
                 });
             }
-            self.mantissa / divisor
+            self.mantissa
+                .checked_div(divisor)
+                .ok_or(FigureError::TooLarge)?
         };
         i64::try_from(hundredths)
             .map(Amount::from_hundredths)
@@ -465,7 +478,10 @@ impl Decimal {
 
 fn fold_full_width(c: char) -> char {
     match c {
-        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+        '０'..='９' => (c as u32)
+            .checked_sub('０' as u32)
+            .and_then(|d| char::from_digit(d, 10))
+            .unwrap_or(c),
         '，' => ',',
         '．' => '.',
         '％' => '%',

@@ -880,7 +880,10 @@ pub fn not_found(c: &Common<'_>) -> Context {
     // stylesheet inline: the page loads nothing, wherever it is served.
     let base = c.site.config.base_url.as_str();
     let after_scheme = base.split_once("://").map_or(base, |(_, rest)| rest);
-    let root = after_scheme.find('/').and_then(|i| after_scheme.get(i..)).unwrap_or("/");
+    let root = after_scheme
+        .find('/')
+        .and_then(|i| after_scheme.get(i..))
+        .unwrap_or("/");
     ctx.insert("root", root);
     ctx.insert("inline_css", c.css);
     ctx
