@@ -428,6 +428,23 @@ fn rank_rows(rows: &mut [Row], reports: &[Option<&Report>], metric: MetricId) {
     }
 }
 
+/// The metrics that any of `reports` states (or that are computed for
+/// them): the columns of a table over those reports.
+pub fn stated_metrics<'a>(
+    schema: &'a Schema,
+    reports: &[&Report],
+) -> Vec<(MetricId, &'a crate::schema::Metric)> {
+    schema
+        .ids()
+        .zip(schema.metrics())
+        .filter(|(id, _)| {
+            reports
+                .iter()
+                .any(|r| *r.figure(*id) != Figure::NotReported)
+        })
+        .collect()
+}
+
 /// The change of a figure from the previous report to this one, when both
 /// are exact (a change against a lower bound says nothing).
 pub fn change(current: &Report, previous: &Report, id: MetricId) -> Option<Amount> {

@@ -82,19 +82,6 @@ pub const COLUMNS: [&str; 16] = [
     "change",
 ];
 
-/// Metric ids that any of `reports` states (the columns of a year's tables).
-fn used_metrics<'a>(schema: &'a Schema, reports: &[&Report]) -> Vec<(MetricId, &'a Metric)> {
-    schema
-        .ids()
-        .zip(schema.metrics())
-        .filter(|(id, _)| {
-            reports
-                .iter()
-                .any(|r| *r.figure(*id) != Figure::NotReported)
-        })
-        .collect()
-}
-
 fn value_text(figure: &Figure, kind: Kind) -> String {
     figure
         .stated()
@@ -231,7 +218,7 @@ pub fn year_records(site: &Site, asm: &Assembled, summary: &YearSummary) -> Vec<
         .iter()
         .filter_map(|r| r.report.and_then(|i| site.reports.get(i)))
         .collect();
-    let metrics = used_metrics(schema, &reports);
+    let metrics = assemble::stated_metrics(schema, &reports);
     let mut out = Vec::new();
     for row in &summary.rows {
         let Some(t) = site.townships.get(row.township) else {
@@ -291,7 +278,7 @@ pub fn year_records(site: &Site, asm: &Assembled, summary: &YearSummary) -> Vec<
 /// The records of one township: every year × every metric it states, and its other figures.
 pub fn township_records(site: &Site, t: &Township, reports: &[&Report]) -> Vec<Record> {
     let schema = &site.config.schema;
-    let metrics = used_metrics(schema, reports);
+    let metrics = assemble::stated_metrics(schema, reports);
     let mut out = Vec::new();
     for (i, r) in reports.iter().enumerate() {
         let previous = i.checked_sub(1).and_then(|p| reports.get(p)).copied();
@@ -1072,7 +1059,7 @@ pub fn year_sheets<'a>(site: &'a Site, summary: &'a YearSummary) -> Vec<xlsx::Sh
         .iter()
         .filter_map(|r| r.report.and_then(|i| site.reports.get(i)))
         .collect();
-    let used = used_metrics(schema, &reports);
+    let used = assemble::stated_metrics(schema, &reports);
     let mut sheets = Vec::new();
     for (gi, g) in schema.groups().iter().enumerate() {
         let metrics: Vec<&(MetricId, &Metric)> =
@@ -1145,7 +1132,7 @@ fn total_cell<'a>(total: Option<&'a Total>, m: &Metric, lang: Lang) -> xlsx::Cel
 pub fn township_sheets<'a>(site: &'a Site, reports: &[&'a Report]) -> Vec<xlsx::Sheet<'a>> {
     let schema = &site.config.schema;
     let lang = site.config.language;
-    let used = used_metrics(schema, reports);
+    let used = assemble::stated_metrics(schema, reports);
     let mut headers = vec![
         lang.pick("指标", "Figure").to_string(),
         lang.pick("单位", "Unit").to_string(),

@@ -13,7 +13,7 @@ use crate::format;
 use crate::i18n::Lang;
 use crate::markdown;
 use crate::model::{Report, Township, Year};
-use crate::schema::{GroupId, Schema};
+use crate::schema::{GroupId, MetricId};
 use crate::site::Site;
 
 /// What every page needs.
@@ -134,23 +134,6 @@ struct SubtotalRow {
     cells: Vec<TotalView>,
 }
 
-/// Metric ids of `group` that at least one of `reports` has a figure for.
-fn reported_metrics(
-    schema: &Schema,
-    group: GroupId,
-    reports: &[&Report],
-) -> Vec<crate::schema::MetricId> {
-    schema
-        .metrics_of(group)
-        .filter(|(id, _)| {
-            reports
-                .iter()
-                .any(|r| *r.figure(*id) != Figure::NotReported)
-        })
-        .map(|(id, _)| id)
-        .collect()
-}
-
 fn column(m: &crate::schema::Metric, w: &views::Words) -> Column {
     let (label, unit) = labels(m, w.lang());
     let unit_label = format!("{}{unit}{}", w.get("paren_open"), w.get("paren_close"));
@@ -163,6 +146,67 @@ fn column(m: &crate::schema::Metric, w: &views::Words) -> Column {
     }
 }
 
+/// A summary table of `summary` with the columns `ids`: a row per township,
+/// district subtotals and the total.
+fn summary_table(
+    c: &Common<'_>,
+    summary: &assemble::YearSummary,
+    key: String,
+    label: String,
+    ids: &[MetricId],
+) -> GroupTable {
+    let schema = &c.site.config.schema;
+    let metrics: Vec<(MetricId, &crate::schema::Metric)> = ids
+        .iter()
+        .filter_map(|id| Some((*id, schema.metric(*id)?)))
+        .collect();
+    let rows = summary
+        .rows
+        .iter()
+        .filter_map(|row| {
+            let t = c.site.townships.get(row.township)?;
+            let report = row.report.and_then(|i| c.site.reports.get(i));
+            let cells = metrics
+                .iter()
+                .map(|(id, m)| {
+                    let e = report
+                        .and_then(|r| r.figures.get(id.index()).cloned())
+                        .unwrap_or_default();
+                    FigureView::new(m, &e.figure, e.computed, c.w)
+                })
+                .collect();
+            Some(TableRow {
+                township: TownshipLink::new(t, c.w),
+                report_path: report.map(|r| paths::report(&r.township, r.year)),
+                status: StatusView::new(row.status, c.w),
+                rank: row.rank,
+                cells,
+            })
+        })
+        .collect();
+    let pick = |totals: &[Total]| -> Vec<TotalView> {
+        metrics
+            .iter()
+            .filter_map(|(id, m)| totals.get(id.index()).map(|t| TotalView::new(t, m, c.w)))
+            .collect()
+    };
+    GroupTable {
+        key,
+        label,
+        columns: metrics.iter().map(|(_, m)| column(m, c.w)).collect(),
+        rows,
+        subtotals: summary
+            .districts
+            .iter()
+            .map(|d| SubtotalRow {
+                district: d.district.clone(),
+                cells: pick(&d.totals),
+            })
+            .collect(),
+        total: pick(&summary.totals),
+    }
+}
+
 /// Tables of a year summary, one per group that has figures.
 fn group_tables(c: &Common<'_>, summary: &assemble::YearSummary) -> Vec<GroupTable> {
     let schema = &c.site.config.schema;
@@ -171,65 +215,19 @@ fn group_tables(c: &Common<'_>, summary: &assemble::YearSummary) -> Vec<GroupTab
         .iter()
         .filter_map(|r| r.report.and_then(|i| c.site.reports.get(i)))
         .collect();
+    let stated = assemble::stated_metrics(schema, &reports);
     schema
         .groups()
         .iter()
         .enumerate()
         .filter_map(|(gi, g)| {
-            let gid = GroupId(u16::try_from(gi).ok()?);
-            let ids = reported_metrics(schema, gid, &reports);
-            if ids.is_empty() {
-                return None;
-            }
-            let metrics: Vec<&crate::schema::Metric> =
-                ids.iter().filter_map(|id| schema.metric(*id)).collect();
-            let rows = summary
-                .rows
+            let ids: Vec<MetricId> = stated
                 .iter()
-                .filter_map(|row| {
-                    let t = c.site.townships.get(row.township)?;
-                    let report = row.report.and_then(|i| c.site.reports.get(i));
-                    let cells = ids
-                        .iter()
-                        .zip(&metrics)
-                        .map(|(id, m)| match report {
-                            Some(r) => {
-                                let e = r.figures.get(id.index()).cloned().unwrap_or_default();
-                                FigureView::new(m, &e.figure, e.computed, c.w)
-                            }
-                            None => FigureView::new(m, &Figure::NotReported, false, c.w),
-                        })
-                        .collect();
-                    Some(TableRow {
-                        township: TownshipLink::new(t, c.w),
-                        report_path: report.map(|r| paths::report(&r.township, r.year)),
-                        status: StatusView::new(row.status, c.w),
-                        rank: row.rank,
-                        cells,
-                    })
-                })
+                .filter(|(_, m)| m.group.index() == gi)
+                .map(|(id, _)| *id)
                 .collect();
-            let pick = |totals: &[Total]| -> Vec<TotalView> {
-                ids.iter()
-                    .zip(&metrics)
-                    .filter_map(|(id, m)| totals.get(id.index()).map(|t| TotalView::new(t, m, c.w)))
-                    .collect()
-            };
-            Some(GroupTable {
-                key: g.key.clone(),
-                label: group_label(g, c.lang),
-                columns: metrics.iter().map(|m| column(m, c.w)).collect(),
-                rows,
-                subtotals: summary
-                    .districts
-                    .iter()
-                    .map(|d| SubtotalRow {
-                        district: d.district.clone(),
-                        cells: pick(&d.totals),
-                    })
-                    .collect(),
-                total: pick(&summary.totals),
-            })
+            (!ids.is_empty())
+                .then(|| summary_table(c, summary, g.key.clone(), group_label(g, c.lang), &ids))
         })
         .collect()
 }
@@ -406,64 +404,13 @@ fn district_charts(c: &Common<'_>) -> Vec<super::charts::Chart> {
 
 /// The key-metric table of a year (for the home page): one row per township.
 fn key_table(c: &Common<'_>, summary: &assemble::YearSummary) -> GroupTable {
-    let schema = &c.site.config.schema;
-    let ids = &c.site.config.key_metrics;
-    let metrics: Vec<&crate::schema::Metric> =
-        ids.iter().filter_map(|id| schema.metric(*id)).collect();
-    let rows = summary
-        .rows
-        .iter()
-        .filter_map(|row| {
-            let t = c.site.townships.get(row.township)?;
-            let report = row.report.and_then(|i| c.site.reports.get(i));
-            Some(TableRow {
-                township: TownshipLink::new(t, c.w),
-                report_path: report.map(|r| paths::report(&r.township, r.year)),
-                status: StatusView::new(row.status, c.w),
-                rank: row.rank,
-                cells: ids
-                    .iter()
-                    .zip(&metrics)
-                    .map(|(id, m)| {
-                        let e = report
-                            .and_then(|r| r.figures.get(id.index()).cloned())
-                            .unwrap_or_default();
-                        FigureView::new(m, &e.figure, e.computed, c.w)
-                    })
-                    .collect(),
-            })
-        })
-        .collect();
-    GroupTable {
-        key: "key".into(),
-        label: c.w.get("key_figures").to_string(),
-        columns: metrics.iter().map(|m| column(m, c.w)).collect(),
-        rows,
-        subtotals: summary
-            .districts
-            .iter()
-            .map(|d| SubtotalRow {
-                district: d.district.clone(),
-                cells: ids
-                    .iter()
-                    .zip(&metrics)
-                    .filter_map(|(id, m)| {
-                        d.totals.get(id.index()).map(|t| TotalView::new(t, m, c.w))
-                    })
-                    .collect(),
-            })
-            .collect(),
-        total: ids
-            .iter()
-            .zip(&metrics)
-            .filter_map(|(id, m)| {
-                summary
-                    .totals
-                    .get(id.index())
-                    .map(|t| TotalView::new(t, m, c.w))
-            })
-            .collect(),
-    }
+    summary_table(
+        c,
+        summary,
+        "key".into(),
+        c.w.get("key_figures").to_string(),
+        &c.site.config.key_metrics,
+    )
 }
 
 /// A year's summary page.
@@ -578,14 +525,8 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
     ctx.insert("years", &reports.iter().map(|r| r.year).collect::<Vec<_>>());
     // Figures by year, with the change against the previous report.
     let schema = &c.site.config.schema;
-    let rows: Vec<TrendRow> = schema
-        .ids()
-        .zip(schema.metrics())
-        .filter(|(id, _)| {
-            reports
-                .iter()
-                .any(|r| *r.figure(*id) != Figure::NotReported)
-        })
+    let rows: Vec<TrendRow> = assemble::stated_metrics(schema, &reports)
+        .into_iter()
         .map(|(id, m)| {
             let (label, unit) = labels(m, c.lang);
             let cells = reports
