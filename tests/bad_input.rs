@@ -143,17 +143,29 @@ fn every_case_reports_exactly_what_it_expects() {
 #[test]
 fn generated_cases() {
     use std::io::Write;
-    let report = |body: &str| format!("---\ntitle: 基准镇2025年度行政执法工作报告\nyear: 2025\npublished: 2025-12-10\n{body}---\n");
+    let report = |body: &str| {
+        format!(
+            "---\ntitle: 基准镇2025年度行政执法工作报告\nyear: 2025\npublished: 2025-12-10\n{body}---\n"
+        )
+    };
     let mut failures = Vec::new();
     let mut check = |name: &str, setup: &dyn Fn(&Path), expected: &[&str]| {
         let tmp = tempfile::tempdir().unwrap();
         common::copy_dir(&corpus().join("_base"), tmp.path());
         setup(tmp.path());
-        let site = Site::load(&LoadOptions { root: tmp.path().to_path_buf(), ..LoadOptions::default() }).unwrap();
+        let site = Site::load(&LoadOptions {
+            root: tmp.path().to_path_buf(),
+            ..LoadOptions::default()
+        })
+        .unwrap();
         let mut actual = vec![format!("outcome: {}", outcome(&site.diagnostics))];
         actual.extend(site.diagnostics.iter().map(|d| line(d, Lang::Zh)));
         if actual != expected {
-            failures.push(format!("== {name}\nexpected:\n  {}\nactual:\n  {}", expected.join("\n  "), actual.join("\n  ")));
+            failures.push(format!(
+                "== {name}\nexpected:\n  {}\nactual:\n  {}",
+                expected.join("\n  "),
+                actual.join("\n  ")
+            ));
         }
         // Every diagnostic renders without panicking.
         for d in &site.diagnostics {
@@ -166,7 +178,11 @@ fn generated_cases() {
         "utf8-bom-and-crlf",
         &|root| {
             let text = report("metrics:\n  inspections: 1100余\n").replace('\n', "\r\n");
-            std::fs::write(base(root).join("2025.md"), format!("\u{feff}{text}正文\r\n")).unwrap();
+            std::fs::write(
+                base(root).join("2025.md"),
+                format!("\u{feff}{text}正文\r\n"),
+            )
+            .unwrap();
         },
         &["outcome: accepted"],
     );
@@ -185,13 +201,25 @@ fn generated_cases() {
     );
     check(
         "binary-md",
-        &|root| std::fs::write(base(root).join("2025.md"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0").unwrap(),
-        &["outcome: error", "content/base/2025.md: 错误[binary-file]: 这不是文本文件（含有二进制数据），不能作为报告读取"],
+        &|root| {
+            std::fs::write(
+                base(root).join("2025.md"),
+                b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0",
+            )
+            .unwrap()
+        },
+        &[
+            "outcome: error",
+            "content/base/2025.md: 错误[binary-file]: 这不是文本文件（含有二进制数据），不能作为报告读取",
+        ],
     );
     check(
         "empty-file",
         &|root| std::fs::write(base(root).join("2025.md"), b"").unwrap(),
-        &["outcome: error", "content/base/2025.md: 错误[empty-file]: 文件是空的"],
+        &[
+            "outcome: error",
+            "content/base/2025.md: 错误[empty-file]: 文件是空的",
+        ],
     );
     check(
         "fifty-megabytes",
@@ -203,15 +231,25 @@ fn generated_cases() {
                 f.write_all(line.as_bytes()).unwrap();
             }
         },
-        &["outcome: error", "content/base/2025.md: 错误[file-too-large]: 文件过大（50.0 MB），文字文件不能超过 8.0 MB"],
+        &[
+            "outcome: error",
+            "content/base/2025.md: 错误[file-too-large]: 文件过大（50.0 MB），文字文件不能超过 8.0 MB",
+        ],
     );
     check(
         "deep-nesting",
         &|root| {
-            let deep = format!("---\ntitle: x\nyear: 2025\nmetrics: {}{}\n---\n", "[".repeat(10_000), "]".repeat(10_000));
+            let deep = format!(
+                "---\ntitle: x\nyear: 2025\nmetrics: {}{}\n---\n",
+                "[".repeat(10_000),
+                "]".repeat(10_000)
+            );
             std::fs::write(base(root).join("2025.md"), deep).unwrap();
         },
-        &["outcome: error", "content/base/2025.md:4:265: 错误[yaml-limit]: YAML 嵌套过深或别名展开过多，拒绝读取"],
+        &[
+            "outcome: error",
+            "content/base/2025.md:4:265: 错误[yaml-limit]: YAML 嵌套过深或别名展开过多，拒绝读取",
+        ],
     );
     #[cfg(unix)]
     {
@@ -222,7 +260,11 @@ fn generated_cases() {
             &|root| {
                 let name = std::ffi::OsStr::from_bytes(b"\xff\xfe2025.md");
                 std::fs::write(base(root).join(name), report("")).unwrap();
-                std::fs::create_dir_all(root.join("content").join(std::ffi::OsStr::from_bytes(b"bad\xffdir"))).unwrap();
+                std::fs::create_dir_all(
+                    root.join("content")
+                        .join(std::ffi::OsStr::from_bytes(b"bad\xffdir")),
+                )
+                .unwrap();
             },
             &[
                 "outcome: error",
@@ -247,16 +289,26 @@ fn generated_cases() {
         check(
             "symlink-outside",
             &|root| {
-                let outside = root.parent().unwrap().join(format!("secret-{}.md", std::process::id()));
+                let outside = root
+                    .parent()
+                    .unwrap()
+                    .join(format!("secret-{}.md", std::process::id()));
                 std::fs::write(&outside, report("")).unwrap();
                 symlink(&outside, base(root).join("2025.md")).unwrap();
             },
-            &["outcome: error", "content/base/2025.md: 错误[symlink]: 符号链接指向站点目录之外，已拒绝"],
+            &[
+                "outcome: error",
+                "content/base/2025.md: 错误[symlink]: 符号链接指向站点目录之外，已拒绝",
+            ],
         );
         check(
             "symlink-inside-is-followed",
             &|root| {
-                std::fs::write(root.join("shared.md"), report("metrics:\n  inspections: 5\n")).unwrap();
+                std::fs::write(
+                    root.join("shared.md"),
+                    report("metrics:\n  inspections: 5\n"),
+                )
+                .unwrap();
                 symlink(root.join("shared.md"), base(root).join("2025.md")).unwrap();
             },
             &["outcome: accepted"],

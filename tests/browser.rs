@@ -1,0 +1,1543 @@
+//! Real-browser tests: the built sites, served over HTTP by a server this test
+//! runs itself (each under the path of its `base_url`, as in production),
+//! driven in headless Chromium through chromedriver (WebDriver, fantoccini).
+//!
+//! What is checked, on the sample site (Chinese) and the English fixture:
+//! - every HTML page loads with no console error (browser log level SEVERE)
+//!   and the server answers every request 2xx (stylesheets, script, the
+//!   declared icon, which the test fetches as headless Chromium does not);
+//!   `404.html` loads at its own URL and as the answer to a missing path;
+//! - axe-core finds no serious or critical WCAG 2.0/2.1 A/AA violation
+//!   (on every page; moderate and minor ones are printed, not failed);
+//! - at 390 px the page body never scrolls sideways (tables scroll inside
+//!   their `.table-wrap`);
+//! - clicking a number column's header sorts the rows, largest first, then
+//!   smallest first, with unreported cells last;
+//! - each year's CSV download, fetched by the browser through its link on the
+//!   year page, starts with a BOM, has CRLF line ends, and every total and
+//!   subtotal row is the exact sum of its township rows;
+//! - full-page screenshots at 390 and 1280 px go to `tests/output/screenshots/`.
+//!
+//! Failures are collected and reported together at the end. Needs Debian's
+//! `chromium` and `chromium-driver` and `tests/browser/node_modules/axe-core`
+//! (`npm ci` in `tests/browser`). Without them the test says so on stderr and
+//! passes, unless `CI=true`, where a missing browser or axe-core is a failure.
+//! Nothing is downloaded at test time.
+//!
+//! Run: `cargo test --test browser -- --nocapture` (`BROWSER_TEST_DEBUG=1`
+//! also lists every request the server answered).
+#![cfg(unix)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::net::{SocketAddr, TcpStream};
+use std::os::unix::process::CommandExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{self, Method, StatusCode, Uri, header};
+use axum::response::Response;
+use fantoccini::wd::{Capabilities, TimeoutConfiguration, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+type Res<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// Chromium's flags: headless, and quiet on the network (this sandbox
+/// refuses Chromium's background connections).
+const CHROMIUM_ARGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--disable-crash-reporter",
+    "--hide-scrollbars",
+    "--window-size=1280,900",
+];
+
+/// The window widths of the screenshots and of the overflow check.
+const NARROW: u32 = 390;
+const WIDE: u32 = 1280;
+const HEIGHT: u32 = 900;
+
+/// Every wait is bounded.
+const PAGE_LOAD: Duration = Duration::from_secs(30);
+const SCRIPT: Duration = Duration::from_secs(60);
+const WHOLE_RUN: Duration = Duration::from_secs(600);
+
+/// axe-core's tags for WCAG 2.0 and 2.1, levels A and AA.
+const AXE_TAGS: &[&str] = &["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+// ---------------------------------------------------------------------------
+// The test
+// ---------------------------------------------------------------------------
+
+#[test]
+fn browser() {
+    let Some(tools) = tools_or_skip() else {
+        return;
+    };
+    let axe = std::fs::read_to_string(&tools.axe)
+        .unwrap_or_else(|e| panic!("{}: {e}", tools.axe.display()));
+
+    let started = Instant::now();
+    let sample_build = common::build(&common::repo());
+    let fixture_build = common::build(&common::fixture("two-districts"));
+    let sites = [
+        Site::new("sample", &sample_build.out),
+        Site::new("fixture", &fixture_build.out),
+    ];
+    eprintln!("browser: built both sites in {:.1} s", secs(started));
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let report = rt.block_on(async {
+        let server = Server::start(&sites).await;
+        let driver = Driver::start(&tools);
+        let client = driver.session(&tools).await;
+        let mut report = Report::default();
+        let run = tokio::time::timeout(
+            WHOLE_RUN,
+            all_checks(&client, &server, &sites, &axe, &mut report),
+        )
+        .await;
+        match run {
+            Ok(()) => {}
+            Err(_) => report.fail(
+                "webdriver",
+                format!("the run took more than {} s", WHOLE_RUN.as_secs()),
+            ),
+        }
+        match tokio::time::timeout(Duration::from_secs(30), client.close()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("browser: closing the WebDriver session: {e}"),
+            Err(_) => eprintln!("browser: closing the WebDriver session took over 30 s"),
+        }
+        drop(driver);
+        server.stop();
+        report
+    });
+    eprintln!("browser: all checks took {:.1} s", secs(started));
+    report.finish();
+}
+
+/// Each part runs even when an earlier one stopped on a WebDriver error.
+async fn all_checks(c: &Client, server: &Server, sites: &[Site], axe: &str, report: &mut Report) {
+    let t = Instant::now();
+    let r = check_pages(c, server, sites, axe, report).await;
+    part_done("pages, console, requests, axe", t, r, report);
+    let t = Instant::now();
+    let r = check_narrow(c, server, sites, report).await;
+    part_done("overflow at 390 px", t, r, report);
+    let t = Instant::now();
+    let r = take_screenshots(c, server, sites, report).await;
+    part_done("screenshots", t, r, report);
+    let t = Instant::now();
+    let r = check_sorting(c, server, sites, report).await;
+    part_done("sorting", t, r, report);
+    let t = Instant::now();
+    let r = check_csv(c, server, sites, report).await;
+    part_done("CSV downloads", t, r, report);
+}
+
+fn part_done(name: &str, started: Instant, result: Res<()>, report: &mut Report) {
+    if let Err(e) = result {
+        report.fail("webdriver", format!("{name}: stopped on an error: {e}"));
+    }
+    eprintln!("browser: {name}: {:.1} s", secs(started));
+}
+
+/// 1 + 2: every page, and 404.html at its URL, at desktop width: console,
+/// requests, axe-core.
+async fn check_pages(
+    c: &Client,
+    server: &Server,
+    sites: &[Site],
+    axe: &str,
+    report: &mut Report,
+) -> Res<()> {
+    set_width(c, WIDE).await?;
+    for site in sites {
+        for page in site.pages.iter().map(String::as_str).chain(["404.html"]) {
+            let url = server.url(site, page);
+            let where_ = format!("{}:{page}", site.name);
+            visit(c, server, &url, &where_, report).await?;
+            run_axe(c, axe, &where_, report).await?;
+        }
+        // The 404 page as served: for a missing path, deeper than any page.
+        let page = "no/such/page/index.html";
+        let url = server.url(site, page);
+        let where_ = format!("{}:{page} (missing: 404.html served)", site.name);
+        visit_as(c, server, &url, &where_, true, report).await?;
+        let h1 = c.find(Locator::Css("h1")).await?.text().await?;
+        let want = common::text(
+            common::html(&site.dir.join("404.html"))
+                .select(&common::sel("h1"))
+                .next()
+                .unwrap(),
+        );
+        if h1.trim() != want {
+            report.fail(
+                "requests",
+                format!("{where_}: shows {h1:?}, not the 404 page's heading {want:?}"),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// 5: no sideways scrolling at 390 px, on every page.
+async fn check_narrow(c: &Client, server: &Server, sites: &[Site], report: &mut Report) -> Res<()> {
+    set_width(c, NARROW).await?;
+    for site in sites {
+        for page in &site.pages {
+            let url = server.url(site, page);
+            let where_ = format!("{}:{page} at {NARROW} px", site.name);
+            visit(c, server, &url, &where_, report).await?;
+            check_overflow(c, &where_, report).await?;
+        }
+    }
+    Ok(())
+}
+
+/// 5: full-page screenshots of the sample's home and a report.
+async fn take_screenshots(
+    c: &Client,
+    server: &Server,
+    sites: &[Site],
+    report: &mut Report,
+) -> Res<()> {
+    let sample = &sites[0];
+    let shots = common::repo().join("tests/output/screenshots");
+    std::fs::create_dir_all(&shots)?;
+    for width in [NARROW, WIDE] {
+        set_width(c, width).await?;
+        for (name, page) in [
+            ("home", "index.html"),
+            ("report-zhangjiawo-2023", "zhangjiawo/2023/index.html"),
+        ] {
+            let url = server.url(sample, page);
+            let where_ = format!("sample:{page} at {width} px");
+            visit(c, server, &url, &where_, report).await?;
+            let file = shots.join(format!("{name}-{width}.png"));
+            screenshot(c, width, &file, &where_, report).await?;
+        }
+    }
+    eprintln!("browser: screenshots in {}", shots.display());
+    Ok(())
+}
+
+/// 3: clicking a number column's header sorts the summary table.
+async fn check_sorting(
+    c: &Client,
+    server: &Server,
+    sites: &[Site],
+    report: &mut Report,
+) -> Res<()> {
+    let (sample, fixture) = (&sites[0], &sites[1]);
+    set_width(c, WIDE).await?;
+    // Four townships: decimals (1000.50 vs 99.50: numeric, not text order)
+    // and unreported cells.
+    let url = server.url(fixture, "years/2023/index.html");
+    visit(c, server, &url, "fixture:years/2023/index.html", report).await?;
+    for metric in ["fines_total", "inspections"] {
+        check_sort(c, "#table-key", metric, 2, "fixture:years/2023", report).await?;
+    }
+    let url = server.url(sample, "years/2023/index.html");
+    visit(c, server, &url, "sample:years/2023/index.html", report).await?;
+    check_sort(
+        c,
+        "#table-key",
+        "inspections",
+        1,
+        "sample:years/2023",
+        report,
+    )
+    .await?;
+    Ok(())
+}
+
+/// 4: the CSV downloads of every year page, followed from their links.
+async fn check_csv(c: &Client, server: &Server, sites: &[Site], report: &mut Report) -> Res<()> {
+    let mut known_figure = false;
+    for site in sites {
+        for page in site.pages.iter().filter(|p| is_year_page(p)) {
+            let url = server.url(site, page);
+            let where_ = format!("{}:{page}", site.name);
+            visit(c, server, &url, &where_, report).await?;
+            for (link, bytes) in csv_downloads(c, server, &where_, report).await? {
+                let label = format!("{where_} → {link}");
+                for problem in csv_problems(&bytes) {
+                    report.fail("csv", format!("{label}: {problem}"));
+                }
+                if site.name == "sample" && link.ends_with("/data/2023.csv") {
+                    known_figure = true;
+                    let total = csv_value(&bytes, "total", "fines_total");
+                    if total.as_deref() != Some("483340.60") {
+                        report.fail(
+                            "csv",
+                            format!(
+                                "{label}: total of fines_total is {total:?}, want \"483340.60\""
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if !known_figure {
+        report.fail(
+            "csv",
+            "the sample's years/2023 page links no data/2023.csv".to_owned(),
+        );
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Checks
+// ---------------------------------------------------------------------------
+
+/// Load a page and check its console and its requests.
+async fn visit(
+    c: &Client,
+    server: &Server,
+    url: &str,
+    where_: &str,
+    report: &mut Report,
+) -> Res<()> {
+    visit_as(c, server, url, where_, false, report).await
+}
+
+/// [`visit`]; with `missing`, the page's own URL must be answered 404 (the
+/// site's 404 page served for a missing path) and only that may fail.
+async fn visit_as(
+    c: &Client,
+    server: &Server,
+    url: &str,
+    where_: &str,
+    missing: bool,
+    report: &mut Report,
+) -> Res<()> {
+    // Whatever an earlier page left in the log is not this page's.
+    let _ = browser_log(c).await?;
+    let mark = server.hits();
+    load(c, url).await?;
+    // Headless Chromium does not fetch the icon by itself: fetch each
+    // declared icon from the page, so the server sees and judges it.
+    let icons = c
+        .execute(
+            r#"
+            const icons = Array.from(document.querySelectorAll('link[rel~="icon"][href]'), l => l.href);
+            return Promise.all(icons.map(u => fetch(u, { cache: 'no-store' })
+              .then(r => r.arrayBuffer().then(() => u), () => u)));
+            "#,
+            vec![],
+        )
+        .await?;
+    if icons.as_array().is_none_or(Vec::is_empty) {
+        report.fail(
+            "requests",
+            format!("{where_}: declares no icon (browsers then ask for /favicon.ico)"),
+        );
+    }
+    server.settle().await;
+
+    let page_path = url::Url::parse(url)?.path().to_owned();
+    let own_404 =
+        format!("{url} - Failed to load resource: the server responded with a status of 404");
+    for entry in browser_log(c).await? {
+        let level = entry["level"].as_str().unwrap_or("");
+        let source = entry["source"].as_str().unwrap_or("");
+        let message = entry["message"].as_str().unwrap_or("");
+        if level == "SEVERE" && !(missing && message.starts_with(&own_404)) {
+            report.fail(
+                "console",
+                format!("{where_}: console error ({source}): {message}"),
+            );
+        }
+    }
+    let mut answered_404 = false;
+    for hit in server.failures_since(mark) {
+        if missing && hit.path == page_path && hit.status == 404 {
+            answered_404 = true;
+            continue;
+        }
+        report.fail(
+            "requests",
+            format!(
+                "{where_}: the server answered {} to {} {}",
+                hit.status, hit.method, hit.path
+            ),
+        );
+    }
+    if missing && !answered_404 {
+        report.fail(
+            "requests",
+            format!("{where_}: {page_path} was not answered 404"),
+        );
+    }
+    // Sub-resources from another origin never reach this server (and fail
+    // offline): name them, so the console errors above can be read.
+    let foreign = c
+        .execute(
+            r#"
+            const out = [];
+            for (const el of document.querySelectorAll('link[href], script[src], img[src], iframe[src], source[src], video[src], audio[src]')) {
+              if (el.tagName === 'LINK' && !/\b(stylesheet|icon|preload|modulepreload|manifest)\b/.test(el.rel)) continue;
+              const u = new URL(el.getAttribute('href') || el.getAttribute('src'), document.baseURI);
+              if (/^https?:$/.test(u.protocol) && u.origin !== location.origin) out.push('<' + el.tagName.toLowerCase() + (el.rel ? ' rel=' + el.rel : '') + '> ' + u.href);
+            }
+            return out;
+            "#,
+            vec![],
+        )
+        .await?;
+    let foreign: Vec<&str> = foreign
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    if !foreign.is_empty() {
+        report.fail(
+            "requests",
+            format!(
+                "{where_}: loads sub-resources from another origin, not from the site being \
+                 served (so not from a local preview, a mirror or a staging copy either):\n      {}",
+                foreign.join("\n      ")
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// axe-core on the loaded page: no serious or critical violation.
+async fn run_axe(c: &Client, axe: &str, where_: &str, report: &mut Report) -> Res<()> {
+    c.execute(axe, vec![]).await?;
+    let loaded = c.execute("return typeof window.axe", vec![]).await?;
+    if loaded != "object" {
+        report.fail("axe", format!("{where_}: axe-core did not load ({loaded})"));
+        return Ok(());
+    }
+    let result = c
+        .execute(
+            r#"
+            return axe.run(document, {
+              runOnly: { type: 'tag', values: arguments[0] },
+              resultTypes: ['violations']
+            }).then(r => ({
+              passes: r.passes.length,
+              violations: r.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+                nodes: v.nodes.map(n => ({ target: n.target, html: n.html, summary: n.failureSummary }))
+              }))
+            }));
+            "#,
+            vec![json!(AXE_TAGS)],
+        )
+        .await?;
+    // A run that checked nothing would pass silently.
+    if result["passes"].as_u64().unwrap_or(0) == 0 {
+        report.fail(
+            "axe",
+            format!("{where_}: axe-core ran no passing rule: {result}"),
+        );
+    }
+    for v in result["violations"].as_array().into_iter().flatten() {
+        let impact = v["impact"].as_str().unwrap_or("unknown");
+        let mut text = format!(
+            "{where_}: [{impact}] {} — {} ({})",
+            v["id"].as_str().unwrap_or("?"),
+            v["help"].as_str().unwrap_or(""),
+            v["helpUrl"].as_str().unwrap_or(""),
+        );
+        for n in v["nodes"].as_array().into_iter().flatten() {
+            let _ = write!(
+                text,
+                "\n      at {}\n         {}",
+                n["target"],
+                n["html"].as_str().unwrap_or("")
+            );
+            if let Some(summary) = n["summary"].as_str() {
+                for line in summary.lines() {
+                    let _ = write!(text, "\n         | {line}");
+                }
+            }
+        }
+        if matches!(impact, "serious" | "critical") {
+            report.fail("axe", text);
+        } else {
+            report.note(format!("axe (not failing, {impact}): {text}"));
+        }
+    }
+    Ok(())
+}
+
+/// The page body does not scroll sideways; tables scroll inside `.table-wrap`.
+async fn check_overflow(c: &Client, where_: &str, report: &mut Report) -> Res<()> {
+    let r = c
+        .execute(
+            r#"
+            const de = document.documentElement;
+            const width = de.clientWidth;
+            const out = [];
+            if (de.scrollWidth > width) {
+              for (const el of document.body.querySelectorAll('*')) {
+                const wrap = el.parentElement && el.parentElement.closest('.table-wrap');
+                if (wrap) continue;
+                const r = el.getBoundingClientRect();
+                if (r.width > 0 && r.right > width + 0.5) {
+                  const cls = el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '';
+                  out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + cls
+                    + ' (right edge ' + Math.round(r.right) + ' px): '
+                    + el.outerHTML.slice(0, 160).replace(/\s+/g, ' '));
+                }
+              }
+            }
+            return { scrollWidth: de.scrollWidth, clientWidth: width, innerWidth: window.innerWidth, offenders: out.slice(0, 8) };
+            "#,
+            vec![],
+        )
+        .await?;
+    let scroll = r["scrollWidth"].as_u64().unwrap_or(0);
+    let client = r["clientWidth"].as_u64().unwrap_or(0);
+    let inner = r["innerWidth"].as_u64().unwrap_or(0);
+    if inner != u64::from(NARROW) {
+        report.fail(
+            "overflow",
+            format!("{where_}: the window is {inner} px wide, not {NARROW} px"),
+        );
+    }
+    if scroll > client {
+        let mut text = format!(
+            "{where_}: the page scrolls sideways: document scrollWidth {scroll} px > {client} px; \
+             widest elements outside .table-wrap:"
+        );
+        for o in r["offenders"].as_array().into_iter().flatten() {
+            let _ = write!(text, "\n      {}", o.as_str().unwrap_or_default());
+        }
+        report.fail("overflow", text);
+    }
+    Ok(())
+}
+
+/// Click a number column's header: largest first (unreported last), then
+/// smallest first.
+async fn check_sort(
+    c: &Client,
+    table: &str,
+    metric: &str,
+    min_values: usize,
+    where_: &str,
+    report: &mut Report,
+) -> Res<()> {
+    let th = format!("{table} thead th[data-metric=\"{metric}\"]");
+    let before = column(c, &th).await?;
+    let Some(before) = before else {
+        report.fail("sort", format!("{where_}: no header cell {th}"));
+        return Ok(());
+    };
+    let button = match c.find(Locator::Css(&format!("{th} > button.sort"))).await {
+        Ok(b) => b,
+        Err(e) => {
+            report.fail(
+                "sort",
+                format!("{where_}: {th} has no button.sort (did assets/site.js run?): {e}"),
+            );
+            return Ok(());
+        }
+    };
+    let slugs = |col: &Column| {
+        col.rows
+            .iter()
+            .map(|(s, _)| s.clone())
+            .collect::<BTreeSet<_>>()
+    };
+    let non_empty = before.rows.iter().filter(|(_, v)| !v.is_empty()).count();
+    if non_empty < min_values {
+        report.fail(
+            "sort",
+            format!(
+                "{where_}: column {metric} has {non_empty} values, the test wants {min_values}: {:?}",
+                before.rows
+            ),
+        );
+    }
+
+    for (click, want) in [(1, "descending"), (2, "ascending")] {
+        button.click().await?;
+        let after = column(c, &th).await?.unwrap_or_default();
+        let label = format!("{where_}: {metric} after click {click}");
+        if after.aria_sort.as_deref() != Some(want) {
+            report.fail(
+                "sort",
+                format!("{label}: aria-sort is {:?}, want {want:?}", after.aria_sort),
+            );
+        }
+        if slugs(&after) != slugs(&before) || after.rows.len() != before.rows.len() {
+            report.fail(
+                "sort",
+                format!(
+                    "{label}: the rows changed: {:?} → {:?}",
+                    before.rows, after.rows
+                ),
+            );
+        }
+        if let Some(problem) = order_problem(&after.rows, want == "descending") {
+            report.fail(
+                "sort",
+                format!("{label}: not in {want} order ({problem}): {:?}", after.rows),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Why rows are not in order (exact decimal comparison; empty values last).
+fn order_problem(rows: &[(String, String)], descending: bool) -> Option<String> {
+    let mut seen_empty = false;
+    let mut last: Option<(i128, &str)> = None;
+    for (slug, value) in rows {
+        if value.is_empty() {
+            seen_empty = true;
+            continue;
+        }
+        if seen_empty {
+            return Some(format!("{slug} ({value}) comes after an empty value"));
+        }
+        let v = common::hundredths(value);
+        if let Some((prev, prev_slug)) = last {
+            let bad = if descending { v > prev } else { v < prev };
+            if bad {
+                return Some(format!("{slug} ({value}) after {prev_slug}"));
+            }
+        }
+        last = Some((v, slug));
+    }
+    None
+}
+
+#[derive(Debug, Default)]
+struct Column {
+    aria_sort: Option<String>,
+    /// (row slug, data-value) in the body's current order.
+    rows: Vec<(String, String)>,
+}
+
+async fn column(c: &Client, th: &str) -> Res<Option<Column>> {
+    let r = c
+        .execute(
+            r#"
+            const th = document.querySelector(arguments[0]);
+            if (!th) return null;
+            const col = th.cellIndex;
+            return {
+              sort: th.getAttribute('aria-sort'),
+              rows: Array.from(th.closest('table').tBodies[0].rows, r => [
+                r.cells[0].getAttribute('data-value') || r.cells[0].textContent.trim(),
+                r.cells[col] ? (r.cells[col].getAttribute('data-value') || '') : ''
+              ])
+            };
+            "#,
+            vec![json!(th)],
+        )
+        .await?;
+    if r.is_null() {
+        return Ok(None);
+    }
+    let rows = r["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|pair| {
+            (
+                pair[0].as_str().unwrap_or_default().to_owned(),
+                pair[1].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    Ok(Some(Column {
+        aria_sort: r["sort"].as_str().map(str::to_owned),
+        rows,
+    }))
+}
+
+/// Follow each CSV link of the loaded page: (URL, bytes), fetched by the
+/// browser from the server.
+async fn csv_downloads(
+    c: &Client,
+    server: &Server,
+    where_: &str,
+    report: &mut Report,
+) -> Res<Vec<(String, Vec<u8>)>> {
+    let links = c
+        .execute(
+            r#"return Array.from(new Set(Array.from(document.querySelectorAll('a[href]'))
+                 .filter(a => a.textContent.trim() === 'CSV').map(a => a.href)));"#,
+            vec![],
+        )
+        .await?;
+    let links: Vec<String> = links
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    if links.is_empty() {
+        report.fail("csv", format!("{where_}: no CSV download link"));
+    }
+    let mut out = Vec::new();
+    for link in links {
+        let mark = server.hits();
+        let r = c
+            .execute(
+                r#"
+                return fetch(arguments[0], { cache: 'no-store' }).then(r => r.arrayBuffer().then(b => ({
+                  status: r.status,
+                  bytes: Array.from(new Uint8Array(b))
+                })));
+                "#,
+                vec![json!(link)],
+            )
+            .await?;
+        for hit in server.failures_since(mark) {
+            report.fail(
+                "requests",
+                format!(
+                    "{where_} → {link}: the server answered {} to {}",
+                    hit.status, hit.path
+                ),
+            );
+        }
+        if r["status"] != 200 {
+            report.fail(
+                "csv",
+                format!("{where_} → {link}: HTTP status {}", r["status"]),
+            );
+            continue;
+        }
+        let bytes = r["bytes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()).unwrap_or(0))
+            .collect();
+        out.push((link, bytes));
+    }
+    Ok(out)
+}
+
+/// What is wrong with a year CSV: BOM, CRLF, columns, totals.
+fn csv_problems(bytes: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(body) = bytes.strip_prefix(b"\xEF\xBB\xBF") else {
+        out.push(format!(
+            "does not start with the UTF-8 BOM EF BB BF (starts {:02X?})",
+            &bytes[..bytes.len().min(3)]
+        ));
+        return out;
+    };
+    if body.windows(2).filter(|w| w == b"\r\n").count()
+        != body.iter().filter(|b| **b == b'\n').count()
+    {
+        out.push("not every line ends in CRLF".to_owned());
+    }
+    let rows = match csv_rows(body) {
+        Ok(rows) => rows,
+        Err(e) => {
+            out.push(format!("does not parse as CSV: {e}"));
+            return out;
+        }
+    };
+    if rows.is_empty() {
+        out.push("has no data row".to_owned());
+    }
+    // metric → (sum of township rows, any non-empty), and per district.
+    let mut townships: BTreeMap<String, (i128, bool)> = BTreeMap::new();
+    let mut districts: BTreeMap<(String, String), (i128, bool)> = BTreeMap::new();
+    // metric (and district) → the (value, status) of its total (subtotal) rows.
+    let mut totals: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut subtotals: BTreeMap<(String, String), Vec<(String, String)>> = BTreeMap::new();
+    for r in &rows {
+        let metric = r["metric"].clone();
+        let value = r["value"].clone();
+        let cell = (value.clone(), r["status"].clone());
+        match r["row"].as_str() {
+            "township" => {
+                let add = |slot: &mut (i128, bool)| {
+                    if !value.is_empty() {
+                        slot.0 += common::hundredths(&value);
+                        slot.1 = true;
+                    }
+                };
+                add(townships.entry(metric.clone()).or_default());
+                add(districts
+                    .entry((r["district"].clone(), metric))
+                    .or_default());
+            }
+            "total" => totals.entry(metric).or_default().push(cell),
+            "subtotal" => subtotals
+                .entry((r["district"].clone(), metric))
+                .or_default()
+                .push(cell),
+            "other" => {}
+            other => out.push(format!("unknown row kind {other:?} for {metric}")),
+        }
+    }
+    for (metric, &(sum, any)) in &townships {
+        match totals.get(metric).map(Vec::as_slice).unwrap_or_default() {
+            [] => out.push(format!("no total row for metric {metric}")),
+            [cell] => {
+                if let Some(p) = sum_problem(cell, sum, any) {
+                    out.push(format!("total row of {metric}: {p}"));
+                }
+            }
+            many => out.push(format!("{} total rows for metric {metric}", many.len())),
+        }
+    }
+    for metric in totals.keys() {
+        if !townships.contains_key(metric) {
+            out.push(format!(
+                "total row for metric {metric} without township rows"
+            ));
+        }
+    }
+    for ((district, metric), cells) in &subtotals {
+        let (sum, any) = districts
+            .get(&(district.clone(), metric.clone()))
+            .copied()
+            .unwrap_or_default();
+        match cells.as_slice() {
+            [cell] => {
+                if let Some(p) = sum_problem(cell, sum, any) {
+                    out.push(format!("subtotal row of {metric} in {district}: {p}"));
+                }
+            }
+            many => out.push(format!(
+                "{} subtotal rows for {metric} in {district}",
+                many.len()
+            )),
+        }
+    }
+    out
+}
+
+/// Why a (sub)total cell is not the exact sum of its township values.
+/// Metrics that are not added up (status `not_summed`) have an empty value.
+fn sum_problem((value, status): &(String, String), sum: i128, any: bool) -> Option<String> {
+    if status == "not_summed" {
+        return (!value.is_empty())
+            .then(|| format!("status not_summed, yet value {value:?} (want empty)"));
+    }
+    if !any {
+        return None;
+    }
+    if value.is_empty() || common::hundredths(value) != sum {
+        return Some(format!(
+            "value {value:?} (status {status}), but its township rows add up to {}",
+            decimal(sum)
+        ));
+    }
+    None
+}
+
+/// The rows of a CSV (BOM removed) as maps from header to cell.
+fn csv_rows(body: &[u8]) -> Res<Vec<BTreeMap<String, String>>> {
+    const NEEDED: &[&str] = &[
+        "year",
+        "district",
+        "township",
+        "township_slug",
+        "row",
+        "group",
+        "metric",
+        "label",
+        "unit",
+        "value",
+        "status",
+        "display",
+        "computed",
+        "reported",
+        "of",
+    ];
+    let mut reader = csv::Reader::from_reader(body);
+    let headers: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
+    let missing: Vec<_> = NEEDED
+        .iter()
+        .filter(|h| !headers.iter().any(|x| x == *h))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!("header {headers:?} lacks {missing:?}").into());
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record?;
+        rows.push(
+            headers
+                .iter()
+                .cloned()
+                .zip(record.iter().map(str::to_owned))
+                .collect(),
+        );
+    }
+    Ok(rows)
+}
+
+/// The value of the first row of kind `row` for `metric`.
+fn csv_value(bytes: &[u8], row: &str, metric: &str) -> Option<String> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    csv_rows(body)
+        .ok()?
+        .into_iter()
+        .find(|r| r["row"] == row && r["metric"] == metric)
+        .map(|r| r["value"].clone())
+}
+
+fn decimal(hundredths: i128) -> String {
+    let sign = if hundredths < 0 { "-" } else { "" };
+    let a = hundredths.abs();
+    format!("{sign}{}.{:02}", a / 100, a % 100)
+}
+
+/// A full-page PNG of the loaded page at `width`.
+async fn screenshot(
+    c: &Client,
+    width: u32,
+    file: &Path,
+    where_: &str,
+    report: &mut Report,
+) -> Res<()> {
+    let height = c
+        .execute(
+            "return Math.ceil(Math.max(document.documentElement.scrollHeight, document.body.scrollHeight));",
+            vec![],
+        )
+        .await?
+        .as_u64()
+        .unwrap_or(u64::from(HEIGHT));
+    let height = u32::try_from(height.clamp(200, 16_000)).unwrap_or(HEIGHT);
+    // The whole page in the window, then a screenshot of the window.
+    c.set_window_size(width, height).await?;
+    let png = c.screenshot().await?;
+    set_width(c, width).await?;
+    std::fs::write(file, &png)?;
+    match png_size(&png) {
+        Some((w, h)) if w == width && h >= height.min(HEIGHT) => {}
+        other => report.fail(
+            "screenshot",
+            format!(
+                "{where_}: {} is {other:?} pixels, want {width} wide",
+                file.display()
+            ),
+        ),
+    }
+    Ok(())
+}
+
+fn png_size(png: &[u8]) -> Option<(u32, u32)> {
+    if png.get(..8)? != b"\x89PNG\r\n\x1a\n" || png.get(12..16)? != b"IHDR" {
+        return None;
+    }
+    let w = u32::from_be_bytes(png.get(16..20)?.try_into().ok()?);
+    let h = u32::from_be_bytes(png.get(20..24)?.try_into().ok()?);
+    Some((w, h))
+}
+
+fn is_year_page(page: &str) -> bool {
+    page.strip_prefix("years/")
+        .and_then(|p| p.strip_suffix("/index.html"))
+        .is_some_and(|y| !y.is_empty() && y.bytes().all(|b| b.is_ascii_digit()))
+}
+
+// ---------------------------------------------------------------------------
+// Browser helpers
+// ---------------------------------------------------------------------------
+
+/// Navigate and wait until `document.readyState` is `complete`.
+async fn load(c: &Client, url: &str) -> Res<()> {
+    c.goto(url).await?;
+    let deadline = Instant::now() + PAGE_LOAD;
+    loop {
+        let state = c.execute("return document.readyState", vec![]).await?;
+        if state == "complete" {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!(
+                "{url}: document.readyState is still {state} after {} s",
+                PAGE_LOAD.as_secs()
+            )
+            .into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Set the window's width (the viewport is the window in headless Chromium).
+async fn set_width(c: &Client, width: u32) -> Res<()> {
+    c.set_window_size(width, HEIGHT).await?;
+    Ok(())
+}
+
+/// The browser log since the last call (chromedriver's log endpoint).
+async fn browser_log(c: &Client) -> Res<Vec<Value>> {
+    let v = c.issue_cmd(BrowserLog).await?;
+    Ok(v.as_array().cloned().unwrap_or_default())
+}
+
+/// `POST /session/{id}/se/log {"type": "browser"}`: chromedriver's log
+/// endpoint, kept for W3C sessions under `se/`.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (Method::POST, Some(json!({ "type": "browser" }).to_string()))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Tools, chromedriver
+// ---------------------------------------------------------------------------
+
+struct Tools {
+    chromium: PathBuf,
+    chromedriver: PathBuf,
+    axe: PathBuf,
+}
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+fn find(fixed: &str, name: &str) -> Option<PathBuf> {
+    Some(PathBuf::from(fixed))
+        .filter(|p| p.is_file())
+        .or_else(|| on_path(name))
+}
+
+/// The browser, its driver and axe-core; `None` (skip) where one is missing,
+/// except under `CI=true`, where that fails.
+fn tools_or_skip() -> Option<Tools> {
+    let chromium = find("/usr/bin/chromium", "chromium");
+    let chromedriver = find("/usr/bin/chromedriver", "chromedriver");
+    let axe = common::repo().join("tests/browser/node_modules/axe-core/axe.min.js");
+    let mut missing = Vec::new();
+    if chromium.is_none() {
+        missing.push(
+            "Chromium (/usr/bin/chromium or chromium on PATH: apt-get install chromium)".to_owned(),
+        );
+    }
+    if chromedriver.is_none() {
+        missing.push(
+            "chromedriver (/usr/bin/chromedriver or on PATH: apt-get install chromium-driver)"
+                .to_owned(),
+        );
+    }
+    if !axe.is_file() {
+        missing.push(format!(
+            "axe-core at {} (cd tests/browser && npm ci)",
+            axe.display()
+        ));
+    }
+    match (chromium, chromedriver) {
+        (Some(chromium), Some(chromedriver)) if missing.is_empty() => Some(Tools {
+            chromium,
+            chromedriver,
+            axe,
+        }),
+        _ => {
+            let msg = format!("missing {}", missing.join("; "));
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!(
+                    "{msg}\nCI=true: a missing browser or axe-core is a failure (.ci/run installs them)"
+                );
+            }
+            // Straight to stderr, past the test harness's capture: a skip
+            // must be seen.
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED the browser tests (tests/browser.rs): {msg}"
+            );
+            None
+        }
+    }
+}
+
+/// chromedriver in its own process group, with a fresh Chromium profile;
+/// the group is ended on drop.
+struct Driver {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+    profile: tempfile::TempDir,
+}
+
+impl Driver {
+    fn start(tools: &Tools) -> Driver {
+        let profile = tempfile::tempdir().unwrap();
+        let log = profile.path().join("chromedriver.log");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        let child = Command::new(&tools.chromedriver)
+            .arg(format!("--port={port}"))
+            .arg(format!("--log-path={}", log.display()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {}: {e}", tools.chromedriver.display()));
+        let mut driver = Driver {
+            child,
+            port,
+            log,
+            profile,
+        };
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+            if let Ok(Some(status)) = driver.child.try_wait() {
+                panic!("chromedriver exited ({status}):\n{}", driver.log_tail());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on port {port} within 30 s:\n{}",
+                driver.log_tail()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        driver
+    }
+
+    /// A new WebDriver session in headless Chromium, with the browser log on.
+    async fn session(&self, tools: &Tools) -> Client {
+        let user_data = self.profile.path().join("profile");
+        let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|s| (*s).to_owned()).collect();
+        args.push(format!("--user-data-dir={}", user_data.display()));
+        let mut caps = Capabilities::new();
+        caps.insert("browserName".into(), json!("chrome"));
+        caps.insert("pageLoadStrategy".into(), json!("normal"));
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({ "binary": tools.chromium, "args": args }),
+        );
+        caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "no WebDriver session with {}: {e}\nchromedriver log:\n{}",
+                    tools.chromium.display(),
+                    self.log_tail()
+                )
+            });
+        client
+            .update_timeouts(TimeoutConfiguration::new(
+                Some(SCRIPT),
+                Some(PAGE_LOAD),
+                Some(Duration::ZERO),
+            ))
+            .await
+            .unwrap();
+        client
+    }
+
+    fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(40)..].join("\n")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // chromedriver and the Chromium it started share the group we made.
+        let group = format!("-{}", self.child.id());
+        for signal in ["-TERM", "-KILL"] {
+            let _ = Command::new("kill")
+                .args([signal, "--", &group])
+                .stderr(Stdio::null())
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        let _ = self.child.wait();
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The HTTP server
+// ---------------------------------------------------------------------------
+
+/// A built site, served under the path of its `base_url` (as in production).
+struct Site {
+    name: &'static str,
+    dir: PathBuf,
+    /// `/xiqing/`
+    prefix: String,
+    /// Every HTML page but `404.html`, relative, sorted.
+    pages: Vec<String>,
+}
+
+impl Site {
+    fn new(name: &'static str, dir: &Path) -> Site {
+        let home = common::html(&dir.join("index.html"));
+        let canonical = home
+            .select(&common::sel("link[rel=canonical]"))
+            .next()
+            .and_then(|l| l.value().attr("href"))
+            .unwrap_or_else(|| panic!("{name}: index.html has no canonical link"));
+        let base = url::Url::parse(canonical).unwrap();
+        let mut prefix = base.path().to_owned();
+        if !prefix.ends_with('/') {
+            prefix.push('/');
+        }
+        let pages = common::tree(dir)
+            .into_keys()
+            .filter(|p| p.ends_with(".html") && p != "404.html")
+            .collect();
+        Site {
+            name,
+            dir: dir.to_path_buf(),
+            prefix,
+            pages,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Hit {
+    method: String,
+    path: String,
+    status: u16,
+}
+
+struct ServerState {
+    mounts: Vec<(String, PathBuf)>,
+    hits: Mutex<Vec<Hit>>,
+}
+
+struct Server {
+    origin: String,
+    state: Arc<ServerState>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    async fn start(sites: &[Site]) -> Server {
+        let mut mounts: Vec<(String, PathBuf)> = sites
+            .iter()
+            .map(|s| (s.prefix.clone(), s.dir.clone()))
+            .collect();
+        let distinct: BTreeSet<_> = mounts.iter().map(|m| m.0.clone()).collect();
+        assert_eq!(distinct.len(), mounts.len(), "two sites share a base path");
+        mounts.sort_by_key(|m| std::cmp::Reverse(m.0.len()));
+        let state = Arc::new(ServerState {
+            mounts,
+            hits: Mutex::new(Vec::new()),
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let origin = format!("http://{}", listener.local_addr().unwrap());
+        let app = axum::Router::new()
+            .fallback(serve)
+            .with_state(Arc::clone(&state));
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        Server {
+            origin,
+            state,
+            task,
+        }
+    }
+
+    fn url(&self, site: &Site, page: &str) -> String {
+        format!("{}{}{page}", self.origin, site.prefix)
+    }
+
+    fn hits(&self) -> usize {
+        self.state.hits.lock().unwrap().len()
+    }
+
+    /// The non-2xx answers after the first `mark` requests.
+    fn failures_since(&self, mark: usize) -> Vec<Hit> {
+        self.state.hits.lock().unwrap()[mark..]
+            .iter()
+            .filter(|h| !(200..300).contains(&h.status))
+            .cloned()
+            .collect()
+    }
+
+    /// Wait until no request has come for a moment (late requests such as
+    /// the icon come after the load event); at most 3 s.
+    async fn settle(&self) {
+        let deadline = Instant::now() + Duration::from_secs(3);
+        let mut seen = self.hits();
+        while Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let now = self.hits();
+            if now == seen {
+                return;
+            }
+            seen = now;
+        }
+    }
+
+    fn stop(self) {
+        if std::env::var_os("BROWSER_TEST_DEBUG").is_some() {
+            for h in self.state.hits.lock().unwrap().iter() {
+                eprintln!("hit {} {} {}", h.status, h.method, h.path);
+            }
+        }
+        self.task.abort();
+    }
+}
+
+async fn serve(State(state): State<Arc<ServerState>>, method: Method, uri: Uri) -> Response {
+    let path = uri.path().to_owned();
+    let (status, content_type, body) = if method == Method::GET || method == Method::HEAD {
+        lookup(&state.mounts, &path).await
+    } else {
+        (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "text/plain; charset=utf-8",
+            b"method not allowed".to_vec(),
+        )
+    };
+    state.hits.lock().unwrap().push(Hit {
+        method: method.to_string(),
+        path,
+        status: status.as_u16(),
+    });
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::CACHE_CONTROL, "no-store")
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+/// A file of the mounted site for `path`; a missing one gets the site's
+/// `404.html` with status 404.
+async fn lookup(mounts: &[(String, PathBuf)], path: &str) -> (StatusCode, &'static str, Vec<u8>) {
+    for (prefix, dir) in mounts {
+        let Some(rest) = path.strip_prefix(prefix.as_str()) else {
+            continue;
+        };
+        if let Some(file) = resolve(dir, rest)
+            && let Ok(bytes) = tokio::fs::read(&file).await
+        {
+            return (StatusCode::OK, content_type(&file), bytes);
+        }
+        let page = tokio::fs::read(dir.join("404.html"))
+            .await
+            .unwrap_or_default();
+        return (StatusCode::NOT_FOUND, "text/html; charset=utf-8", page);
+    }
+    (
+        StatusCode::NOT_FOUND,
+        "text/plain; charset=utf-8",
+        b"not found".to_vec(),
+    )
+}
+
+fn resolve(dir: &Path, rest: &str) -> Option<PathBuf> {
+    let decoded = percent_decode(rest)?;
+    let mut file = dir.to_path_buf();
+    for segment in decoded.split('/').filter(|s| !s.is_empty()) {
+        if segment == "." || segment == ".." || segment.contains('\\') {
+            return None;
+        }
+        file.push(segment);
+    }
+    if decoded.is_empty() || decoded.ends_with('/') {
+        file.push("index.html");
+    }
+    file.is_file().then_some(file)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn content_type(file: &Path) -> &'static str {
+    match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "csv" => "text/csv; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _ => "application/octet-stream",
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------
+
+/// Failures are collected, so one run shows every problem.
+#[derive(Default)]
+struct Report {
+    failures: Vec<(String, String)>,
+    notes: Vec<String>,
+}
+
+impl Report {
+    fn fail(&mut self, check: &str, message: String) {
+        eprintln!("FAIL [{check}] {message}");
+        self.failures.push((check.to_owned(), message));
+    }
+
+    fn note(&mut self, message: String) {
+        self.notes.push(message);
+    }
+
+    fn finish(self) {
+        for note in &self.notes {
+            eprintln!("note: {note}");
+        }
+        if self.failures.is_empty() {
+            eprintln!("browser: all checks passed");
+            return;
+        }
+        let mut by_check: BTreeMap<&str, usize> = BTreeMap::new();
+        for (check, _) in &self.failures {
+            *by_check.entry(check.as_str()).or_default() += 1;
+        }
+        let mut text = format!(
+            "{} browser check(s) failed {by_check:?}:\n",
+            self.failures.len()
+        );
+        for (check, message) in &self.failures {
+            let _ = writeln!(text, "- [{check}] {message}");
+        }
+        panic!("{text}");
+    }
+}
+
+fn secs(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64()
+}
+
+// ---------------------------------------------------------------------------
+// The checkers' own test
+// ---------------------------------------------------------------------------
+
+/// The checkers themselves (no browser needed): they must catch what they
+/// are there to catch.
+#[test]
+fn checkers_catch_bad_order_and_bad_totals() {
+    let rows = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    };
+    let desc = rows(&[("a", "1000.50"), ("b", "99.50"), ("c", ""), ("d", "")]);
+    assert_eq!(order_problem(&desc, true), None);
+    assert!(order_problem(&desc, false).is_some());
+    let asc = rows(&[("b", "99.5"), ("a", "1000.50"), ("c", "")]);
+    assert_eq!(order_problem(&asc, false), None);
+    // As text "99.50" > "1000.50": a text sort must not pass as numeric.
+    assert!(order_problem(&rows(&[("b", "99.50"), ("a", "1000.50")]), true).is_some());
+    assert!(order_problem(&rows(&[("c", ""), ("a", "1")]), true).is_some());
+
+    let head = "year,district,township,township_slug,row,group,metric,label,unit,value,status,display,computed,reported,of";
+    let csv = |lines: &[&str]| -> Vec<u8> {
+        let mut out = b"\xEF\xBB\xBF".to_vec();
+        for line in std::iter::once(&head).chain(lines) {
+            out.extend_from_slice(line.as_bytes());
+            out.extend_from_slice(b"\r\n");
+        }
+        out
+    };
+    let good = csv(&[
+        "2023,D,A,a,township,g,m,L,u,0.10,exact,0.10,false,,",
+        "2023,D,B,b,township,g,m,L,u,0.20,exact,0.20,false,,",
+        "2023,D,C,c,township,g,m,L,u,,not_reported,-,false,,",
+        "2023,D,D subtotal,,subtotal,g,m,L,u,0.30,exact,0.30,true,2,3",
+        "2023,,Total,,total,g,m,L,u,0.30,exact,0.30,true,2,3",
+        "2023,D,A,a,township,g,n,L,u,5,exact,5,false,,",
+        "2023,,Total,,total,g,n,L,u,,not_summed,-,true,0,3",
+    ]);
+    assert_eq!(csv_problems(&good), Vec::<String>::new());
+    assert_eq!(csv_value(&good, "total", "m").as_deref(), Some("0.30"));
+    // 0.1 + 0.2 in floats is 0.30000000000000004; exact sums say 0.30.
+    let bad_total = csv(&[
+        "2023,D,A,a,township,g,m,L,u,0.10,exact,0.10,false,,",
+        "2023,D,B,b,township,g,m,L,u,0.20,exact,0.20,false,,",
+        "2023,,Total,,total,g,m,L,u,0.31,exact,0.31,true,2,2",
+    ]);
+    assert_eq!(
+        csv_problems(&bad_total).len(),
+        1,
+        "{:?}",
+        csv_problems(&bad_total)
+    );
+    let no_total = csv(&["2023,D,A,a,township,g,m,L,u,1,exact,1,false,,"]);
+    assert_eq!(csv_problems(&no_total).len(), 1);
+    assert_eq!(csv_problems(&good[3..]).len(), 1, "no BOM");
+    let lf: Vec<u8> = good.iter().copied().filter(|b| *b != b'\r').collect();
+    assert_eq!(csv_problems(&lf).len(), 1, "LF line ends");
+}
