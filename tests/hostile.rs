@@ -217,6 +217,27 @@ fn no_payload_survives_in_any_output() {
             }
             checked[3] += 1;
         } else if path.ends_with(".xlsx") {
+            use calamine::{Data, Reader};
+            let mut book: calamine::Xlsx<_> = calamine::open_workbook(&full).unwrap();
+            let mut saw_neutralised = false;
+            for name in book.sheet_names() {
+                let range = book.worksheet_range(&name).unwrap();
+                for cell in range.used_cells().map(|(_, _, c)| c) {
+                    if let Data::String(s) = cell {
+                        assert!(
+                            !s.starts_with(['=', '+', '-', '@']),
+                            "{path}/{name}: formula text {s}"
+                        );
+                        saw_neutralised |= s.starts_with("'=HYPERLINK");
+                    }
+                }
+                let formulas = book.worksheet_formula(&name).unwrap();
+                assert!(
+                    formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+                    "{path}: a formula cell"
+                );
+            }
+            assert!(saw_neutralised, "{path}: the neutralised title is kept");
             checked[4] += 1;
         }
     }
