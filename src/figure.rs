@@ -154,7 +154,7 @@ pub struct Stated {
     pub precision: Precision,
     /// For inexact figures, how the number was written (`1100`, `15.7万`)
     /// and the word that qualified it, so the site shows it as written.
-    pub written: Option<Written>,
+    pub written: Option<Box<Written>>,
 }
 
 /// How an inexact figure was written.
@@ -402,10 +402,10 @@ pub fn parse_figure(text: &str, kind: Kind) -> Result<Figure, FigureError> {
         Some(m) => Stated {
             amount,
             precision: m.precision(),
-            written: Some(Written {
+            written: Some(Box::new(Written {
                 number: written_number.into_boxed_str(),
                 marker: m,
-            }),
+            })),
         },
     }))
 }

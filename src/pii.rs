@@ -312,6 +312,12 @@ pub fn scan(text: &str, allow: &[String]) -> Vec<Found> {
                 len,
                 masked: mask(&run.digits, 6, 3),
             });
+        } else if !(is_mobile(d)
+            || (d.len() == 13 && d.starts_with(b"86") && d.get(2..).is_some_and(is_mobile))
+            || is_bank_card(d))
+        {
+            // Most numbers in a report look like neither: no context needed.
+            continue;
         } else if preceded_by_label(text, run.start)
             || followed_by_unit(text, run.end)
             || is_allowed(&run.digits)

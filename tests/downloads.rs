@@ -22,7 +22,28 @@ fn xlsx_has_numbers_totals_as_values_and_a_fixed_creation_time() {
     let mut book: Xlsx<_> = calamine::open_workbook(&path).unwrap();
     let names = book.sheet_names();
     assert_eq!(names.first().map(String::as_str), Some("执法主体与人员"));
-    assert_eq!(names.last().map(String::as_str), Some("数据"));
+    assert_eq!(names.last().map(String::as_str), Some("说明"), "{names:?}");
+    assert!(
+        names.contains(&"其他数据".to_string()),
+        "figures outside the schema: {names:?}"
+    );
+    let others = book.worksheet_range("其他数据").unwrap();
+    let other_rows: Vec<String> = others
+        .rows()
+        .skip(1)
+        .map(|r| {
+            r.iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect();
+    assert!(
+        other_rows.contains(
+            &"2023|张家窝镇|penalty|公共走道违规停放电动车罚款|元|1400|exact|1,400.00".to_string()
+        ),
+        "{other_rows:?}"
+    );
     let penalty = book.worksheet_range("行政处罚").unwrap();
     let header: Vec<String> = penalty
         .rows()

@@ -874,7 +874,7 @@ pub fn all_json(site: &Site, asm: &Assembled) -> Result<Vec<u8>, String> {
 pub mod xlsx {
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-    use super::{COLUMNS, Record, neutralize};
+    use super::{Record, neutralize};
     use crate::figure::{Figure, Kind, Precision};
     use crate::i18n::Lang;
 
@@ -1008,44 +1008,60 @@ pub mod xlsx {
             }
             ws.set_freeze_panes(1, 1)?;
         }
+        // Figures outside the schema, with their status spelled out. (The
+        // long table of every figure is the CSV and JSON; repeating it here
+        // made workbooks the largest cost of a big build.)
+        let others: Vec<&Record> = records.iter().filter(|r| r.row == "other").collect();
+        if !others.is_empty() {
+            let ws = wb.add_worksheet();
+            ws.set_name(sheet_name(
+                lang.pick("其他数据", "other figures"),
+                &mut used,
+            ))?;
+            let headers = [
+                "year", "township", "group", "label", "unit", "value", "status", "display",
+            ];
+            for (c, h) in headers.iter().enumerate() {
+                ws.write_string_with_format(0, u16::try_from(c).unwrap_or(0), *h, &header)?;
+            }
+            for (i, r) in others.iter().enumerate() {
+                let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                ws.write_number(row, 0, f64::from(r.year))?;
+                ws.write_string(row, 1, neutralize(&r.township).as_ref())?;
+                ws.write_string(row, 2, neutralize(&r.group).as_ref())?;
+                ws.write_string(row, 3, neutralize(&r.label).as_ref())?;
+                ws.write_string(row, 4, neutralize(&r.unit).as_ref())?;
+                if let Ok(v) = r.value.parse::<f64>() {
+                    ws.write_number(row, 5, v)?;
+                }
+                ws.write_string(row, 6, r.status)?;
+                ws.write_string(row, 7, neutralize(&r.display).as_ref())?;
+            }
+            ws.set_freeze_panes(1, 0)?;
+        }
+        // How to read the sheets.
         let ws = wb.add_worksheet();
-        ws.set_name(sheet_name(lang.pick("数据", "data"), &mut used))?;
-        for (c, h) in COLUMNS.iter().enumerate() {
-            ws.write_string_with_format(0, u16::try_from(c).unwrap_or(0), *h, &header)?;
+        ws.set_name(sheet_name(lang.pick("说明", "notes"), &mut used))?;
+        let notes: [&str; 5] = match lang {
+            Lang::Zh => [
+                "数字均为数值，合计为数值（不是公式）。",
+                "带“余”的数字是下限（报告写作“1100余”），带“约”的是约数；合计中含有这类数字时同样标注。",
+                "“无相关职责”：该机构没有此项职权；“未报告”：报告未载明；0：本年度无此类案件。",
+                "金额以元为单位。完整的机器可读数据（含每个数字的状态）见同名 CSV 和 JSON 文件。",
+                "合计只计入已报告的乡镇；网页上注明“m 个乡镇中 n 个报告”。",
+            ],
+            Lang::En => [
+                "Figures are numbers; totals are values, not formulas.",
+                "A figure shown with + is a lower bound (the report says “1100余”); with ~ it is approximate; totals with such parts are marked too.",
+                "“n/a”: the body has no such power; “not reported”: the report does not say; 0: none this year.",
+                "Money is in yuan. The complete machine-readable data, with each figure's status, is in the CSV and JSON files of the same name.",
+                "Totals count the townships that reported; the website says “n of m townships reported”.",
+            ],
+        };
+        ws.set_column_width(0, 100)?;
+        for (i, note) in notes.iter().enumerate() {
+            ws.write_string(u32::try_from(i).unwrap_or(0), 0, *note)?;
         }
-        for (i, r) in records.iter().enumerate() {
-            let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
-            ws.write_number(row, 0, f64::from(r.year))?;
-            let texts = [&r.district, &r.township, &r.township_slug];
-            for (c, t) in texts.iter().enumerate() {
-                ws.write_string(
-                    row,
-                    u16::try_from(c + 1).unwrap_or(0),
-                    neutralize(t).as_ref(),
-                )?;
-            }
-            ws.write_string(row, 4, r.row)?;
-            ws.write_string(row, 5, neutralize(&r.group).as_ref())?;
-            ws.write_string(row, 6, neutralize(&r.metric).as_ref())?;
-            ws.write_string(row, 7, neutralize(&r.label).as_ref())?;
-            ws.write_string(row, 8, neutralize(&r.unit).as_ref())?;
-            if let Ok(v) = r.value.parse::<f64>() {
-                ws.write_number(row, 9, v)?;
-            }
-            ws.write_string(row, 10, r.status)?;
-            ws.write_string(row, 11, neutralize(&r.display).as_ref())?;
-            ws.write_boolean(row, 12, r.computed)?;
-            if let Some(n) = r.reported {
-                ws.write_number(row, 13, f64::from(u32::try_from(n).unwrap_or(u32::MAX)))?;
-            }
-            if let Some(n) = r.of {
-                ws.write_number(row, 14, f64::from(u32::try_from(n).unwrap_or(u32::MAX)))?;
-            }
-            if let Ok(v) = r.change.parse::<f64>() {
-                ws.write_number(row, 15, v)?;
-            }
-        }
-        ws.set_freeze_panes(1, 0)?;
         wb.save_to_buffer()
     }
 }
