@@ -782,6 +782,7 @@ pub fn report(c: &Common<'_>, index: usize) -> Option<Context> {
         }),
     );
     ctx.insert("year_path", &paths::year(r.year));
+    ctx.insert("downloads", &Downloads::township(&r.township));
     Some(ctx)
 }
 
