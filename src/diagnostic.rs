@@ -79,6 +79,8 @@ pub enum Problem {
     // ----- the site and its files -----
     /// The site root has no `gongshi.yaml`.
     ConfigMissing,
+    /// The site root has no `content/` folder.
+    ContentMissing,
     /// A file or folder could not be read.
     Io {
         /// The system's description of the failure.
@@ -437,6 +439,7 @@ impl Problem {
     pub fn code(&self) -> &'static str {
         match self {
             Problem::ConfigMissing => "config-missing",
+            Problem::ContentMissing => "content-missing",
             Problem::Io { .. } => "io-error",
             Problem::LegacyEncoding { .. } => "legacy-encoding",
             Problem::NotText => "not-text",

@@ -55,12 +55,7 @@ pub struct TownshipDir {
 pub fn discover(root: &Path) -> Result<Found, Diagnostic> {
     let content = root.join(CONTENT_DIR);
     if !content.is_dir() {
-        return Err(Diagnostic::file(
-            Problem::Io {
-                error: "content/ is missing".into(),
-            },
-            CONTENT_DIR,
-        ));
+        return Err(Diagnostic::site(Problem::ContentMissing));
     }
     let root_canon = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut found = Found::default();

@@ -73,6 +73,8 @@ impl Problem {
         match (self, lang) {
             (Problem::ConfigMissing, Zh) => "找不到站点配置文件 gongshi.yaml".into(),
             (Problem::ConfigMissing, En) => "the site has no gongshi.yaml".into(),
+            (Problem::ContentMissing, Zh) => "站点目录中没有 content/ 文件夹".into(),
+            (Problem::ContentMissing, En) => "the site has no content/ folder".into(),
             (Problem::Io { error }, Zh) => format!("无法读取：{error}"),
             (Problem::Io { error }, En) => format!("cannot be read: {error}"),
             (Problem::LegacyEncoding { encoding }, Zh) => {
@@ -272,6 +274,10 @@ impl Problem {
             (Problem::ConfigMissing, _) => s(
                 "在站点目录中运行，或用 --root 指定包含 gongshi.yaml 的目录",
                 "run gongshi in the site folder, or point --root at the folder holding gongshi.yaml",
+            ),
+            (Problem::ContentMissing, _) => s(
+                "新建 content/ 文件夹，再用 gongshi new <乡镇> <年份> 写第一份报告",
+                "create a content/ folder, then write a first report with gongshi new <township> <year>",
             ),
             (Problem::Io { .. }, _) => s("检查文件是否存在、是否有读取权限", "check that the file exists and can be read"),
             (Problem::LegacyEncoding { .. }, _) => s(
