@@ -508,41 +508,27 @@ impl<'a, 's> Fields<'a, 's> {
     pub fn integer(&mut self, key: &'static str) -> Option<(u64, Pos)> {
         let entry = self.take(key)?;
         let node = &entry.value;
-        match (&node.value, node.scalar_text()) {
-            (Value::Null, _) => {
-                self.sink.at(
-                    Problem::NullValue {
-                        key: key.to_string(),
-                        figure: false,
-                    },
-                    node.pos,
-                );
-                None
-            }
-            (Value::Number | Value::Str(_), Some(text)) => match text.trim().parse::<u64>() {
-                Ok(n) => Some((n, node.pos)),
-                Err(_) => {
-                    self.sink.at(
-                        Problem::WrongType {
-                            key: key.to_string(),
-                            expected: Expected::Integer,
-                        },
-                        node.pos,
-                    );
-                    None
+        let number = match &node.value {
+            Value::Number | Value::Str(_) => node
+                .scalar_text()
+                .and_then(|t| t.trim().parse::<u64>().ok()),
+            _ => None,
+        };
+        if number.is_none() {
+            let problem = if node.is_null() {
+                Problem::NullValue {
+                    key: key.to_string(),
+                    figure: false,
                 }
-            },
-            _ => {
-                self.sink.at(
-                    Problem::WrongType {
-                        key: key.to_string(),
-                        expected: Expected::Integer,
-                    },
-                    node.pos,
-                );
-                None
-            }
+            } else {
+                Problem::WrongType {
+                    key: key.to_string(),
+                    expected: Expected::Integer,
+                }
+            };
+            self.sink.at(problem, node.pos);
         }
+        number.map(|n| (n, node.pos))
     }
 
     /// Optional boolean.
