@@ -265,3 +265,58 @@ fn the_interface_switches_language_with_the_config() {
     let nav: Vec<String> = page.select(&sel("header nav a")).map(text).collect();
     assert_eq!(nav, vec!["首页", "历年汇总", "开放数据"]);
 }
+
+#[test]
+fn a_site_overrides_the_built_in_theme_file_by_file() {
+    let site = common::sample_copy();
+    let root = site.path();
+    // A theme of its own, chosen in the config, replacing one static file...
+    std::fs::create_dir_all(root.join("themes/plain/static")).unwrap();
+    std::fs::write(
+        root.join("themes/plain/static/style.css"),
+        "body { color: black; }\n",
+    )
+    .unwrap();
+    let config = std::fs::read_to_string(root.join("gongshi.yaml"))
+        .unwrap()
+        .replace("theme: default", "theme: plain");
+    std::fs::write(root.join("gongshi.yaml"), config).unwrap();
+    // ...and one template from templates/ at the site root.
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block main %}<h1>自定义的404页面</h1>{% endblock main %}",
+    )
+    .unwrap();
+    let built = build(root);
+    assert_eq!(
+        std::fs::read_to_string(built.out.join("assets/style.css")).unwrap(),
+        "body { color: black; }\n"
+    );
+    assert!(
+        std::fs::read_to_string(built.out.join("404.html"))
+            .unwrap()
+            .contains("自定义的404页面")
+    );
+    // Everything else still comes from the built-in theme.
+    assert!(built.out.join("assets/site.js").is_file());
+    assert!(
+        html(&built.out.join("index.html"))
+            .select(&sel("table.matrix"))
+            .next()
+            .is_some()
+    );
+
+    // A theme that does not exist is a config error, not a silent fallback.
+    let config = std::fs::read_to_string(root.join("gongshi.yaml"))
+        .unwrap()
+        .replace("theme: plain", "theme: fancy");
+    std::fs::write(root.join("gongshi.yaml"), config).unwrap();
+    let o = common::gongshi()
+        .args(["check", "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("找不到主题“fancy”"));
+}
