@@ -515,18 +515,8 @@ impl<'a, 's> Fields<'a, 's> {
             _ => None,
         };
         if number.is_none() {
-            let problem = if node.is_null() {
-                Problem::NullValue {
-                    key: key.to_string(),
-                    figure: false,
-                }
-            } else {
-                Problem::WrongType {
-                    key: key.to_string(),
-                    expected: Expected::Integer,
-                }
-            };
-            self.sink.at(problem, node.pos);
+            self.sink
+                .at(unreadable(key, node, Expected::Integer), node.pos);
         }
         number.map(|n| (n, node.pos))
     }
@@ -606,21 +596,26 @@ impl<'a, 's> Fields<'a, 's> {
     }
 }
 
+/// The problem with a value that is not of the `expected` type: empty, or
+/// of another type.
+fn unreadable(key: &str, node: &Node, expected: Expected) -> Problem {
+    if node.is_null() {
+        Problem::NullValue {
+            key: key.to_string(),
+            figure: false,
+        }
+    } else {
+        Problem::WrongType {
+            key: key.to_string(),
+            expected,
+        }
+    }
+}
+
 /// Read a date node.
 pub fn read_date(key: &str, node: &Node, sink: &mut Sink) -> Option<(jiff::civil::Date, Pos)> {
     let Some(text) = node.scalar_text() else {
-        let problem = if node.is_null() {
-            Problem::NullValue {
-                key: key.to_string(),
-                figure: false,
-            }
-        } else {
-            Problem::WrongType {
-                key: key.to_string(),
-                expected: Expected::Date,
-            }
-        };
-        sink.at(problem, node.pos);
+        sink.at(unreadable(key, node, Expected::Date), node.pos);
         return None;
     };
     match parse_date(text) {

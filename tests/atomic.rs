@@ -9,10 +9,13 @@
 
 mod common;
 
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
 use common::{gongshi, sample_copy, tree};
 
-#[test]
-fn failed_build_leaves_previous_output_intact() {
+/// A copy of the sample site, built into its public/: (site, output, the output's files).
+fn built_sample() -> (tempfile::TempDir, PathBuf, BTreeMap<String, Vec<u8>>) {
     let site = sample_copy();
     let out = site.path().join("public");
     let ok = gongshi()
@@ -22,6 +25,12 @@ fn failed_build_leaves_previous_output_intact() {
         .unwrap();
     assert!(ok.status.success());
     let before = tree(&out);
+    (site, out, before)
+}
+
+#[test]
+fn failed_build_leaves_previous_output_intact() {
+    let (site, out, before) = built_sample();
     assert!(before.contains_key("index.html"));
 
     // A content error: exit 1, output unchanged, no staging left behind.
@@ -108,15 +117,7 @@ fn refuses_to_replace_folders_it_does_not_own() {
 
 #[test]
 fn a_build_killed_mid_write_leaves_the_previous_output_complete() {
-    let site = sample_copy();
-    let out = site.path().join("public");
-    let ok = gongshi()
-        .args(["build", "--root"])
-        .arg(site.path())
-        .output()
-        .unwrap();
-    assert!(ok.status.success());
-    let before = tree(&out);
+    let (site, out, before) = built_sample();
 
     // Change the content, start a build and stop it after three pages.
     std::fs::write(site.path().join("content/xinkou/2026.md"), "---\ntitle: 辛口镇2026年度行政执法工作报告\nyear: 2026\npublished: 2026-12-01\nmetrics:\n  inspections: 5\n---\n").unwrap();

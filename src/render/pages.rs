@@ -83,6 +83,16 @@ impl Common<'_> {
         ctx
     }
 
+    /// The site's key metrics with their definitions.
+    fn key_metrics(&self) -> impl Iterator<Item = (MetricId, &crate::schema::Metric)> {
+        let schema = &self.site.config.schema;
+        self.site
+            .config
+            .key_metrics
+            .iter()
+            .filter_map(|id| Some((*id, schema.metric(*id)?)))
+    }
+
     fn township_index(&self, slug: &str) -> Option<usize> {
         self.site.township_index(slug)
     }
@@ -245,13 +255,8 @@ struct Card {
 }
 
 fn cards(c: &Common<'_>, summary: &assemble::YearSummary) -> Vec<Card> {
-    let schema = &c.site.config.schema;
-    c.site
-        .config
-        .key_metrics
-        .iter()
-        .filter_map(|id| {
-            let m = schema.metric(*id)?;
+    c.key_metrics()
+        .filter_map(|(id, m)| {
             let t = summary.totals.get(id.index())?;
             let (label, unit) = labels(m, c.lang);
             Some(Card {
@@ -369,13 +374,8 @@ struct YearLink {
 
 /// Charts of the district totals of the key figures over the years.
 fn district_charts(c: &Common<'_>) -> Vec<super::charts::Chart> {
-    let schema = &c.site.config.schema;
-    c.site
-        .config
-        .key_metrics
-        .iter()
-        .filter_map(|id| {
-            let m = schema.metric(*id)?;
+    c.key_metrics()
+        .filter_map(|(id, m)| {
             let points: Vec<super::charts::Point> = c
                 .asm
                 .summaries
@@ -554,21 +554,14 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
     ctx.insert("figures", &rows);
     ctx.insert("downloads", &Downloads::township(&t.slug));
     let charts: Vec<super::charts::Chart> = c
-        .site
-        .config
-        .key_metrics
-        .iter()
-        .filter_map(|id| {
-            let m = schema.metric(*id)?;
-            if reports
-                .iter()
-                .all(|r| *r.figure(*id) == Figure::NotReported)
-            {
+        .key_metrics()
+        .filter_map(|(id, m)| {
+            if reports.iter().all(|r| *r.figure(id) == Figure::NotReported) {
                 return None;
             }
             let points = reports
                 .iter()
-                .map(|r| super::charts::Point::new(r.year.to_string(), r.figure(*id), m.kind, c.w))
+                .map(|r| super::charts::Point::new(r.year.to_string(), r.figure(id), m.kind, c.w))
                 .collect();
             let (label, unit) = labels(m, c.lang);
             Some(super::charts::bar_chart(
