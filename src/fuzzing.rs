@@ -78,5 +78,13 @@ pub fn file_to_page(data: &[u8]) {
     let Some(report) = report else { return };
     let site = Site::from_parts(config, vec![township], vec![report]);
     let Some(renderer) = renderer() else { return };
-    let _ = crate::render::render_pages_in_memory(&site, renderer);
+    // The real rendering path, into memory.
+    let asm = crate::assemble::assemble(&site);
+    let _ = crate::render::render_site(
+        &site,
+        &asm,
+        renderer,
+        &crate::write::Memory::default(),
+        &|| {},
+    );
 }

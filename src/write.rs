@@ -222,39 +222,6 @@ impl Staging {
         &self.staging
     }
 
-    /// Write a file at `rel` (with `/` separators) in the staging folder.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let path = self.path_of(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(io_err(format!("creating {}", parent.display())))?;
-        }
-        fs::write(&path, bytes).map_err(io_err(format!("writing {}", path.display())))
-    }
-
-    /// Create a file at `rel` to be written in pieces (large downloads).
-    pub fn create(&self, rel: &str) -> Result<std::io::BufWriter<fs::File>, OutputError> {
-        let path = self.path_of(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(io_err(format!("creating {}", parent.display())))?;
-        }
-        let file =
-            fs::File::create(&path).map_err(io_err(format!("writing {}", path.display())))?;
-        Ok(std::io::BufWriter::with_capacity(1 << 16, file))
-    }
-
-    /// Copy a file into the staging folder at `rel`.
-    pub fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
-        let path = self.path_of(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(io_err(format!("creating {}", parent.display())))?;
-        }
-        fs::copy(from, &path).map(|_| ()).map_err(io_err(format!(
-            "copying {} to {}",
-            from.display(),
-            path.display()
-        )))
-    }
-
     fn path_of(&self, rel: &str) -> PathBuf {
         let mut path = self.staging.clone();
         for part in rel
@@ -264,6 +231,15 @@ impl Staging {
             path.push(part);
         }
         path
+    }
+
+    /// The path of `rel` in the staging folder, its parent folders created.
+    fn prepare(&self, rel: &str) -> Result<PathBuf, OutputError> {
+        let path = self.path_of(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io_err(format!("creating {}", parent.display())))?;
+        }
+        Ok(path)
     }
 
     /// Swap the staging folder into place and remove the previous output.
@@ -298,6 +274,104 @@ impl Staging {
     /// Abandon the build: remove the staging folder, keep the output.
     pub fn abort(self) {
         let _ = remove_ours(&self.staging);
+    }
+}
+
+/// Where a build puts its files: the staging folder of a real build
+/// ([`Staging`]), or memory ([`Memory`], for fuzzing and tests). Paths are
+/// relative, with `/` separators.
+pub trait Output: Sync {
+    /// Write a whole file.
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError>;
+    /// Copy a file in.
+    fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError>;
+    /// Write a file in pieces (large downloads, never whole in memory);
+    /// returns its size in bytes.
+    fn write_with(
+        &self,
+        rel: &str,
+        produce: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> Result<u64, OutputError>;
+}
+
+impl Output for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let path = self.prepare(rel)?;
+        fs::write(&path, bytes).map_err(io_err(format!("writing {}", path.display())))
+    }
+
+    fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
+        let path = self.prepare(rel)?;
+        fs::copy(from, &path).map(|_| ()).map_err(io_err(format!(
+            "copying {} to {}",
+            from.display(),
+            path.display()
+        )))
+    }
+
+    fn write_with(
+        &self,
+        rel: &str,
+        produce: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> Result<u64, OutputError> {
+        let path = self.prepare(rel)?;
+        let action = || format!("writing {}", path.display());
+        let file = fs::File::create(&path).map_err(io_err(action()))?;
+        let mut w = io::BufWriter::with_capacity(1 << 16, file);
+        produce(&mut w).map_err(io_err(action()))?;
+        let file = w.into_inner().map_err(|e| OutputError::Io {
+            action: action(),
+            error: e.into_error(),
+        })?;
+        Ok(file.metadata().map_err(io_err(action()))?.len())
+    }
+}
+
+/// Files kept in memory, by path.
+#[derive(Debug, Default)]
+pub struct Memory {
+    files: std::sync::Mutex<std::collections::BTreeMap<String, Vec<u8>>>,
+}
+
+impl Memory {
+    /// The files written, by path.
+    pub fn into_files(self) -> std::collections::BTreeMap<String, Vec<u8>> {
+        self.files
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn put(&self, rel: &str, bytes: Vec<u8>) {
+        let mut files = self
+            .files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        files.insert(rel.to_string(), bytes);
+    }
+}
+
+impl Output for Memory {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        self.put(rel, bytes.to_vec());
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
+        let bytes = fs::read(from).map_err(io_err(format!("reading {}", from.display())))?;
+        self.put(rel, bytes);
+        Ok(())
+    }
+
+    fn write_with(
+        &self,
+        rel: &str,
+        produce: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
+    ) -> Result<u64, OutputError> {
+        let mut bytes = Vec::new();
+        produce(&mut bytes).map_err(io_err(format!("writing {rel}")))?;
+        let len = bytes.len() as u64;
+        self.put(rel, bytes);
+        Ok(len)
     }
 }
 

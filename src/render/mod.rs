@@ -21,7 +21,7 @@ use crate::assemble::Assembled;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::i18n::Lang;
 use crate::site::Site;
-use crate::write::{OutputError, Staging};
+use crate::write::{Output, OutputError};
 pub use pages::{canonical, percent_encode};
 pub use theme::Theme;
 
@@ -146,85 +146,6 @@ impl Counter {
     }
 }
 
-/// Render every page of a (small) site into memory: (path, bytes). Used by
-/// fuzzing and tests; a build writes through [`render_site`] instead.
-pub fn render_pages_in_memory(
-    site: &Site,
-    renderer: &Renderer,
-) -> Result<Vec<(String, Vec<u8>)>, Box<Diagnostic>> {
-    let asm = crate::assemble::assemble(site);
-    let common = pages::Common {
-        site,
-        asm: &asm,
-        w: &renderer.words,
-        words: &renderer.words_value,
-        lang: site.config.language,
-        css: &renderer.css,
-    };
-    let mut out = Vec::new();
-    let page = |path: String,
-                template: &str,
-                ctx: Context|
-     -> Result<(String, Vec<u8>), Box<Diagnostic>> {
-        Ok((path, renderer.render(template, &ctx)?.into_bytes()))
-    };
-    out.push(page(
-        views::paths::home(),
-        "home.html",
-        pages::home(&common),
-    )?);
-    for t in &site.townships {
-        out.push(page(
-            views::paths::township(&t.slug),
-            "township.html",
-            pages::township(&common, t),
-        )?);
-    }
-    for s in &asm.summaries {
-        out.push(page(
-            views::paths::year(s.year),
-            "year.html",
-            pages::year(&common, s),
-        )?);
-        let records = data::year_records(site, &asm, s);
-        let csv = data::csv(&records).unwrap_or_default();
-        let xlsx = data::xlsx::workbook(
-            &data::year_sheets(site, s),
-            &records,
-            site.as_of,
-            site.config.language,
-        )
-        .unwrap_or_default();
-        let json = data::year_json(site, s).unwrap_or_default();
-        out.push((views::paths::year_data(s.year, "csv"), csv));
-        out.push((views::paths::year_data(s.year, "xlsx"), xlsx));
-        out.push((views::paths::year_data(s.year, "json"), json));
-    }
-    for (i, r) in site.reports.iter().enumerate() {
-        if let Some(ctx) = pages::report(&common, i) {
-            let html = renderer.render("report.html", &ctx)?;
-            out.push((views::paths::report(&r.township, r.year), html.into_bytes()));
-        }
-    }
-    out.push((
-        "feed.xml".into(),
-        renderer
-            .render("feed.xml", &pages::feed(&common))?
-            .into_bytes(),
-    ));
-    out.push((
-        "sitemap.xml".into(),
-        renderer
-            .render("sitemap.xml", &pages::sitemap(&common))?
-            .into_bytes(),
-    ));
-    out.push((
-        "data/all.json".into(),
-        data::all_json(site, &asm).unwrap_or_default(),
-    ));
-    Ok(out)
-}
-
 /// How many pages a build will render (for a progress bar).
 pub fn page_count(site: &Site, asm: &Assembled) -> usize {
     // home, 404, years overview, data page + townships + reports + years
@@ -243,7 +164,7 @@ pub fn render_site(
     site: &Site,
     asm: &Assembled,
     renderer: &Renderer,
-    out: &Staging,
+    out: &dyn Output,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Stats, RenderError> {
     let common = pages::Common {
@@ -348,12 +269,7 @@ pub fn render_site(
     // The all-data file is streamed: it never sits in memory whole.
     let all = {
         let path = "data/all.json";
-        let mut w = out.create(path)?;
-        data::write_all_json(site, asm, &mut w).map_err(|e| data_error(path, e.to_string()))?;
-        let file = w
-            .into_inner()
-            .map_err(|e| data_error(path, e.to_string()))?;
-        let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let bytes = out.write_with(path, &mut |w| data::write_all_json(site, asm, w))?;
         counter.file();
         pages::DataFile {
             path: path.to_string(),
