@@ -191,6 +191,8 @@ pub struct OtherFigure {
     pub figure: Figure,
     /// Its unit.
     pub unit: String,
+    /// What it measures (from its unit), which decides how it reads.
+    pub kind: crate::figure::Kind,
     /// The schema group it belongs with, if any.
     pub group: Option<GroupId>,
 }

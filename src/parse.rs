@@ -614,6 +614,7 @@ fn read_other_figures(node: &Node, schema: &Schema, sink: &mut Sink) -> Vec<Othe
             label,
             figure,
             unit,
+            kind,
             group,
         })
     })

@@ -134,16 +134,7 @@ fn township_record(
     }
 }
 
-fn other_kind(o: &OtherFigure) -> Kind {
-    if o.unit == "元" {
-        Kind::Money
-    } else {
-        Kind::Area
-    }
-}
-
 fn other_record(year: Year, t: &Township, schema: &Schema, o: &OtherFigure) -> Record {
-    let kind = other_kind(o);
     Record {
         year,
         district: t.district.clone().unwrap_or_default(),
@@ -158,9 +149,9 @@ fn other_record(year: Year, t: &Township, schema: &Schema, o: &OtherFigure) -> R
         metric: String::new(),
         label: o.label.clone(),
         unit: o.unit.clone(),
-        value: value_text(&o.figure, kind),
+        value: value_text(&o.figure, o.kind),
         status: o.figure.status(),
-        display: format::cell(&o.figure, kind, Lang::Zh),
+        display: format::cell(&o.figure, o.kind, Lang::Zh),
         computed: false,
         reported: None,
         of: None,
@@ -492,16 +483,13 @@ impl Serialize for TotalsJson<'_> {
 fn json_others(schema: &Schema, r: &Report) -> Vec<JsonOther> {
     r.other_figures
         .iter()
-        .map(|o| {
-            let kind = other_kind(o);
-            JsonOther {
-                label: o.label.clone(),
-                unit: o.unit.clone(),
-                group: o.group.and_then(|g| schema.group(g)).map(|g| g.key.clone()),
-                value: number(&value_text(&o.figure, kind)),
-                status: o.figure.status(),
-                display: format::cell(&o.figure, kind, Lang::Zh),
-            }
+        .map(|o| JsonOther {
+            label: o.label.clone(),
+            unit: o.unit.clone(),
+            group: o.group.and_then(|g| schema.group(g)).map(|g| g.key.clone()),
+            value: number(&value_text(&o.figure, o.kind)),
+            status: o.figure.status(),
+            display: format::cell(&o.figure, o.kind, Lang::Zh),
         })
         .collect()
 }

@@ -780,14 +780,9 @@ pub fn report(c: &Common<'_>, index: usize) -> Option<Context> {
 }
 
 fn other_view(o: &crate::model::OtherFigure, w: &views::Words) -> OtherView {
-    let kind = if o.unit == "元" {
-        crate::figure::Kind::Money
-    } else {
-        crate::figure::Kind::Area
-    };
     OtherView {
         label: o.label.clone(),
-        display: views::cell(&o.figure, kind, w),
+        display: views::cell(&o.figure, o.kind, w),
         unit: o.unit.clone(),
         status: o.figure.status(),
     }
