@@ -53,16 +53,7 @@ impl Config {
         // ever fail to resolve, fall back to an empty schema rather than panic.
         let schema = Schema::build(schema::default_groups(), schema::default_metrics())
             .unwrap_or_else(|_| Schema::empty());
-        let key_metrics = [
-            "inspections",
-            "penalty_cases",
-            "fines_total",
-            "certified_officers",
-        ]
-        .iter()
-        .filter_map(|k| schema.id(k))
-        .collect();
-        let rank_metric = schema.id("inspections");
+        let (key_metrics, rank_metric) = default_summary_metrics(&schema);
         Config {
             title: "行政执法公示".to_string(),
             description: String::new(),
@@ -77,6 +68,20 @@ impl Config {
             privacy_allow: Vec::new(),
         }
     }
+}
+
+/// The default key metrics and rank metric, as far as `schema` has them.
+fn default_summary_metrics(schema: &Schema) -> (Vec<MetricId>, Option<MetricId>) {
+    const KEY: [&str; 4] = [
+        "inspections",
+        "penalty_cases",
+        "fines_total",
+        "certified_officers",
+    ];
+    (
+        KEY.iter().filter_map(|k| schema.id(k)).collect(),
+        schema.id("inspections"),
+    )
 }
 
 /// Read `gongshi.yaml` in `root`. Returns the config (with defaults for
@@ -163,16 +168,7 @@ pub fn parse(text: &Arc<str>) -> (Config, Vec<Diagnostic>) {
         if let Some(entry) = f.take("schema") {
             let schema = read_schema(&entry.value, f.sink());
             config.schema = Arc::new(schema);
-            config.key_metrics = [
-                "inspections",
-                "penalty_cases",
-                "fines_total",
-                "certified_officers",
-            ]
-            .iter()
-            .filter_map(|k| config.schema.id(k))
-            .collect();
-            config.rank_metric = config.schema.id("inspections");
+            (config.key_metrics, config.rank_metric) = default_summary_metrics(&config.schema);
         }
         if let Some(list) = f.text_list("key_metrics") {
             let schema = config.schema.clone();

@@ -120,11 +120,6 @@ impl<'a> Iterator for LineIter<'a> {
     }
 }
 
-/// The number of lines `text` spans (for positions after it).
-pub fn count_lines(text: &str) -> u32 {
-    LineIter::new(text).count() as u32
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

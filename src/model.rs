@@ -219,8 +219,6 @@ pub struct Body {
     source: BodySource,
     /// Byte offset of the body in the file's text.
     pub offset: usize,
-    /// The file line on which the body starts.
-    pub line: u32,
     blank: bool,
 }
 
@@ -240,7 +238,7 @@ pub struct BodyChanged;
 
 impl Default for Body {
     fn default() -> Self {
-        Body::in_memory(Arc::from(""), 0, 1)
+        Body::in_memory(Arc::from(""), 0)
     }
 }
 
@@ -254,12 +252,11 @@ fn text_hash(text: &str) -> u64 {
 
 impl Body {
     /// A body held in memory: the file's text, from `offset`.
-    pub fn in_memory(text: Arc<str>, offset: usize, line: u32) -> Body {
+    pub fn in_memory(text: Arc<str>, offset: usize) -> Body {
         let blank = text.get(offset..).unwrap_or("").trim().is_empty();
         Body {
             source: BodySource::Text(text),
             offset,
-            line,
             blank,
         }
     }

@@ -75,7 +75,7 @@ fn load(text: source::Text, rel: &str, config: &Config) -> Result<Loaded, Vec<Di
         }
     };
     let body_offset = text.text.len() - split.body.len();
-    let body = Body::in_memory(text.text.clone(), body_offset, split.body_line);
+    let body = Body::in_memory(text.text.clone(), body_offset);
     Ok(Loaded { sink, root, body })
 }
 

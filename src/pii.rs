@@ -110,6 +110,15 @@ pub fn is_mobile(s: &[u8]) -> bool {
         && s.iter().all(u8::is_ascii_digit)
 }
 
+/// The 11-digit mobile number in `digits` (written with or without 86).
+fn mobile_part(digits: &str) -> Option<&str> {
+    let local = digits
+        .strip_prefix("86")
+        .filter(|d| d.len() == 11)
+        .unwrap_or(digits);
+    is_mobile(local.as_bytes()).then_some(local)
+}
+
 /// Luhn check.
 pub fn luhn(s: &[u8]) -> bool {
     let mut sum = 0;
@@ -298,54 +307,36 @@ pub fn scan(text: &str, allow: &[String]) -> Vec<Found> {
         let d = run.digits.as_bytes();
         let len = run.end - run.start;
         let is_allowed = |digits: &str| allowed.iter().any(|a| a == digits || a.ends_with(digits));
-        if run.groups == 1 && d.len() == 18 && is_id18(d) {
-            found.push(Found {
-                kind: PiiKind::IdNumber,
-                start: run.start,
-                len,
-                masked: mask(&run.digits, 6, 4),
-            });
+        let (kind, masked) = if run.groups == 1 && d.len() == 18 && is_id18(d) {
+            (PiiKind::IdNumber, mask(&run.digits, 6, 4))
         } else if run.groups == 1 && d.len() == 15 && is_id15(d) {
-            found.push(Found {
-                kind: PiiKind::IdNumber,
-                start: run.start,
-                len,
-                masked: mask(&run.digits, 6, 3),
-            });
-        } else if !(is_mobile(d)
-            || (d.len() == 13 && d.starts_with(b"86") && d.get(2..).is_some_and(is_mobile))
-            || is_bank_card(d))
-        {
-            // Most numbers in a report look like neither: no context needed.
-            continue;
-        } else if preceded_by_label(text, run.start)
-            || followed_by_unit(text, run.end)
-            || is_allowed(&run.digits)
-        {
-            continue;
-        } else if is_mobile(d)
-            || (d.len() == 13 && d.starts_with(b"86") && d.get(2..).is_some_and(is_mobile))
-        {
-            let local = run
-                .digits
-                .get(run.digits.len() - 11..)
-                .unwrap_or(&run.digits);
-            if !is_allowed(local) {
-                found.push(Found {
-                    kind: PiiKind::Mobile,
-                    start: run.start,
-                    len,
-                    masked: mask(local, 3, 4),
-                });
+            (PiiKind::IdNumber, mask(&run.digits, 6, 3))
+        } else {
+            // A phone (+86 or not) or a card; most numbers in a report are
+            // neither, and need no look at their context.
+            let candidate = match mobile_part(&run.digits) {
+                Some(local) => (PiiKind::Mobile, local),
+                None if is_bank_card(d) => (PiiKind::BankCard, run.digits.as_str()),
+                None => continue,
+            };
+            if preceded_by_label(text, run.start)
+                || followed_by_unit(text, run.end)
+                || is_allowed(&run.digits)
+                || is_allowed(candidate.1)
+            {
+                continue;
             }
-        } else if is_bank_card(d) {
-            found.push(Found {
-                kind: PiiKind::BankCard,
-                start: run.start,
-                len,
-                masked: mask(&run.digits, 4, 4),
-            });
-        }
+            match candidate {
+                (PiiKind::Mobile, local) => (PiiKind::Mobile, mask(local, 3, 4)),
+                (kind, digits) => (kind, mask(digits, 4, 4)),
+            }
+        };
+        found.push(Found {
+            kind,
+            start: run.start,
+            len,
+            masked,
+        });
     }
     found
 }

@@ -212,16 +212,6 @@ impl Staging {
         })
     }
 
-    /// The output folder the build will replace.
-    pub fn output(&self) -> &Path {
-        &self.output
-    }
-
-    /// The folder being written.
-    pub fn dir(&self) -> &Path {
-        &self.staging
-    }
-
     fn path_of(&self, rel: &str) -> PathBuf {
         let mut path = self.staging.clone();
         for part in rel

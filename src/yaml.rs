@@ -73,18 +73,6 @@ impl Node {
     pub fn is_null(&self) -> bool {
         matches!(self.value, Value::Null)
     }
-
-    /// What this value is, for messages about wrong types.
-    pub fn kind_name(&self) -> &'static str {
-        match self.value {
-            Value::Null => "null",
-            Value::Bool(_) => "bool",
-            Value::Number => "number",
-            Value::Str(_) => "text",
-            Value::Seq(_) => "list",
-            Value::Map(_) => "mapping",
-        }
-    }
 }
 
 /// Where a YAML block sits in its file, to turn YAML positions into file positions.

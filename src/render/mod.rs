@@ -93,11 +93,6 @@ impl Renderer {
             .render(template, ctx)
             .map_err(|e| Box::new(template_error(template, &e)))
     }
-
-    /// The interface words.
-    pub fn words(&self) -> &views::Words {
-        &self.words
-    }
 }
 
 /// The theme's words for `lang`, falling back to Chinese for missing ones.
@@ -144,12 +139,6 @@ impl Counter {
     fn file(&self) {
         self.files.fetch_add(1, Ordering::Relaxed);
     }
-}
-
-/// How many pages a build will render (for a progress bar).
-pub fn page_count(site: &Site, asm: &Assembled) -> usize {
-    // home, 404, years overview, data page + townships + reports + years
-    4 + site.townships.len() + site.reports.len() + asm.summaries.len()
 }
 
 fn data_error(path: &str, e: String) -> RenderError {

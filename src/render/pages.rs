@@ -357,10 +357,7 @@ pub fn home(c: &Common<'_>) -> Context {
         .years
         .iter()
         .rev()
-        .map(|&y| YearLink {
-            year: y,
-            path: paths::year(y),
-        })
+        .map(|&y| YearLink::summary(y))
         .collect();
     ctx.insert("years", &years);
     ctx
@@ -370,6 +367,24 @@ pub fn home(c: &Common<'_>) -> Context {
 struct YearLink {
     year: Year,
     path: String,
+}
+
+impl YearLink {
+    /// A link to a year's summary.
+    fn summary(year: Year) -> YearLink {
+        YearLink {
+            year,
+            path: paths::year(year),
+        }
+    }
+
+    /// A link to a report, by its year.
+    fn report(r: &Report) -> YearLink {
+        YearLink {
+            year: r.year,
+            path: paths::report(&r.township, r.year),
+        }
+    }
 }
 
 /// Charts of the district totals of the key figures over the years.
@@ -440,14 +455,10 @@ pub fn year(c: &Common<'_>, summary: &assemble::YearSummary) -> Context {
     let prev = pos
         .and_then(|p| p.checked_sub(1))
         .and_then(|p| c.asm.years.get(p))
-        .map(|&y| YearLink {
-            year: y,
-            path: paths::year(y),
-        });
-    let next = pos.and_then(|p| c.asm.years.get(p + 1)).map(|&y| YearLink {
-        year: y,
-        path: paths::year(y),
-    });
+        .map(|&y| YearLink::summary(y));
+    let next = pos
+        .and_then(|p| c.asm.years.get(p + 1))
+        .map(|&y| YearLink::summary(y));
     ctx.insert("prev", &prev);
     ctx.insert("next", &next);
     ctx
@@ -760,20 +771,8 @@ pub fn report(c: &Common<'_>, index: usize) -> Option<Context> {
         })
         .collect();
     ctx.insert("revisions", &revisions);
-    ctx.insert(
-        "previous",
-        &previous.map(|p| YearLink {
-            year: p.year,
-            path: paths::report(&p.township, p.year),
-        }),
-    );
-    ctx.insert(
-        "next",
-        &next.map(|n| YearLink {
-            year: n.year,
-            path: paths::report(&n.township, n.year),
-        }),
-    );
+    ctx.insert("previous", &previous.map(YearLink::report));
+    ctx.insert("next", &next.map(YearLink::report));
     ctx.insert("year_path", &paths::year(r.year));
     ctx.insert("downloads", &Downloads::township(&r.township));
     Some(ctx)
@@ -858,15 +857,7 @@ pub fn years(c: &Common<'_>) -> Context {
             }
         })
         .collect();
-    let years: Vec<YearLink> = c
-        .asm
-        .years
-        .iter()
-        .map(|&y| YearLink {
-            year: y,
-            path: paths::year(y),
-        })
-        .collect();
+    let years: Vec<YearLink> = c.asm.years.iter().map(|&y| YearLink::summary(y)).collect();
     ctx.insert("years", &years);
     ctx.insert("rows", &rows);
     ctx.insert("all_data", &"data/all.json");

@@ -95,11 +95,6 @@ impl Words {
         }
         text
     }
-
-    /// The whole table (for templates).
-    pub fn map(&self) -> &std::collections::BTreeMap<String, String> {
-        &self.map
-    }
 }
 
 /// A status with its words.
