@@ -1,0 +1,3 @@
+//! `gongshi import`: turn a report written in Word, WPS, PDF or plain text
+//! into a gongshi report.
+pub mod read;
