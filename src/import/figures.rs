@@ -90,6 +90,8 @@ pub struct Found {
     overview: bool,
     /// Whether the sentence is about one particular kind of violation.
     specific: bool,
+    /// The label it takes if it is kept outside the schema.
+    label_hint: String,
 }
 
 impl Found {
@@ -487,7 +489,8 @@ fn sentences(text: &str) -> Vec<String> {
     out
 }
 
-/// Text with the titles of documents (《…》) blanked out, same length.
+/// Text with the titles of documents (《…》) blanked out, each character by
+/// one of the same length in bytes, so byte offsets still hold.
 fn without_titles(s: &str) -> String {
     let mut depth = 0;
     s.chars()
@@ -500,7 +503,12 @@ fn without_titles(s: &str) -> String {
                 depth -= 1;
                 c
             }
-            _ if depth > 0 => '·',
+            _ if depth > 0 => match c.len_utf8() {
+                1 => '_',
+                2 => '·',
+                3 => '〃',
+                _ => '\u{10FFFF}',
+            },
             _ => c,
         })
         .collect()
@@ -976,7 +984,7 @@ const LEADING: &[&str] = &[
     "：",
 ];
 const TRAILING: &[&str] = &[
-    "共计", "累计", "合计", "共", "达到", "达", "为", "有", "了", "约", "超过", "近", "逾", "至少",
+    "共计", "累计", "合计", "共", "达到", "达", "有", "了", "约", "超过", "近", "逾", "至少",
     "总计",
 ];
 
@@ -1015,6 +1023,36 @@ fn clean_label(s: &str) -> String {
         }
     }
     t.to_string()
+}
+
+/// What a penalty was for: 处罚电动车违规进楼道行为 → 电动车违规进楼道.
+fn topic(label: &str) -> String {
+    let mut t = clean_label(label);
+    loop {
+        let before = t.clone();
+        for w in ["处罚", "处理", "查处", "对", "同时"] {
+            if let Some(r) = t.strip_prefix(w) {
+                t = r.to_string();
+            }
+        }
+        for w in [
+            "进行处罚",
+            "累计处罚",
+            "的处罚",
+            "处罚",
+            "行为",
+            "的",
+            "进行",
+        ] {
+            if let Some(r) = t.strip_suffix(w) {
+                t = r.to_string();
+            }
+        }
+        if t == before {
+            break;
+        }
+    }
+    t
 }
 
 fn han_count(s: &str) -> usize {
@@ -1109,8 +1147,14 @@ fn sentence_figures(s: &Sentence, report_year: i32, raws: &mut Vec<Raw>) {
             .unwrap_or(segment);
         let clause_start = plain
             .get(..tok.start)
-            .and_then(|b| b.rfind(['，', ',', '；', '：']))
-            .map_or(0, |p| p + 1);
+            .and_then(|b| {
+                let (at, c) = b
+                    .char_indices()
+                    .rev()
+                    .find(|(_, c)| matches!(c, '，' | ',' | '；' | '：'))?;
+                Some(at + c.len_utf8())
+            })
+            .unwrap_or(0);
         let clause = plain.get(clause_start..tok.start).unwrap_or("");
         // Text after the unit up to the end of the clause or the next figure.
         let next_start = toks.get(n + 1).map_or(plain.len(), |t| t.start);
@@ -1147,6 +1191,7 @@ fn sentence_figures(s: &Sentence, report_year: i32, raws: &mut Vec<Raw>) {
             also: None,
             overview: s.overview,
             specific: specific_sentence,
+            label_hint: String::new(),
         };
         // A change against another year: 较去年增加一人, 同比下降5%.
         let change_words = [
@@ -1197,10 +1242,14 @@ fn sentence_figures(s: &Sentence, report_year: i32, raws: &mut Vec<Raw>) {
         } else {
             segment
         };
-        let matched = [tail, near, clause, context_segment]
-            .iter()
-            .filter(|c| !c.trim().is_empty())
-            .find_map(|c| match_rule(c, tok.unit));
+        let tiers = [tail, near, clause, context_segment];
+        let tiers = tiers.iter().filter(|c| !c.trim().is_empty());
+        // A rule whose unit fits, at the nearest tier; only then one whose
+        // words fit but whose unit does not (to confirm).
+        let matched = tiers
+            .clone()
+            .find_map(|c| match_rule(c, tok.unit).filter(|(_, fits)| *fits))
+            .or_else(|| tiers.clone().find_map(|c| match_rule(c, tok.unit)));
         let key = matched.map(|(rule, fits)| {
             let mut k = rule.key;
             if k == "fines_total" && !contains_any(near, &["共计", "合计", "总计", "总额", "共"])
@@ -1213,17 +1262,28 @@ fn sentence_figures(s: &Sentence, report_year: i32, raws: &mut Vec<Raw>) {
             }
             (k, fits)
         });
-        // A label for a figure outside the schema.
-        let mut label = clean_label(near);
-        if han_count(&label) < 2 || label == "共" {
-            label = clean_label(clause);
-        }
+        // A label for a figure outside the schema: the words since the
+        // previous figure, within the clause (乱吊乱挂、乱贴乱画行为500余处).
+        let segment_clause = segment
+            .rsplit(['，', ',', '；', '：', '（', '('])
+            .next()
+            .unwrap_or(segment);
+        let mut label = clean_label(segment_clause);
         if han_count(&label) < 2 {
+            // 共计1起: the words are in the clause before.
             let previous_clause = plain
-                .get(..clause_start.saturating_sub(1))
-                .and_then(|b| b.rsplit(['，', ',', '；', '：', '。']).next())
+                .get(..clause_start)
+                .unwrap_or("")
+                .trim_end_matches(['，', ',', '；', '：'])
+                .rsplit(['，', ',', '；', '：', '。'])
+                .next()
                 .unwrap_or("");
-            label = clean_label(previous_clause);
+            let t = topic(previous_clause);
+            label = if previous_clause.contains("处罚") && !t.is_empty() {
+                format!("处罚{t}")
+            } else {
+                clean_label(previous_clause)
+            };
         }
         let tail_label = clean_label(tail);
         if han_count(&tail_label) >= 2 && !tail_label.starts_with('的') {
@@ -1233,12 +1293,7 @@ fn sentence_figures(s: &Sentence, report_year: i32, raws: &mut Vec<Raw>) {
         }
         if matches!(label.as_str(), "罚款" | "罚款金额" | "罚没款") && !prev_label.is_empty()
         {
-            let topic = prev_label
-                .trim_start_matches("处罚")
-                .trim_start_matches("处理")
-                .trim_start_matches("查处")
-                .trim_end_matches("行为");
-            label = format!("{topic}罚款");
+            label = format!("{}罚款", topic(&prev_label));
         }
         if label.chars().count() > 40 {
             label = label.chars().skip(label.chars().count() - 40).collect();
@@ -1249,7 +1304,10 @@ fn sentence_figures(s: &Sentence, report_year: i32, raws: &mut Vec<Raw>) {
         }
         let _ = kind;
         raws.push(Raw {
-            found: base,
+            found: Found {
+                label_hint: label.clone(),
+                ..base
+            },
             tok: tok.clone(),
             key,
             label,
@@ -1364,6 +1422,7 @@ fn table_figures(rows: &[Vec<String>], report_year: i32, raws: &mut Vec<Raw>) {
                     also: None,
                     overview: true,
                     specific: false,
+                    label_hint: label.clone(),
                 },
                 tok: tok.clone(),
                 key,
@@ -1425,6 +1484,9 @@ fn resolve(raws: Vec<Raw>, report_year: i32, schema: &Schema) -> Extraction {
                             found.doubt = Some(Doubt::Nearly);
                         }
                     }
+                    // 三项制度, 一支队伍: Chinese numerals name things; only
+                    // a key's words make one a figure.
+                    Some(_) if han => continue,
                     Some((amount, precision, v)) => {
                         found.amount = amount;
                         found.precision = precision;
@@ -1473,7 +1535,11 @@ fn settle(mut figs: Vec<Found>, schema: &Schema) -> Vec<Found> {
             f.specific || overview_families.iter().any(|fam| fam == family(&key))
         };
         if demote {
-            let label = other_label(f);
+            let label = if han_count(&f.label_hint) >= 2 {
+                f.label_hint.clone()
+            } else {
+                other_label(f)
+            };
             let group = group_for(&label);
             f.also = Some(key);
             f.target = Target::Other { label, group };

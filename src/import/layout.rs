@@ -275,6 +275,7 @@ fn line_paragraphs(blocks: &[Block], format: Format) -> Vec<Raw> {
     let mut out: Vec<Raw> = Vec::new();
     let mut current = String::new();
     let mut last_full = false;
+    let mut last_open = false;
     let mut table: Vec<Vec<String>> = Vec::new();
     let flush = |current: &mut String, out: &mut Vec<Raw>| {
         if !current.trim().is_empty() {
@@ -290,6 +291,7 @@ fn line_paragraphs(blocks: &[Block], format: Format) -> Vec<Raw> {
             flush(&mut current, &mut out);
             table.push(cells);
             last_full = false;
+            last_open = false;
             continue;
         }
         if !table.is_empty() {
@@ -310,13 +312,14 @@ fn line_paragraphs(blocks: &[Block], format: Format) -> Vec<Raw> {
             if !blanks_mean_nothing {
                 flush(&mut current, &mut out);
                 last_full = false;
+                last_open = false;
             }
             continue;
         }
         let (indented, body) = indent_of(line);
         let starts_new = current.is_empty()
             || !wrapped
-            || !last_full
+            || !(last_full || last_open)
             || marker(body).is_some()
             || (indented_doc && indented)
             || looks_like_date(body);
@@ -335,6 +338,11 @@ fn line_paragraphs(blocks: &[Block], format: Format) -> Vec<Raw> {
         }
         current.push_str(body);
         last_full = width(body) + 4 >= full && full != usize::MAX;
+        // A long line that stops mid-sentence goes on in the next one, even
+        // when it is a little shorter than a full line.
+        last_open = full != usize::MAX
+            && width(body) * 5 >= full * 4
+            && !body.ends_with(['。', '：', ':', '！', '？', '；', '”']);
     }
     flush(&mut current, &mut out);
     if table.len() >= 2 {
