@@ -331,8 +331,9 @@ fn tokens(s: &str) -> Vec<Token> {
         let mut k = j;
         let mut multiplier = "";
         if starts_arabic {
+            let rest_here = s.get(pos(k)..).unwrap_or("");
             match at(k) {
-                Some('万') => {
+                Some('万') if !rest_here.starts_with("万元") => {
                     multiplier = "万";
                     k += 1;
                 }
@@ -688,7 +689,7 @@ const RULES: &[Rule] = &[
     },
     Rule {
         key: "legal_reviews",
-        any: &["法制审核"],
+        any: &["法制审核", "重大执法决定"],
         with: &["决定", "案件", "重大"],
         not: &["人员"],
         units: &["件", "次", "起"],
@@ -1237,7 +1238,16 @@ fn sentence_figures(s: &Sentence, report_year: i32, raws: &mut Vec<Raw>) {
         // Which key: the words right after the figure (3名外聘律师), then
         // its clause, then everything since the previous figure. A figure
         // right after another (8宗10163平方米) shares its context.
-        let context_segment = if clean_label(segment).is_empty() {
+        let generic = ["面积", "总面积", "金额", "涉及金额", "罚款金额"];
+        let joined;
+        let seg_label = clean_label(segment);
+        let context_segment = if generic.contains(&seg_label.as_str())
+            || seg_label.ends_with("面积")
+            || seg_label.ends_with("金额")
+        {
+            joined = format!("{prev_context}{segment}");
+            joined.as_str()
+        } else if clean_label(segment).is_empty() {
             prev_context.as_str()
         } else {
             segment

@@ -289,7 +289,9 @@ fn line_paragraphs(blocks: &[Block], format: Format) -> Vec<Raw> {
     for line in &lines {
         if let Some(cells) = table_row(line) {
             flush(&mut current, &mut out);
-            table.push(cells);
+            if !cells.is_empty() {
+                table.push(cells);
+            }
             last_full = false;
             last_open = false;
             continue;
@@ -381,7 +383,8 @@ fn table_row(line: &str) -> Option<Vec<String>> {
     if t.starts_with('|') && t.ends_with('|') && t.len() > 2 {
         let inner = t.get(1..t.len() - 1)?;
         if inner.chars().all(|c| matches!(c, '-' | ':' | '|' | ' ')) {
-            return Some(Vec::new()).filter(|_| false);
+            // The separator under a Markdown header: a row of no cells.
+            return Some(Vec::new());
         }
         return Some(inner.split('|').map(|c| c.trim().to_string()).collect());
     }

@@ -294,7 +294,15 @@ pub fn commit(imported: &Imported, root: &Path, force: bool) -> Result<Vec<Strin
 
 /// The report year in a title: 辛口镇2025年度… → 2025.
 pub fn year_in(title: &str) -> Option<i32> {
-    let chars: Vec<char> = title.chars().collect();
+    let chars: Vec<char> = title
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => {
+                char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)
+            }
+            c => c,
+        })
+        .collect();
     let mut i = 0;
     while i + 4 <= chars.len() {
         let window: String = chars.get(i..i + 4)?.iter().collect();
