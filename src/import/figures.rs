@@ -1101,26 +1101,24 @@ struct Raw {
 
 /// Extract the figures of `nodes` for a report of `year`.
 pub fn extract(nodes: &[Node], year: i32, schema: &Schema) -> Extraction {
-    let mut sentences_in: Vec<Sentence> = Vec::new();
     let mut raws: Vec<Raw> = Vec::new();
     let has_sections = nodes
         .iter()
         .any(|n| matches!(n, Node::Heading { depth: 0, .. }));
     let mut overview = !has_sections;
+    // In document order, so the text's own statement of a figure comes
+    // before a table repeating it.
     for node in nodes {
         match node {
             Node::Heading { depth: 0, text } => overview = is_overview_heading(text),
             Node::Heading { .. } => {}
             Node::Paragraph(t) | Node::Item(t) => {
-                for s in sentences(t) {
-                    sentences_in.push(Sentence { text: s, overview });
+                for text in sentences(t) {
+                    sentence_figures(&Sentence { text, overview }, year, &mut raws);
                 }
             }
             Node::Table(rows) => table_figures(rows, year, &mut raws),
         }
-    }
-    for s in &sentences_in {
-        sentence_figures(s, year, &mut raws);
     }
     resolve(raws, year, schema)
 }

@@ -545,7 +545,18 @@ pub fn small_number(s: &str) -> Option<u32> {
 /// The signature block at the end: the issuing body (one or two short lines)
 /// and the date. Both are taken out of the body.
 fn take_signature(raws: &mut Vec<Raw>, out: &mut Layout) {
-    let Some(Raw::Text { text, .. }) = raws.last() else {
+    // The signature closes the text; an appended table (附表) may follow it.
+    let Some(at) = raws
+        .iter()
+        .rposition(|r| matches!(r, Raw::Text { .. }))
+        .filter(|at| {
+            raws.get(at + 1..)
+                .is_some_and(|rest| rest.iter().all(|r| matches!(r, Raw::Table(_))))
+        })
+    else {
+        return;
+    };
+    let Some(Raw::Text { text, .. }) = raws.get(at) else {
         return;
     };
     let Some((date, start)) = trailing_date(text) else {
@@ -556,17 +567,18 @@ fn take_signature(raws: &mut Vec<Raw>, out: &mut Layout) {
     if width(&before) > 40 || before.contains(['。', '，']) {
         return;
     }
-    raws.pop();
+    raws.remove(at);
     out.date = Some(date);
     let mut issuer = before;
     if issuer.is_empty()
-        && let Some(Raw::Text { text, .. }) = raws.last()
+        && let Some(prev) = at.checked_sub(1)
+        && let Some(Raw::Text { text, .. }) = raws.get(prev)
         && width(text) <= 40
         && !text.contains(['。', '，', '：', '；'])
         && marker(text).is_none()
     {
         issuer = text.clone();
-        raws.pop();
+        raws.remove(prev);
     }
     if !issuer.is_empty() {
         out.issuer = Some(issuer);
