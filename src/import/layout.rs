@@ -208,7 +208,7 @@ fn word_paragraphs(blocks: &[Block]) -> Vec<Raw> {
 /// The start of a line after its indentation, and whether it was indented.
 fn indent_of(line: &str) -> (bool, &str) {
     let trimmed = line.trim_start_matches([' ', '\u{3000}', '\t']);
-    let removed = &line[..line.len() - trimmed.len()];
+    let removed = line.get(..line.len() - trimmed.len()).unwrap_or("");
     let w: usize = removed
         .chars()
         .map(|c| if c == '\u{3000}' { 2 } else { 1 })

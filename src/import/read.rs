@@ -241,11 +241,7 @@ fn heading_styles(xml: &str) -> HashMap<String, u8> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut id: Option<String> = None;
     let mut level: Option<u8> = None;
-    loop {
-        let event = match reader.read_event() {
-            Ok(e) => e,
-            Err(_) => break,
-        };
+    while let Ok(event) = reader.read_event() {
         match event {
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 "style" => {
@@ -354,11 +350,9 @@ fn docx_blocks(xml: &str, styles: &HashMap<String, u8>) -> Result<Vec<Block>, St
                         }
                     }
                     "tab" | "ptab" => push_text(&mut paragraphs, " "),
-                    "br" | "cr" => {
-                        // A page break is no line break; a line break is.
-                        if attr(&e, "w:type").as_deref() != Some("page") {
-                            push_text(&mut paragraphs, "\n");
-                        }
+                    // A page break is no line break; a line break is.
+                    "br" | "cr" if attr(&e, "w:type").as_deref() != Some("page") => {
+                        push_text(&mut paragraphs, "\n");
                     }
                     "p" => push_paragraph(String::new(), None, &mut tables, &mut blocks),
                     _ => {}
