@@ -317,7 +317,10 @@ fn tokens(s: &str) -> Vec<Token> {
             // 十 alone or 一万 are fine; a run of digits without 十百千 (一二三)
             // longer than one is an enumeration, not a number.
             match han_number(&han) {
-                Some(n) if han.chars().count() == 1 || han.contains(['十', '百', '千', '万']) =>
+                // 百次, 千家 alone are manners of speaking, not counts.
+                Some(n)
+                    if (han.chars().count() == 1 && !"百千".contains(han.as_str()))
+                        || (han.chars().count() > 1 && han.contains(['十', '百', '千', '万'])) =>
                 {
                     digits = n.to_string();
                 }
@@ -393,7 +396,7 @@ fn tokens(s: &str) -> Vec<Token> {
         let mut number_start = start;
         let mut figure_start = start;
         if qualifier.is_empty() {
-            for q in ["大约", "约", "超过", "至少", "逾", "近"] {
+            for q in ["大约", "约", "超过", "至少", "不少于", "不低于", "逾", "近"] {
                 if before.ends_with(q) {
                     qualifier = q;
                     figure_start = start.saturating_sub(q.chars().count());
@@ -433,7 +436,7 @@ fn notation(t: &Token, kind: Kind) -> String {
         "左右" => ("", "左右"),
         "约" | "大约" => ("约", ""),
         "超过" | "逾" => ("超过", ""),
-        "至少" => ("至少", ""),
+        "至少" | "不少于" | "不低于" => ("至少", ""),
         _ => ("", ""),
     };
     match (unit, post) {
@@ -451,6 +454,8 @@ fn notation(t: &Token, kind: Kind) -> String {
 struct Sentence {
     text: String,
     overview: bool,
+    /// In a section about next year's plans (下一步工作安排).
+    plan: bool,
 }
 
 fn is_overview_heading(text: &str) -> bool {
@@ -738,7 +743,7 @@ const RULES: &[Rule] = &[
     },
     Rule {
         key: "training_sessions",
-        any: &["培训", "轮训"],
+        any: &["培训", "轮训", "讲座"],
         with: &[],
         not: &["辅助"],
         units: TIMES,
@@ -838,20 +843,20 @@ const RULES: &[Rule] = &[
         key: "confiscations",
         any: &["没收违法所得", "没收"],
         with: &[],
-        not: &[],
+        not: &["罚没"],
         units: &["元", "万元"],
     },
     Rule {
         key: "penalty_cases_simple",
         any: &["简易程序"],
-        with: &["案", "处罚"],
+        with: &[],
         not: &[],
         units: CASES,
     },
     Rule {
         key: "penalty_cases_general",
         any: &["一般程序"],
-        with: &["案", "处罚"],
+        with: &[],
         not: &[],
         units: CASES,
     },
@@ -1106,15 +1111,36 @@ pub fn extract(nodes: &[Node], year: i32, schema: &Schema) -> Extraction {
         .iter()
         .any(|n| matches!(n, Node::Heading { depth: 0, .. }));
     let mut overview = !has_sections;
+    let mut plan = false;
     // In document order, so the text's own statement of a figure comes
     // before a table repeating it.
     for node in nodes {
         match node {
-            Node::Heading { depth: 0, text } => overview = is_overview_heading(text),
+            Node::Heading { depth: 0, text } => {
+                overview = is_overview_heading(text);
+                plan = [
+                    "下一步",
+                    "工作安排",
+                    "工作计划",
+                    "打算",
+                    "工作思路",
+                    "工作举措",
+                ]
+                .iter()
+                .any(|w| text.contains(w));
+            }
             Node::Heading { .. } => {}
             Node::Paragraph(t) | Node::Item(t) => {
                 for text in sentences(t) {
-                    sentence_figures(&Sentence { text, overview }, year, &mut raws);
+                    sentence_figures(
+                        &Sentence {
+                            text,
+                            overview,
+                            plan,
+                        },
+                        year,
+                        &mut raws,
+                    );
                 }
             }
             Node::Table(rows) => table_figures(rows, year, &mut raws),
@@ -1136,7 +1162,10 @@ fn sentence_figures(s: &Sentence, report_year: i32, raws: &mut Vec<Raw>) {
         (t.contains('对') && contains_any(t, &["行为", "情况", "问题", "进行"]))
             || t.contains("专项")
     };
-    let mut procedure: Option<&'static str> = None;
+    // The procedures named since the last amount of money: a fine right
+    // after one procedure's cases is that procedure's (…案件64起，罚款10100元);
+    // after both, it is the total.
+    let mut procedures: Vec<&'static str> = Vec::new();
     for (n, tok) in toks.iter().enumerate() {
         // Text before the figure since the previous one, and its last clause.
         let segment = plain.get(prev_end..tok.start).unwrap_or("");
@@ -1163,16 +1192,25 @@ fn sentence_figures(s: &Sentence, report_year: i32, raws: &mut Vec<Raw>) {
             .next()
             .unwrap_or("");
         prev_end = tok.end;
-        if let Some(p) = ["简易程序", "一般程序"]
-            .iter()
-            .filter_map(|w| segment.rfind(w).map(|at| (at, *w)))
-            .max_by_key(|(at, _)| *at)
-        {
-            procedure = Some(p.1);
+        for w in ["简易程序", "一般程序"] {
+            if segment.contains(w) && !procedures.contains(&w) {
+                procedures.push(w);
+            }
+        }
+        let procedure = match procedures.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        };
+        if unit_kind(tok.unit) == Kind::Money {
+            procedures.clear();
         }
         let year = year_at(text, tok.number_start, report_year);
         // A ratio (每2名执法人员配备1套) or an ordinal (第3次) is no figure.
-        if clause.contains('每') || near.ends_with('第') || segment.ends_with("前") {
+        if clause.contains('每')
+            || clause.contains("人均")
+            || near.ends_with('第')
+            || segment.ends_with("前")
+        {
             continue;
         }
         let kind = unit_kind(tok.unit);
@@ -1192,6 +1230,37 @@ fn sentence_figures(s: &Sentence, report_year: i32, raws: &mut Vec<Raw>) {
             specific: specific_sentence,
             label_hint: String::new(),
         };
+        // A plan (计划新增执法记录仪10台) or a span of years (近三年累计) is
+        // no figure of the year.
+        let before_in_sentence = plain.get(..tok.start).unwrap_or("");
+        let plan_words = ["计划", "拟", "预计", "力争", "争取", "目标"];
+        let span = [
+            "近两年",
+            "近三年",
+            "近五年",
+            "三年来",
+            "五年来",
+            "多年来",
+            "历年",
+        ];
+        if s.plan || contains_any(before_in_sentence, &plan_words) || contains_any(clause, &span) {
+            let why = if contains_any(clause, &span) {
+                "span"
+            } else {
+                "plan"
+            };
+            raws.push(Raw {
+                found: Found {
+                    target: Target::Unplaced(why),
+                    ..base
+                },
+                tok: tok.clone(),
+                key: None,
+                label: String::new(),
+                han: tok.han,
+            });
+            continue;
+        }
         // A change against another year: 较去年增加一人, 同比下降5%.
         let change_words = [
             "增加", "减少", "上升", "下降", "增长", "提高", "多", "少", "增", "降",
