@@ -941,3 +941,27 @@ fn seed_reports_match_the_sample_content() {
     }
     println!("{summary}");
 }
+
+/// Damaged documents (cut short, bytes changed) are refused with a
+/// problem, never a crash.
+#[test]
+fn damaged_documents_never_crash_the_reader() {
+    let paragraphs = as_paragraphs("c-numerals.txt");
+    let refs: Vec<(&str, &str)> = paragraphs.iter().map(|(s, t)| (*s, t.as_str())).collect();
+    let docx = docx(&refs, &[&["项目", "数量"], &["检查", "1200"]]);
+    let pdf = text_pdf(&[vec![
+        "青石乡2024年度行政执法工作报告".into(),
+        "全乡持证执法人员12人。".into(),
+    ]]);
+    for (bytes, ext) in [(docx, "docx"), (pdf, "pdf")] {
+        let n = bytes.len();
+        for i in 0..64 {
+            let cut = n * i / 64;
+            let _ = import::read::decode(bytes[..cut].to_vec(), ext);
+            let mut flipped = bytes.clone();
+            let at = (i * 7919) % n;
+            flipped[at] ^= 0x5A;
+            let _ = import::read::decode(flipped, ext);
+        }
+    }
+}
