@@ -463,6 +463,19 @@ fn import(
         }
         if dry_run {
             println!("{}", imported.report.text);
+            let would = std::iter::once(&imported.report)
+                .chain(imported.profile.iter())
+                .chain(imported.other_years.iter());
+            for o in would {
+                eprintln!(
+                    "{} {}",
+                    lang.pick(
+                        "将写入（--dry-run，未写入）",
+                        "would write (--dry-run, not written)"
+                    ),
+                    o.rel
+                );
+            }
             continue;
         }
         match gongshi::import::commit(&imported, root, options.force) {

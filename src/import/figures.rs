@@ -1069,7 +1069,7 @@ fn group_for(label: &str) -> &'static str {
     let has = |w: &[&str]| contains_any(label, w);
     if has(&["出动", "巡查", "清理", "整治", "治理"]) && !has(&["罚款", "处罚"]) {
         "special"
-    } else if has(&["罚款", "处罚", "罚没", "案件"]) {
+    } else if has(&["罚款", "处罚", "罚没", "案件", "查处"]) {
         "penalty"
     } else if has(&["强制"]) {
         "coercion"
