@@ -455,6 +455,12 @@ fn docx_from_word_and_wps_is_read_with_its_outline() {
 /// ToUnicode map), digits and Latin letters in a separate Latin font and
 /// text object, a paragraph's first line indented by two characters.
 fn text_pdf(pages: &[Vec<String>]) -> Vec<u8> {
+    text_pdf_with(pages, false)
+}
+
+/// The same, the text of each page inside a form XObject (as some WPS and
+/// printer-driver PDFs are), when `in_form`.
+fn text_pdf_with(pages: &[Vec<String>], in_form: bool) -> Vec<u8> {
     use lopdf::content::{Content, Operation};
     use lopdf::{Document, Object, Stream, dictionary};
     let mut doc = Document::with_version("1.7");
@@ -536,11 +542,25 @@ fn text_pdf(pages: &[Vec<String>]) -> Vec<u8> {
                 y -= 20.0;
             }
         }
-        let content = Content { operations: ops };
-        let content_id = doc.add_object(Stream::new(dictionary! {}, content.encode().unwrap()));
+        let content = Content { operations: ops }.encode().unwrap();
+        let (content, page_resources) = if in_form {
+            let form = doc.add_object(Stream::new(
+                dictionary! {
+                    "Type" => "XObject", "Subtype" => "Form", "Resources" => resources,
+                    "BBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+                },
+                content,
+            ));
+            let page_resources =
+                doc.add_object(dictionary! { "XObject" => dictionary! { "Fm1" => form } });
+            (b"q /Fm1 Do Q".to_vec(), page_resources)
+        } else {
+            (content, resources)
+        };
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content));
         let page = doc.add_object(dictionary! {
             "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
-            "Resources" => resources, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            "Resources" => page_resources, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
         });
         kids.push(Object::from(page));
     }
@@ -601,6 +621,12 @@ fn text_based_pdf_is_read_like_its_text() {
         }
     }
     let dir = tempfile::tempdir().unwrap();
+    let in_form = write(
+        dir.path(),
+        "东湖街道-表单.pdf",
+        &text_pdf_with(&pages, true),
+    );
+    assert_same_figures(&prepare(&in_form), "b-pdf-extract.txt");
     let path = write(dir.path(), "东湖街道.pdf", &text_pdf(&pages));
     let imported = prepare(&path);
     assert_eq!(imported.format, import::read::Format::Pdf);

@@ -579,122 +579,253 @@ fn page_lines(doc: &lopdf::Document, page_id: lopdf::ObjectId) -> (Vec<String>, 
         Ok(c) => c,
         Err(_) => return (Vec::new(), 0),
     };
-    let Ok(content) = lopdf::content::Content::decode(&content) else {
-        return (Vec::new(), 0);
+    // The page's XObjects (pictures, and forms that hold text of their own).
+    let mut xobjects: Vec<&lopdf::Dictionary> = Vec::new();
+    if let Ok((direct, inherited)) = doc.get_page_resources(page_id) {
+        let dicts = direct.into_iter().chain(
+            inherited
+                .iter()
+                .filter_map(|id| doc.get_dictionary(*id).ok()),
+        );
+        for d in dicts {
+            if let Ok(x) = d
+                .get_deref(b"XObject", doc)
+                .and_then(lopdf::Object::as_dict)
+            {
+                xobjects.push(x);
+            }
+        }
+    }
+    let mut page = Page {
+        doc,
+        runs: Vec::new(),
+        images: 0,
     };
-    let mut runs: Vec<Run> = Vec::new();
-    let mut images = 0usize;
-    let mut ctm = IDENTITY;
-    let mut stack: Vec<Matrix> = Vec::new();
-    let mut tm = IDENTITY;
-    let mut tlm = IDENTITY;
-    let mut size = 12.0f64;
-    let mut leading = 0.0f64;
-    let mut encoding: Option<&lopdf::Encoding<'_>> = None;
-    for op in &content.operations {
-        let ops = op.operands.as_slice();
-        match op.operator.as_str() {
-            "q" => stack.push(ctm),
-            "Q" => ctm = stack.pop().unwrap_or(IDENTITY),
-            "cm" => ctm = multiply(&matrix(ops), &ctm),
-            "BT" => {
-                tm = IDENTITY;
-                tlm = IDENTITY;
-            }
-            "Tf" => {
-                encoding = ops
-                    .first()
-                    .and_then(|o| o.as_name().ok())
-                    .and_then(|n| encodings.get(n));
-                size = number(ops.get(1));
-            }
-            "TL" => leading = number(ops.first()),
-            "Tm" => {
-                tm = matrix(ops);
-                tlm = tm;
-            }
-            "Td" | "TD" => {
-                let (tx, ty) = (number(ops.first()), number(ops.get(1)));
-                if op.operator == "TD" {
-                    leading = -ty;
+    page.run(&content, &[&encodings], &xobjects, IDENTITY, 0);
+    let images = page.images;
+    (lines_of(page.runs), images)
+}
+
+/// The text runs and pictures of one page, found by running its content.
+struct Page<'a> {
+    doc: &'a lopdf::Document,
+    runs: Vec<Run>,
+    images: usize,
+}
+
+impl<'a> Page<'a> {
+    /// Run a content stream (the page's, or a form's at `depth` > 0).
+    fn run(
+        &mut self,
+        content: &[u8],
+        encodings: &[&HashMap<Vec<u8>, lopdf::Encoding<'a>>],
+        xobjects: &[&'a lopdf::Dictionary],
+        base: Matrix,
+        depth: u8,
+    ) {
+        let Ok(content) = lopdf::content::Content::decode(content) else {
+            return;
+        };
+        let mut ctm = base;
+        let mut stack: Vec<Matrix> = Vec::new();
+        let mut tm = IDENTITY;
+        let mut tlm = IDENTITY;
+        let mut size = 12.0f64;
+        let mut leading = 0.0f64;
+        let mut encoding: Option<&lopdf::Encoding<'_>> = None;
+        for op in &content.operations {
+            let ops = op.operands.as_slice();
+            match op.operator.as_str() {
+                "q" => stack.push(ctm),
+                "Q" => ctm = stack.pop().unwrap_or(base),
+                "cm" => ctm = multiply(&matrix(ops), &ctm),
+                "BT" => {
+                    tm = IDENTITY;
+                    tlm = IDENTITY;
                 }
-                tlm = multiply(&[1.0, 0.0, 0.0, 1.0, tx, ty], &tlm);
-                tm = tlm;
-            }
-            "T*" => {
-                tlm = multiply(&[1.0, 0.0, 0.0, 1.0, 0.0, -leading], &tlm);
-                tm = tlm;
-            }
-            "Tj" | "TJ" | "'" | "\"" => {
-                if op.operator != "Tj" && op.operator != "TJ" {
+                "Tf" => {
+                    // A form's own fonts first, then its page's.
+                    encoding = ops
+                        .first()
+                        .and_then(|o| o.as_name().ok())
+                        .and_then(|n| encodings.iter().rev().find_map(|m| m.get(n)));
+                    size = number(ops.get(1));
+                }
+                "TL" => leading = number(ops.first()),
+                "Tm" => {
+                    tm = matrix(ops);
+                    tlm = tm;
+                }
+                "Td" | "TD" => {
+                    let (tx, ty) = (number(ops.first()), number(ops.get(1)));
+                    if op.operator == "TD" {
+                        leading = -ty;
+                    }
+                    tlm = multiply(&[1.0, 0.0, 0.0, 1.0, tx, ty], &tlm);
+                    tm = tlm;
+                }
+                "T*" => {
                     tlm = multiply(&[1.0, 0.0, 0.0, 1.0, 0.0, -leading], &tlm);
                     tm = tlm;
                 }
-                let Some(enc) = encoding else { continue };
-                let shown = match op.operator.as_str() {
-                    "\"" => ops.get(2),
-                    _ => ops.first(),
+                "Tj" | "TJ" | "'" | "\"" => {
+                    if op.operator != "Tj" && op.operator != "TJ" {
+                        tlm = multiply(&[1.0, 0.0, 0.0, 1.0, 0.0, -leading], &tlm);
+                        tm = tlm;
+                    }
+                    let Some(enc) = encoding else { continue };
+                    let shown = match op.operator.as_str() {
+                        "\"" => ops.get(2),
+                        _ => ops.first(),
+                    };
+                    let text = shown_text(enc, shown);
+                    if text.is_empty() {
+                        continue;
+                    }
+                    let m = multiply(&tm, &ctm);
+                    let scale = (m[2] * m[2] + m[3] * m[3]).sqrt();
+                    let run_size = (size * scale).abs().max(1.0);
+                    // Move past the run, estimating glyph widths (ideographs
+                    // are square; Latin letters and digits about half as
+                    // wide), so a following run on the line is placed after it.
+                    let advance = em_width(&text) * size;
+                    self.runs.push(Run {
+                        x: m[4],
+                        y: m[5],
+                        size: run_size,
+                        text,
+                    });
+                    tm = multiply(&[1.0, 0.0, 0.0, 1.0, advance, 0.0], &tm);
+                }
+                "Do" => self.draw(ops, encodings, xobjects, ctm, depth),
+                "BI" => self.images = self.images.saturating_add(1),
+                _ => {}
+            }
+        }
+    }
+
+    /// Draw an XObject: a picture is counted; a form's content is run
+    /// (Word and WPS put whole pages or headers in forms).
+    fn draw(
+        &mut self,
+        ops: &[lopdf::Object],
+        encodings: &[&HashMap<Vec<u8>, lopdf::Encoding<'a>>],
+        xobjects: &[&'a lopdf::Dictionary],
+        ctm: Matrix,
+        depth: u8,
+    ) {
+        let doc = self.doc;
+        let Some(name) = ops.first().and_then(|o| o.as_name().ok()) else {
+            return;
+        };
+        let Some(stream) = xobjects.iter().find_map(|x| {
+            x.get_deref(name, doc)
+                .and_then(lopdf::Object::as_stream)
+                .ok()
+        }) else {
+            return;
+        };
+        match stream.dict.get(b"Subtype").and_then(lopdf::Object::as_name) {
+            Ok(b"Image") => self.images = self.images.saturating_add(1),
+            Ok(b"Form") if depth < 4 => {
+                let Ok(content) = stream.get_plain_content_with_limit(MAX_INFLATED) else {
+                    return;
                 };
-                let mut text = String::new();
-                match shown {
-                    Some(lopdf::Object::Array(items)) => {
-                        for item in items {
-                            match item {
-                                lopdf::Object::String(bytes, _) => {
-                                    if let Ok(s) = lopdf::Document::decode_text(enc, bytes) {
-                                        text.push_str(&s);
-                                    }
-                                }
-                                // A wide negative kern between Latin letters is a space.
-                                other => {
-                                    if number(Some(other)) < -250.0
-                                        && text
-                                            .chars()
-                                            .last()
-                                            .is_some_and(|c| c.is_ascii_alphanumeric())
-                                    {
-                                        text.push(' ');
-                                    }
-                                }
+                let resources = stream
+                    .dict
+                    .get_deref(b"Resources", doc)
+                    .and_then(lopdf::Object::as_dict)
+                    .ok();
+                let mut own: HashMap<Vec<u8>, lopdf::Encoding<'a>> = HashMap::new();
+                let mut inner: Vec<&'a lopdf::Dictionary> = Vec::new();
+                if let Some(res) = resources {
+                    if let Ok(fonts) = res.get_deref(b"Font", doc).and_then(lopdf::Object::as_dict)
+                    {
+                        for (fname, font) in fonts.iter() {
+                            let font = doc
+                                .dereference(font)
+                                .ok()
+                                .and_then(|(_, o)| o.as_dict().ok());
+                            if let Some(enc) = font.and_then(|f| {
+                                f.get_font_encoding_with_limit(doc, MAX_INFLATED).ok()
+                            }) {
+                                own.insert(fname.clone(), enc);
                             }
                         }
                     }
-                    Some(lopdf::Object::String(bytes, _)) => {
+                    if let Ok(x) = res
+                        .get_deref(b"XObject", doc)
+                        .and_then(lopdf::Object::as_dict)
+                    {
+                        inner.push(x);
+                    }
+                }
+                let form_matrix = match stream.dict.get(b"Matrix").and_then(lopdf::Object::as_array)
+                {
+                    Ok(m) => matrix(m),
+                    Err(_) => IDENTITY,
+                };
+                let xobjects: Vec<&'a lopdf::Dictionary> = if inner.is_empty() {
+                    xobjects.to_vec()
+                } else {
+                    inner
+                };
+                let mut layers = encodings.to_vec();
+                layers.push(&own);
+                self.run(
+                    &content,
+                    &layers,
+                    &xobjects,
+                    multiply(&form_matrix, &ctm),
+                    depth + 1,
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The text a show-text operator shows.
+fn shown_text(enc: &lopdf::Encoding<'_>, shown: Option<&lopdf::Object>) -> String {
+    let mut text = String::new();
+    match shown {
+        Some(lopdf::Object::Array(items)) => {
+            for item in items {
+                match item {
+                    lopdf::Object::String(bytes, _) => {
                         if let Ok(s) = lopdf::Document::decode_text(enc, bytes) {
                             text.push_str(&s);
                         }
                     }
-                    _ => {}
+                    // A wide negative kern between Latin letters is a space.
+                    other => {
+                        if number(Some(other)) < -250.0
+                            && text
+                                .chars()
+                                .last()
+                                .is_some_and(|c| c.is_ascii_alphanumeric())
+                        {
+                            text.push(' ');
+                        }
+                    }
                 }
-                let text: String = text.chars().filter(|c| !c.is_control()).collect();
-                if text.is_empty() {
-                    continue;
-                }
-                let m = multiply(&tm, &ctm);
-                let scale = (m[2] * m[2] + m[3] * m[3]).sqrt();
-                let run_size = (size * scale).abs().max(1.0);
-                // Move past the run, estimating glyph widths (ideographs are
-                // square; Latin letters and digits about half as wide), so a
-                // following run on the same line is placed after it.
-                let advance: f64 = text
-                    .chars()
-                    .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
-                    .sum::<f64>()
-                    * size;
-                runs.push(Run {
-                    x: m[4],
-                    y: m[5],
-                    size: run_size,
-                    text,
-                });
-                tm = multiply(&[1.0, 0.0, 0.0, 1.0, advance, 0.0], &tm);
             }
-            "Do" => images = images.saturating_add(1),
-            "BI" => images = images.saturating_add(1),
-            _ => {}
         }
+        Some(lopdf::Object::String(bytes, _)) => {
+            if let Ok(s) = lopdf::Document::decode_text(enc, bytes) {
+                text.push_str(&s);
+            }
+        }
+        _ => {}
     }
-    (lines_of(runs), images)
+    text.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// The width of a run in ems: ideographs are square, ASCII about half.
+fn em_width(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
+        .sum()
 }
 
 /// Group runs into lines by baseline (top to bottom), left to right within a
@@ -741,12 +872,7 @@ fn lines_of(mut runs: Vec<Run>) -> Vec<String> {
                 text.push_str("  ");
             }
             text.push_str(&run.text);
-            let width: f64 = run
-                .text
-                .chars()
-                .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
-                .sum::<f64>()
-                * run.size;
+            let width = em_width(&run.text) * run.size;
             end = run.x + width;
         }
         out.push(text);
