@@ -485,7 +485,13 @@ pub fn review(imported: &super::Imported, schema: &Schema, lang: Lang, color: bo
                 let label = schema
                     .id(k)
                     .and_then(|id| schema.metric(id))
-                    .map(|m| m.label.clone())
+                    .map(|m| {
+                        if zh {
+                            m.label.clone()
+                        } else {
+                            m.label_en.clone()
+                        }
+                    })
                     .unwrap_or_default();
                 format!("{k} {label}")
             }
