@@ -319,6 +319,40 @@ pub enum Problem {
         detail: String,
     },
 
+    // ----- gongshi import -----
+    /// A document `gongshi import` cannot read (damaged, or not what it claims to be).
+    ImportUnreadable {
+        /// The format it was read as (`docx`, `pdf`).
+        format: &'static str,
+        /// What the reader said (in English).
+        detail: String,
+    },
+    /// A file type `import` does not read (old `.doc`, `.wps`, spreadsheets, images).
+    ImportUnsupported {
+        /// The kind of file, by its extension.
+        kind: String,
+    },
+    /// A PDF without a text layer: a scan.
+    ImportScanned {
+        /// How many pages it has.
+        pages: usize,
+    },
+    /// A PDF that opens only with a password.
+    ImportEncrypted,
+    /// A PDF whose text decodes to no Chinese at all (fonts without a Unicode map).
+    ImportPdfNoUnicode,
+    /// A document without any text.
+    ImportNoText,
+    /// The report year could not be found in the document.
+    ImportNoYear,
+    /// The township could not be found in the document.
+    ImportNoTownship,
+    /// The report `import` would write exists already.
+    ImportExists {
+        /// The report, relative to the site root.
+        path: String,
+    },
+
     // ----- personal data -----
     /// Unmasked personal data in a file.
     PersonalData {
@@ -488,6 +522,15 @@ impl Problem {
             Problem::InvalidConfig { .. } => "invalid-config",
             Problem::SourceChanged => "source-changed",
             Problem::Template { .. } => "template-error",
+            Problem::ImportUnreadable { .. } => "import-unreadable",
+            Problem::ImportUnsupported { .. } => "import-unsupported",
+            Problem::ImportScanned { .. } => "import-scanned-pdf",
+            Problem::ImportEncrypted => "import-encrypted-pdf",
+            Problem::ImportPdfNoUnicode => "import-pdf-no-unicode",
+            Problem::ImportNoText => "import-no-text",
+            Problem::ImportNoYear => "import-no-year",
+            Problem::ImportNoTownship => "import-no-township",
+            Problem::ImportExists { .. } => "import-exists",
             Problem::PersonalData { kind, .. } => match kind {
                 PiiKind::IdNumber => "pii-id-number",
                 PiiKind::Mobile => "pii-mobile",

@@ -37,6 +37,7 @@ pub mod frontmatter;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod i18n;
+pub mod import;
 pub mod markdown;
 pub mod model;
 pub mod parse;

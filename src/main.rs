@@ -78,6 +78,36 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Turn reports written in Word/WPS (.docx), PDF (with a text layer),
+    /// plain text or Markdown into draft reports, figures extracted.
+    ///
+    /// Writes content/<township>/<year>.md with draft: true (and the
+    /// township's _index.md if missing) and prints a review table: every
+    /// figure with its metric, value, qualifier, unit and the sentence it
+    /// comes from. Figures that need confirmation are written as comments.
+    /// Several files are read in parallel. Never overwrites without --force.
+    ///
+    /// Example: gongshi import 辛口镇2025年度行政执法工作报告.docx
+    Import {
+        /// The documents (.docx, .pdf, .txt, .md).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The township's folder name (default: from the title or signature).
+        #[arg(long)]
+        township: Option<String>,
+        /// The report year (default: from the title).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Print the review table and the Markdown; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Replace an existing report.
+        #[arg(long)]
+        force: bool,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -114,6 +144,23 @@ fn main() -> ExitCode {
             slug,
             root,
         } => new(&root, &township, &year, slug.as_deref()),
+        Command::Import {
+            files,
+            township,
+            year,
+            dry_run,
+            force,
+            root,
+        } => import(
+            &root,
+            &files,
+            gongshi::import::Options {
+                township,
+                year,
+                force,
+            },
+            dry_run,
+        ),
     }
 }
 
@@ -358,6 +405,107 @@ fn new(root: &std::path::Path, township: &str, year: &str, slug: Option<&str>) -
             eprintln!("{}: {}", Severity::Error.word(lang), e.message(lang));
             ExitCode::from(USAGE_OR_IO)
         }
+    }
+}
+
+fn import(
+    root: &std::path::Path,
+    files: &[PathBuf],
+    options: gongshi::import::Options,
+    dry_run: bool,
+) -> ExitCode {
+    let (config, _) = match gongshi::config::load(root) {
+        Ok(c) => c,
+        Err(d) => {
+            print_diagnostics(&[d], Lang::Zh, Format::Human);
+            return ExitCode::from(USAGE_OR_IO);
+        }
+    };
+    let lang = config.language;
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let prepared = gongshi::import::prepare_all(files, root, &config, &options);
+    let mut failed = false;
+    let mut reports_this_run: Vec<String> = Vec::new();
+    for result in prepared {
+        let imported = match result {
+            Ok(i) => i,
+            Err(d) => {
+                print_diagnostics(&[d], lang, Format::Human);
+                failed = true;
+                continue;
+            }
+        };
+        println!(
+            "{}",
+            gongshi::import::write::review(&imported, &config.schema, lang, color)
+        );
+        // Two documents of one run for the same report: the first one wins.
+        if reports_this_run.contains(&imported.report.rel) {
+            let d = Diagnostic::file(
+                gongshi::diagnostic::Problem::ImportExists {
+                    path: imported.report.rel.clone(),
+                },
+                imported.source.display().to_string(),
+            );
+            print_diagnostics(&[d], lang, Format::Human);
+            failed = true;
+            continue;
+        }
+        reports_this_run.push(imported.report.rel.clone());
+        let errors: Vec<Diagnostic> = imported
+            .check
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect();
+        if !errors.is_empty() {
+            print_diagnostics(&errors, lang, Format::Human);
+        }
+        if dry_run {
+            println!("{}", imported.report.text);
+            let would = std::iter::once(&imported.report)
+                .chain(imported.profile.iter())
+                .chain(imported.other_years.iter());
+            for o in would {
+                eprintln!(
+                    "{} {}",
+                    lang.pick(
+                        "将写入（--dry-run，未写入）",
+                        "would write (--dry-run, not written)"
+                    ),
+                    o.rel
+                );
+            }
+            continue;
+        }
+        match gongshi::import::commit(&imported, root, options.force) {
+            Ok(written) => {
+                for f in written {
+                    eprintln!("{} {f}", lang.pick("已写入", "wrote"));
+                }
+                for f in &imported.other_years_existing {
+                    eprintln!(
+                        "{}",
+                        match lang {
+                            Lang::Zh =>
+                                format!("{f} 已存在，未改动；其他年度的数字列在新报告的注释中"),
+                            Lang::En => format!(
+                                "{f} exists and was left alone; the figures for that year are listed in the new report's comments"
+                            ),
+                        }
+                    );
+                }
+            }
+            Err(d) => {
+                print_diagnostics(&[d], lang, Format::Human);
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(CONTENT_ERRORS)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -128,7 +128,7 @@ pub fn new_report(
 }
 
 /// Write a file that must not exist yet (never overwrite, even in a race).
-fn write_new(path: &PathBuf, text: &str) -> Result<(), NewError> {
+pub(crate) fn write_new(path: &PathBuf, text: &str) -> Result<(), NewError> {
     use std::io::Write as _;
     let mut f = std::fs::OpenOptions::new()
         .write(true)
@@ -143,7 +143,7 @@ fn write_new(path: &PathBuf, text: &str) -> Result<(), NewError> {
 }
 
 /// Find a township folder by slug, or by the `name:` in its profile.
-fn find_existing(content: &Path, township: &str) -> Option<(String, String)> {
+pub(crate) fn find_existing(content: &Path, township: &str) -> Option<(String, String)> {
     let entries = std::fs::read_dir(content).ok()?;
     let mut dirs: Vec<(String, PathBuf)> = entries
         .flatten()
@@ -172,7 +172,7 @@ fn profile_name(text: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-fn profile_skeleton(config: &Config, name: &str) -> String {
+pub(crate) fn profile_skeleton(config: &Config, name: &str) -> String {
     let mut s = String::from("---\n");
     let _ = writeln!(s, "name: {name}");
     match config.districts.as_slice() {

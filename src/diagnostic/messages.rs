@@ -253,6 +253,32 @@ impl Problem {
             (Problem::SourceChanged, En) => "the file changed while the site was being built".into(),
             (Problem::Template { template, detail }, Zh) => format!("模板 {template} 出错：{detail}"),
             (Problem::Template { template, detail }, En) => format!("the template {template} failed: {detail}"),
+            (Problem::ImportUnreadable { format, detail }, Zh) => {
+                format!("无法读取这个 {format} 文件：文件已损坏或不是它的扩展名所说的格式（{detail}）")
+            }
+            (Problem::ImportUnreadable { format, detail }, En) => {
+                format!("this {format} file cannot be read: it is damaged or not what its name says ({detail})")
+            }
+            (Problem::ImportUnsupported { kind }, Zh) => format!("不能导入 .{kind} 文件"),
+            (Problem::ImportUnsupported { kind }, En) => format!("gongshi import does not read .{kind} files"),
+            (Problem::ImportScanned { pages }, Zh) => {
+                format!("这是扫描件：PDF 共 {pages} 页，没有可提取的文字层（gongshi 不做文字识别）")
+            }
+            (Problem::ImportScanned { pages }, En) => {
+                format!("this is a scan: the PDF has {pages} pages and no text layer to extract (gongshi does no OCR)")
+            }
+            (Problem::ImportEncrypted, Zh) => "PDF 设有打开密码，无法读取文字".into(),
+            (Problem::ImportEncrypted, En) => "the PDF needs a password to open; its text cannot be read".into(),
+            (Problem::ImportPdfNoUnicode, Zh) => "PDF 的字体没有字符映射，提取出的文字不是中文，无法使用".into(),
+            (Problem::ImportPdfNoUnicode, En) => "the PDF's fonts carry no character map: its text does not decode to Chinese".into(),
+            (Problem::ImportNoText, Zh) => "文件中没有文字".into(),
+            (Problem::ImportNoText, En) => "the document has no text".into(),
+            (Problem::ImportNoYear, Zh) => "无法从标题或正文中确定报告年度".into(),
+            (Problem::ImportNoYear, En) => "the report year cannot be found in the title or the text".into(),
+            (Problem::ImportNoTownship, Zh) => "无法从标题或落款中确定乡镇名称".into(),
+            (Problem::ImportNoTownship, En) => "the township cannot be found in the title or the signature".into(),
+            (Problem::ImportExists { path }, Zh) => format!("{path} 已存在，不会覆盖"),
+            (Problem::ImportExists { path }, En) => format!("{path} already exists; not overwriting it"),
             (Problem::PersonalData { kind, .. }, Zh) => match kind {
                 PiiKind::IdNumber => "发现未打码的身份证号码".into(),
                 PiiKind::Mobile => "发现未打码的手机号码".into(),
@@ -428,6 +454,42 @@ impl Problem {
             (Problem::Template { .. }, _) => s(
                 "检查主题模板；删除 templates/ 中的同名文件可恢复默认模板",
                 "check the theme template; remove the file from templates/ to use the default",
+            ),
+            (Problem::ImportUnreadable { .. }, _) => s(
+                "用 Word 或 WPS 打开后“另存为”.docx 或导出 PDF，再导入；也可以复制全文保存为 .txt 导入",
+                "open it in Word or WPS and save it again as .docx (or export a PDF), then import that; or paste the text into a .txt file",
+            ),
+            (Problem::ImportUnsupported { kind }, _) => match kind.as_str() {
+                "doc" | "wps" | "rtf" | "odt" => s(
+                    "用 Word 或 WPS 打开，“另存为”Word 文档（.docx）后再导入",
+                    "open it in Word or WPS and save it as a Word document (.docx), then import that",
+                ),
+                _ => s(
+                    "可导入的格式：.docx、.pdf（有文字层）、.txt、.md；扫描图片请先转成文字",
+                    "import reads .docx, text-based .pdf, .txt and .md; turn scans into text first",
+                ),
+            },
+            (Problem::ImportScanned { .. }, _) => s(
+                "请改用原始的 Word/WPS 文件导入；只有扫描件时，先用 WPS 等工具做文字识别（OCR），核对后保存为 .docx 或 .txt 再导入",
+                "import the original Word/WPS file instead; if there is only the scan, run OCR on it first (WPS can), check the text and save it as .docx or .txt",
+            ),
+            (Problem::ImportEncrypted, _) => s(
+                "请使用未加密的原文件，或在 PDF 阅读器中输入密码后“另存为”无密码的 PDF",
+                "use the original unprotected file, or open it with its password and save a copy without one",
+            ),
+            (Problem::ImportPdfNoUnicode, _) => s(
+                "请改用原始的 Word/WPS 文件导入，或在 PDF 阅读器中全选复制文字，保存为 .txt 后导入",
+                "import the original Word/WPS file instead, or copy the text out of a PDF reader into a .txt file",
+            ),
+            (Problem::ImportNoText, _) => s("检查是否选错了文件", "check that this is the right file"),
+            (Problem::ImportNoYear, _) => s("用 --year 指定年度，例如 --year 2025", "give the year with --year, e.g. --year 2025"),
+            (Problem::ImportNoTownship, _) => s(
+                "用 --township 指定乡镇文件夹名（如 --township xinkou），新乡镇请在标题中写明乡镇名称",
+                "give the township with --township (its folder name, e.g. --township xinkou)",
+            ),
+            (Problem::ImportExists { .. }, _) => s(
+                "先核对已有的报告；确需替换时加 --force，或用 --dry-run 只查看导入结果",
+                "check the existing report first; add --force to replace it, or --dry-run to only look at the result",
             ),
             (Problem::PersonalData { masked, kind }, Zh) => Some(match kind {
                 PiiKind::Mobile => format!("公开前请打码，写作 {masked}；如果这是单位的公开电话，请加入 gongshi.yaml 的 privacy.allow 列表"),
