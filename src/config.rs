@@ -101,7 +101,7 @@ pub fn parse(text: &Arc<str>) -> (Config, Vec<Diagnostic>) {
     let mut config = Config::builtin();
     let root = match yaml::parse(text, yaml::Offset { lines: 0 }, CONFIG_FILE, text) {
         Ok(node) => node,
-        Err(d) => return (config, vec![d]),
+        Err(d) => return (config, d),
     };
     if root.is_null() {
         sink.whole(Problem::MissingField {
@@ -201,6 +201,7 @@ fn metric_ref(schema: &Schema, key: &str, pos: Pos, sink: &mut Sink) -> Option<M
             Problem::UnknownMetric {
                 key: key.to_string(),
                 suggestion: yaml::suggest(key, schema.keys()),
+                by_label: false,
             },
             pos,
         );
@@ -294,7 +295,14 @@ fn read_schema(node: &Node, sink: &mut Sink) -> Schema {
                 dropped.push((key, pos));
             } else {
                 let suggestion = yaml::suggest(&key, defs.iter().map(|d| d.key.as_str()));
-                f.sink().at(Problem::UnknownMetric { key, suggestion }, pos);
+                f.sink().at(
+                    Problem::UnknownMetric {
+                        key,
+                        suggestion,
+                        by_label: false,
+                    },
+                    pos,
+                );
             }
         }
     }
@@ -304,7 +312,14 @@ fn read_schema(node: &Node, sink: &mut Sink) -> Schema {
                 Some(d) => d.required = true,
                 None => {
                     let suggestion = yaml::suggest(&key, defs.iter().map(|d| d.key.as_str()));
-                    f.sink().at(Problem::UnknownMetric { key, suggestion }, pos);
+                    f.sink().at(
+                        Problem::UnknownMetric {
+                            key,
+                            suggestion,
+                            by_label: false,
+                        },
+                        pos,
+                    );
                 }
             }
         }

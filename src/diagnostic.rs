@@ -145,7 +145,11 @@ pub enum Problem {
     /// A `---` block exists but something comes before it.
     FrontMatterNotAtStart,
     /// The front matter opens with `---` but never closes.
-    FrontMatterUnclosed,
+    FrontMatterUnclosed {
+        /// The first line that cannot belong to the front matter (where
+        /// the closing `---` should go), if there is one.
+        before_line: Option<u32>,
+    },
     /// The YAML cannot be read.
     YamlSyntax {
         /// What the YAML reader said (in English).
@@ -178,6 +182,9 @@ pub enum Problem {
         key: String,
         /// The closest metric key, if close enough.
         suggestion: Option<String>,
+        /// Whether the key is the suggested metric's label (`行政检查`)
+        /// rather than a misspelt key.
+        by_label: bool,
     },
     /// An `other_figures` group that the schema does not have.
     UnknownGroup {
@@ -242,6 +249,9 @@ pub enum Problem {
         key: String,
         /// The text as written.
         text: String,
+        /// The same date written `YYYY-MM-DD`, when the text is a real
+        /// date written another way (`2025年1月20日`).
+        rewrite: Option<String>,
     },
     /// A publication date before the report could have been written.
     PublishedTooEarly {
@@ -330,16 +340,33 @@ pub enum Problem {
 }
 
 /// The kind of a YAML syntax mistake, for a specific fix.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum YamlHint {
-    /// Tab characters used for indentation.
+    /// A tab character used for indentation.
     Tab,
+    /// A full-width space (`　`, typed by Chinese input methods) used for indentation.
+    FullWidthSpace,
+    /// A full-width colon (`：`) after a key, where YAML needs `: `.
+    FullWidthColon {
+        /// The key before the colon.
+        key: String,
+        /// The line rewritten with `: `.
+        fixed: String,
+    },
     /// A quote opened but not closed.
     UnclosedQuote,
+    /// Text after the closing quote of a value (`"标题" 2025`).
+    TextAfterQuote,
+    /// A backslash escape in double quotes that YAML does not know (`"\q"`).
+    BadEscape,
     /// A bracket or brace not closed.
     UnclosedBracket,
     /// Indentation that does not line up.
     Indentation,
+    /// A value starting with a character YAML reserves (`@`, `` ` ``).
+    Reserved(char),
+    /// A value starting with `*` (YAML reads it as a reference).
+    Alias,
     /// Anything else.
     Other,
 }
@@ -454,7 +481,7 @@ impl Problem {
             Problem::UrlCollision { .. } => "url-collision",
             Problem::FrontMatterMissing => "front-matter-missing",
             Problem::FrontMatterNotAtStart => "front-matter-not-at-start",
-            Problem::FrontMatterUnclosed => "front-matter-unclosed",
+            Problem::FrontMatterUnclosed { .. } => "front-matter-unclosed",
             Problem::YamlSyntax { .. } => "yaml-syntax",
             Problem::DuplicateKey { .. } => "duplicate-key",
             Problem::YamlLimit { .. } => "yaml-limit",
@@ -473,6 +500,9 @@ impl Problem {
                 FigureError::TooPrecise { .. } => "too-precise",
                 FigureError::TooLarge => "number-too-large",
                 FigureError::RateOver100 => "rate-over-100",
+                FigureError::MisplacedSeparator { .. } | FigureError::SplitNumber { .. } => {
+                    "unclear-number"
+                }
                 FigureError::Empty | FigureError::NotANumber => "bad-figure",
             },
             Problem::TotalMismatch { .. } => "total-mismatch",

@@ -70,7 +70,7 @@ fn load(text: source::Text, rel: &str, config: &Config) -> Result<Loaded, Vec<Di
     let root = match yaml::parse(split.yaml, offset, rel, &text.text) {
         Ok(node) => node,
         Err(d) => {
-            sink.push(d);
+            sink.diagnostics.extend(d);
             return Err(sink.diagnostics);
         }
     };
@@ -443,10 +443,15 @@ fn read_metrics(
     };
     for e in entries {
         let Some(id) = schema.id(&e.key) else {
+            let (suggestion, by_label) = match schema.by_label(&e.key) {
+                Some(m) => (Some(m.key.clone()), true),
+                None => (yaml::suggest(&e.key, schema.keys()), false),
+            };
             sink.at(
                 Problem::UnknownMetric {
                     key: e.key.clone(),
-                    suggestion: yaml::suggest(&e.key, schema.keys()),
+                    suggestion,
+                    by_label,
                 },
                 e.key_pos,
             );

@@ -7,6 +7,8 @@
 //! To add a case: make a folder with the files to lay over the base, run
 //! `GONGSHI_BLESS=1 cargo test --test bad_input` to write its expect.txt and
 //! `INSTA_UPDATE=always` for its snapshot, and read both before committing.
+//! An empty `expect.en.txt` in a Chinese case asks for the English wording
+//! to be pinned too (expectations and snapshot), where it matters.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -134,6 +136,34 @@ fn every_case_reports_exactly_what_it_expects() {
             .map(|d| diagnostic::render_human(d, lang, false))
             .collect();
         insta::assert_snapshot!(format!("bad_input__{name}"), rendered.join("\n"));
+
+        // A case with an `expect.en.txt` is also pinned in English: the same
+        // diagnostics, worded for an English site.
+        let en_path = case.join("expect.en.txt");
+        if lang == Lang::Zh && en_path.is_file() {
+            let mut actual = vec![format!("outcome: {}", outcome(&site.diagnostics))];
+            actual.extend(site.diagnostics.iter().map(|d| line(d, Lang::En)));
+            let text = std::fs::read_to_string(&en_path).unwrap_or_default();
+            let expected: Vec<&str> = text
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+                .collect();
+            if bless {
+                std::fs::write(&en_path, actual.join("\n") + "\n").unwrap();
+            } else if expected != actual {
+                failures.push(format!(
+                    "== {name} (en)\nexpected:\n  {}\nactual:\n  {}",
+                    expected.join("\n  "),
+                    actual.join("\n  ")
+                ));
+            }
+            let rendered: Vec<String> = site
+                .diagnostics
+                .iter()
+                .map(|d| diagnostic::render_human(d, Lang::En, false))
+                .collect();
+            insta::assert_snapshot!(format!("bad_input__{name}.en"), rendered.join("\n"));
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
