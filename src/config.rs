@@ -88,7 +88,7 @@ fn default_summary_metrics(schema: &Schema) -> (Vec<MetricId>, Option<MetricId>)
 /// whatever could not be read) and every problem found.
 pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
     let path = root.join(CONFIG_FILE);
-    if !path.is_file() {
+    if !path.exists() {
         return Err(Diagnostic::site(Problem::ConfigMissing));
     }
     let text = crate::source::read_text(&path).map_err(|p| Diagnostic::file(p, CONFIG_FILE))?;

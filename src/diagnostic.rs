@@ -104,6 +104,12 @@ pub enum Problem {
     },
     /// A content file is empty.
     EmptyFile,
+    /// A named pipe, device or socket where a file was expected: refused
+    /// before it is opened for reading (reading a pipe would wait forever).
+    SpecialFile {
+        /// What it is.
+        kind: SpecialKind,
+    },
     /// A file in `content/` that is neither a profile, a report nor an attachment.
     StrayFile {
         /// A name it could be given, if one is obvious.
@@ -371,6 +377,19 @@ pub enum YamlHint {
     Other,
 }
 
+/// What a special file is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpecialKind {
+    /// A named pipe (FIFO).
+    Fifo,
+    /// A character or block device.
+    Device,
+    /// A socket.
+    Socket,
+    /// Anything else that is neither a file nor a folder.
+    Other,
+}
+
 /// Why a symbolic link is refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SymlinkReason {
@@ -473,6 +492,7 @@ impl Problem {
             Problem::BinaryFile => "binary-file",
             Problem::FileTooLarge { .. } => "file-too-large",
             Problem::EmptyFile => "empty-file",
+            Problem::SpecialFile { .. } => "special-file",
             Problem::StrayFile { .. } => "stray-file",
             Problem::BadSlug { .. } => "bad-slug",
             Problem::ReservedSlug { .. } => "reserved-slug",

@@ -152,9 +152,9 @@ fn find_existing(content: &Path, township: &str) -> Option<(String, String)> {
         .collect();
     dirs.sort();
     for (slug, dir) in dirs {
-        let name = std::fs::read_to_string(dir.join("_index.md"))
+        let name = crate::source::read_text(&dir.join("_index.md"))
             .ok()
-            .and_then(|t| profile_name(&t));
+            .and_then(|t| profile_name(&t.text));
         if slug == township || name.as_deref() == Some(township) {
             return Some((slug, name.unwrap_or_else(|| township.to_string())));
         }

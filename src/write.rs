@@ -292,11 +292,14 @@ impl Output for Staging {
 
     fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
         let path = self.prepare(rel)?;
-        fs::copy(from, &path).map(|_| ()).map_err(io_err(format!(
-            "copying {} to {}",
-            from.display(),
-            path.display()
-        )))
+        let action = || format!("copying {} to {}", from.display(), path.display());
+        // Only a regular file is copied: a named pipe put in its place since
+        // discovery would block the copy forever.
+        let mut source = open_source(from).map_err(io_err(action()))?;
+        let mut target = fs::File::create(&path).map_err(io_err(action()))?;
+        io::copy(&mut source, &mut target)
+            .map(|_| ())
+            .map_err(io_err(action()))
     }
 
     fn write_with(
@@ -347,7 +350,13 @@ impl Output for Memory {
     }
 
     fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
-        let bytes = fs::read(from).map_err(io_err(format!("reading {}", from.display())))?;
+        let action = || format!("reading {}", from.display());
+        let mut bytes = Vec::new();
+        io::Read::read_to_end(
+            &mut open_source(from).map_err(io_err(action()))?,
+            &mut bytes,
+        )
+        .map_err(io_err(action()))?;
         self.put(rel, bytes);
         Ok(())
     }
@@ -363,6 +372,12 @@ impl Output for Memory {
         self.put(rel, bytes);
         Ok(len)
     }
+}
+
+/// Open a source file to copy, refusing anything but a regular file.
+fn open_source(from: &Path) -> io::Result<fs::File> {
+    crate::source::open_regular(from)
+        .map_err(|problem| io::Error::other(problem.message(crate::i18n::Lang::En)))
 }
 
 /// Remove `dir` if it is gongshi's (carries the marker) or empty.

@@ -331,6 +331,40 @@ fn generated_cases() {
                 "content/base/2025.md: 错误[symlink]: 符号链接指向站点目录之外，已拒绝",
             ],
         );
+        let mkfifo = |path: &Path| {
+            let status = std::process::Command::new("mkfifo")
+                .arg(path)
+                .status()
+                .unwrap();
+            assert!(status.success());
+        };
+        // Named pipes and sockets are refused at once, naming the file: as a
+        // report, a profile, an attachment, a stray entry, behind a link.
+        // (Opening a pipe for reading would wait for a writer forever.)
+        check(
+            "special-files",
+            &|root| {
+                mkfifo(&base(root).join("2025.md"));
+                std::fs::create_dir_all(base(root).join("2024")).unwrap();
+                mkfifo(&base(root).join("2024/原件.pdf"));
+                mkfifo(&root.join("content/pipe"));
+                std::fs::create_dir_all(root.join("content/other")).unwrap();
+                mkfifo(&root.join("content/other/_index.md"));
+                mkfifo(&root.join("fifo.md"));
+                symlink(root.join("fifo.md"), base(root).join("2023.md")).unwrap();
+                let _socket =
+                    std::os::unix::net::UnixListener::bind(base(root).join("2022.md")).unwrap();
+            },
+            &[
+                "outcome: error",
+                "content/base/2022.md: 错误[special-file]: 这不是普通文件，而是套接字（socket），gongshi 拒绝读取",
+                "content/base/2023.md: 错误[special-file]: 这不是普通文件，而是命名管道（FIFO），gongshi 拒绝读取",
+                "content/base/2024/原件.pdf: 错误[special-file]: 这不是普通文件，而是命名管道（FIFO），gongshi 拒绝读取",
+                "content/base/2025.md: 错误[special-file]: 这不是普通文件，而是命名管道（FIFO），gongshi 拒绝读取",
+                "content/other/_index.md: 错误[special-file]: 这不是普通文件，而是命名管道（FIFO），gongshi 拒绝读取",
+                "content/pipe: 错误[special-file]: 这不是普通文件，而是命名管道（FIFO），gongshi 拒绝读取",
+            ],
+        );
         check(
             "symlink-inside-is-followed",
             &|root| {

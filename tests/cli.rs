@@ -183,3 +183,62 @@ fn new_writes_a_skeleton_that_checks_clean_and_never_overwrites() {
         .unwrap();
     assert_eq!(unknown_slug.status.code(), Some(2));
 }
+
+/// Run gongshi with a watchdog: a command that hangs fails the test
+/// instead of hanging it.
+fn run_within(cmd: &mut std::process::Command, secs: u64) -> std::process::Output {
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if start.elapsed() > std::time::Duration::from_secs(secs) {
+            child.kill().ok();
+            panic!("gongshi {:?} hung", cmd.get_args().collect::<Vec<_>>());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_at_once_by_check_and_build() {
+    let site = sample_copy();
+    let attachments = site.path().join("content/xinkou/2025");
+    std::fs::create_dir_all(&attachments).unwrap();
+    for fifo in [
+        site.path().join("content/xinkou/2026.md"),
+        attachments.join("扫描件.pdf"),
+    ] {
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+    for command in ["check", "build"] {
+        let o = run_within(
+            gongshi()
+                .args([command, "--root"])
+                .arg(site.path())
+                .env("SOURCE_DATE_EPOCH", "1769904000"),
+            60,
+        );
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{command}: {stderr}");
+        for file in ["content/xinkou/2026.md", "content/xinkou/2025/扫描件.pdf"] {
+            assert!(
+                stderr.contains(file) && stderr.contains("special-file"),
+                "{command} names {file}: {stderr}"
+            );
+        }
+    }
+    assert!(!site.path().join("public").exists());
+}

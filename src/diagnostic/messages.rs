@@ -4,7 +4,9 @@
 //! is wrong, naming keys as the official wrote them; the help says how to fix
 //! it, with the corrected text where gongshi can work it out.
 
-use super::{ConfigReason, Expected, Note, PiiKind, Problem, Severity, SymlinkReason, YamlHint};
+use super::{
+    ConfigReason, Expected, Note, PiiKind, Problem, Severity, SpecialKind, SymlinkReason, YamlHint,
+};
 use crate::figure::FigureError;
 use crate::i18n::Lang;
 
@@ -95,6 +97,24 @@ impl Problem {
             }
             (Problem::EmptyFile, Zh) => "文件是空的".into(),
             (Problem::EmptyFile, En) => "the file is empty".into(),
+            (Problem::SpecialFile { kind }, Zh) => format!(
+                "这不是普通文件，而是{}，gongshi 拒绝读取",
+                match kind {
+                    SpecialKind::Fifo => "命名管道（FIFO）",
+                    SpecialKind::Device => "设备文件",
+                    SpecialKind::Socket => "套接字（socket）",
+                    SpecialKind::Other => "特殊文件",
+                }
+            ),
+            (Problem::SpecialFile { kind }, En) => format!(
+                "this is not a regular file but {}; gongshi refuses to read it",
+                match kind {
+                    SpecialKind::Fifo => "a named pipe (FIFO)",
+                    SpecialKind::Device => "a device",
+                    SpecialKind::Socket => "a socket",
+                    SpecialKind::Other => "a special file",
+                }
+            ),
             (Problem::StrayFile { .. }, Zh) => "content/ 里不应有这个文件：它既不是乡镇简介（_index.md），也不是年度报告（<年份>.md）".into(),
             (Problem::StrayFile { .. }, En) => "this file does not belong in content/: it is neither a township profile (_index.md) nor an annual report (<year>.md)".into(),
             (Problem::BadSlug { name, .. }, Zh) => {
@@ -332,6 +352,10 @@ impl Problem {
             (Problem::EmptyFile, _) => s(
                 "可用 gongshi new <乡镇> <年份> 生成填好结构的报告",
                 "gongshi new <township> <year> writes a report skeleton",
+            ),
+            (Problem::SpecialFile { .. }, _) => s(
+                "删除它：content/ 里的报告、简介和附件都必须是普通文件",
+                "remove it: reports, profiles and attachments in content/ must be regular files",
             ),
             (Problem::StrayFile { suggestion: Some(sug) }, Zh) => Some(format!("如果这是年度报告，请改名为 {sug}；否则请移出 content/")),
             (Problem::StrayFile { suggestion: Some(sug) }, En) => Some(format!("if this is an annual report, rename it to {sug}; otherwise move it out of content/")),
