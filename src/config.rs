@@ -276,6 +276,8 @@ fn read_schema(node: &Node, sink: &mut Sink) -> Schema {
             },
         );
     }
+    // Where the config defines or changes each metric, for messages.
+    let mut written_at: Vec<(String, Pos)> = Vec::new();
     if let Some(entry) = f.take("metrics") {
         let group_keys: Vec<String> = groups.iter().map(|g| g.key.clone()).collect();
         for_each_entry(
@@ -283,6 +285,7 @@ fn read_schema(node: &Node, sink: &mut Sink) -> Schema {
             "metrics",
             f.sink(),
             |key, key_pos, value, sink| {
+                written_at.push((key.to_string(), key_pos));
                 read_metric_override(key, key_pos, value, &mut defs, &groups, &group_keys, sink);
             },
         );
@@ -344,6 +347,25 @@ fn read_schema(node: &Node, sink: &mut Sink) -> Schema {
             }
         }
     }
+    // A total that is (through other totals) a part of itself would be
+    // computed from itself: refuse it, naming the cycle.
+    for cycle in derivation_cycles(&defs) {
+        let at = cycle
+            .iter()
+            .find_map(|k| written_at.iter().find(|(w, _)| w == k).map(|(_, p)| *p))
+            .unwrap_or(node.pos);
+        let key = cycle.first().cloned().unwrap_or_default();
+        for d in defs.iter_mut().filter(|d| cycle.contains(&d.key)) {
+            d.derive = DeriveDef::Stated;
+        }
+        sink.at(
+            Problem::InvalidConfig {
+                key,
+                reason: ConfigReason::Cycle { cycle },
+            },
+            at,
+        );
+    }
     // Drop dangling derivations so the schema still resolves.
     let present: Vec<String> = defs.iter().map(|d| d.key.clone()).collect();
     for d in &mut defs {
@@ -357,6 +379,59 @@ fn read_schema(node: &Node, sink: &mut Sink) -> Schema {
         }
     }
     build_or_default(groups, defs, sink, node.pos)
+}
+
+/// Every cycle in the metrics' derivations (`a = b + …`, `b = a + …`;
+/// `c = c + …`), each once, as the keys along it starting from the first
+/// in definition order.
+fn derivation_cycles(defs: &[MetricDef]) -> Vec<Vec<String>> {
+    let parts_of = |key: &str| -> Vec<&str> {
+        match defs.iter().find(|d| d.key == key).map(|d| &d.derive) {
+            Some(DeriveDef::Sum(parts)) => parts.iter().map(String::as_str).collect(),
+            Some(DeriveDef::Rate(n, d)) => vec![n.as_str(), d.as_str()],
+            _ => Vec::new(),
+        }
+    };
+    let mut cycles: Vec<Vec<String>> = Vec::new();
+    let mut in_cycle: Vec<String> = Vec::new();
+    // Depth-first from each metric; `path` is the chain being followed.
+    fn walk<'a>(
+        key: &'a str,
+        path: &mut Vec<&'a str>,
+        parts_of: &dyn Fn(&str) -> Vec<&'a str>,
+        cycles: &mut Vec<Vec<String>>,
+        in_cycle: &mut Vec<String>,
+        done: &mut Vec<&'a str>,
+    ) {
+        if let Some(start) = path.iter().position(|k| *k == key) {
+            let cycle: Vec<String> = path
+                .get(start..)
+                .unwrap_or(&[])
+                .iter()
+                .map(|k| (*k).to_string())
+                .collect();
+            if !cycle.iter().any(|k| in_cycle.contains(k)) {
+                in_cycle.extend(cycle.iter().cloned());
+                cycles.push(cycle);
+            }
+            return;
+        }
+        if done.contains(&key) {
+            return;
+        }
+        path.push(key);
+        for part in parts_of(key) {
+            walk(part, path, parts_of, cycles, in_cycle, done);
+        }
+        path.pop();
+        done.push(key);
+    }
+    let mut done = Vec::new();
+    for d in defs {
+        let mut path = Vec::new();
+        walk(&d.key, &mut path, &parts_of, &mut cycles, &mut in_cycle, &mut done);
+    }
+    cycles
 }
 
 fn build_or_default(groups: Vec<Group>, defs: Vec<MetricDef>, sink: &mut Sink, pos: Pos) -> Schema {
@@ -596,6 +671,43 @@ mod tests {
         assert!(
             matches!(&d[1].problem, Problem::UnknownKey { suggestion: Some(s), .. } if s == "language")
         );
+    }
+
+    #[test]
+    fn cycles_in_parts_are_refused_with_their_path() {
+        let (c, d) = parse_str(
+            "title: t\nbase_url: https://x.cn/\nschema:\n  metrics:\n    a: {label: 甲, unit: 件, group: special, kind: count, parts: [b]}\n    b: {label: 乙, unit: 件, group: special, kind: count, parts: [a, permits]}\n    c: {label: 丙, unit: 件, group: special, kind: count, parts: [c]}\n    penalty_cases_simple: {parts: [penalty_cases]}\n",
+        );
+        let got: Vec<(Option<u32>, Option<Vec<String>>)> = d
+            .iter()
+            .map(|d| {
+                (
+                    d.pos.map(|p| p.line),
+                    match &d.problem {
+                        Problem::InvalidConfig {
+                            reason: ConfigReason::Cycle { cycle },
+                            ..
+                        } => Some(cycle.clone()),
+                        _ => None,
+                    },
+                )
+            })
+            .collect();
+        let v = |k: &[&str]| Some(k.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            got,
+            vec![
+                (Some(8), v(&["penalty_cases", "penalty_cases_simple"])),
+                (Some(5), v(&["a", "b"])),
+                (Some(7), v(&["c"])),
+            ]
+        );
+        // Nothing in a cycle is derived.
+        let s = &c.schema;
+        for key in ["a", "b", "c", "penalty_cases"] {
+            let m = s.id(key).and_then(|i| s.metric(i));
+            assert_eq!(m.map(|m| &m.derive), Some(&crate::schema::Derive::Stated), "{key}");
+        }
     }
 
     #[test]

@@ -462,6 +462,11 @@ pub enum ConfigReason {
         /// The missing metric.
         part: String,
     },
+    /// Totals whose parts lead back to themselves (`a = b`, `b = a`).
+    Cycle {
+        /// The metric keys along the cycle.
+        cycle: Vec<String>,
+    },
     /// A number or setting out of range.
     Value {
         /// As written.

@@ -683,11 +683,28 @@ fn config_message(key: &str, reason: &ConfigReason, lang: Lang) -> String {
         (ConfigReason::DanglingPart { part }, Lang::En) => {
             format!("“{key}” refers to “{part}”, which is not in the schema (dropped?)")
         }
+        (ConfigReason::Cycle { cycle }, Lang::Zh) => format!(
+            "指标的分项（parts）形成了循环：{}，合计会由它自己算出",
+            cycle_path(cycle)
+        ),
+        (ConfigReason::Cycle { cycle }, Lang::En) => format!(
+            "the metrics' parts form a cycle: {}; a total would be computed from itself",
+            cycle_path(cycle)
+        ),
         (ConfigReason::Value { value }, Lang::Zh) => format!("{key}: 值“{value}”不可用"),
         (ConfigReason::Value { value }, Lang::En) => {
             format!("{key}: the value “{value}” is not allowed")
         }
     }
+}
+
+/// `a → b → a`.
+fn cycle_path(cycle: &[String]) -> String {
+    let mut keys: Vec<&str> = cycle.iter().map(String::as_str).collect();
+    if let Some(first) = cycle.first() {
+        keys.push(first);
+    }
+    keys.join(" → ")
 }
 
 fn config_help(reason: &ConfigReason, lang: Lang) -> Option<String> {
@@ -749,6 +766,12 @@ fn config_help(reason: &ConfigReason, lang: Lang) -> Option<String> {
         }
         (ConfigReason::DanglingPart { .. }, Lang::En) => {
             "drop the total or rate that uses it too, or keep it".into()
+        }
+        (ConfigReason::Cycle { .. }, Lang::Zh) => {
+            "合计只能由其他指标相加得到：从循环中的一个指标删去 parts（或把它从另一个的 parts 中删去）".into()
+        }
+        (ConfigReason::Cycle { .. }, Lang::En) => {
+            "a total adds up other metrics only: remove parts from one metric of the cycle (or remove it from another's parts)".into()
         }
         (ConfigReason::Value { .. }, _) => return None,
     })
