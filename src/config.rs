@@ -103,6 +103,10 @@ pub fn parse(text: &Arc<str>) -> (Config, Vec<Diagnostic>) {
         Ok(node) => node,
         Err(d) => return (config, d),
     };
+    // The site's own texts (title, description, labels …) are published too.
+    // Numbers the config allows are allowed in it.
+    let allow: Vec<String> = allow_list(&root);
+    crate::pii::guard_file(text, Some(&root), None, &allow, &mut sink);
     if root.is_null() {
         sink.whole(Problem::MissingField {
             key: "title".into(),
@@ -192,6 +196,32 @@ pub fn parse(text: &Arc<str>) -> (Config, Vec<Diagnostic>) {
         f.finish();
     }
     (config, sink.diagnostics)
+}
+
+/// The `privacy.allow` list, read loosely (for the guard of the config
+/// itself, before the config is read field by field).
+fn allow_list(root: &Node) -> Vec<String> {
+    let Value::Map(entries) = &root.value else {
+        return Vec::new();
+    };
+    let Some(privacy) = entries.iter().find(|e| e.key == "privacy") else {
+        return Vec::new();
+    };
+    let Value::Map(entries) = &privacy.value.value else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter(|e| e.key == "allow")
+        .flat_map(|e| match &e.value.value {
+            Value::Seq(items) => items
+                .iter()
+                .filter_map(Node::scalar_text)
+                .map(str::to_string)
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect()
 }
 
 fn metric_ref(schema: &Schema, key: &str, pos: Pos, sink: &mut Sink) -> Option<MetricId> {
@@ -429,7 +459,14 @@ fn derivation_cycles(defs: &[MetricDef]) -> Vec<Vec<String>> {
     let mut done = Vec::new();
     for d in defs {
         let mut path = Vec::new();
-        walk(&d.key, &mut path, &parts_of, &mut cycles, &mut in_cycle, &mut done);
+        walk(
+            &d.key,
+            &mut path,
+            &parts_of,
+            &mut cycles,
+            &mut in_cycle,
+            &mut done,
+        );
     }
     cycles
 }
@@ -706,7 +743,11 @@ mod tests {
         let s = &c.schema;
         for key in ["a", "b", "c", "penalty_cases"] {
             let m = s.id(key).and_then(|i| s.metric(i));
-            assert_eq!(m.map(|m| &m.derive), Some(&crate::schema::Derive::Stated), "{key}");
+            assert_eq!(
+                m.map(|m| &m.derive),
+                Some(&crate::schema::Derive::Stated),
+                "{key}"
+            );
         }
     }
 

@@ -323,6 +323,16 @@ pub enum Problem {
         reason: ConfigReason,
     },
 
+    /// A control character in text (through a YAML escape such as `\0` or a
+    /// character reference such as `&#27;`): it would break the feed and
+    /// show as garbage.
+    ControlCharacter {
+        /// The field it is in; `None` for the Markdown text.
+        field: Option<String>,
+        /// The character's code point.
+        code_point: u32,
+    },
+
     /// A content file changed while the site was being built.
     SourceChanged,
 
@@ -483,6 +493,12 @@ pub enum PiiKind {
     Mobile,
     /// A bank card number (Luhn-valid).
     BankCard,
+    /// An 18-digit number with an ID number's region and birth date but a
+    /// wrong check digit: most likely a mistyped ID number (a warning).
+    LikelyIdNumber,
+    /// A natural person's unmasked name after 当事人 / 被处罚人 / 申请人
+    /// (a warning).
+    Name,
 }
 
 impl Problem {
@@ -541,12 +557,15 @@ impl Problem {
             Problem::MissingTownshipIndex { .. } => "missing-township-index",
             Problem::UnknownDistrict { .. } => "unknown-district",
             Problem::InvalidConfig { .. } => "invalid-config",
+            Problem::ControlCharacter { .. } => "control-character",
             Problem::SourceChanged => "source-changed",
             Problem::Template { .. } => "template-error",
             Problem::PersonalData { kind, .. } => match kind {
                 PiiKind::IdNumber => "pii-id-number",
                 PiiKind::Mobile => "pii-mobile",
                 PiiKind::BankCard => "pii-bank-card",
+                PiiKind::LikelyIdNumber => "pii-likely-id-number",
+                PiiKind::Name => "pii-name",
             },
         }
     }
@@ -557,7 +576,11 @@ impl Problem {
             Problem::LegacyEncoding { .. }
             | Problem::LatePublication { .. }
             | Problem::MissingPublicationDate
-            | Problem::RevisionRecord { .. } => Severity::Warning,
+            | Problem::RevisionRecord { .. }
+            | Problem::PersonalData {
+                kind: PiiKind::LikelyIdNumber | PiiKind::Name,
+                ..
+            } => Severity::Warning,
             _ => Severity::Error,
         }
     }

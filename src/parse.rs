@@ -46,20 +46,13 @@ fn load(text: source::Text, rel: &str, config: &Config) -> Result<Loaded, Vec<Di
     if let Some(encoding) = text.decoded_from {
         sink.whole(Problem::LegacyEncoding { encoding });
     }
-    // The personal-data guard reads the whole file: front matter, text and tables.
-    for found in crate::pii::scan(&text.text, &config.privacy_allow) {
-        let pos = source::pos_of(&text.text, found.start, found.len);
-        sink.at(
-            Problem::PersonalData {
-                kind: found.kind,
-                masked: found.masked,
-            },
-            pos,
-        );
-    }
+    // The personal-data guard reads everything the file publishes: the text
+    // as written, the front matter as YAML decodes it, and the body as the
+    // page shows it (see `pii::guard_file`).
     let split = match frontmatter::split(&text.text) {
         Ok(s) => s,
         Err((problem, pos)) => {
+            crate::pii::guard_file(&text.text, None, None, &config.privacy_allow, &mut sink);
             sink.at(problem, pos);
             return Err(sink.diagnostics);
         }
@@ -67,14 +60,23 @@ fn load(text: source::Text, rel: &str, config: &Config) -> Result<Loaded, Vec<Di
     let offset = yaml::Offset {
         lines: split.yaml_lines_before,
     };
+    let body_offset = text.text.len() - split.body.len();
     let root = match yaml::parse(split.yaml, offset, rel, &text.text) {
         Ok(node) => node,
         Err(d) => {
+            let body = Some(body_offset);
+            crate::pii::guard_file(&text.text, None, body, &config.privacy_allow, &mut sink);
             sink.diagnostics.extend(d);
             return Err(sink.diagnostics);
         }
     };
-    let body_offset = text.text.len() - split.body.len();
+    crate::pii::guard_file(
+        &text.text,
+        Some(&root),
+        Some(body_offset),
+        &config.privacy_allow,
+        &mut sink,
+    );
     let body = Body::in_memory(text.text.clone(), body_offset);
     Ok(Loaded { sink, root, body })
 }

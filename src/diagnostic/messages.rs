@@ -305,6 +305,14 @@ impl Problem {
                 format!("the district “{district}” is not one of the site's districts")
             }
             (Problem::InvalidConfig { key, reason }, _) => config_message(key, reason, lang),
+            (Problem::ControlCharacter { field, code_point }, Zh) => match field {
+                Some(f) => format!("“{f}”里有不可见的控制字符 U+{code_point:04X}，网页和订阅源无法正确显示"),
+                None => format!("正文里有不可见的控制字符 U+{code_point:04X}，网页和订阅源无法正确显示"),
+            },
+            (Problem::ControlCharacter { field, code_point }, En) => match field {
+                Some(f) => format!("“{f}” contains the invisible control character U+{code_point:04X}, which pages and the feed cannot show"),
+                None => format!("the text contains the invisible control character U+{code_point:04X}, which pages and the feed cannot show"),
+            },
             (Problem::SourceChanged, Zh) => "构建过程中文件被修改了".into(),
             (Problem::SourceChanged, En) => "the file changed while the site was being built".into(),
             (Problem::Template { template, detail }, Zh) => format!("模板 {template} 出错：{detail}"),
@@ -313,11 +321,15 @@ impl Problem {
                 PiiKind::IdNumber => "发现未打码的身份证号码".into(),
                 PiiKind::Mobile => "发现未打码的手机号码".into(),
                 PiiKind::BankCard => "发现未打码的银行卡号".into(),
+                PiiKind::LikelyIdNumber => "疑似身份证号码：地区码和出生日期都像身份证号，只是校验位不对（可能是打错的身份证号）".into(),
+                PiiKind::Name => "当事人姓名没有打码".into(),
             },
             (Problem::PersonalData { kind, .. }, En) => match kind {
                 PiiKind::IdNumber => "an unmasked resident ID number".into(),
                 PiiKind::Mobile => "an unmasked mobile phone number".into(),
                 PiiKind::BankCard => "an unmasked bank card number".into(),
+                PiiKind::LikelyIdNumber => "probably a resident ID number: its region and birth date are an ID number's, only its check digit is wrong (a typo?)".into(),
+                PiiKind::Name => "a party's name is not masked".into(),
             },
         }
     }
@@ -518,6 +530,14 @@ impl Problem {
                 })
             }),
             (Problem::InvalidConfig { reason, .. }, _) => config_help(reason, lang),
+            (Problem::ControlCharacter { field: Some(_), .. }, _) => s(
+                "删除引号里的转义序列（如 \\0、\\e、\\v、\\x1b），只写要显示的文字",
+                "remove the escape sequence (such as \\0, \\e, \\v, \\x1b) from the quoted text; write only what should be shown",
+            ),
+            (Problem::ControlCharacter { field: None, .. }, _) => s(
+                "删除这个字符或写出它的字符引用（如 &#27;）；从其他文档复制文字时请粘贴为纯文本",
+                "remove the character or the character reference (such as &#27;) that writes it; paste text from other documents as plain text",
+            ),
             (Problem::SourceChanged, _) => s("保存完所有文件后重新构建", "save your files, then build again"),
             (Problem::Template { .. }, _) => s(
                 "检查主题模板；删除 templates/ 中的同名文件可恢复默认模板",
@@ -525,10 +545,14 @@ impl Problem {
             ),
             (Problem::PersonalData { masked, kind }, Zh) => Some(match kind {
                 PiiKind::Mobile => format!("公开前请打码，写作 {masked}；如果这是单位的公开电话，请加入 gongshi.yaml 的 privacy.allow 列表"),
+                PiiKind::LikelyIdNumber => format!("如果是身份证号，公开前请打码，写作 {masked}；如果不是（例如编号），可在前面写明“编号”，或加入 gongshi.yaml 的 privacy.allow 列表"),
+                PiiKind::Name => format!("公开前请打码，写作“{masked}”（自然人姓名只保留姓）；如果这是单位名称或并非姓名，可忽略这条警告"),
                 _ => format!("公开前请打码，写作 {masked}"),
             }),
             (Problem::PersonalData { masked, kind }, En) => Some(match kind {
                 PiiKind::Mobile => format!("mask it before publishing: {masked}; if it is an official contact number, add it to privacy.allow in gongshi.yaml"),
+                PiiKind::LikelyIdNumber => format!("if it is an ID number, mask it before publishing: {masked}; if it is not, label it (编号 …) or add it to privacy.allow in gongshi.yaml"),
+                PiiKind::Name => format!("mask it before publishing: “{masked}” (keep only the surname of a natural person); if it is not a person's name, ignore this warning"),
                 _ => format!("mask it before publishing: {masked}"),
             }),
         }
