@@ -276,7 +276,27 @@ fn build(
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         }
     };
-    let result = site.build(&output, &tick);
+    // One build at a time per output: wait for another to finish.
+    let lock = gongshi::write::OutputLock::acquire(&output, |held| {
+        let who = held.pid.map(|p| p.to_string()).unwrap_or_default();
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "另一个 gongshi 构建（进程 {who}）正在写入 {}，等它完成后再继续……",
+                    output.display()
+                ),
+                Lang::En => format!(
+                    "another gongshi build (process {who}) is writing {}; waiting for it to finish…",
+                    output.display()
+                ),
+            }
+        );
+    });
+    let result = match lock {
+        Ok(lock) => site.build_locked(&output, lock, &tick),
+        Err(e) => Err(BuildError::Output(e)),
+    };
     bar.finish_and_clear();
     match result {
         Ok(stats) => {

@@ -282,10 +282,26 @@ pub enum BuildError {
 impl Site {
     /// Render and write the site into `output`, atomically: the previous
     /// output stays in place unless the whole build succeeds. `tick` is
-    /// called once per page rendered.
+    /// called once per page rendered. Waits (silently) for another build
+    /// of the same output to finish; see [`Site::build_locked`].
     pub fn build(
         &self,
         output: &Path,
+        tick: &(dyn Fn() + Sync),
+    ) -> Result<crate::render::Stats, BuildError> {
+        if self.has_errors() {
+            return Err(BuildError::Content);
+        }
+        let lock = crate::write::OutputLock::acquire(output, |_| {}).map_err(BuildError::Output)?;
+        self.build_locked(output, lock, tick)
+    }
+
+    /// [`Site::build`] with the output's lock already taken (so that the
+    /// caller can say that it waits for another build).
+    pub fn build_locked(
+        &self,
+        output: &Path,
+        lock: crate::write::OutputLock,
         tick: &(dyn Fn() + Sync),
     ) -> Result<crate::render::Stats, BuildError> {
         if self.has_errors() {
@@ -301,8 +317,8 @@ impl Site {
             .map_err(BuildError::Template)?;
         let assembled = crate::assemble::assemble(self);
         let prepared = start.elapsed();
-        let staging =
-            crate::write::Staging::begin(&self.root, output).map_err(BuildError::Output)?;
+        let staging = crate::write::Staging::begin_locked(&self.root, output, lock)
+            .map_err(BuildError::Output)?;
         match crate::render::render_site(self, &assembled, &renderer, &staging, tick) {
             Ok(mut stats) => {
                 let swap = std::time::Instant::now();
