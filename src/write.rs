@@ -127,7 +127,8 @@ pub struct Staging {
 /// that waited on the removed file notices, and locks the file anew.
 #[derive(Debug)]
 pub struct OutputLock {
-    file: fs::File,
+    /// The locked file: the lock lasts as long as it is open.
+    _file: fs::File,
     path: PathBuf,
 }
 
@@ -198,7 +199,7 @@ impl OutputLock {
         let mut f = &file;
         let _ = f.set_len(0);
         let _ = io::Write::write_all(&mut f, format!("{}\n", std::process::id()).as_bytes());
-        OutputLock { file, path }
+        OutputLock { _file: file, path }
     }
 
     fn held(path: &Path) -> Held {
