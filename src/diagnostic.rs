@@ -277,6 +277,11 @@ pub enum Problem {
     },
     /// A report that does not state its publication date.
     MissingPublicationDate,
+    /// A report with no figures and no text (an untouched skeleton?).
+    EmptyReport {
+        /// Whether it is marked as a draft already.
+        draft: bool,
+    },
     /// `updated` without a `revisions` entry explaining it, or a revision
     /// dated after `updated`.
     RevisionRecord {
@@ -551,6 +556,7 @@ impl Problem {
             Problem::PublishedTooEarly { .. } => "published-too-early",
             Problem::LatePublication { .. } => "late-publication",
             Problem::MissingPublicationDate => "missing-publication-date",
+            Problem::EmptyReport { .. } => "empty-report",
             Problem::RevisionRecord { .. } => "revision-record",
             Problem::YearMismatch { .. } => "year-mismatch",
             Problem::DuplicateTownship { .. } => "duplicate-township",
@@ -576,6 +582,7 @@ impl Problem {
             Problem::LegacyEncoding { .. }
             | Problem::LatePublication { .. }
             | Problem::MissingPublicationDate
+            | Problem::EmptyReport { .. }
             | Problem::RevisionRecord { .. }
             | Problem::PersonalData {
                 kind: PiiKind::LikelyIdNumber | PiiKind::Name,

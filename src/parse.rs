@@ -124,6 +124,7 @@ pub fn township_text(
         return (None, loaded.sink.diagnostics);
     };
     let name = f.required_text("name", whole);
+    t.draft = f.boolean("draft").is_some_and(|(d, _)| d);
     t.name_en = f.text("name_en").map(|(s, _)| s);
     if let Some((district, pos)) = f.text("district") {
         if !config.districts.is_empty() && !config.districts.contains(&district) {
@@ -322,6 +323,7 @@ pub fn report_text(
         return (None, loaded.sink.diagnostics);
     };
     let title = f.required_text("title", whole);
+    let draft = f.boolean("draft").is_some_and(|(d, _)| d);
     let year = match f.take("year") {
         Some(entry) => {
             let text = entry.value.scalar_text().map(str::trim);
@@ -410,6 +412,7 @@ pub fn report_text(
         attachments,
         body: loaded.body,
         file: rel,
+        draft,
     };
     let dates = validate::DatePositions {
         published: published.map(|p| p.1),
@@ -418,10 +421,47 @@ pub fn report_text(
         whole,
     };
     validate::report_dates(&report, &dates, &mut loaded.sink);
+    // An untouched skeleton, or a report whose content went missing (not
+    // one whose figures are all wrong: those errors say enough).
+    let written = |key: &str| {
+        matches!(&loaded.root.value, Value::Map(entries) if entries.iter().any(|e| {
+            e.key == key
+                && match &e.value.value {
+                    Value::Map(m) => !m.is_empty(),
+                    Value::Seq(s) => !s.is_empty(),
+                    _ => false,
+                }
+        }))
+    };
+    if !written("metrics")
+        && !written("other_figures")
+        && !loaded.sink.has_errors()
+        && !has_text(report.body.markdown().as_deref().unwrap_or(""))
+    {
+        loaded.sink.at(Problem::EmptyReport { draft }, whole);
+    }
     if loaded.sink.has_errors() {
         return (None, loaded.sink.diagnostics);
     }
     (Some(report), loaded.sink.diagnostics)
+}
+
+/// Whether a Markdown body has any text besides headings, comments and
+/// blank lines (the four section headings of a skeleton are no text).
+fn has_text(markdown: &str) -> bool {
+    let mut in_comment = false;
+    markdown.lines().any(|line| {
+        let l = line.trim();
+        if in_comment {
+            in_comment = !l.contains("-->");
+            return false;
+        }
+        if l.starts_with("<!--") {
+            in_comment = !l.contains("-->");
+            return false;
+        }
+        !(l.is_empty() || l.starts_with('#'))
+    })
 }
 
 fn read_metrics(

@@ -107,7 +107,7 @@ proptest! {
             reports.push(Report {
                 township: slug, year: 2025, title: "t".into(), published: None, period_end: None, source: None,
                 updated: None, revisions: Vec::new(), figures, other_figures: Vec::new(), attachments: Vec::new(),
-                body: Default::default(), file: String::new(),
+                body: Default::default(), file: String::new(), draft: false,
             });
         }
         let site = Site::from_parts(config, townships, reports);

@@ -228,7 +228,9 @@ impl Problem {
                 format!("the metric “{key}” ({label}) is required on this site but missing")
             }
             (Problem::WrongType { key, expected }, Zh) => {
-                format!("“{key}”应为{}", expected_word(*expected, lang))
+                let word = expected_word(*expected, lang);
+                let space = if word.starts_with(|c: char| c.is_ascii()) { " " } else { "" };
+                format!("“{key}”应为{space}{word}")
             }
             (Problem::WrongType { key, expected }, En) => {
                 format!("“{key}” should be {}", expected_word(*expected, lang))
@@ -272,6 +274,8 @@ impl Problem {
             (Problem::LatePublication { published, deadline }, En) => {
                 format!("published late: on {published}, after the deadline of {deadline}")
             }
+            (Problem::EmptyReport { .. }, Zh) => "这份报告既没有数字，也没有正文".into(),
+            (Problem::EmptyReport { .. }, En) => "this report has neither figures nor text".into(),
             (Problem::MissingPublicationDate, Zh) => "报告没有写明发布日期（published）".into(),
             (Problem::MissingPublicationDate, En) => "the report does not state its publication date (published)".into(),
             (Problem::RevisionRecord { updated }, Zh) => {
@@ -504,6 +508,14 @@ impl Problem {
             (Problem::LatePublication { .. }, _) => s(
                 "年度数据应在次年 1 月 31 日前公开；网站会标注“逾期公开”",
                 "annual data is due by 31 January of the next year; the site marks the report as late",
+            ),
+            (Problem::EmptyReport { draft: true }, _) => s(
+                "这是草稿，不会发布；在 metrics 中填写报告载明的数字，在 --- 下面写正文",
+                "it is a draft and is not published; fill in the figures under metrics and the text below the closing ---",
+            ),
+            (Problem::EmptyReport { draft: false }, _) => s(
+                "在 metrics 中填写报告载明的数字，在 --- 下面写正文；还没写完的报告加一行 draft: true，就不会发布",
+                "fill in the figures under metrics and the text below the closing ---; add draft: true to a report that is not finished, and it is not published",
             ),
             (Problem::MissingPublicationDate, _) => s(
                 "如原件写有日期，请加 published: YYYY-MM-DD；原件没有日期则保持空缺，网站会注明“未载明”",
