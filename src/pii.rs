@@ -195,16 +195,24 @@ fn mask(digits: &str, keep_start: usize, keep_end: usize) -> String {
 /// dots to `.`, and invisible characters (zero-width spaces and joiners,
 /// word joiners, soft hyphens, byte-order marks) removed — with, for each
 /// byte, the byte of the original text it came from.
-struct Normalized {
-    text: String,
+struct Normalized<'a> {
+    text: std::borrow::Cow<'a, str>,
     /// `origin[i]` is the original byte offset of normalized byte `i`;
-    /// one more entry maps the end.
-    origin: Vec<usize>,
+    /// one more entry maps the end. `None` when nothing was folded (the
+    /// common case: the offsets are the original ones).
+    origin: Option<Vec<usize>>,
     original_len: usize,
 }
 
-impl Normalized {
-    fn new(text: &str) -> Normalized {
+impl Normalized<'_> {
+    fn new(text: &str) -> Normalized<'_> {
+        if text.chars().all(|c| fold(c) == Some(c)) {
+            return Normalized {
+                text: std::borrow::Cow::Borrowed(text),
+                origin: None,
+                original_len: text.len(),
+            };
+        }
         let mut out = String::with_capacity(text.len());
         let mut origin = Vec::with_capacity(text.len() + 1);
         for (i, c) in text.char_indices() {
@@ -214,16 +222,22 @@ impl Normalized {
         }
         origin.push(text.len());
         Normalized {
-            text: out,
-            origin,
+            text: std::borrow::Cow::Owned(out),
+            origin: Some(origin),
             original_len: text.len(),
         }
     }
 
     /// The original byte range of the normalized range `start..end`.
     fn original(&self, start: usize, end: usize) -> (usize, usize) {
-        let a = self.origin.get(start).copied().unwrap_or(self.original_len);
-        let b = self.origin.get(end).copied().unwrap_or(self.original_len);
+        let Some(origin) = &self.origin else {
+            return (
+                start.min(self.original_len),
+                end.min(self.original_len).max(start),
+            );
+        };
+        let a = origin.get(start).copied().unwrap_or(self.original_len);
+        let b = origin.get(end).copied().unwrap_or(self.original_len);
         (a, b.max(a))
     }
 }
@@ -439,8 +453,8 @@ fn is_han(c: char) -> bool {
 }
 
 /// Unmasked names after 当事人 / 被处罚人 / 申请人.
-fn names(norm: &Normalized, found: &mut Vec<Found>) {
-    let text = norm.text.as_str();
+fn names(norm: &Normalized<'_>, found: &mut Vec<Found>) {
+    let text = norm.text.as_ref();
     for label in NAME_LABELS {
         for (at, _) in text.match_indices(label) {
             let after = text.get(at + label.len()..).unwrap_or("");
@@ -512,7 +526,7 @@ pub fn scan(text: &str, allow: &[String]) -> Vec<Found> {
         .filter(|a| !a.is_empty())
         .collect();
     let norm = Normalized::new(text);
-    let ntext = norm.text.as_str();
+    let ntext = norm.text.as_ref();
     let mut found = Vec::new();
     for run in runs(ntext) {
         let d = run.digits.as_bytes();
@@ -642,6 +656,29 @@ pub fn guard_file(
     }
     let Some(offset) = body_offset else { return };
     let body = text.get(offset..).unwrap_or("");
+    if !shows_otherwise(body) {
+        // Plain text: the page shows it as written, except that the lines
+        // of a paragraph run together. Only a number split across a line
+        // break is new to look for.
+        if let Some(joined) = lines_run_together(body) {
+            for f in scan(&joined, allow) {
+                let (start, end) = (offset + f.start, offset + f.start + f.len);
+                let dup = seen
+                    .iter()
+                    .any(|(k, _, _, r)| *k == f.kind && r.start < end && start < r.end);
+                if !dup {
+                    sink.at(
+                        Problem::PersonalData {
+                            kind: f.kind,
+                            masked: f.masked,
+                        },
+                        pos_of(text, start, f.len),
+                    );
+                }
+            }
+        }
+        return;
+    }
     for block in crate::markdown::shown(body) {
         if let Some(c) = control_char(&block.text) {
             let at = block.text.find(c).unwrap_or(0);
@@ -676,6 +713,55 @@ pub fn guard_file(
             }
         }
     }
+}
+
+/// Whether a Markdown body may show something other than its text as
+/// written: character references, escapes, inline markup, links and
+/// images, raw HTML, block quotes, or a form feed. Most report bodies have
+/// none of these, and need no Markdown parse to be checked.
+fn shows_otherwise(body: &str) -> bool {
+    body.bytes().any(|b| {
+        matches!(
+            b,
+            b'&' | b'<' | b'>' | b'\\' | b'*' | b'_' | b'`' | b'~' | b'[' | b'!' | 0x0c
+        )
+    })
+}
+
+/// The body with the line breaks inside paragraphs as spaces (same byte
+/// offsets), if some line ends in a digit and the next begins with one:
+/// `138` / `1234 5678` on two lines shows as one number.
+fn lines_run_together(body: &str) -> Option<String> {
+    let bytes = body.as_bytes();
+    let split = |i: usize| {
+        let before = bytes.get(..i).unwrap_or(&[]);
+        let before = before.strip_suffix(b"\r").unwrap_or(before);
+        let after = bytes.get(i + 1..).unwrap_or(&[]);
+        let after = after.iter().skip_while(|b| **b == b' ').copied().next();
+        before.last().is_some_and(u8::is_ascii_digit)
+            && after.is_some_and(|b| b.is_ascii_digit() || b == b'+')
+    };
+    let positions: Vec<usize> = bytes
+        .iter()
+        .enumerate()
+        .filter(|(i, b)| **b == b'\n' && split(*i))
+        .map(|(i, _)| i)
+        .collect();
+    if positions.is_empty() {
+        return None;
+    }
+    let mut joined = bytes.to_vec();
+    for i in positions {
+        if let Some(b) = joined.get_mut(i) {
+            *b = b' ';
+        }
+        if i > 0
+            && let Some(b) = joined.get_mut(i - 1).filter(|b| **b == b'\r')
+        {
+            *b = b' ';
+        }
+    }
+    String::from_utf8(joined).ok()
 }
 
 /// Every string a YAML tree holds (keys and text values), with the key it
