@@ -73,9 +73,14 @@ fn first_body_line(text: &str) -> Option<(u32, u32)> {
             .trim_start_matches('#')
             .strip_prefix(' ')
             .filter(|rest| line.starts_with('#') && !rest.contains(':'));
+        // `inspections：1530` is a field typed with a full-width colon, not text.
+        let field = line.split_once('：').is_some_and(|(k, _)| {
+            !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
         let prose = !line
             .starts_with(['#', '-', '"', '\'', '[', '{', '&', '*', '!', '|', '>', '%'])
             && !line.contains(':')
+            && !field
             && !line.trim_end().is_empty();
         (starts_flush && (heading.is_some() || prose))
             .then(|| (no, u32::try_from(line.chars().count()).unwrap_or(1)))
@@ -199,6 +204,12 @@ mod tests {
                 },
                 Pos::new(5, 1, 9)
             ))
+        );
+        assert_eq!(
+            split("---\ntitle: x\ninspections：5\n一、基本情况：正文\n")
+                .err()
+                .map(|e| e.1.line),
+            Some(4)
         );
         assert_eq!(
             split("---\ntitle: x\nyear: 2025\n").err().map(|e| e.0),
