@@ -27,15 +27,19 @@ pub struct Text {
 }
 
 /// Open `path` for reading if it is a regular file; a named pipe, device
-/// or socket is refused at once as [`Problem::SpecialFile`]. On Linux the
-/// file is opened with `O_NONBLOCK`, so that opening a named pipe never
-/// waits for a writer, and its type is read from the open file, so nothing
-/// can swap it between the check and the read; elsewhere the type is
-/// checked before opening.
+/// or socket is refused at once as [`Problem::SpecialFile`]. The type is
+/// checked before opening, so a named pipe is never opened; and, against a
+/// file swapped in between, on Linux the file is opened with `O_NONBLOCK`
+/// (opening a pipe then never waits for a writer) and its type checked
+/// again on the open file.
 pub fn open_regular(path: &Path) -> Result<std::fs::File, Problem> {
     let io = |e: std::io::Error| Problem::Io {
         error: e.to_string(),
     };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if let Some(kind) = special_kind(&meta.file_type()) {
+        return Err(Problem::SpecialFile { kind });
+    }
     #[cfg(target_os = "linux")]
     let file = {
         use std::os::unix::fs::OpenOptionsExt;
@@ -47,13 +51,7 @@ pub fn open_regular(path: &Path) -> Result<std::fs::File, Problem> {
             .map_err(io)?
     };
     #[cfg(not(target_os = "linux"))]
-    let file = {
-        let meta = std::fs::metadata(path).map_err(io)?;
-        if let Some(kind) = special_kind(&meta.file_type()) {
-            return Err(Problem::SpecialFile { kind });
-        }
-        std::fs::File::open(path).map_err(io)?
-    };
+    let file = std::fs::File::open(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
     match special_kind(&meta.file_type()) {
         Some(kind) => Err(Problem::SpecialFile { kind }),

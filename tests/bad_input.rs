@@ -380,3 +380,35 @@ fn generated_cases() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// The special-file refusal, worded for an English site.
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_in_english_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_dir(&corpus().join("_base"), tmp.path());
+    let fifo = tmp.path().join("content/base/2025.md");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let site = Site::load(&LoadOptions {
+        root: tmp.path().to_path_buf(),
+        ..LoadOptions::default()
+    })
+    .unwrap();
+    let lines: Vec<String> = site.diagnostics.iter().map(|d| line(d, Lang::En)).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "content/base/2025.md: error[special-file]: this is not a regular file but a named pipe (FIFO); gongshi refuses to read it"
+        ]
+    );
+    assert_eq!(
+        site.diagnostics[0].problem.help(Lang::En).as_deref(),
+        Some("remove it: reports, profiles and attachments in content/ must be regular files")
+    );
+}

@@ -376,3 +376,67 @@ proptest! {
         prop_assert!(pii::scan(&masked_text, &[]).is_empty(), "{:?}", masked_text);
     }
 }
+
+/// A digit as a report file may write it where the page shows the digit:
+/// as is, full width, an HTML character reference (decimal or hex), with a
+/// zero-width space after it, or bold.
+fn body_digit() -> impl Strategy<Value = u8> {
+    0u8..5
+}
+
+fn spell_in_body(d: char, how: u8) -> String {
+    match how {
+        0 => d.to_string(),
+        1 => char::from_u32(u32::from(d) - u32::from('0') + u32::from('０'))
+            .unwrap()
+            .to_string(),
+        2 => format!("&#{};", u32::from(d)),
+        3 => format!("&#x{:x};", u32::from(d)),
+        _ => format!("{d}\u{200b}"),
+    }
+}
+
+/// The same for a double-quoted YAML string: as is, `\uXXXX`, `\xXX`.
+fn spell_in_yaml(d: char, how: u8) -> String {
+    match how % 3 {
+        0 => d.to_string(),
+        1 => format!("\\u{:04x}", u32::from(d)),
+        _ => format!("\\x{:02x}", u32::from(d)),
+    }
+}
+
+fn report_diagnostics(text: &str) -> Vec<(String, u32)> {
+    let config = Config::builtin();
+    let source = gongshi::source::Text {
+        text: std::sync::Arc::from(text),
+        decoded_from: None,
+    };
+    let (_, diags) =
+        gongshi::parse::report_text("t", 2025, source, Vec::new(), "content/t/2025.md", &config);
+    diags
+        .iter()
+        .map(|d| (d.code().to_string(), d.pos.map_or(0, |p| p.line)))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn a_mobile_is_found_however_the_file_encodes_what_the_page_shows(
+        second in 3u8..10,
+        rest in 0u64..1_000_000_000,
+        body_hows in proptest::collection::vec(body_digit(), 11),
+        yaml_hows in proptest::collection::vec(0u8..3, 11),
+    ) {
+        let number = format!("1{second}{rest:09}");
+        let in_body: String = number.chars().zip(&body_hows).map(|(d, h)| spell_in_body(d, *h)).collect();
+        let in_yaml: String = number.chars().zip(&yaml_hows).map(|(d, h)| spell_in_yaml(d, *h)).collect();
+        let text = format!(
+            "---\ntitle: t\nyear: 2025\npublished: 2025-12-10\nsource: \"联系{in_yaml}\"\nmetrics:\n  inspections: 5\n---\n正文：联系人电话{in_body}。\n"
+        );
+        let diags = report_diagnostics(&text);
+        let mobiles: Vec<u32> = diags.iter().filter(|(c, _)| c == "pii-mobile").map(|(_, l)| *l).collect();
+        prop_assert_eq!(mobiles, vec![5, 9], "{:?}\n{}", diags, text);
+    }
+}
