@@ -897,6 +897,33 @@ fn init(dir: &Path, options: &gongshi::scaffold::InitOptions, lang: Lang) -> Exi
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every command and every option has its Chinese help text: a new
+    /// option without one would show English to an official.
+    #[test]
+    fn every_command_and_option_is_explained_in_chinese() {
+        let cmd = Cli::command();
+        for sub in cmd.get_subcommands() {
+            let name = sub.get_name();
+            let texts = ZH_COMMANDS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, t)| t)
+                .unwrap_or_else(|| panic!("no Chinese help for the command {name}"));
+            for arg in sub.get_arguments() {
+                let id = arg.get_id().as_str();
+                assert!(
+                    texts.args.iter().any(|(a, _, _)| *a == id),
+                    "no Chinese help for {name} --{id} (add it to ZH_COMMANDS)"
+                );
+            }
+        }
+    }
+}
+
 // A build allocates many small strings and values on several threads;
 // mimalloc handles that markedly better than the system allocator
 // (measured with bench/run.sh: see the README).
