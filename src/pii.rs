@@ -1,26 +1,39 @@
 //! The personal-data guard.
 //!
 //! A disclosure site that publishes a citizen's ID number is a serious
-//! incident. Before anything is built, every content file (front matter and
-//! Markdown, tables included) is scanned for unmasked:
+//! incident. Before anything is built, everything that reaches the site is
+//! scanned (see [`guard_file`]): each content file as written, every string
+//! of its front matter as YAML decodes it, its Markdown as the page shows it
+//! (character references, escapes and inline markup resolved, link
+//! addresses, image texts, sanitized HTML and its attributes), and the
+//! config's texts. Errors:
 //!
 //! - mainland resident ID numbers: 18 characters with a valid region, birth
 //!   date and check digit (ISO 7064 MOD 11-2), and the old 15-digit form
 //!   (valid region and birth date);
 //! - mobile phone numbers: 11 digits `1[3-9]…`, also written `138 1234 5678`,
-//!   `138-1234-5678` or with `+86`;
+//!   `138-1234-5678`, `138.1234.5678` or with `+86`;
 //! - bank card numbers: 16 to 19 digits (also in groups of four) with a card
 //!   network prefix and a valid Luhn check digit, that are not a valid
 //!   unified social credit code.
+//!
+//! Warnings: an 18-digit number with an ID number's region and birth date
+//! but a wrong check digit (a mistyped ID number), and an unmasked name
+//! after 当事人 / 被处罚人 / 申请人.
+//!
+//! Numbers are read as a reader sees them ([`Normalized`]): full-width
+//! digits, spaces of every width, dashes and dots between digit groups,
+//! invisible zero-width characters, letters or Chinese glued on.
 //!
 //! Masked forms (`110101********1234`, `138****5678`) pass: a `*` breaks the
 //! digits. The config's `privacy.allow` lists official numbers (the
 //! disclosure hotline) that may be published. Figures, dates, case numbers
 //! (〔2023〕15号), amounts (1690518.90) and certificate numbers do not match
-//! these shapes. Attachments (PDF, scans) are not scanned.
+//! these shapes; a label (执法证号, 案号 …) exempts the number it directly
+//! labels, never a later one. Attachments (PDF, scans) are not scanned.
 //!
-//! The rules are specific to Chinese identifiers, so they are written here
-//! rather than taken from a general-purpose PII crate.
+//! The rules are specific to Chinese identifiers and Chinese typing, so they
+//! are written here rather than taken from a general-purpose PII crate.
 
 use crate::diagnostic::PiiKind;
 
