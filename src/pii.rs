@@ -21,7 +21,7 @@
 //! but a wrong check digit (a mistyped ID number), and an unmasked name
 //! after 当事人 / 被处罚人 / 申请人.
 //!
-//! Numbers are read as a reader sees them ([`Normalized`]): full-width
+//! Numbers are read as a reader sees them: full-width
 //! digits, spaces of every width, dashes and dots between digit groups,
 //! invisible zero-width characters, letters or Chinese glued on.
 //!
@@ -521,8 +521,8 @@ fn id18_shape(s: &[u8]) -> bool {
         )
 }
 
-/// Scan `text` for unmasked personal data, as a reader would see it (see
-/// [`Normalized`]): ID numbers, mobile numbers and bank card numbers
+/// Scan `text` for unmasked personal data, as a reader would see it (full-width
+/// digits, separators, invisible characters folded): ID numbers, mobile numbers and bank card numbers
 /// (errors), 18-digit numbers shaped like an ID number whose check digit is
 /// wrong, and unmasked names after 当事人 / 被处罚人 / 申请人 (warnings).
 /// `allow` lists numbers that may be published (compared by their digits).
