@@ -521,10 +521,11 @@ fn id18_shape(s: &[u8]) -> bool {
         )
 }
 
-/// Scan `text` for unmasked personal data, as a reader would see it (full-width
-/// digits, separators, invisible characters folded): ID numbers, mobile numbers and bank card numbers
-/// (errors), 18-digit numbers shaped like an ID number whose check digit is
-/// wrong, and unmasked names after 当事人 / 被处罚人 / 申请人 (warnings).
+/// Scan `text` for unmasked personal data, as a reader would see it
+/// (full-width digits, separators and invisible characters folded): ID
+/// numbers, mobile numbers and bank card numbers (errors), 18-digit numbers
+/// shaped like an ID number whose check digit is wrong, and unmasked names
+/// after 当事人 / 被处罚人 / 申请人 (warnings).
 /// `allow` lists numbers that may be published (compared by their digits).
 /// Positions are byte ranges of `text`.
 pub fn scan(text: &str, allow: &[String]) -> Vec<Found> {
