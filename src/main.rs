@@ -127,8 +127,16 @@ const MAX_WARNINGS_SHOWN: usize = 20;
 const USAGE_OR_IO: u8 = 2;
 
 fn main() -> ExitCode {
-    let args: Vec<OsString> = std::env::args_os().collect();
+    let mut args: Vec<OsString> = std::env::args_os().collect();
     let lang = cli_language(&args);
+    if lang == Lang::Zh {
+        // clap's own `help` command speaks English: `gongshi help build` is
+        // `gongshi build --help`.
+        if args.get(1).is_some_and(|a| a == "help") {
+            args.remove(1);
+            args.insert(args.len().min(2), OsString::from("--help"));
+        }
+    }
     let matches = match localized_command(lang).try_get_matches_from(&args) {
         Ok(m) => m,
         Err(e) => return usage_error(&e, lang),
@@ -401,7 +409,9 @@ fn localized_command(lang: Lang) -> clap::Command {
                 .help("显示版本")
                 .help_heading("选项"),
         )
-        .after_help("运行 gongshi <命令> --help 查看每个命令的说明和示例。");
+        .after_help(
+            "运行 gongshi <命令> --help（或 gongshi help <命令>）查看每个命令的说明和示例。",
+        );
     for (name, texts) in ZH_COMMANDS {
         cmd = cmd.mut_subcommand(*name, |mut sub| {
             sub = sub
