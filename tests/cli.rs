@@ -134,6 +134,14 @@ fn help_explains_each_command_with_an_example_in_the_users_language() {
         .unwrap();
     let help = String::from_utf8_lossy(&top.stdout);
     assert!(help.contains("init   新建一个空站点"), "{help}");
+    // `gongshi help new` is `gongshi new --help`, in Chinese too.
+    let o = gongshi()
+        .args(["help", "new"])
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("示例：gongshi new 辛口镇 2026"));
 }
 
 #[test]
