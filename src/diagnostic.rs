@@ -104,6 +104,12 @@ pub enum Problem {
     },
     /// A content file is empty.
     EmptyFile,
+    /// A named pipe, device or socket where a file was expected: refused
+    /// before it is opened for reading (reading a pipe would wait forever).
+    SpecialFile {
+        /// What it is.
+        kind: SpecialKind,
+    },
     /// A file in `content/` that is neither a profile, a report nor an attachment.
     StrayFile {
         /// A name it could be given, if one is obvious.
@@ -145,7 +151,11 @@ pub enum Problem {
     /// A `---` block exists but something comes before it.
     FrontMatterNotAtStart,
     /// The front matter opens with `---` but never closes.
-    FrontMatterUnclosed,
+    FrontMatterUnclosed {
+        /// The first line that cannot belong to the front matter (where
+        /// the closing `---` should go), if there is one.
+        before_line: Option<u32>,
+    },
     /// The YAML cannot be read.
     YamlSyntax {
         /// What the YAML reader said (in English).
@@ -178,6 +188,9 @@ pub enum Problem {
         key: String,
         /// The closest metric key, if close enough.
         suggestion: Option<String>,
+        /// Whether the key is the suggested metric's label (`行政检查`)
+        /// rather than a misspelt key.
+        by_label: bool,
     },
     /// An `other_figures` group that the schema does not have.
     UnknownGroup {
@@ -242,6 +255,9 @@ pub enum Problem {
         key: String,
         /// The text as written.
         text: String,
+        /// The same date written `YYYY-MM-DD`, when the text is a real
+        /// date written another way (`2025年1月20日`).
+        rewrite: Option<String>,
     },
     /// A publication date before the report could have been written.
     PublishedTooEarly {
@@ -261,6 +277,11 @@ pub enum Problem {
     },
     /// A report that does not state its publication date.
     MissingPublicationDate,
+    /// A report with no figures and no text (an untouched skeleton?).
+    EmptyReport {
+        /// Whether it is marked as a draft already.
+        draft: bool,
+    },
     /// `updated` without a `revisions` entry explaining it, or a revision
     /// dated after `updated`.
     RevisionRecord {
@@ -305,6 +326,16 @@ pub enum Problem {
         key: String,
         /// Why (rendered as part of the message).
         reason: ConfigReason,
+    },
+
+    /// A control character in text (through a YAML escape such as `\0` or a
+    /// character reference such as `&#27;`): it would break the feed and
+    /// show as garbage.
+    ControlCharacter {
+        /// The field it is in; `None` for the Markdown text.
+        field: Option<String>,
+        /// The character's code point.
+        code_point: u32,
     },
 
     /// A content file changed while the site was being built.
@@ -364,17 +395,47 @@ pub enum Problem {
 }
 
 /// The kind of a YAML syntax mistake, for a specific fix.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum YamlHint {
-    /// Tab characters used for indentation.
+    /// A tab character used for indentation.
     Tab,
+    /// A full-width space (`　`, typed by Chinese input methods) used for indentation.
+    FullWidthSpace,
+    /// A full-width colon (`：`) after a key, where YAML needs `: `.
+    FullWidthColon {
+        /// The key before the colon.
+        key: String,
+        /// The line rewritten with `: `.
+        fixed: String,
+    },
     /// A quote opened but not closed.
     UnclosedQuote,
+    /// Text after the closing quote of a value (`"标题" 2025`).
+    TextAfterQuote,
+    /// A backslash escape in double quotes that YAML does not know (`"\q"`).
+    BadEscape,
     /// A bracket or brace not closed.
     UnclosedBracket,
     /// Indentation that does not line up.
     Indentation,
+    /// A value starting with a character YAML reserves (`@`, `` ` ``).
+    Reserved(char),
+    /// A value starting with `*` (YAML reads it as a reference).
+    Alias,
     /// Anything else.
+    Other,
+}
+
+/// What a special file is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpecialKind {
+    /// A named pipe (FIFO).
+    Fifo,
+    /// A character or block device.
+    Device,
+    /// A socket.
+    Socket,
+    /// Anything else that is neither a file nor a folder.
     Other,
 }
 
@@ -450,6 +511,11 @@ pub enum ConfigReason {
         /// The missing metric.
         part: String,
     },
+    /// Totals whose parts lead back to themselves (`a = b`, `b = a`).
+    Cycle {
+        /// The metric keys along the cycle.
+        cycle: Vec<String>,
+    },
     /// A number or setting out of range.
     Value {
         /// As written.
@@ -466,6 +532,12 @@ pub enum PiiKind {
     Mobile,
     /// A bank card number (Luhn-valid).
     BankCard,
+    /// An 18-digit number with an ID number's region and birth date but a
+    /// wrong check digit: most likely a mistyped ID number (a warning).
+    LikelyIdNumber,
+    /// A natural person's unmasked name after 当事人 / 被处罚人 / 申请人
+    /// (a warning).
+    Name,
 }
 
 impl Problem {
@@ -480,6 +552,7 @@ impl Problem {
             Problem::BinaryFile => "binary-file",
             Problem::FileTooLarge { .. } => "file-too-large",
             Problem::EmptyFile => "empty-file",
+            Problem::SpecialFile { .. } => "special-file",
             Problem::StrayFile { .. } => "stray-file",
             Problem::BadSlug { .. } => "bad-slug",
             Problem::ReservedSlug { .. } => "reserved-slug",
@@ -488,7 +561,7 @@ impl Problem {
             Problem::UrlCollision { .. } => "url-collision",
             Problem::FrontMatterMissing => "front-matter-missing",
             Problem::FrontMatterNotAtStart => "front-matter-not-at-start",
-            Problem::FrontMatterUnclosed => "front-matter-unclosed",
+            Problem::FrontMatterUnclosed { .. } => "front-matter-unclosed",
             Problem::YamlSyntax { .. } => "yaml-syntax",
             Problem::DuplicateKey { .. } => "duplicate-key",
             Problem::YamlLimit { .. } => "yaml-limit",
@@ -507,6 +580,9 @@ impl Problem {
                 FigureError::TooPrecise { .. } => "too-precise",
                 FigureError::TooLarge => "number-too-large",
                 FigureError::RateOver100 => "rate-over-100",
+                FigureError::MisplacedSeparator { .. } | FigureError::SplitNumber { .. } => {
+                    "unclear-number"
+                }
                 FigureError::Empty | FigureError::NotANumber => "bad-figure",
             },
             Problem::TotalMismatch { .. } => "total-mismatch",
@@ -514,12 +590,14 @@ impl Problem {
             Problem::PublishedTooEarly { .. } => "published-too-early",
             Problem::LatePublication { .. } => "late-publication",
             Problem::MissingPublicationDate => "missing-publication-date",
+            Problem::EmptyReport { .. } => "empty-report",
             Problem::RevisionRecord { .. } => "revision-record",
             Problem::YearMismatch { .. } => "year-mismatch",
             Problem::DuplicateTownship { .. } => "duplicate-township",
             Problem::MissingTownshipIndex { .. } => "missing-township-index",
             Problem::UnknownDistrict { .. } => "unknown-district",
             Problem::InvalidConfig { .. } => "invalid-config",
+            Problem::ControlCharacter { .. } => "control-character",
             Problem::SourceChanged => "source-changed",
             Problem::Template { .. } => "template-error",
             Problem::ImportUnreadable { .. } => "import-unreadable",
@@ -535,6 +613,8 @@ impl Problem {
                 PiiKind::IdNumber => "pii-id-number",
                 PiiKind::Mobile => "pii-mobile",
                 PiiKind::BankCard => "pii-bank-card",
+                PiiKind::LikelyIdNumber => "pii-likely-id-number",
+                PiiKind::Name => "pii-name",
             },
         }
     }
@@ -545,7 +625,12 @@ impl Problem {
             Problem::LegacyEncoding { .. }
             | Problem::LatePublication { .. }
             | Problem::MissingPublicationDate
-            | Problem::RevisionRecord { .. } => Severity::Warning,
+            | Problem::EmptyReport { .. }
+            | Problem::RevisionRecord { .. }
+            | Problem::PersonalData {
+                kind: PiiKind::LikelyIdNumber | PiiKind::Name,
+                ..
+            } => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -112,6 +112,14 @@ pub fn discover(root: &Path) -> Result<Found, Diagnostic> {
                 }
             }
         }
+        // A named pipe, device or socket: refused before anything opens it
+        // (reading a pipe waits for a writer that never comes).
+        if let Some(kind) = crate::source::special_kind(&file_type) {
+            found
+                .diagnostics
+                .push(Diagnostic::file(Problem::SpecialFile { kind }, rel(path)));
+            continue;
+        }
 
         if depth == 1 {
             if let Some(done) = current.take() {

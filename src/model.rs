@@ -48,6 +48,9 @@ pub struct Township {
     pub name_pos: Option<crate::diagnostic::Pos>,
     /// The profile's text (for cross-file messages).
     pub source: Arc<str>,
+    /// `draft: true`: the township and all its reports are left out of the
+    /// site, or shown marked as drafts in a preview (`--drafts`).
+    pub draft: bool,
 }
 
 /// Where citizens reach the enforcement body about disclosure.
@@ -146,6 +149,9 @@ pub struct Report {
     pub body: Body,
     /// The report file, relative to the site root.
     pub file: String,
+    /// `draft: true`: left out of the site, or shown marked as a draft in
+    /// a preview (`--drafts`).
+    pub draft: bool,
 }
 
 impl Report {

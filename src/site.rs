@@ -26,6 +26,22 @@ pub struct LoadOptions {
     pub base_url: Option<String>,
     /// The value of `SOURCE_DATE_EPOCH`, if set (read once by the caller).
     pub source_date_epoch: Option<String>,
+    /// Include drafts (`draft: true` in a report or a township profile),
+    /// marked as drafts on their pages: a preview (`build --drafts`, and
+    /// `serve`). Without it drafts are checked but left out of the site.
+    pub drafts: bool,
+}
+
+/// A draft found while loading: a report, or a township profile (whose
+/// reports are drafts with it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Draft {
+    /// The file, relative to the site root.
+    pub file: String,
+    /// The township's slug.
+    pub township: String,
+    /// The report's year; `None` for a township profile.
+    pub year: Option<Year>,
 }
 
 /// A loaded site.
@@ -43,6 +59,11 @@ pub struct Site {
     pub as_of: Date,
     /// Every problem found, in stable order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Every draft, sorted by file: left out of [`Site::townships`] and
+    /// [`Site::reports`], unless loaded with [`LoadOptions::drafts`].
+    pub drafts: Vec<Draft>,
+    /// Whether the drafts are in the site (a preview).
+    pub with_drafts: bool,
 }
 
 /// Why a site could not be loaded at all (usage or I/O: exit code 2).
@@ -142,8 +163,45 @@ impl Site {
             }
         }
         diagnostics.extend(validate::townships(&townships));
-        // A report is only published with its township's profile.
+        // Drafts: listed, and left out unless previewing. A township's
+        // draft profile makes its reports drafts too.
         townships.sort_by(|a, b| a.slug.cmp(&b.slug));
+        let draft_township = |slug: &str| {
+            townships
+                .binary_search_by(|t| t.slug.as_str().cmp(slug))
+                .ok()
+                .and_then(|i| townships.get(i))
+                .is_some_and(|t| t.draft)
+        };
+        let mut drafts: Vec<Draft> = townships
+            .iter()
+            .filter(|t| t.draft)
+            .map(|t| Draft {
+                file: t.file.clone(),
+                township: t.slug.clone(),
+                year: None,
+            })
+            .chain(
+                reports
+                    .iter()
+                    .filter(|r| r.draft || draft_township(&r.township))
+                    .map(|r| Draft {
+                        file: r.file.clone(),
+                        township: r.township.clone(),
+                        year: Some(r.year),
+                    }),
+            )
+            .collect();
+        drafts.sort_by(|a, b| a.file.cmp(&b.file));
+        if !options.drafts {
+            reports.retain(|r| {
+                drafts
+                    .binary_search_by(|d| d.file.as_str().cmp(&r.file))
+                    .is_err()
+            });
+            townships.retain(|t| !t.draft);
+        }
+        // A report is only published with its township's profile.
         reports.retain(|r| {
             townships
                 .binary_search_by(|t| t.slug.as_str().cmp(&r.township))
@@ -169,6 +227,8 @@ impl Site {
             reports,
             as_of,
             diagnostics,
+            drafts,
+            with_drafts: options.drafts,
         })
     }
 
@@ -189,12 +249,20 @@ impl Site {
             reports,
             as_of,
             diagnostics: Vec::new(),
+            drafts: Vec::new(),
+            with_drafts: false,
         }
     }
 
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// Whether a report is a draft (itself, or its township): marked as
+    /// such on its page, and kept out of the feed and the sitemap.
+    pub fn is_draft(&self, report: &Report) -> bool {
+        report.draft || self.township(&report.township).is_some_and(|t| t.draft)
     }
 
     /// The township with this slug.
@@ -282,10 +350,26 @@ pub enum BuildError {
 impl Site {
     /// Render and write the site into `output`, atomically: the previous
     /// output stays in place unless the whole build succeeds. `tick` is
-    /// called once per page rendered.
+    /// called once per page rendered. Waits (silently) for another build
+    /// of the same output to finish; see [`Site::build_locked`].
     pub fn build(
         &self,
         output: &Path,
+        tick: &(dyn Fn() + Sync),
+    ) -> Result<crate::render::Stats, BuildError> {
+        if self.has_errors() {
+            return Err(BuildError::Content);
+        }
+        let lock = crate::write::OutputLock::acquire(output, |_| {}).map_err(BuildError::Output)?;
+        self.build_locked(output, lock, tick)
+    }
+
+    /// [`Site::build`] with the output's lock already taken (so that the
+    /// caller can say that it waits for another build).
+    pub fn build_locked(
+        &self,
+        output: &Path,
+        lock: crate::write::OutputLock,
         tick: &(dyn Fn() + Sync),
     ) -> Result<crate::render::Stats, BuildError> {
         if self.has_errors() {
@@ -301,8 +385,8 @@ impl Site {
             .map_err(BuildError::Template)?;
         let assembled = crate::assemble::assemble(self);
         let prepared = start.elapsed();
-        let staging =
-            crate::write::Staging::begin(&self.root, output).map_err(BuildError::Output)?;
+        let staging = crate::write::Staging::begin_locked(&self.root, output, lock)
+            .map_err(BuildError::Output)?;
         match crate::render::render_site(self, &assembled, &renderer, &staging, tick) {
             Ok(mut stats) => {
                 let swap = std::time::Instant::now();

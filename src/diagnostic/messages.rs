@@ -4,7 +4,9 @@
 //! is wrong, naming keys as the official wrote them; the help says how to fix
 //! it, with the corrected text where gongshi can work it out.
 
-use super::{ConfigReason, Expected, Note, PiiKind, Problem, Severity, SymlinkReason, YamlHint};
+use super::{
+    ConfigReason, Expected, Note, PiiKind, Problem, Severity, SpecialKind, SymlinkReason, YamlHint,
+};
 use crate::figure::FigureError;
 use crate::i18n::Lang;
 
@@ -95,6 +97,24 @@ impl Problem {
             }
             (Problem::EmptyFile, Zh) => "文件是空的".into(),
             (Problem::EmptyFile, En) => "the file is empty".into(),
+            (Problem::SpecialFile { kind }, Zh) => format!(
+                "这不是普通文件，而是{}，gongshi 拒绝读取",
+                match kind {
+                    SpecialKind::Fifo => "命名管道（FIFO）",
+                    SpecialKind::Device => "设备文件",
+                    SpecialKind::Socket => "套接字（socket）",
+                    SpecialKind::Other => "特殊文件",
+                }
+            ),
+            (Problem::SpecialFile { kind }, En) => format!(
+                "this is not a regular file but {}; gongshi refuses to read it",
+                match kind {
+                    SpecialKind::Fifo => "a named pipe (FIFO)",
+                    SpecialKind::Device => "a device",
+                    SpecialKind::Socket => "a socket",
+                    SpecialKind::Other => "a special file",
+                }
+            ),
             (Problem::StrayFile { .. }, Zh) => "content/ 里不应有这个文件：它既不是乡镇简介（_index.md），也不是年度报告（<年份>.md）".into(),
             (Problem::StrayFile { .. }, En) => "this file does not belong in content/: it is neither a township profile (_index.md) nor an annual report (<year>.md)".into(),
             (Problem::BadSlug { name, .. }, Zh) => {
@@ -127,24 +147,48 @@ impl Problem {
             (Problem::UrlCollision { url, other }, En) => {
                 format!("produces the same output file {url} as {other}")
             }
-            (Problem::FrontMatterMissing, Zh) => "文件开头没有以 --- 包围的前置数据（front matter）".into(),
+            (Problem::FrontMatterMissing, Zh) => "文件开头没有信息区：标题、年份、数字等要写在文件最前面的两行 --- 之间".into(),
             (Problem::FrontMatterMissing, En) => "the file does not start with a front-matter block between --- lines".into(),
-            (Problem::FrontMatterNotAtStart, Zh) => "前置数据（--- 块）必须位于文件第一行，但它前面还有内容".into(),
+            (Problem::FrontMatterNotAtStart, Zh) => "开头信息区（两行 --- 之间的部分）必须从文件第一行开始，但它前面还有内容".into(),
             (Problem::FrontMatterNotAtStart, En) => "the front matter (--- block) must be at the very start of the file, but something comes before it".into(),
-            (Problem::FrontMatterUnclosed, Zh) => "前置数据以 --- 开始，但没有结尾的 --- 行".into(),
-            (Problem::FrontMatterUnclosed, En) => "the front matter starts with --- but has no closing --- line".into(),
-            (Problem::YamlSyntax { hint, detail }, Zh) => match hint {
-                YamlHint::Tab => "YAML 缩进里有 Tab 制表符".into(),
+            (Problem::FrontMatterUnclosed { before_line: Some(_) }, Zh) => {
+                "开头信息区（标题、年份、数字等）以 --- 开始，却没有用 --- 结束：正文从这一行开始".into()
+            }
+            (Problem::FrontMatterUnclosed { before_line: None }, Zh) => {
+                "开头信息区（标题、年份、数字等）以 --- 开始，却没有用 --- 结束".into()
+            }
+            (Problem::FrontMatterUnclosed { before_line: Some(_) }, En) => {
+                "the front matter starts with --- but has no closing --- line: the text begins on this line".into()
+            }
+            (Problem::FrontMatterUnclosed { before_line: None }, En) => {
+                "the front matter starts with --- but has no closing --- line".into()
+            }
+            // The reader's own words (`detail`) are English: shown to
+            // English sites only, never to Chinese ones.
+            (Problem::YamlSyntax { hint, .. }, Zh) => match hint {
+                YamlHint::Tab => "这一行的缩进里有 Tab 制表符".into(),
+                YamlHint::FullWidthSpace => "这一行的缩进里有全角空格“　”".into(),
+                YamlHint::FullWidthColon { key, .. } => format!("“{key}”后面用了全角冒号“：”，这里要用英文冒号“:”"),
                 YamlHint::UnclosedQuote => "引号没有闭合".into(),
-                YamlHint::UnclosedBracket => "括号没有闭合".into(),
-                YamlHint::Indentation => "YAML 缩进不对齐".into(),
-                YamlHint::Other => format!("YAML 格式错误：{detail}"),
+                YamlHint::TextAfterQuote => "引号结束之后还有文字".into(),
+                YamlHint::BadEscape => "双引号里的反斜杠“\\”后面跟了无法识别的字符".into(),
+                YamlHint::UnclosedBracket => "括号没有闭合或没有配对".into(),
+                YamlHint::Indentation => "缩进不对齐，或这一行缺少“键: 值”中的冒号".into(),
+                YamlHint::Reserved(c) => format!("值不能以“{c}”开头"),
+                YamlHint::Alias => "值不能以“*”开头".into(),
+                YamlHint::Other => "这一行的写法无法识别（YAML 格式错误）".into(),
             },
             (Problem::YamlSyntax { hint, detail }, En) => match hint {
-                YamlHint::Tab => "a tab character is used for indentation".into(),
+                YamlHint::Tab => "a tab character is used for indentation on this line".into(),
+                YamlHint::FullWidthSpace => "a full-width space “　” is used for indentation on this line".into(),
+                YamlHint::FullWidthColon { key, .. } => format!("“{key}” is followed by a full-width colon “：” where YAML needs “:”"),
                 YamlHint::UnclosedQuote => "a quote is not closed".into(),
-                YamlHint::UnclosedBracket => "a bracket is not closed".into(),
-                YamlHint::Indentation => "the indentation does not line up".into(),
+                YamlHint::TextAfterQuote => "there is text after the closing quote".into(),
+                YamlHint::BadEscape => "a backslash “\\” in double quotes is followed by a character YAML does not know".into(),
+                YamlHint::UnclosedBracket => "a bracket is not closed or not matched".into(),
+                YamlHint::Indentation => "the indentation does not line up, or the line lacks the colon of “key: value”".into(),
+                YamlHint::Reserved(c) => format!("a value cannot start with “{c}”"),
+                YamlHint::Alias => "a value cannot start with “*”".into(),
                 YamlHint::Other => format!("malformed YAML: {detail}"),
             },
             (Problem::DuplicateKey { key }, Zh) => format!("键“{key}”重复出现"),
@@ -165,6 +209,12 @@ impl Problem {
                     format!("unknown key “{key}” in “{section}”")
                 }
             }
+            (Problem::UnknownMetric { key, by_label: true, .. }, Zh) => {
+                format!("“{key}”是指标的中文名称，这里要写指标的英文键")
+            }
+            (Problem::UnknownMetric { key, by_label: true, .. }, En) => {
+                format!("“{key}” is a metric's label; the key goes here")
+            }
             (Problem::UnknownMetric { key, .. }, Zh) => format!("未知的指标“{key}”"),
             (Problem::UnknownMetric { key, .. }, En) => format!("unknown metric “{key}”"),
             (Problem::UnknownGroup { group, .. }, Zh) => format!("未知的指标分组“{group}”"),
@@ -178,7 +228,9 @@ impl Problem {
                 format!("the metric “{key}” ({label}) is required on this site but missing")
             }
             (Problem::WrongType { key, expected }, Zh) => {
-                format!("“{key}”应为{}", expected_word(*expected, lang))
+                let word = expected_word(*expected, lang);
+                let space = if word.starts_with(|c: char| c.is_ascii()) { " " } else { "" };
+                format!("“{key}”应为{space}{word}")
             }
             (Problem::WrongType { key, expected }, En) => {
                 format!("“{key}” should be {}", expected_word(*expected, lang))
@@ -192,8 +244,14 @@ impl Problem {
             (Problem::TotalMismatch { key, label, stated, computed }, En) => {
                 format!("“{key}” ({label}) is stated as {stated} but its parts add up to {computed}")
             }
-            (Problem::InvalidDate { key, text }, Zh) => format!("“{key}”的日期“{text}”不存在或格式不对"),
-            (Problem::InvalidDate { key, text }, En) => {
+            (Problem::InvalidDate { key, text, rewrite: Some(_) }, Zh) => {
+                format!("“{key}”的日期“{text}”要写成“年-月-日”格式 YYYY-MM-DD，月和日都写两位")
+            }
+            (Problem::InvalidDate { key, text, rewrite: Some(_) }, En) => {
+                format!("the date “{text}” in “{key}” must be written YYYY-MM-DD, with two-digit month and day")
+            }
+            (Problem::InvalidDate { key, text, rewrite: None }, Zh) => format!("“{key}”的日期“{text}”不存在或格式不对"),
+            (Problem::InvalidDate { key, text, rewrite: None }, En) => {
                 format!("the date “{text}” in “{key}” is not a real date or not written YYYY-MM-DD")
             }
             (Problem::PublishedTooEarly { published, earliest, period_end }, Zh) => {
@@ -216,6 +274,8 @@ impl Problem {
             (Problem::LatePublication { published, deadline }, En) => {
                 format!("published late: on {published}, after the deadline of {deadline}")
             }
+            (Problem::EmptyReport { .. }, Zh) => "这份报告既没有数字，也没有正文".into(),
+            (Problem::EmptyReport { .. }, En) => "this report has neither figures nor text".into(),
             (Problem::MissingPublicationDate, Zh) => "报告没有写明发布日期（published）".into(),
             (Problem::MissingPublicationDate, En) => "the report does not state its publication date (published)".into(),
             (Problem::RevisionRecord { updated }, Zh) => {
@@ -225,7 +285,7 @@ impl Problem {
                 format!("the report says it was updated on {updated} but no revision entry explains it")
             }
             (Problem::YearMismatch { file_year, front_year }, Zh) => {
-                format!("文件名中的年份是 {file_year}，前置数据中的 year 却是 {front_year}")
+                format!("文件名中的年份是 {file_year}，文件开头写的 year 却是 {front_year}")
             }
             (Problem::YearMismatch { file_year, front_year }, En) => {
                 format!("the file name says {file_year} but the front matter says year: {front_year}")
@@ -249,6 +309,14 @@ impl Problem {
                 format!("the district “{district}” is not one of the site's districts")
             }
             (Problem::InvalidConfig { key, reason }, _) => config_message(key, reason, lang),
+            (Problem::ControlCharacter { field, code_point }, Zh) => match field {
+                Some(f) => format!("“{f}”里有不可见的控制字符 U+{code_point:04X}，网页和订阅源无法正确显示"),
+                None => format!("正文里有不可见的控制字符 U+{code_point:04X}，网页和订阅源无法正确显示"),
+            },
+            (Problem::ControlCharacter { field, code_point }, En) => match field {
+                Some(f) => format!("“{f}” contains the invisible control character U+{code_point:04X}, which pages and the feed cannot show"),
+                None => format!("the text contains the invisible control character U+{code_point:04X}, which pages and the feed cannot show"),
+            },
             (Problem::SourceChanged, Zh) => "构建过程中文件被修改了".into(),
             (Problem::SourceChanged, En) => "the file changed while the site was being built".into(),
             (Problem::Template { template, detail }, Zh) => format!("模板 {template} 出错：{detail}"),
@@ -283,11 +351,15 @@ impl Problem {
                 PiiKind::IdNumber => "发现未打码的身份证号码".into(),
                 PiiKind::Mobile => "发现未打码的手机号码".into(),
                 PiiKind::BankCard => "发现未打码的银行卡号".into(),
+                PiiKind::LikelyIdNumber => "疑似身份证号码：地区码和出生日期都像身份证号，只是校验位不对（可能是打错的身份证号）".into(),
+                PiiKind::Name => "当事人姓名没有打码".into(),
             },
             (Problem::PersonalData { kind, .. }, En) => match kind {
                 PiiKind::IdNumber => "an unmasked resident ID number".into(),
                 PiiKind::Mobile => "an unmasked mobile phone number".into(),
                 PiiKind::BankCard => "an unmasked bank card number".into(),
+                PiiKind::LikelyIdNumber => "probably a resident ID number: its region and birth date are an ID number's, only its check digit is wrong (a typo?)".into(),
+                PiiKind::Name => "a party's name is not masked".into(),
             },
         }
     }
@@ -323,6 +395,10 @@ impl Problem {
                 "可用 gongshi new <乡镇> <年份> 生成填好结构的报告",
                 "gongshi new <township> <year> writes a report skeleton",
             ),
+            (Problem::SpecialFile { .. }, _) => s(
+                "删除它：content/ 里的报告、简介和附件都必须是普通文件",
+                "remove it: reports, profiles and attachments in content/ must be regular files",
+            ),
             (Problem::StrayFile { suggestion: Some(sug) }, Zh) => Some(format!("如果这是年度报告，请改名为 {sug}；否则请移出 content/")),
             (Problem::StrayFile { suggestion: Some(sug) }, En) => Some(format!("if this is an annual report, rename it to {sug}; otherwise move it out of content/")),
             (Problem::StrayFile { suggestion: None }, _) => s(
@@ -354,14 +430,40 @@ impl Problem {
                 "删除 --- 之前的内容（包括空行），让 --- 成为第一行",
                 "remove everything before the first --- (blank lines included)",
             ),
-            (Problem::FrontMatterUnclosed, _) => s(
-                "在字段之后、正文之前加一行 ---",
-                "add a --- line after the fields, before the text",
+            (Problem::FrontMatterUnclosed { before_line: Some(line) }, Zh) => {
+                Some(format!("在第 {line} 行之前单独加一行 ---，把上面的信息和下面的正文分开"))
+            }
+            (Problem::FrontMatterUnclosed { before_line: Some(line) }, En) => {
+                Some(format!("add a line --- before line {line}, between the fields above and the text below"))
+            }
+            (Problem::FrontMatterUnclosed { before_line: None }, _) => s(
+                "在最后一个字段之后单独加一行 ---；正文写在它的下面",
+                "add a --- line after the last field; the text goes below it",
             ),
             (Problem::YamlSyntax { hint, .. }, _) => match hint {
                 YamlHint::Tab => s("把 Tab 换成空格（每级缩进两个空格）", "replace the tab with spaces (two per level)"),
+                YamlHint::FullWidthSpace => s(
+                    "把全角空格换成普通（半角）空格：切换到英文输入法，每级缩进两个空格",
+                    "replace it with ordinary spaces (switch the input method to English): two per level",
+                ),
+                YamlHint::FullWidthColon { fixed, .. } => match lang {
+                    Zh => Some(format!("切换到英文输入法，写成：{}", fixed.trim())),
+                    En => Some(format!("write it with an ASCII colon and a space: {}", fixed.trim())),
+                },
                 YamlHint::UnclosedQuote => s("在值的末尾补上同样的引号", "add the matching quote at the end of the value"),
+                YamlHint::TextAfterQuote => s(
+                    "把整个值放进引号里，例如 title: \"……\"，或者去掉引号",
+                    "put the whole value inside the quotes, or remove the quotes",
+                ),
+                YamlHint::BadEscape => s(
+                    "双引号里的“\\”要写成“\\\\”；或者改用单引号，单引号里的反斜杠按原样显示",
+                    "write “\\\\” for a backslash inside double quotes, or use single quotes, which keep backslashes as they are",
+                ),
                 YamlHint::UnclosedBracket => s("补上对应的 ] 或 }", "add the matching ] or }"),
+                YamlHint::Reserved(_) | YamlHint::Alias => s(
+                    "把整个值放进引号里，例如 \"*注：……\"",
+                    "put the whole value in quotes",
+                ),
                 YamlHint::Indentation => s(
                     "同一级的键要左对齐，下一级比上一级多缩进两个空格",
                     "keys of the same level must line up; nested keys are indented two more spaces",
@@ -373,12 +475,18 @@ impl Problem {
             },
             (Problem::DuplicateKey { .. }, _) => s("删除其中一个，或合并为一项", "remove one of them"),
             (Problem::YamlLimit { .. }, _) => s(
-                "前置数据只需简单的“键: 值”，不要使用 & 和 * 别名或多层嵌套",
+                "开头信息区只需简单的“键: 值”，不要使用 & 和 * 别名或多层嵌套",
                 "front matter needs only plain “key: value” entries; do not use & and * aliases or deep nesting",
             ),
             (Problem::UnknownKey { suggestion, .. }, _) => did_you_mean(suggestion, lang).or_else(|| {
                 s("删除这一项，或查看 README 中的字段说明", "remove it, or see the field list in the README")
             }),
+            (Problem::UnknownMetric { key, suggestion: Some(metric), by_label: true }, Zh) => Some(format!(
+                "写成 {metric}: …（“{key}”对应的键是 {metric}）；指标表之外的数字才写在 other_figures 中"
+            )),
+            (Problem::UnknownMetric { key, suggestion: Some(metric), by_label: true }, En) => Some(format!(
+                "write {metric}: … (the key of “{key}” is {metric}); only figures outside the schema go under other_figures"
+            )),
             (Problem::UnknownMetric { suggestion, .. }, _) => did_you_mean(suggestion, lang).or_else(|| {
                 s(
                     "指标表之外的数字请写在 other_figures 中（写明 label、value、unit）",
@@ -391,7 +499,7 @@ impl Problem {
                     "use a group key or label of the schema, such as penalty, or leave group out",
                 )
             }),
-            (Problem::MissingField { key }, Zh) => Some(format!("请在前置数据中加一行 {key}: …")),
+            (Problem::MissingField { key }, Zh) => Some(format!("请在文件开头两行 --- 之间加一行 {key}: …")),
             (Problem::MissingField { key }, En) => Some(format!("add a line “{key}: …” to the front matter")),
             (Problem::MissingMetric { key, .. }, Zh) => Some(format!("在 metrics 中填写 {key}；没有职责写“无相关职责”，没有发生写 0")),
             (Problem::MissingMetric { key, .. }, En) => Some(format!("add {key} under metrics; write n/a if the body has no such power, 0 if none occurred")),
@@ -413,6 +521,8 @@ impl Problem {
                 "核对合计与分项；分项都填写时可以删去合计，由系统自动计算",
                 "check the total against its parts; when all parts are given you may delete the total and let gongshi compute it",
             ),
+            (Problem::InvalidDate { key, rewrite: Some(date), .. }, Zh) => Some(format!("改为 {key}: {date}")),
+            (Problem::InvalidDate { key, rewrite: Some(date), .. }, En) => Some(format!("write {key}: {date}")),
             (Problem::InvalidDate { .. }, _) => s(
                 "日期写作 YYYY-MM-DD，例如 2025-12-08，并确认这一天存在",
                 "write dates as YYYY-MM-DD, e.g. 2025-12-08, and check that the day exists",
@@ -424,6 +534,14 @@ impl Problem {
             (Problem::LatePublication { .. }, _) => s(
                 "年度数据应在次年 1 月 31 日前公开；网站会标注“逾期公开”",
                 "annual data is due by 31 January of the next year; the site marks the report as late",
+            ),
+            (Problem::EmptyReport { draft: true }, _) => s(
+                "这是草稿，不会发布；在 metrics 中填写报告载明的数字，在 --- 下面写正文",
+                "it is a draft and is not published; fill in the figures under metrics and the text below the closing ---",
+            ),
+            (Problem::EmptyReport { draft: false }, _) => s(
+                "在 metrics 中填写报告载明的数字，在 --- 下面写正文；还没写完的报告加一行 draft: true，就不会发布",
+                "fill in the figures under metrics and the text below the closing ---; add draft: true to a report that is not finished, and it is not published",
             ),
             (Problem::MissingPublicationDate, _) => s(
                 "如原件写有日期，请加 published: YYYY-MM-DD；原件没有日期则保持空缺，网站会注明“未载明”",
@@ -450,6 +568,14 @@ impl Problem {
                 })
             }),
             (Problem::InvalidConfig { reason, .. }, _) => config_help(reason, lang),
+            (Problem::ControlCharacter { field: Some(_), .. }, _) => s(
+                "删除引号里的转义序列（如 \\0、\\e、\\v、\\x1b），只写要显示的文字",
+                "remove the escape sequence (such as \\0, \\e, \\v, \\x1b) from the quoted text; write only what should be shown",
+            ),
+            (Problem::ControlCharacter { field: None, .. }, _) => s(
+                "删除这个字符或写出它的字符引用（如 &#27;）；从其他文档复制文字时请粘贴为纯文本",
+                "remove the character or the character reference (such as &#27;) that writes it; paste text from other documents as plain text",
+            ),
             (Problem::SourceChanged, _) => s("保存完所有文件后重新构建", "save your files, then build again"),
             (Problem::Template { .. }, _) => s(
                 "检查主题模板；删除 templates/ 中的同名文件可恢复默认模板",
@@ -493,13 +619,31 @@ impl Problem {
             ),
             (Problem::PersonalData { masked, kind }, Zh) => Some(match kind {
                 PiiKind::Mobile => format!("公开前请打码，写作 {masked}；如果这是单位的公开电话，请加入 gongshi.yaml 的 privacy.allow 列表"),
+                PiiKind::LikelyIdNumber => format!("如果是身份证号，公开前请打码，写作 {masked}；如果不是（例如编号），可在前面写明“编号”，或加入 gongshi.yaml 的 privacy.allow 列表"),
+                PiiKind::Name => format!("公开前请打码，写作“{masked}”（自然人姓名只保留姓）；如果这是单位名称或并非姓名，可忽略这条警告"),
                 _ => format!("公开前请打码，写作 {masked}"),
             }),
             (Problem::PersonalData { masked, kind }, En) => Some(match kind {
                 PiiKind::Mobile => format!("mask it before publishing: {masked}; if it is an official contact number, add it to privacy.allow in gongshi.yaml"),
+                PiiKind::LikelyIdNumber => format!("if it is an ID number, mask it before publishing: {masked}; if it is not, label it (编号 …) or add it to privacy.allow in gongshi.yaml"),
+                PiiKind::Name => format!("mask it before publishing: “{masked}” (keep only the surname of a natural person); if it is not a person's name, ignore this warning"),
                 _ => format!("mask it before publishing: {masked}"),
             }),
         }
+    }
+}
+
+/// The name of a character that splits a number, as an official would call it.
+fn separator_name(c: char, lang: Lang) -> String {
+    match (c, lang) {
+        ('、', Lang::Zh) => "顿号“、”".into(),
+        ('、', Lang::En) => "an enumeration comma “、”".into(),
+        (' ' | '\u{a0}' | '\u{2009}' | '\u{202f}', Lang::Zh) => "空格".into(),
+        (' ' | '\u{a0}' | '\u{2009}' | '\u{202f}', Lang::En) => "a space".into(),
+        ('\u{3000}', Lang::Zh) => "全角空格".into(),
+        ('\u{3000}', Lang::En) => "a full-width space".into(),
+        (c, Lang::Zh) => format!("“{c}”"),
+        (c, Lang::En) => format!("“{c}”"),
     }
 }
 
@@ -541,6 +685,30 @@ fn figure_message(key: &str, label: &str, error: &FigureError, lang: Lang) -> St
         }
         (FigureError::TooLarge, Lang::Zh) => format!("{name}的数字太大，超出可处理的范围"),
         (FigureError::TooLarge, Lang::En) => format!("{name} is too large to be a real figure"),
+        (FigureError::MisplacedSeparator { written, .. }, Lang::Zh) => {
+            format!("{name}的数字“{written}”写法不清楚：千位分隔符没有把数字每三位分成一组")
+        }
+        (FigureError::MisplacedSeparator { written, .. }, Lang::En) => format!(
+            "{name}: the number “{written}” is unclear: its thousands separators do not mark groups of three digits"
+        ),
+        (
+            FigureError::SplitNumber {
+                written, separator, ..
+            },
+            Lang::Zh,
+        ) => format!(
+            "{name}的数字“{written}”写法不清楚：数字中间有{}",
+            separator_name(*separator, lang)
+        ),
+        (
+            FigureError::SplitNumber {
+                written, separator, ..
+            },
+            Lang::En,
+        ) => format!(
+            "{name}: the number “{written}” is unclear: its digits are split by {}",
+            separator_name(*separator, lang)
+        ),
         (FigureError::RateOver100, Lang::Zh) => format!("{name}是百分比，不能超过 100%"),
         (FigureError::RateOver100, Lang::En) => {
             format!("{name} is a percentage and cannot exceed 100%")
@@ -568,6 +736,18 @@ fn figure_help(error: &FigureError, lang: Lang) -> Option<String> {
         (FigureError::TooPrecise { .. }, Lang::En) => "amounts in yuan take at most two decimals; in 万元 at most six".into(),
         (FigureError::TooLarge, Lang::Zh) => "核对是否多打了数字".into(),
         (FigureError::TooLarge, Lang::En) => "check for extra digits".into(),
+        (FigureError::MisplacedSeparator { digits, .. }, Lang::Zh) => format!(
+            "核对原文后直接写数字、不加分隔符：如果原文是 {digits}，就写 {digits}（分隔符只能每三位一个，如 16,100）"
+        ),
+        (FigureError::MisplacedSeparator { digits, .. }, Lang::En) => format!(
+            "check the original and write the digits without separators: if it means {digits}, write {digits} (a separator only ever sets off three digits, as in 16,100)"
+        ),
+        (FigureError::SplitNumber { joined, .. }, Lang::Zh) => {
+            format!("数字要连在一起写，中间不加顿号或空格：{joined}")
+        }
+        (FigureError::SplitNumber { joined, .. }, Lang::En) => {
+            format!("write the digits together, without commas or spaces between them: {joined}")
+        }
         (FigureError::RateOver100, Lang::Zh) => "百分比写成 0 到 100 之间的数，例如 88%".into(),
         (FigureError::RateOver100, Lang::En) => "write a percentage between 0 and 100, e.g. 88%".into(),
     })
@@ -601,11 +781,28 @@ fn config_message(key: &str, reason: &ConfigReason, lang: Lang) -> String {
         (ConfigReason::DanglingPart { part }, Lang::En) => {
             format!("“{key}” refers to “{part}”, which is not in the schema (dropped?)")
         }
+        (ConfigReason::Cycle { cycle }, Lang::Zh) => format!(
+            "指标的分项（parts）形成了循环：{}，合计会由它自己算出",
+            cycle_path(cycle)
+        ),
+        (ConfigReason::Cycle { cycle }, Lang::En) => format!(
+            "the metrics' parts form a cycle: {}; a total would be computed from itself",
+            cycle_path(cycle)
+        ),
         (ConfigReason::Value { value }, Lang::Zh) => format!("{key}: 值“{value}”不可用"),
         (ConfigReason::Value { value }, Lang::En) => {
             format!("{key}: the value “{value}” is not allowed")
         }
     }
+}
+
+/// `a → b → a`.
+fn cycle_path(cycle: &[String]) -> String {
+    let mut keys: Vec<&str> = cycle.iter().map(String::as_str).collect();
+    if let Some(first) = cycle.first() {
+        keys.push(first);
+    }
+    keys.join(" → ")
 }
 
 fn config_help(reason: &ConfigReason, lang: Lang) -> Option<String> {
@@ -667,6 +864,12 @@ fn config_help(reason: &ConfigReason, lang: Lang) -> Option<String> {
         }
         (ConfigReason::DanglingPart { .. }, Lang::En) => {
             "drop the total or rate that uses it too, or keep it".into()
+        }
+        (ConfigReason::Cycle { .. }, Lang::Zh) => {
+            "合计只能由其他指标相加得到：从循环中的一个指标删去 parts（或把它从另一个的 parts 中删去）".into()
+        }
+        (ConfigReason::Cycle { .. }, Lang::En) => {
+            "a total adds up other metrics only: remove parts from one metric of the cycle (or remove it from another's parts)".into()
         }
         (ConfigReason::Value { .. }, _) => return None,
     })

@@ -80,6 +80,8 @@ impl Common<'_> {
         );
         ctx.insert("root", &paths::root_of(path));
         ctx.insert_value("t", self.words.clone());
+        // A draft's page (a preview with --drafts) says so and is not indexed.
+        ctx.insert("draft", &false);
         ctx
     }
 
@@ -499,6 +501,7 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
     let name = views::township_name(t, c.lang);
     let path = paths::township(&t.slug);
     let mut ctx = c.context(&path, &name, "township");
+    ctx.insert("draft", &t.draft);
     let ti = c.township_index(&t.slug).unwrap_or(usize::MAX);
     ctx.insert(
         "profile",
@@ -672,6 +675,7 @@ pub fn report(c: &Common<'_>, index: usize) -> Option<Context> {
     let t = c.site.township(&r.township)?;
     let path = paths::report(&r.township, r.year);
     let mut ctx = c.context(&path, &r.title, "report");
+    ctx.insert("draft", &c.site.is_draft(r));
     let status = c.status_of(r);
     ctx.insert(
         "report",
@@ -952,6 +956,7 @@ pub fn feed(c: &Common<'_>) -> Context {
         .site
         .reports
         .iter()
+        .filter(|r| !c.site.is_draft(r))
         .map(|r| (r.updated.or(r.published).unwrap_or(c.site.as_of), r))
         .collect();
     entries.sort_by(|a, b| {
@@ -1030,7 +1035,7 @@ pub fn sitemap(c: &Common<'_>) -> Context {
         });
     }
     for &ti in &c.asm.order {
-        let Some(t) = c.site.townships.get(ti) else {
+        let Some(t) = c.site.townships.get(ti).filter(|t| !t.draft) else {
             continue;
         };
         urls.push(SitemapUrl {
@@ -1044,7 +1049,7 @@ pub fn sitemap(c: &Common<'_>) -> Context {
             .map(Vec::as_slice)
             .unwrap_or_default()
         {
-            let Some(r) = c.site.reports.get(ri) else {
+            let Some(r) = c.site.reports.get(ri).filter(|r| !r.draft) else {
                 continue;
             };
             urls.push(SitemapUrl {
