@@ -410,7 +410,11 @@ const ZH_COMMANDS: &[(&str, Texts)] = &[
             long_about: "把 Word/WPS（.docx）、PDF（有文字层）、纯文本或 Markdown 写成的报告导入为草稿，并提取其中的数字。\n\n写入 content/<乡镇>/<年份>.md（draft: true；乡镇没有简介时一并生成 _index.md），并列出核对表：每个数字对应的指标、数值、限定词（余/以上/约）、单位和出处原句。需要确认的数字写成注释，不会直接填入。多个文件并行读取。没有 --force 时不覆盖已有报告。\n\n示例：gongshi import 辛口镇2025年度行政执法工作报告.docx",
             usage: "gongshi import <文件>... [选项]",
             args: &[
-                ("files", "要导入的文件（.docx、.pdf、.txt、.md）", Some("文件")),
+                (
+                    "files",
+                    "要导入的文件（.docx、.pdf、.txt、.md）",
+                    Some("文件"),
+                ),
                 (
                     "township",
                     "乡镇的文件夹名（默认：从标题或落款中读取）",
@@ -1035,7 +1039,6 @@ fn import(
         ExitCode::from(CONTENT_ERRORS)
     } else {
         ExitCode::SUCCESS
-
     }
 }
 
