@@ -252,6 +252,16 @@ pub enum Problem {
         /// Whether the bound is the period end (else the year's start).
         period_end: bool,
     },
+    /// A date in a report later than the status date (a typo such as 2052,
+    /// or a report dated in the future).
+    DateAfterStatusDate {
+        /// The field (`published`, `updated`, `period_end`, `revisions.date`).
+        key: String,
+        /// The date as read.
+        date: String,
+        /// The status date.
+        as_of: String,
+    },
     /// A report published after the 31 January deadline.
     LatePublication {
         /// The publication date.
@@ -416,6 +426,11 @@ pub enum ConfigReason {
         /// The missing metric.
         part: String,
     },
+    /// `SOURCE_DATE_EPOCH` is not a number of seconds.
+    Epoch {
+        /// As found.
+        value: String,
+    },
     /// A number or setting out of range.
     Value {
         /// As written.
@@ -478,6 +493,7 @@ impl Problem {
             Problem::TotalMismatch { .. } => "total-mismatch",
             Problem::InvalidDate { .. } => "invalid-date",
             Problem::PublishedTooEarly { .. } => "published-too-early",
+            Problem::DateAfterStatusDate { .. } => "date-after-status-date",
             Problem::LatePublication { .. } => "late-publication",
             Problem::MissingPublicationDate => "missing-publication-date",
             Problem::RevisionRecord { .. } => "revision-record",

@@ -47,6 +47,10 @@ enum Command {
         /// Print how long each phase took.
         #[arg(long)]
         timings: bool,
+        /// The status date (YYYY-MM-DD) disclosure is judged on. Default: the
+        /// config's as_of, else SOURCE_DATE_EPOCH, else today in China Standard Time.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+        as_of: Option<jiff::civil::Date>,
     },
     /// Run every check and write nothing.
     ///
@@ -58,6 +62,11 @@ enum Command {
         /// How to print problems.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// The status date (YYYY-MM-DD) content dates are checked against.
+        /// Default: the config's as_of, else SOURCE_DATE_EPOCH, else today in
+        /// China Standard Time.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+        as_of: Option<jiff::civil::Date>,
     },
     /// Write a report skeleton for a township and year (and the township's
     /// _index.md if missing). Never overwrites.
@@ -106,8 +115,13 @@ fn main() -> ExitCode {
             base_url,
             quiet,
             timings,
-        } => build(root, output, base_url, (quiet, timings), epoch),
-        Command::Check { root, format } => check(root, format, epoch),
+            as_of,
+        } => build(root, output, base_url, (quiet, timings), (as_of, epoch)),
+        Command::Check {
+            root,
+            format,
+            as_of,
+        } => check(root, format, (as_of, epoch)),
         Command::New {
             township,
             year,
@@ -144,11 +158,31 @@ fn print_diagnostics(diags: &[Diagnostic], lang: Lang, format: Format) {
     }
 }
 
-fn load(root: PathBuf, base_url: Option<String>, epoch: Option<String>) -> Result<Site, ExitCode> {
+/// `--as-of`: a real date written YYYY-MM-DD.
+fn parse_as_of(text: &str) -> Result<jiff::civil::Date, String> {
+    gongshi::yaml::parse_date(text)
+        .ok_or_else(|| format!("“{text}” is not a real date written YYYY-MM-DD"))
+}
+
+/// The status date and where it came from, one line.
+fn status_date_line(site: &Site) -> String {
+    let lang = site.config.language;
+    let source = site.as_of_source.describe(lang);
+    match lang {
+        Lang::Zh => format!("状态截至 {}（{source}）", site.as_of),
+        Lang::En => format!("status as of {} ({source})", site.as_of),
+    }
+}
+
+/// The status date from the command line and `SOURCE_DATE_EPOCH`.
+type AsOf = (Option<jiff::civil::Date>, Option<String>);
+
+fn load(root: PathBuf, base_url: Option<String>, (as_of, epoch): AsOf) -> Result<Site, ExitCode> {
     let options = LoadOptions {
         root,
         base_url,
         source_date_epoch: epoch,
+        as_of,
     };
     Site::load(&options).map_err(|e| {
         print_diagnostics(&[e.0], Lang::Zh, Format::Human);
@@ -164,8 +198,8 @@ fn counts(diags: &[Diagnostic]) -> (usize, usize) {
     (errors, diags.len() - errors)
 }
 
-fn check(root: PathBuf, format: Format, epoch: Option<String>) -> ExitCode {
-    let site = match load(root, None, epoch) {
+fn check(root: PathBuf, format: Format, as_of: AsOf) -> ExitCode {
+    let site = match load(root, None, as_of) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -173,6 +207,7 @@ fn check(root: PathBuf, format: Format, epoch: Option<String>) -> ExitCode {
     print_diagnostics(&site.diagnostics, lang, format);
     let (errors, warnings) = counts(&site.diagnostics);
     if !matches!(format, Format::Json) {
+        eprintln!("{}", status_date_line(&site));
         eprintln!(
             "{}",
             summary_check(errors, warnings, site.reports.len(), lang)
@@ -197,14 +232,17 @@ fn build(
     output: Option<PathBuf>,
     base_url: Option<String>,
     (quiet, timings): (bool, bool),
-    epoch: Option<String>,
+    as_of: AsOf,
 ) -> ExitCode {
     let start = Instant::now();
     let output = output.unwrap_or_else(|| root.join("public"));
-    let site = match load(root, base_url, epoch) {
+    let site = match load(root, base_url, as_of) {
         Ok(s) => s,
         Err(code) => return code,
     };
+    if !quiet {
+        eprintln!("{}", status_date_line(&site));
+    }
     let loaded = start.elapsed();
     let lang = site.config.language;
     // Every error, but only the first warnings: `check` lists them all.

@@ -185,7 +185,7 @@ pub fn complete_figures(
 }
 
 /// Where a report's dates were written.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct DatePositions {
     /// The `published` value, if it was read.
     pub published: Option<Pos>,
@@ -193,13 +193,52 @@ pub struct DatePositions {
     pub published_written: bool,
     /// The `updated` value, if it was read.
     pub updated: Option<Pos>,
+    /// The `period_end` value, if it was read.
+    pub period_end: Option<Pos>,
+    /// The date of each entry of the revision record, in order.
+    pub revisions: Vec<Pos>,
     /// The front matter as a whole.
     pub whole: Pos,
 }
 
-/// Check a report's dates: publication not before its year or period end,
-/// late publication and missing dates (warnings), and the revision record.
-pub fn report_dates(report: &Report, at: &DatePositions, sink: &mut Sink) {
+/// Check a report's dates: none after the status date, publication not
+/// before its year or period end, late publication and missing dates
+/// (warnings), and the revision record.
+pub fn report_dates(
+    report: &Report,
+    at: &DatePositions,
+    status_date: Option<Date>,
+    sink: &mut Sink,
+) {
+    if let Some(as_of) = status_date {
+        let dated = [
+            ("published", report.published, at.published),
+            ("updated", report.updated, at.updated),
+            ("period_end", report.period_end, at.period_end),
+        ]
+        .into_iter()
+        .chain(
+            report
+                .revisions
+                .iter()
+                .zip(&at.revisions)
+                .map(|(r, pos)| ("revisions.date", Some(r.date), Some(*pos))),
+        );
+        for (key, date, pos) in dated {
+            if let (Some(date), Some(pos)) = (date, pos)
+                && date > as_of
+            {
+                sink.at(
+                    Problem::DateAfterStatusDate {
+                        key: key.to_string(),
+                        date: date.to_string(),
+                        as_of: as_of.to_string(),
+                    },
+                    pos,
+                );
+            }
+        }
+    }
     if let (Some(published), Some(pos)) = (report.published, at.published) {
         let year_start = i16::try_from(report.year)
             .ok()
@@ -222,7 +261,11 @@ pub fn report_dates(report: &Report, at: &DatePositions, sink: &mut Sink) {
                 },
                 pos,
             );
-        } else if let Some(due) = deadline(report.year).filter(|d| published > *d) {
+        } else if let Some(due) = deadline(report.year)
+            .filter(|d| published > *d)
+            // A date after the status date is an error already.
+            .filter(|_| status_date.is_none_or(|as_of| published <= as_of))
+        {
             sink.at(
                 Problem::LatePublication {
                     published: published.to_string(),

@@ -210,6 +210,12 @@ impl Problem {
                     format!("the publication date {published} is before the report's year began ({earliest})")
                 }
             }
+            (Problem::DateAfterStatusDate { key, date, as_of }, Zh) => {
+                format!("“{key}”的日期 {date} 晚于状态日期 {as_of}：报告里的日期不能在将来")
+            }
+            (Problem::DateAfterStatusDate { key, date, as_of }, En) => {
+                format!("the date {date} in “{key}” is after the status date {as_of}: a report cannot be dated in the future")
+            }
             (Problem::LatePublication { published, deadline }, Zh) => {
                 format!("逾期公开：{published} 发布，晚于截止日期 {deadline}")
             }
@@ -395,6 +401,10 @@ impl Problem {
                 "核对发布日期和统计截止日期（period_end）",
                 "check the publication date and the period end",
             ),
+            (Problem::DateAfterStatusDate { .. }, _) => s(
+                "核对年份和月份是否打错（如 2052 应为 2025）；状态日期是构建当日，也可用 --as-of、gongshi.yaml 的 as_of 或 SOURCE_DATE_EPOCH 指定",
+                "check the year and month for a typo (2052 for 2025); the status date is the day of the build unless --as-of, as_of in gongshi.yaml or SOURCE_DATE_EPOCH sets it",
+            ),
             (Problem::LatePublication { .. }, _) => s(
                 "年度数据应在次年 1 月 31 日前公开；网站会标注“逾期公开”",
                 "annual data is due by 31 January of the next year; the site marks the report as late",
@@ -539,6 +549,12 @@ fn config_message(key: &str, reason: &ConfigReason, lang: Lang) -> String {
         (ConfigReason::DanglingPart { part }, Lang::En) => {
             format!("“{key}” refers to “{part}”, which is not in the schema (dropped?)")
         }
+        (ConfigReason::Epoch { value }, Lang::Zh) => {
+            format!("{key}: “{value}”不是以秒计的时间戳")
+        }
+        (ConfigReason::Epoch { value }, Lang::En) => {
+            format!("{key}: “{value}” is not a number of seconds since 1970")
+        }
         (ConfigReason::Value { value }, Lang::Zh) => format!("{key}: 值“{value}”不可用"),
         (ConfigReason::Value { value }, Lang::En) => {
             format!("{key}: the value “{value}” is not allowed")
@@ -605,6 +621,12 @@ fn config_help(reason: &ConfigReason, lang: Lang) -> Option<String> {
         }
         (ConfigReason::DanglingPart { .. }, Lang::En) => {
             "drop the total or rate that uses it too, or keep it".into()
+        }
+        (ConfigReason::Epoch { .. }, Lang::Zh) => {
+            "写成整数秒（如 1769877000），或取消这个环境变量；也可以用 --as-of YYYY-MM-DD 指定状态日期".into()
+        }
+        (ConfigReason::Epoch { .. }, Lang::En) => {
+            "give whole seconds (such as 1769877000) or unset it; --as-of YYYY-MM-DD also fixes the status date".into()
         }
         (ConfigReason::Value { .. }, _) => return None,
     })

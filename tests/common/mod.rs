@@ -22,10 +22,17 @@ pub fn fixture(name: &str) -> PathBuf {
     repo().join("tests").join("fixtures").join(name)
 }
 
-/// The gongshi binary, with a clean environment for determinism.
+/// The status date every test build uses unless the site's config sets
+/// one: 2026-03-01 in Beijing (2026-03-01T00:00:00Z), after the 2025
+/// reports fell due. Tests never depend on the clock.
+pub const TEST_EPOCH: &str = "1772323200";
+
+/// The gongshi binary, with a clean environment and a fixed status date
+/// (`SOURCE_DATE_EPOCH`, which a config's `as_of` and `--as-of` override).
 pub fn gongshi() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_gongshi"));
-    cmd.env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1");
+    cmd.env("SOURCE_DATE_EPOCH", TEST_EPOCH)
+        .env("NO_COLOR", "1");
     cmd
 }
 
