@@ -174,6 +174,9 @@ pub fn parse(text: &Arc<str>) -> (Config, Vec<Diagnostic>) {
         if let Some((date, _)) = f.date("as_of") {
             config.as_of = Some(date);
         }
+        if let Some((year, _)) = crate::validate::year_field(&mut f, "first_year") {
+            config.first_year = Some(year);
+        }
         // The schema comes before the metrics that refer to it.
         if let Some(entry) = f.take("schema") {
             let schema = read_schema(&entry.value, f.sink());

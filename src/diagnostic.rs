@@ -235,6 +235,19 @@ pub enum Problem {
         computed: String,
     },
 
+    /// A sum of figures is too large to be computed: the figures are far
+    /// larger than any real one.
+    SumTooLarge {
+        /// The metric's key.
+        key: String,
+        /// The metric's label.
+        label: String,
+        /// The year, for a total across townships (`None`: within one report).
+        year: Option<i32>,
+        /// The figures added, as `file value` (across townships) or `key value`.
+        parts: Vec<String>,
+    },
+
     // ----- dates and deadlines -----
     /// A date that is not a real date or not written `YYYY-MM-DD`.
     InvalidDate {
@@ -297,6 +310,19 @@ pub enum Problem {
     MissingTownshipIndex {
         /// The township folder.
         township: String,
+    },
+    /// A township profile's `covered_until` is before its `covered_from`.
+    InvalidCoverage {
+        /// `covered_from`.
+        from: i32,
+        /// `covered_until`.
+        until: i32,
+    },
+    /// A township without reports or coverage setting: the site cannot
+    /// tell whether its reports are missing.
+    CoverageUnknown {
+        /// The township's name.
+        name: String,
     },
     /// A township's district is not one of the configured districts.
     UnknownDistrict {
@@ -491,6 +517,7 @@ impl Problem {
                 FigureError::Empty | FigureError::NotANumber => "bad-figure",
             },
             Problem::TotalMismatch { .. } => "total-mismatch",
+            Problem::SumTooLarge { .. } => "sum-too-large",
             Problem::InvalidDate { .. } => "invalid-date",
             Problem::PublishedTooEarly { .. } => "published-too-early",
             Problem::DateAfterStatusDate { .. } => "date-after-status-date",
@@ -501,6 +528,8 @@ impl Problem {
             Problem::DuplicateTownship { .. } => "duplicate-township",
             Problem::MissingTownshipIndex { .. } => "missing-township-index",
             Problem::UnknownDistrict { .. } => "unknown-district",
+            Problem::InvalidCoverage { .. } => "invalid-coverage",
+            Problem::CoverageUnknown { .. } => "coverage-unknown",
             Problem::InvalidConfig { .. } => "invalid-config",
             Problem::SourceChanged => "source-changed",
             Problem::Template { .. } => "template-error",
@@ -518,7 +547,8 @@ impl Problem {
             Problem::LegacyEncoding { .. }
             | Problem::LatePublication { .. }
             | Problem::MissingPublicationDate
-            | Problem::RevisionRecord { .. } => Severity::Warning,
+            | Problem::RevisionRecord { .. }
+            | Problem::CoverageUnknown { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -142,6 +142,7 @@ pub fn township_text(
     t.villages = f.integer("villages").map(|(n, _)| n);
     t.population = figure_field(&mut f, "population", "常住人口", Kind::Count);
     t.enforcement_body = f.text("enforcement_body").map(|(s, _)| s);
+    (t.covered_from, t.covered_until) = validate::coverage_fields(&mut f);
     if let Some(entry) = f.take("contact") {
         t.contact = contact(entry, f.sink());
     }

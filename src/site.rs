@@ -188,10 +188,9 @@ impl Site {
                 .is_ok()
         });
 
-        diagnostic::sort(&mut diagnostics);
         // Sorted, so that lookups by slug are binary searches and output order is stable.
         reports.sort_by(|a, b| (&a.township, a.year).cmp(&(&b.township, b.year)));
-        Ok(Site {
+        let mut site = Site {
             root,
             config,
             townships,
@@ -199,7 +198,16 @@ impl Site {
             as_of,
             as_of_source,
             diagnostics,
-        })
+        };
+        let across = crate::assemble::check_sums(&site);
+        site.diagnostics.extend(across);
+        site.diagnostics.extend(validate::coverage_known(
+            &site.townships,
+            &site.reports,
+            &site.config,
+        ));
+        diagnostic::sort(&mut site.diagnostics);
+        Ok(site)
     }
 
     /// A site from parts already parsed (tests and fuzzing); the status date
@@ -366,8 +374,7 @@ impl Site {
 
     /// The number of pages a build renders (for progress bars).
     pub fn page_count(&self) -> usize {
-        // home, 404, years overview, data page + townships + reports + one per year.
-        let years: std::collections::BTreeSet<Year> = self.reports.iter().map(|r| r.year).collect();
-        4 + self.townships.len() + self.reports.len() + years.len()
+        // home, 404, years overview, data page, glossary + townships + reports + one per year.
+        5 + self.townships.len() + self.reports.len() + crate::assemble::year_count(self)
     }
 }

@@ -5,13 +5,14 @@
 use jiff::civil::Date;
 
 use crate::amount::Amount;
-use crate::diagnostic::{Diagnostic, Note, Pos, Problem};
+use crate::assemble::Sum;
+use crate::diagnostic::{Diagnostic, Expected, Note, Pos, Problem};
 use crate::figure::{Figure, Precision, Stated};
 use crate::format;
 use crate::i18n::Lang;
 use crate::model::{FigureEntry, Report, Township, Year};
 use crate::schema::{Derive, Schema};
-use crate::yaml::Sink;
+use crate::yaml::{Fields, Sink};
 
 /// The disclosure deadline for a year's annual data: 31 January of the next year.
 pub fn deadline(year: Year) -> Option<Date> {
@@ -37,27 +38,17 @@ pub fn required_metrics(schema: &Schema, figures: &[FigureEntry], pos: Pos, sink
     }
 }
 
-/// The sum of a total's parts, if every part is stated or not applicable.
-fn sum_of(parts: &[crate::schema::MetricId], figures: &[FigureEntry]) -> Option<Figure> {
-    let mut total = Amount::ZERO;
-    let mut precision = Precision::Exact;
-    let mut any_stated = false;
+/// The sum of a total's parts, if every part is stated or not applicable
+/// (an approximate part makes it approximate, at that part's precision).
+fn sum_of(parts: &[crate::schema::MetricId], figures: &[FigureEntry]) -> Option<Sum> {
+    let mut sum = Sum::default();
     for part in parts {
         match figures.get(part.index()).map(|e| &e.figure) {
-            Some(Figure::Stated(s)) => {
-                total = total.checked_add(s.amount)?;
-                precision = precision.combine(s.precision);
-                any_stated = true;
-            }
-            Some(Figure::NotApplicable) => {}
+            Some(f @ (Figure::Stated(_) | Figure::NotApplicable)) => sum.add(f),
             _ => return None,
         }
     }
-    Some(if any_stated {
-        Figure::Stated(Stated::computed(total, precision))
-    } else {
-        Figure::NotApplicable
-    })
+    Some(sum)
 }
 
 /// Compute totals and rates that a report leaves to be computed, and check
@@ -78,7 +69,14 @@ pub fn complete_figures(
             }
             let computed = match &metric.derive {
                 Derive::Stated => None,
-                Derive::Sum(parts) => sum_of(parts, figures),
+                Derive::Sum(parts) => match sum_of(parts, figures) {
+                    Some(sum) if !sum.fits() => {
+                        too_large(schema, metric, parts, figures, stated_at, sink);
+                        None
+                    }
+                    Some(sum) => sum.figure(),
+                    None => None,
+                },
                 Derive::Rate {
                     numerator,
                     denominator,
@@ -182,6 +180,115 @@ pub fn complete_figures(
             sink.push(d);
         }
     }
+}
+
+/// The parts of a total add up to more than an amount can hold: an error
+/// pointing at each stated part.
+fn too_large(
+    schema: &Schema,
+    metric: &crate::schema::Metric,
+    parts: &[crate::schema::MetricId],
+    figures: &[FigureEntry],
+    stated_at: &[Option<Pos>],
+    sink: &mut Sink,
+) {
+    let mut shown = Vec::new();
+    let mut places = Vec::new();
+    for part in parts {
+        let (Some(pm), Some(Figure::Stated(s))) = (
+            schema.metric(*part),
+            figures.get(part.index()).map(|e| &e.figure),
+        ) else {
+            continue;
+        };
+        let value = format::stated(s, pm.kind, Lang::Zh);
+        shown.push(format!("{} {value}", pm.key));
+        if let Some(Some(pos)) = stated_at.get(part.index()) {
+            places.push((*pos, pm.label.clone(), value));
+        }
+    }
+    let problem = Problem::SumTooLarge {
+        key: metric.key.clone(),
+        label: metric.label.clone(),
+        year: None,
+        parts: shown,
+    };
+    let Some(((first, _, _), rest)) = places.split_first() else {
+        sink.whole(problem);
+        return;
+    };
+    let mut d = Diagnostic::at(problem, sink.file.clone(), *first, sink.source.clone());
+    for (pos, label, value) in rest {
+        d = d.with_label(
+            *pos,
+            Note::Part {
+                label: label.clone(),
+                value: value.clone(),
+            },
+        );
+    }
+    sink.push(d);
+}
+
+/// Read a year (`covered_from`, `first_year` ...): four digits.
+pub fn year_field(f: &mut Fields<'_, '_>, key: &'static str) -> Option<(Year, Pos)> {
+    let entry = f.take(key)?;
+    let node = &entry.value;
+    match node
+        .scalar_text()
+        .map(str::trim)
+        .and_then(crate::discover::parse_year)
+    {
+        Some(y) => Some((y, node.pos)),
+        None => {
+            f.sink().at(
+                Problem::WrongType {
+                    key: key.to_string(),
+                    expected: Expected::Year,
+                },
+                node.pos,
+            );
+            None
+        }
+    }
+}
+
+/// Read a township profile's coverage: `covered_from` and `covered_until`.
+pub fn coverage_fields(f: &mut Fields<'_, '_>) -> (Option<Year>, Option<Year>) {
+    let from = year_field(f, "covered_from");
+    let until = year_field(f, "covered_until");
+    if let (Some((from, _)), Some((until, pos))) = (from, until)
+        && from > until
+    {
+        f.sink().at(Problem::InvalidCoverage { from, until }, pos);
+    }
+    (from.map(|y| y.0), until.map(|y| y.0))
+}
+
+/// A township with no report and no coverage setting: the site cannot say
+/// whether its reports are missing or simply not held (a warning, so that a
+/// township that never publishes does not go unnoticed).
+pub fn coverage_known(
+    townships: &[Township],
+    reports: &[Report],
+    config: &crate::config::Config,
+) -> Vec<Diagnostic> {
+    if config.first_year.is_some() {
+        return Vec::new();
+    }
+    townships
+        .iter()
+        .filter(|t| t.covered_from.is_none() && !reports.iter().any(|r| r.township == t.slug))
+        .map(|t| {
+            let problem = Problem::CoverageUnknown {
+                name: t.name.clone(),
+            };
+            match t.name_pos {
+                Some(pos) => Diagnostic::at(problem, t.file.clone(), pos, t.source.clone()),
+                None => Diagnostic::file(problem, t.file.clone()),
+            }
+        })
+        .collect()
 }
 
 /// Where a report's dates were written.

@@ -82,7 +82,7 @@ fn xlsx_has_numbers_totals_as_values_and_a_fixed_creation_time() {
         "no formulas anywhere"
     );
 
-    // The workbook is dated by the status date (2025-12-08), never the clock.
+    // The workbook is dated by the status date (the tests fix it at 2026-03-01).
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
     let mut core = String::new();
     zip.by_name("docProps/core.xml")
@@ -91,7 +91,7 @@ fn xlsx_has_numbers_totals_as_values_and_a_fixed_creation_time() {
         .unwrap();
     assert!(
         core.contains(
-            "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2025-12-08T00:00:00Z</dcterms:created>"
+            "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2026-03-01T00:00:00Z</dcterms:created>"
         ),
         "{core}"
     );

@@ -192,6 +192,18 @@ impl Problem {
             (Problem::TotalMismatch { key, label, stated, computed }, En) => {
                 format!("“{key}” ({label}) is stated as {stated} but its parts add up to {computed}")
             }
+            (Problem::SumTooLarge { key, label, year: Some(year), parts }, Zh) => {
+                format!("{year}年度“{key}”（{label}）的合计超出可计算的范围：{}", parts.join("；"))
+            }
+            (Problem::SumTooLarge { key, label, year: Some(year), parts }, En) => {
+                format!("the {year} total of “{key}” ({label}) is too large to compute: {}", parts.join("; "))
+            }
+            (Problem::SumTooLarge { key, label, year: None, parts }, Zh) => {
+                format!("“{key}”（{label}）的各分项相加超出可计算的范围：{}", parts.join("；"))
+            }
+            (Problem::SumTooLarge { key, label, year: None, parts }, En) => {
+                format!("the parts of “{key}” ({label}) add up to more than gongshi can compute: {}", parts.join("; "))
+            }
             (Problem::InvalidDate { key, text }, Zh) => format!("“{key}”的日期“{text}”不存在或格式不对"),
             (Problem::InvalidDate { key, text }, En) => {
                 format!("the date “{text}” in “{key}” is not a real date or not written YYYY-MM-DD")
@@ -247,6 +259,18 @@ impl Problem {
             }
             (Problem::MissingTownshipIndex { township }, En) => {
                 format!("the township folder {township}/ has no profile _index.md")
+            }
+            (Problem::InvalidCoverage { from, until }, Zh) => {
+                format!("covered_until（{until}）早于 covered_from（{from}）")
+            }
+            (Problem::InvalidCoverage { from, until }, En) => {
+                format!("covered_until ({until}) is before covered_from ({from})")
+            }
+            (Problem::CoverageUnknown { name }, Zh) => {
+                format!("“{name}”还没有任何报告，也没有写明本站从哪一年起收录它的报告，网站无法判断它是否逾期未公开")
+            }
+            (Problem::CoverageUnknown { name }, En) => {
+                format!("“{name}” has no report yet and does not say from which year this site holds its reports, so the site cannot tell whether any is missing")
             }
             (Problem::UnknownDistrict { district, .. }, Zh) => {
                 format!("所属区“{district}”不在站点配置的 districts 列表中")
@@ -393,6 +417,10 @@ impl Problem {
                 "核对合计与分项；分项都填写时可以删去合计，由系统自动计算",
                 "check the total against its parts; when all parts are given you may delete the total and let gongshi compute it",
             ),
+            (Problem::SumTooLarge { .. }, _) => s(
+                "这些数字远大于任何真实的数字：核对是否多打了位数，或把万元误写成了元",
+                "these figures are far larger than any real one: check for extra digits, or 万元 written as 元",
+            ),
             (Problem::InvalidDate { .. }, _) => s(
                 "日期写作 YYYY-MM-DD，例如 2025-12-08，并确认这一天存在",
                 "write dates as YYYY-MM-DD, e.g. 2025-12-08, and check that the day exists",
@@ -426,6 +454,14 @@ impl Problem {
             (Problem::MissingTownshipIndex { .. }, _) => s(
                 "在该文件夹中新建 _index.md，至少写明 name: 乡镇名称（gongshi new 会自动生成）",
                 "create _index.md in that folder with at least name: (gongshi new writes one)",
+            ),
+            (Problem::InvalidCoverage { .. }, _) => s(
+                "covered_from 写本站收录其报告的第一年，covered_until 写最后一年（可不写）",
+                "covered_from is the first year this site holds its reports, covered_until the last (optional)",
+            ),
+            (Problem::CoverageUnknown { .. }, _) => s(
+                "在简介中加一行 covered_from: <年份>（本站从这一年起收录它的报告），或在 gongshi.yaml 中写 first_year",
+                "add covered_from: <year> to its profile (the first year this site holds its reports), or first_year to gongshi.yaml",
             ),
             (Problem::UnknownDistrict { suggestion, known, .. }, _) => did_you_mean(suggestion, lang).or_else(|| {
                 Some(match lang {

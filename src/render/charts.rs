@@ -57,6 +57,8 @@ pub struct Chart {
     pub svg: String,
     /// The data behind it.
     pub points: Vec<Point>,
+    /// What the chart counts, when it is not obvious (which townships).
+    pub note: Option<String>,
 }
 
 fn escape(s: &str) -> String {
@@ -190,6 +192,7 @@ pub fn bar_chart(id: &str, title: &str, unit: &str, points: Vec<Point>, lang: La
         unit: unit.to_string(),
         svg,
         points,
+        note: None,
     }
 }
 
@@ -220,7 +223,7 @@ mod tests {
         ];
         let c = bar_chart("c1", "行政检查<x>", "次", points, Lang::Zh);
         assert!(c.svg.contains(r#"role="img""#));
-        assert!(c.svg.contains("<desc id=\"c1-d\">行政检查&lt;x&gt;（次）。2022：553；2023：1100余；2024：未报告</desc>"), "{}", c.svg);
+        assert!(c.svg.contains("<desc id=\"c1-d\">行政检查&lt;x&gt;（次）。2022：553；2023：1,100余；2024：未报告</desc>"), "{}", c.svg);
         assert!(!c.svg.contains("<x>"));
         assert_eq!(c.svg.matches("<rect").count(), 2);
         assert!(c.svg.contains("stroke-dasharray"));
