@@ -68,6 +68,13 @@ pub enum Note {
         /// Its value as shown.
         value: String,
     },
+    /// A count a rate is computed from: its label and value.
+    Count {
+        /// Label of the count metric.
+        label: String,
+        /// Its value as shown.
+        value: String,
+    },
     /// The first of two conflicting places.
     FirstHere,
 }
@@ -232,6 +239,31 @@ pub enum Problem {
         /// The stated total as shown.
         stated: String,
         /// The sum of the parts as shown.
+        computed: String,
+        /// Whether a lower bound is involved (the total or a part says
+        /// 余, 以上 …), so the fix explains what a bound allows.
+        bound: bool,
+    },
+    /// A total and its parts disagree on whether the body has the power:
+    /// "not applicable" on one side, figures on the other.
+    NotApplicableConflict {
+        /// The total's key.
+        key: String,
+        /// The total's label.
+        label: String,
+        /// Whether the total is the one stated "not applicable" (else all
+        /// its parts are, while it states a figure).
+        total_not_applicable: bool,
+    },
+    /// A stated rate disagrees with the counts it is computed from.
+    RateMismatch {
+        /// The rate's key.
+        key: String,
+        /// The rate's label.
+        label: String,
+        /// The stated rate as shown.
+        stated: String,
+        /// The rate the counts give.
         computed: String,
     },
 
@@ -518,6 +550,8 @@ impl Problem {
             },
             Problem::TotalMismatch { .. } => "total-mismatch",
             Problem::SumTooLarge { .. } => "sum-too-large",
+            Problem::NotApplicableConflict { .. } => "not-applicable-conflict",
+            Problem::RateMismatch { .. } => "rate-mismatch",
             Problem::InvalidDate { .. } => "invalid-date",
             Problem::PublishedTooEarly { .. } => "published-too-early",
             Problem::DateAfterStatusDate { .. } => "date-after-status-date",
@@ -548,7 +582,8 @@ impl Problem {
             | Problem::LatePublication { .. }
             | Problem::MissingPublicationDate
             | Problem::RevisionRecord { .. }
-            | Problem::CoverageUnknown { .. } => Severity::Warning,
+            | Problem::CoverageUnknown { .. }
+            | Problem::RateMismatch { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }

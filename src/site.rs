@@ -130,6 +130,14 @@ impl Site {
         config.status_date = Some(as_of);
         let found = discover::discover(&root).map_err(NotASite)?;
         diagnostics.extend(found.diagnostics);
+        // Townships with report files (read or not): the others may not say
+        // from when the site covers them.
+        let with_reports: Vec<String> = found
+            .townships
+            .iter()
+            .filter(|t| !t.reports.is_empty())
+            .map(|t| t.slug.clone())
+            .collect();
 
         let jobs: Vec<Job<'_>> = found
             .townships
@@ -203,7 +211,7 @@ impl Site {
         site.diagnostics.extend(across);
         site.diagnostics.extend(validate::coverage_known(
             &site.townships,
-            &site.reports,
+            &with_reports,
             &site.config,
         ));
         diagnostic::sort(&mut site.diagnostics);

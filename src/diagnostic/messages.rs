@@ -26,6 +26,10 @@ impl Note {
         match (self, lang) {
             (Note::Part { label, value }, Lang::Zh) => format!("分项“{label}”：{value}"),
             (Note::Part { label, value }, Lang::En) => format!("part “{label}”: {value}"),
+            (Note::Count { label, value }, Lang::Zh) => format!("计算所用的“{label}”：{value}"),
+            (Note::Count { label, value }, Lang::En) => {
+                format!("“{label}” it is computed from: {value}")
+            }
             (Note::FirstHere, Lang::Zh) => "第一次出现在这里".to_string(),
             (Note::FirstHere, Lang::En) => "first defined here".to_string(),
         }
@@ -186,11 +190,29 @@ impl Problem {
             (Problem::NullValue { key, .. }, Zh) => format!("“{key}”的值是空的（null）"),
             (Problem::NullValue { key, .. }, En) => format!("“{key}” has an empty (null) value"),
             (Problem::BadFigure { key, label, error }, _) => figure_message(key, label, error, lang),
-            (Problem::TotalMismatch { key, label, stated, computed }, Zh) => {
+            (Problem::TotalMismatch { key, label, stated, computed, .. }, Zh) => {
                 format!("“{key}”（{label}）填写为 {stated}，但各分项相加为 {computed}")
             }
-            (Problem::TotalMismatch { key, label, stated, computed }, En) => {
+            (Problem::TotalMismatch { key, label, stated, computed, .. }, En) => {
                 format!("“{key}” ({label}) is stated as {stated} but its parts add up to {computed}")
+            }
+            (Problem::NotApplicableConflict { key, label, total_not_applicable: true }, Zh) => {
+                format!("“{key}”（{label}）写的是“无相关职责”，但它的分项填写了数字")
+            }
+            (Problem::NotApplicableConflict { key, label, total_not_applicable: true }, En) => {
+                format!("“{key}” ({label}) says n/a (no such power), but its parts state figures")
+            }
+            (Problem::NotApplicableConflict { key, label, total_not_applicable: false }, Zh) => {
+                format!("“{key}”（{label}）填写了数字，但它的分项都写的是“无相关职责”")
+            }
+            (Problem::NotApplicableConflict { key, label, total_not_applicable: false }, En) => {
+                format!("“{key}” ({label}) states a figure, but all its parts say n/a (no such power)")
+            }
+            (Problem::RateMismatch { key, label, stated, computed }, Zh) => {
+                format!("“{key}”（{label}）填写为 {stated}，但按填写的人数计算是 {computed}")
+            }
+            (Problem::RateMismatch { key, label, stated, computed }, En) => {
+                format!("“{key}” ({label}) is stated as {stated}, but its counts give {computed}")
             }
             (Problem::SumTooLarge { key, label, year: Some(year), parts }, Zh) => {
                 format!("{year}年度“{key}”（{label}）的合计超出可计算的范围：{}", parts.join("；"))
@@ -413,9 +435,21 @@ impl Problem {
                 "give it a value, or remove the line",
             ),
             (Problem::BadFigure { error, .. }, _) => figure_help(error, lang),
-            (Problem::TotalMismatch { .. }, _) => s(
+            (Problem::TotalMismatch { bound: false, .. }, _) => s(
                 "核对合计与分项；分项都填写时可以删去合计，由系统自动计算",
                 "check the total against its parts; when all parts are given you may delete the total and let gongshi compute it",
+            ),
+            (Problem::TotalMismatch { bound: true, .. }, _) => s(
+                "“5余”表示多于 5（“5以上”“至少5”包括 5 本身），合计不能小于各分项之和；下限的合计也不能大于确切分项之和。核对合计与分项，或删去合计由系统自动计算",
+                "“5余” means more than 5 (“5以上” and “至少5” include 5 itself): a total cannot be below its parts, and a lower-bound total cannot exceed exact parts. Check them, or delete the total and let gongshi compute it",
+            ),
+            (Problem::NotApplicableConflict { .. }, _) => s(
+                "“无相关职责”表示没有这项职权；有职权但本年度没有发生写 0。请让合计与分项一致",
+                "n/a means the body has no such power; with the power but nothing this year, write 0. Make the total and its parts agree",
+            ),
+            (Problem::RateMismatch { .. }, _) => s(
+                "核对比率和它的分子、分母；只写人数时可以删去比率，由系统自动计算",
+                "check the rate against its counts; you may delete the rate and let gongshi compute it from them",
             ),
             (Problem::SumTooLarge { .. }, _) => s(
                 "这些数字远大于任何真实的数字：核对是否多打了位数，或把万元误写成了元",
