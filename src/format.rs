@@ -57,6 +57,17 @@ pub fn plain(a: Amount, kind: Kind) -> String {
     a.to_plain(kind.display_decimals(a))
 }
 
+/// The plain machine text of a stated figure: as [`plain`] for an exact
+/// one; an inexact one shows no decimals it does not have (`3200`, not
+/// `3200.00`), so its value claims no more precision than its display.
+pub fn plain_stated(s: &Stated, kind: Kind) -> String {
+    if s.precision == Precision::Exact {
+        plain(s.amount, kind)
+    } else {
+        s.amount.to_plain(s.amount.natural_decimals())
+    }
+}
+
 /// A figure in a table cell: the number, or the words for "none", "not
 /// applicable", "not reported" (short forms; the report page uses the long ones).
 pub fn cell(f: &Figure, kind: Kind, lang: Lang) -> String {

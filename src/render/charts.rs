@@ -44,6 +44,19 @@ impl Point {
     }
 }
 
+impl Point {
+    /// A year with no figure to draw: no report (its status says why).
+    pub fn absent(label: String, status: String) -> Point {
+        Point {
+            label,
+            display: status,
+            status: "absent",
+            amount: None,
+            precision: Precision::Exact,
+        }
+    }
+}
+
 /// A chart and its data, ready for a template.
 #[derive(Clone, Debug, Serialize)]
 pub struct Chart {

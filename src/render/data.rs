@@ -93,7 +93,7 @@ pub const COLUMNS: [&str; 18] = [
 fn value_text(figure: &Figure, kind: Kind) -> String {
     figure
         .stated()
-        .map(|s| format::plain(s.amount, kind))
+        .map(|s| format::plain_stated(s, kind))
         .unwrap_or_default()
 }
 
@@ -1079,7 +1079,7 @@ pub mod xlsx {
         match f {
             Figure::Stated(s) => {
                 // Excel holds numbers as doubles; the exact decimal text is in the CSV and JSON.
-                let text = crate::format::plain(s.amount, kind);
+                let text = crate::format::plain_stated(s, kind);
                 let value: f64 = text.parse().unwrap_or(0.0);
                 let fmt = Format::new().set_num_format(number_format(s, kind, lang));
                 ws.write_number_with_format(row, col, value, &fmt)?;

@@ -626,22 +626,33 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
         .map(|r| ReportLink::new(r, t, c.status_of(r), c.w))
         .collect();
     ctx.insert("reports", &links);
-    ctx.insert("years", &reports.iter().map(|r| r.year).collect::<Vec<_>>());
+    // Every year from the first report to the last, gaps included: a year
+    // without a report shows its status, so nothing is silently skipped.
+    let span: Vec<(Year, Option<&Report>)> = match (reports.first(), reports.last()) {
+        (Some(first), Some(last)) => (first.year..=last.year)
+            .map(|y| (y, reports.iter().copied().find(|r| r.year == y)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    ctx.insert("years", &span.iter().map(|(y, _)| *y).collect::<Vec<_>>());
+    let gap = |y: Year| StatusView::new(c.asm.status(c.site, ti, y), c.w);
     // Figures by year, with the change against the previous report.
     let schema = &c.site.config.schema;
     let rows: Vec<TrendRow> = assemble::stated_metrics(schema, &reports)
         .into_iter()
         .map(|(id, m)| {
             let (label, unit) = labels(m, c.lang);
-            let cells = reports
+            let cells = span
                 .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let e = r.figures.get(id.index()).cloned().unwrap_or_default();
-                    let prev = i.checked_sub(1).and_then(|p| reports.get(p));
-                    let delta = prev.and_then(|p| assemble::change(r, p, id));
-                    FigureView::new(m, &e.figure, e.computed, c.w)
-                        .with_change(delta, m.kind, r.year, c.w)
+                .map(|&(y, r)| match r {
+                    Some(r) => {
+                        let e = r.figures.get(id.index()).cloned().unwrap_or_default();
+                        let prev = reports.iter().copied().rev().find(|p| p.year < y);
+                        let delta = prev.and_then(|p| assemble::change(r, p, id));
+                        FigureView::new(m, &e.figure, e.computed, c.w)
+                            .with_change(delta, m.kind, r.year, c.w)
+                    }
+                    None => FigureView::absent(m, &gap(y), c.w),
                 })
                 .collect();
             let group = schema
@@ -664,9 +675,12 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
             if reports.iter().all(|r| *r.figure(id) == Figure::NotReported) {
                 return None;
             }
-            let points = reports
+            let points = span
                 .iter()
-                .map(|r| super::charts::Point::new(r.year.to_string(), r.figure(id), m.kind, c.w))
+                .map(|&(y, r)| match r {
+                    Some(r) => super::charts::Point::new(y.to_string(), r.figure(id), m.kind, c.w),
+                    None => super::charts::Point::absent(y.to_string(), gap(y).label),
+                })
                 .collect();
             let (label, unit) = labels(m, c.lang);
             Some(super::charts::bar_chart(
@@ -989,11 +1003,13 @@ pub fn years(c: &Common<'_>) -> Context {
                 .enumerate()
                 .filter_map(|(i, s)| {
                     let t = s.totals.get(id.index())?;
-                    let set_changed = i
-                        .checked_sub(1)
-                        .and_then(|p| sets.get(p))
+                    // Against the last earlier year anyone gave the figure.
+                    let before = sets
+                        .get(..i)
+                        .and_then(|e| e.iter().rev().find(|s| !s.is_empty()));
+                    let set_changed = before
                         .zip(sets.get(i))
-                        .is_some_and(|(a, b)| a != b && !a.is_empty() && !b.is_empty());
+                        .is_some_and(|(a, b)| a != b && !b.is_empty());
                     any_changed |= set_changed;
                     Some(YearCell {
                         total: TotalView::new(t, m, c.w),

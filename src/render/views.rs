@@ -201,6 +201,25 @@ impl FigureView {
         }
     }
 
+    /// A year without a report for `metric`: the cell says the year's
+    /// status (未公开, 未收录 …) instead of a figure.
+    pub fn absent(metric: &Metric, status: &StatusView, w: &Words) -> FigureView {
+        let (label, unit) = labels(metric, w.lang());
+        FigureView {
+            key: metric.key.clone(),
+            label,
+            unit,
+            display: status.label.clone(),
+            note: None,
+            status: "absent",
+            sort: String::new(),
+            computed: false,
+            change: None,
+            change_label: None,
+            trend: None,
+        }
+    }
+
     /// Add the change against the township's previous report, labelled with
     /// the year it compares to (`year` is this figure's year).
     pub fn with_change(
@@ -271,7 +290,7 @@ pub fn empty_note(figure: &Figure, w: &Words) -> Option<String> {
 /// The plain number of a figure for sorting; empty if none.
 pub fn sort_key(figure: &Figure, kind: Kind) -> String {
     match figure {
-        Figure::Stated(s) => format::plain(s.amount, kind),
+        Figure::Stated(s) => format::plain_stated(s, kind),
         _ => String::new(),
     }
 }
