@@ -200,10 +200,11 @@ fn total_record(
         } else {
             "not_summed"
         },
-        display: if total.summed {
-            format::cell(&total.figure, m.kind, Lang::Zh)
-        } else {
-            "不合计".to_string()
+        // As the page and the workbook show it: a dash when nobody gave it.
+        display: match (total.summed, total.reported) {
+            (false, _) => "不合计".to_string(),
+            (true, 0) => "—".to_string(),
+            (true, _) => format::cell(&total.figure, m.kind, Lang::Zh),
         },
         computed: true,
         reported: Some(total.reported),
@@ -214,16 +215,36 @@ fn total_record(
     }
 }
 
-/// The records of one year: every township × every metric any township
-/// states, then the figures outside the schema, district subtotals and totals.
-pub fn year_records(site: &Site, asm: &Assembled, summary: &YearSummary) -> Vec<Record> {
+/// The metrics of a year's tables and downloads: the key metrics (shown on
+/// the year page even when nobody gave them) and every metric some covered
+/// township gave, in schema order.
+pub fn year_metrics<'a>(site: &'a Site, summary: &YearSummary) -> Vec<(MetricId, &'a Metric)> {
     let schema = &site.config.schema;
+    // A year the site covers no township in has no tables and no totals.
+    if summary.rows.is_empty() {
+        return Vec::new();
+    }
     let reports: Vec<&Report> = summary
         .rows
         .iter()
         .filter_map(|r| r.report.and_then(|i| site.reports.get(i)))
         .collect();
-    let metrics = assemble::stated_metrics(schema, &reports);
+    let stated = assemble::stated_metrics(schema, &reports);
+    schema
+        .ids()
+        .zip(schema.metrics())
+        .filter(|(id, _)| {
+            site.config.key_metrics.contains(id) || stated.iter().any(|(s, _)| s == id)
+        })
+        .collect()
+}
+
+/// The records of one year: every covered township × every metric of the
+/// year (see [`year_metrics`]), then the figures outside the schema,
+/// district subtotals and totals.
+pub fn year_records(site: &Site, asm: &Assembled, summary: &YearSummary) -> Vec<Record> {
+    let schema = &site.config.schema;
+    let metrics = year_metrics(site, summary);
     let mut out = Vec::new();
     for row in &summary.rows {
         let Some(t) = site.townships.get(row.township) else {
@@ -478,20 +499,18 @@ impl Serialize for FiguresJson<'_> {
 struct TotalsJson<'a> {
     schema: &'a Schema,
     totals: &'a [Total],
+    /// The metrics of the year's tables (see [`year_metrics`]).
+    ids: &'a [MetricId],
 }
 
 impl Serialize for TotalsJson<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = s.serialize_map(None)?;
-        for (id, m) in self.schema.ids().zip(self.schema.metrics()) {
-            let Some(t) = self.totals.get(id.index()) else {
+        for &id in self.ids {
+            let (Some(m), Some(t)) = (self.schema.metric(id), self.totals.get(id.index())) else {
                 continue;
             };
-            // The same totals as the CSV: every metric some township gave.
-            if t.reported == 0 {
-                continue;
-            }
             let record = total_record(0, "", "", "total", self.schema, m, t);
             map.serialize_entry(
                 &m.key,
@@ -782,6 +801,10 @@ pub fn year_json(site: &Site, asm: &Assembled, summary: &YearSummary) -> Result<
             report: None,
         })
     }));
+    let ids: Vec<MetricId> = year_metrics(site, summary)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     let doc = YearJson {
         version: JSON_VERSION,
         site: &site.config.title,
@@ -799,12 +822,14 @@ pub fn year_json(site: &Site, asm: &Assembled, summary: &YearSummary) -> Result<
                 totals: TotalsJson {
                     schema,
                     totals: &d.totals,
+                    ids: &ids,
                 },
             })
             .collect(),
         totals: TotalsJson {
             schema,
             totals: &summary.totals,
+            ids: &ids,
         },
     };
     to_json(&doc)
@@ -912,6 +937,10 @@ impl Serialize for AllYears<'_> {
         let schema = &self.site.config.schema;
         let mut seq = s.serialize_seq(Some(self.asm.summaries.len()))?;
         for summary in &self.asm.summaries {
+            let ids: Vec<MetricId> = year_metrics(self.site, summary)
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
             seq.serialize_element(&AllYear {
                 year: summary.year,
                 coverage: JsonCoverage::of(summary),
@@ -923,6 +952,7 @@ impl Serialize for AllYears<'_> {
                 totals: TotalsJson {
                     schema,
                     totals: &summary.totals,
+                    ids: &ids,
                 },
             })?;
         }

@@ -324,8 +324,16 @@ impl TotalView {
             coverage: total
                 .is_partial()
                 .then(|| coverage(total.reported, total.of, w)),
-            status: total.figure.status(),
-            sort: sort_key(&total.figure, metric.kind),
+            status: if total.summed {
+                total.figure.status()
+            } else {
+                "not_summed"
+            },
+            sort: if total.summed {
+                sort_key(&total.figure, metric.kind)
+            } else {
+                String::new()
+            },
         }
     }
 }
