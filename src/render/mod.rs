@@ -415,6 +415,7 @@ mod tests {
         "list_sep",
         "covered_from_fmt",
         "covered_range_fmt",
+        "covered_single_fmt",
         "feed_undated",
         "xlsx_changes",
         "township",

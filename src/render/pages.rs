@@ -727,6 +727,9 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
     ctx.insert(
         "coverage_note",
         &cov.from.map(|from| match cov.until {
+            Some(until) if until == from => {
+                c.w.fill("covered_single_fmt", &[("from", &from.to_string())])
+            }
             Some(until) => c.w.fill(
                 "covered_range_fmt",
                 &[("from", &from.to_string()), ("to", &until.to_string())],
