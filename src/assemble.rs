@@ -793,23 +793,37 @@ fn trend(site: &Site, summaries: &[YearSummary], id: MetricId) -> Option<Trend> 
         return None;
     }
     let sets: Vec<Vec<usize>> = summaries.iter().map(|s| reporting(site, s, id)).collect();
+    // Membership by township index, so that a site of thousands of
+    // townships is not compared pair by pair.
+    let member = |set: &[usize]| {
+        let mut m = vec![false; site.townships.len()];
+        for &t in set {
+            if let Some(slot) = m.get_mut(t) {
+                *slot = true;
+            }
+        }
+        m
+    };
     let last = sets.iter().rposition(|s| !s.is_empty())?;
     let before = last.checked_sub(1)?;
     let latest = sets.get(last)?;
-    let earlier = sets.get(before)?;
+    let earlier = member(sets.get(before)?);
     let townships: Vec<usize> = latest
         .iter()
         .copied()
-        .filter(|t| earlier.contains(t))
+        .filter(|&t| earlier.get(t).copied().unwrap_or(false))
         .collect();
     if townships.is_empty() {
         return None;
     }
     let mut first = before;
     while let Some(i) = first.checked_sub(1)
-        && sets
-            .get(i)
-            .is_some_and(|s| townships.iter().all(|t| s.contains(t)))
+        && sets.get(i).is_some_and(|s| {
+            let m = member(s);
+            townships
+                .iter()
+                .all(|&t| m.get(t).copied().unwrap_or(false))
+        })
     {
         first = i;
     }
@@ -817,12 +831,13 @@ fn trend(site: &Site, summaries: &[YearSummary], id: MetricId) -> Option<Trend> 
         .get(first..=last)?
         .iter()
         .map(|s| {
+            // Rows and `townships` are both in display order: one merge pass.
+            let mut rows = s.rows.iter().peekable();
             let reports: Vec<Option<&Report>> = townships
                 .iter()
                 .map(|&t| {
-                    s.rows
-                        .iter()
-                        .find(|r| r.township == t)
+                    while rows.next_if(|r| r.township != t).is_some() {}
+                    rows.next()
                         .and_then(|r| r.report)
                         .and_then(|i| site.reports.get(i))
                 })

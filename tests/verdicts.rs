@@ -333,7 +333,7 @@ fn ranks_never_order_what_cannot_be_ordered() {
     let page = html(&sample.out.join("years/2025/index.html"));
     assert_eq!(
         page.select(&sel("#table-key tbody tr td"))
-            .last()
+            .next_back()
             .map(text)
             .as_deref(),
         Some("—")

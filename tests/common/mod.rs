@@ -263,7 +263,7 @@ pub fn excel_display(code: &str, value: f64) -> String {
             let whole = (scaled / unit).to_string();
             let mut grouped = String::new();
             for (i, ch) in whole.chars().enumerate() {
-                if i > 0 && (whole.len() - i) % 3 == 0 {
+                if i > 0 && (whole.len() - i).is_multiple_of(3) {
                     grouped.push(',');
                 }
                 grouped.push(ch);
