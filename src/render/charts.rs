@@ -4,7 +4,7 @@
 //! title and a text alternative (`<title>`, `<desc>`, `role="img"`), scales
 //! with the page through its viewBox, prints, and is always accompanied by
 //! its data table in the page. Bars are drawn from exact amounts; an inexact
-//! value is labelled as written (1100余) and drawn with a dashed outline.
+//! value is labelled as shown everywhere (1,100余) and drawn with a dashed outline.
 
 use std::fmt::Write as _;
 
