@@ -34,8 +34,16 @@ pub struct Config {
     pub theme: String,
     /// The districts townships belong to (empty: not checked).
     pub districts: Vec<String>,
-    /// The reference date for disclosure status, when set in the config.
+    /// The status date, when the config fixes it (`as_of`).
     pub as_of: Option<Date>,
+    /// The status date the site is built with, resolved by
+    /// [`crate::site::Site::load`] before the content is read (`--as-of`,
+    /// `as_of`, `SOURCE_DATE_EPOCH` or today); no date in the content may be
+    /// later. `None` (parsing outside a site load) checks no date against it.
+    pub status_date: Option<Date>,
+    /// The first year the site holds every township's reports, if it says
+    /// (a township's own `covered_from` overrides it).
+    pub first_year: Option<crate::model::Year>,
     /// Figures shown as key-figure cards and trend charts.
     pub key_metrics: Vec<MetricId>,
     /// The metric townships are ranked by in summaries.
@@ -62,6 +70,8 @@ impl Config {
             theme: "default".to_string(),
             districts: Vec::new(),
             as_of: None,
+            status_date: None,
+            first_year: None,
             key_metrics,
             rank_metric,
             schema: Arc::new(schema),
@@ -167,6 +177,9 @@ pub fn parse(text: &Arc<str>) -> (Config, Vec<Diagnostic>) {
         }
         if let Some((date, _)) = f.date("as_of") {
             config.as_of = Some(date);
+        }
+        if let Some((year, _)) = crate::validate::year_field(&mut f, "first_year") {
+            config.first_year = Some(year);
         }
         // The schema comes before the metrics that refer to it.
         if let Some(entry) = f.take("schema") {

@@ -68,6 +68,13 @@ pub enum Note {
         /// Its value as shown.
         value: String,
     },
+    /// A count a rate is computed from: its label and value.
+    Count {
+        /// Label of the count metric.
+        label: String,
+        /// Its value as shown.
+        value: String,
+    },
     /// The first of two conflicting places.
     FirstHere,
 }
@@ -246,6 +253,44 @@ pub enum Problem {
         stated: String,
         /// The sum of the parts as shown.
         computed: String,
+        /// Whether a lower bound is involved (the total or a part says
+        /// 余, 以上 …), so the fix explains what a bound allows.
+        bound: bool,
+    },
+    /// A total and its parts disagree on whether the body has the power:
+    /// "not applicable" on one side, figures on the other.
+    NotApplicableConflict {
+        /// The total's key.
+        key: String,
+        /// The total's label.
+        label: String,
+        /// Whether the total is the one stated "not applicable" (else all
+        /// its parts are, while it states a figure).
+        total_not_applicable: bool,
+    },
+    /// A stated rate disagrees with the counts it is computed from.
+    RateMismatch {
+        /// The rate's key.
+        key: String,
+        /// The rate's label.
+        label: String,
+        /// The stated rate as shown.
+        stated: String,
+        /// The rate the counts give.
+        computed: String,
+    },
+
+    /// A sum of figures is too large to be computed: the figures are far
+    /// larger than any real one.
+    SumTooLarge {
+        /// The metric's key.
+        key: String,
+        /// The metric's label.
+        label: String,
+        /// The year, for a total across townships (`None`: within one report).
+        year: Option<i32>,
+        /// The figures added, as `file value` (across townships) or `key value`.
+        parts: Vec<String>,
     },
 
     // ----- dates and deadlines -----
@@ -267,6 +312,16 @@ pub enum Problem {
         earliest: String,
         /// Whether the bound is the period end (else the year's start).
         period_end: bool,
+    },
+    /// A date in a report later than the status date (a typo such as 2052,
+    /// or a report dated in the future).
+    DateAfterStatusDate {
+        /// The field (`published`, `updated`, `period_end`, `revisions.date`).
+        key: String,
+        /// The date as read.
+        date: String,
+        /// The status date.
+        as_of: String,
     },
     /// A report published after the 31 January deadline.
     LatePublication {
@@ -308,6 +363,19 @@ pub enum Problem {
     MissingTownshipIndex {
         /// The township folder.
         township: String,
+    },
+    /// A township profile's `covered_until` is before its `covered_from`.
+    InvalidCoverage {
+        /// `covered_from`.
+        from: i32,
+        /// `covered_until`.
+        until: i32,
+    },
+    /// A township without reports or coverage setting: the site cannot
+    /// tell whether its reports are missing.
+    CoverageUnknown {
+        /// The township's name.
+        name: String,
     },
     /// A township's district is not one of the configured districts.
     UnknownDistrict {
@@ -516,6 +584,11 @@ pub enum ConfigReason {
         /// The metric keys along the cycle.
         cycle: Vec<String>,
     },
+    /// `SOURCE_DATE_EPOCH` is not a number of seconds.
+    Epoch {
+        /// As found.
+        value: String,
+    },
     /// A number or setting out of range.
     Value {
         /// As written.
@@ -586,8 +659,12 @@ impl Problem {
                 FigureError::Empty | FigureError::NotANumber => "bad-figure",
             },
             Problem::TotalMismatch { .. } => "total-mismatch",
+            Problem::SumTooLarge { .. } => "sum-too-large",
+            Problem::NotApplicableConflict { .. } => "not-applicable-conflict",
+            Problem::RateMismatch { .. } => "rate-mismatch",
             Problem::InvalidDate { .. } => "invalid-date",
             Problem::PublishedTooEarly { .. } => "published-too-early",
+            Problem::DateAfterStatusDate { .. } => "date-after-status-date",
             Problem::LatePublication { .. } => "late-publication",
             Problem::MissingPublicationDate => "missing-publication-date",
             Problem::EmptyReport { .. } => "empty-report",
@@ -596,6 +673,8 @@ impl Problem {
             Problem::DuplicateTownship { .. } => "duplicate-township",
             Problem::MissingTownshipIndex { .. } => "missing-township-index",
             Problem::UnknownDistrict { .. } => "unknown-district",
+            Problem::InvalidCoverage { .. } => "invalid-coverage",
+            Problem::CoverageUnknown { .. } => "coverage-unknown",
             Problem::InvalidConfig { .. } => "invalid-config",
             Problem::ControlCharacter { .. } => "control-character",
             Problem::SourceChanged => "source-changed",
@@ -627,6 +706,8 @@ impl Problem {
             | Problem::MissingPublicationDate
             | Problem::EmptyReport { .. }
             | Problem::RevisionRecord { .. }
+            | Problem::CoverageUnknown { .. }
+            | Problem::RateMismatch { .. }
             | Problem::PersonalData {
                 kind: PiiKind::LikelyIdNumber | PiiKind::Name,
                 ..

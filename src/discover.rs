@@ -25,7 +25,15 @@ use crate::slug;
 pub const CONTENT_DIR: &str = "content";
 
 /// Slugs that would collide with the site's own folders and files.
-pub const RESERVED_SLUGS: &[&str] = &["assets", "data", "years", "districts", "search", "404"];
+pub const RESERVED_SLUGS: &[&str] = &[
+    "assets",
+    "data",
+    "years",
+    "districts",
+    "search",
+    "glossary",
+    "404",
+];
 
 /// What discovery found.
 #[derive(Debug, Default)]

@@ -1,30 +1,49 @@
 //! How figures read on the site and in messages.
 //!
 //! Exact figures are grouped by thousands (`2,537`; money always to the fen,
-//! `483,340.60`). Inexact figures show as the report wrote them (`1100余`,
-//! `约15.7万`); computed inexact ones (totals with a lower-bound part) carry
-//! the marker (`3,637余`).
+//! `483,340.60`). Inexact figures keep the report's word around the grouped
+//! number (`1,100余`, `超过60`, `约15.7万`); computed inexact ones (totals with
+//! an inexact part) carry 余 or 约 (`3,637余`, `约3,200`). Every format of the
+//! site takes its display text from here, so a figure reads the same
+//! everywhere.
 
 use crate::amount::Amount;
 use crate::figure::{Figure, Kind, Marker, Precision, Stated, with_marker_zh};
 use crate::i18n::Lang;
 
-/// A stated figure for people.
+/// A stated figure for people: one form wherever it appears (page, CSV
+/// `display`, XLSX, JSON). Exact figures are grouped (`2,537`; money to the
+/// fen). Inexact ones keep the word the report used — 余, 多, 以上, 至少,
+/// 超过, 约, 左右 — around the grouped number (`1,100余`, `超过60`), and a
+/// number written with 万 or 亿 stays as written (`约15.7万`); an inexact
+/// amount of money shows no decimals it does not have. In English a lower
+/// bound reads `1,100+` and an approximation `~157,000`.
 pub fn stated(s: &Stated, kind: Kind, lang: Lang) -> String {
     let pct = if kind == Kind::Rate { "%" } else { "" };
-    match (&s.written, s.precision, lang) {
-        (_, Precision::Exact, _) => format!("{}{pct}", amount(s.amount, kind)),
-        (Some(w), _, Lang::Zh) => with_marker_zh(&w.number, w.marker, kind),
-        (Some(w), _, Lang::En) => match w.marker {
-            Marker::Yue | Marker::Tilde | Marker::ZuoYou => {
-                format!("~{}{pct}", amount(s.amount, kind))
-            }
-            _ => format!("{}{pct}+", amount(s.amount, kind)),
+    if s.precision == Precision::Exact {
+        return format!("{}{pct}", amount(s.amount, kind));
+    }
+    let number = s.amount.to_grouped(s.amount.natural_decimals());
+    match lang {
+        Lang::Zh => {
+            let marker = s.written.as_ref().map_or(
+                if s.precision == Precision::About {
+                    Marker::Yue
+                } else {
+                    Marker::Yu
+                },
+                |w| w.marker,
+            );
+            let number = match &s.written {
+                Some(w) if w.number.contains(['万', '亿']) => w.number.to_string(),
+                _ => number,
+            };
+            with_marker_zh(&number, marker, kind)
+        }
+        Lang::En => match s.precision {
+            Precision::About => format!("~{number}{pct}"),
+            _ => format!("{number}{pct}+"),
         },
-        (None, Precision::AtLeast, Lang::Zh) => format!("{}{pct}余", amount(s.amount, kind)),
-        (None, Precision::AtLeast, Lang::En) => format!("{}{pct}+", amount(s.amount, kind)),
-        (None, Precision::About, Lang::Zh) => format!("约{}{pct}", amount(s.amount, kind)),
-        (None, Precision::About, Lang::En) => format!("~{}{pct}", amount(s.amount, kind)),
     }
 }
 
@@ -38,6 +57,17 @@ pub fn plain(a: Amount, kind: Kind) -> String {
     a.to_plain(kind.display_decimals(a))
 }
 
+/// The plain machine text of a stated figure: as [`plain`] for an exact
+/// one; an inexact one shows no decimals it does not have (`3200`, not
+/// `3200.00`), so its value claims no more precision than its display.
+pub fn plain_stated(s: &Stated, kind: Kind) -> String {
+    if s.precision == Precision::Exact {
+        plain(s.amount, kind)
+    } else {
+        s.amount.to_plain(s.amount.natural_decimals())
+    }
+}
+
 /// A figure in a table cell: the number, or the words for "none", "not
 /// applicable", "not reported" (short forms; the report page uses the long ones).
 pub fn cell(f: &Figure, kind: Kind, lang: Lang) -> String {
@@ -45,6 +75,32 @@ pub fn cell(f: &Figure, kind: Kind, lang: Lang) -> String {
         Figure::Stated(s) => stated(s, kind, lang),
         Figure::NotApplicable => lang.pick("无相关职责", "n/a").to_string(),
         Figure::NotReported => lang.pick("未报告", "not reported").to_string(),
+    }
+}
+
+/// A rank for people: `1`, `2（并列）` for a shared place, `1–2` when a
+/// lower bound leaves the place open.
+pub fn rank(r: &crate::assemble::Rank, lang: Lang) -> String {
+    if r.best != r.worst {
+        format!("{}–{}", r.best, r.worst)
+    } else if r.tied {
+        match lang {
+            Lang::Zh => format!("{}（并列）", r.best),
+            Lang::En => format!("{}=", r.best),
+        }
+    } else {
+        r.best.to_string()
+    }
+}
+
+/// A rank as plain machine text (CSV): `1`, `2=` (shared), `1-2` (open).
+pub fn rank_plain(r: &crate::assemble::Rank) -> String {
+    if r.best != r.worst {
+        format!("{}-{}", r.best, r.worst)
+    } else if r.tied {
+        format!("{}=", r.best)
+    } else {
+        r.best.to_string()
     }
 }
 
@@ -72,8 +128,13 @@ mod tests {
 
     #[test]
     fn shows_figures_as_written() {
-        assert_eq!(show("1100余", Kind::Count, Lang::Zh), "1100余");
-        assert_eq!(show("1100+", Kind::Count, Lang::Zh), "1100余");
+        assert_eq!(show("1100余", Kind::Count, Lang::Zh), "1,100余");
+        assert_eq!(show("1100+", Kind::Count, Lang::Zh), "1,100余");
+        assert_eq!(show("超过60", Kind::Hours, Lang::Zh), "超过60");
+        assert_eq!(show("1100多", Kind::Count, Lang::Zh), "1,100多");
+        assert_eq!(show("1100以上", Kind::Count, Lang::Zh), "1,100以上");
+        assert_eq!(show("15.7万左右", Kind::Count, Lang::Zh), "15.7万左右");
+        assert_eq!(show("约2000", Kind::Money, Lang::Zh), "约2,000");
         assert_eq!(show("1100+", Kind::Count, Lang::En), "1,100+");
         assert_eq!(show("约15.7万", Kind::Count, Lang::Zh), "约15.7万");
         assert_eq!(show("约15.7万", Kind::Count, Lang::En), "~157,000");
@@ -81,6 +142,7 @@ mod tests {
         assert_eq!(show("7300", Kind::Money, Lang::Zh), "7,300.00");
         assert_eq!(show("2537", Kind::Count, Lang::Zh), "2,537");
         assert_eq!(show("88%以上", Kind::Rate, Lang::Zh), "88%以上");
+        assert_eq!(show("88%以上", Kind::Rate, Lang::En), "88%+");
         assert_eq!(show("10163", Kind::Area, Lang::Zh), "10,163");
         assert_eq!(show("63.4", Kind::Area, Lang::Zh), "63.4");
     }
@@ -90,5 +152,7 @@ mod tests {
         let s = Stated::computed(Amount::from_hundredths(363_700), Precision::AtLeast);
         assert_eq!(stated(&s, Kind::Count, Lang::Zh), "3,637余");
         assert_eq!(stated(&s, Kind::Count, Lang::En), "3,637+");
+        let s = Stated::computed(Amount::from_hundredths(320_000), Precision::About);
+        assert_eq!(stated(&s, Kind::Money, Lang::Zh), "约3,200");
     }
 }

@@ -52,6 +52,10 @@ enum Command {
         /// Print how long each phase took.
         #[arg(long)]
         timings: bool,
+        /// The status date (YYYY-MM-DD) disclosure is judged on. Default: the
+        /// config's as_of, else SOURCE_DATE_EPOCH, else today in China Standard Time.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+        as_of: Option<jiff::civil::Date>,
     },
     /// Run every check and write nothing.
     ///
@@ -65,6 +69,11 @@ enum Command {
         /// How to print problems.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// The status date (YYYY-MM-DD) content dates are checked against.
+        /// Default: the config's as_of, else SOURCE_DATE_EPOCH, else today in
+        /// China Standard Time.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+        as_of: Option<jiff::civil::Date>,
     },
     /// Write a report skeleton for a township and year (and the township's
     /// _index.md if missing). Never overwrites.
@@ -185,23 +194,30 @@ fn main() -> ExitCode {
             drafts,
             quiet,
             timings,
+            as_of,
         } => build(
             Options {
                 root,
                 base_url,
                 drafts,
                 epoch,
+                as_of,
                 lang,
             },
             output,
             (quiet, timings),
         ),
-        Command::Check { root, format } => check(
+        Command::Check {
+            root,
+            format,
+            as_of,
+        } => check(
             Options {
                 root,
                 base_url: None,
                 drafts: false,
                 epoch,
+                as_of,
                 lang,
             },
             format,
@@ -254,6 +270,8 @@ struct Options {
     base_url: Option<String>,
     drafts: bool,
     epoch: Option<String>,
+    /// `--as-of`: the status date, overriding every other source.
+    as_of: Option<jiff::civil::Date>,
     /// The language of the command line (see [`cli_language`]).
     lang: Lang,
 }
@@ -360,6 +378,11 @@ const ZH_COMMANDS: &[(&str, Texts)] = &[
                     "包含草稿，并在页面上标明“草稿”：仅供预览，不要发布",
                     None,
                 ),
+                (
+                    "as_of",
+                    "状态日期（判断是否按时公开的日期）；默认依次取配置中的 as_of、环境变量 SOURCE_DATE_EPOCH、构建当日（北京时间）",
+                    Some("年-月-日"),
+                ),
                 ("quiet", "只显示问题，不显示进度和汇总", None),
                 ("timings", "显示每个阶段的用时", None),
             ],
@@ -377,6 +400,11 @@ const ZH_COMMANDS: &[(&str, Texts)] = &[
                     "format",
                     "问题的显示方式：human（默认，显示出错的行和修改建议）、short（每个问题一行）、json（供其他程序读取）",
                     Some("格式"),
+                ),
+                (
+                    "as_of",
+                    "状态日期（判断是否按时公开的日期）；默认依次取配置中的 as_of、环境变量 SOURCE_DATE_EPOCH、构建当日（北京时间）",
+                    Some("年-月-日"),
                 ),
             ],
         },
@@ -628,12 +656,29 @@ fn print_diagnostics(diags: &[Diagnostic], lang: Lang, format: Format) {
     }
 }
 
+/// `--as-of`: a real date written YYYY-MM-DD.
+fn parse_as_of(text: &str) -> Result<jiff::civil::Date, String> {
+    gongshi::yaml::parse_date(text)
+        .ok_or_else(|| format!("“{text}” is not a real date written YYYY-MM-DD"))
+}
+
+/// The status date and where it came from, one line.
+fn status_date_line(site: &Site) -> String {
+    let lang = site.config.language;
+    let source = site.as_of_source.describe(lang);
+    match lang {
+        Lang::Zh => format!("状态截至 {}（{source}）", site.as_of),
+        Lang::En => format!("status as of {} ({source})", site.as_of),
+    }
+}
+
 fn load(options: &Options) -> Result<Site, ExitCode> {
     let load = LoadOptions {
         root: options.root.clone(),
         base_url: options.base_url.clone(),
         source_date_epoch: options.epoch.clone(),
         drafts: options.drafts,
+        as_of: options.as_of,
     };
     Site::load(&load).map_err(|e| {
         print_diagnostics(&[e.0], options.lang, Format::Human);
@@ -670,6 +715,7 @@ fn check(options: Options, format: Format) -> ExitCode {
                 eprintln!("  {}", d.file);
             }
         }
+        eprintln!("{}", status_date_line(&site));
         eprintln!(
             "{}",
             summary_check(
@@ -716,6 +762,9 @@ fn build(options: Options, output: Option<PathBuf>, (quiet, timings): (bool, boo
         Ok(s) => s,
         Err(code) => return code,
     };
+    if !quiet {
+        eprintln!("{}", status_date_line(&site));
+    }
     let loaded = start.elapsed();
     let lang = site.config.language;
     // Every error, but only the first warnings: `check` lists them all.

@@ -145,6 +145,7 @@ pub fn township_text(
     t.villages = f.integer("villages").map(|(n, _)| n);
     t.population = figure_field(&mut f, "population", "常住人口", Kind::Count);
     t.enforcement_body = f.text("enforcement_body").map(|(s, _)| s);
+    (t.covered_from, t.covered_until) = validate::coverage_fields(&mut f);
     if let Some(entry) = f.take("contact") {
         t.contact = contact(entry, f.sink());
     }
@@ -373,12 +374,18 @@ pub fn report_text(
                     .at(Problem::MissingField { key: "date".into() }, pos);
             }
             g.finish();
-            Some(Revision {
-                date: date?.0,
-                reason: reason?.0,
-            })
+            let (date, pos) = date?;
+            Some((
+                Revision {
+                    date,
+                    reason: reason?.0,
+                },
+                pos,
+            ))
         })
     });
+    let (revisions, revision_pos): (Vec<Revision>, Vec<Pos>) =
+        revisions.unwrap_or_default().into_iter().unzip();
     let metrics_entry = f.take("metrics");
     let mut figures = vec![FigureEntry::default(); schema.metrics().len()];
     let mut stated_at: Vec<Option<Pos>> = vec![None; schema.metrics().len()];
@@ -406,7 +413,7 @@ pub fn report_text(
         period_end: period_end.map(|(d, _)| d),
         source: source_note,
         updated: updated.map(|(d, _)| d),
-        revisions: revisions.unwrap_or_default(),
+        revisions,
         figures,
         other_figures,
         attachments,
@@ -418,9 +425,11 @@ pub fn report_text(
         published: published.map(|p| p.1),
         published_written: loaded.root.has_key("published"),
         updated: updated.map(|u| u.1),
+        period_end: period_end.map(|p| p.1),
+        revisions: revision_pos,
         whole,
     };
-    validate::report_dates(&report, &dates, &mut loaded.sink);
+    validate::report_dates(&report, &dates, config.status_date, &mut loaded.sink);
     // An untouched skeleton, or a report whose content went missing (not
     // one whose figures are all wrong: those errors say enough).
     let written = |key: &str| {

@@ -26,6 +26,9 @@ pub struct LoadOptions {
     pub base_url: Option<String>,
     /// The value of `SOURCE_DATE_EPOCH`, if set (read once by the caller).
     pub source_date_epoch: Option<String>,
+    /// The status date given on the command line (`--as-of`), which
+    /// overrides every other source.
+    pub as_of: Option<Date>,
     /// Include drafts (`draft: true` in a report or a township profile),
     /// marked as drafts on their pages: a preview (`build --drafts`, and
     /// `serve`). Without it drafts are checked but left out of the site.
@@ -44,6 +47,36 @@ pub struct Draft {
     pub year: Option<Year>,
 }
 
+/// Where the status date came from, in the order of precedence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AsOfSource {
+    /// `--as-of` on the command line.
+    Flag,
+    /// `as_of` in `gongshi.yaml`.
+    Config,
+    /// The `SOURCE_DATE_EPOCH` environment variable (read in China Standard Time).
+    SourceDateEpoch,
+    /// The day of the build in China Standard Time (UTC+8).
+    Today,
+}
+
+impl AsOfSource {
+    /// Where the date came from, for people: `构建当日`, `--as-of` ...
+    pub fn describe(self, lang: crate::i18n::Lang) -> &'static str {
+        use crate::i18n::Lang::{En, Zh};
+        match (self, lang) {
+            (AsOfSource::Flag, Zh) => "命令行 --as-of",
+            (AsOfSource::Flag, En) => "--as-of",
+            (AsOfSource::Config, Zh) => "gongshi.yaml 中的 as_of",
+            (AsOfSource::Config, En) => "as_of in gongshi.yaml",
+            (AsOfSource::SourceDateEpoch, Zh) => "环境变量 SOURCE_DATE_EPOCH",
+            (AsOfSource::SourceDateEpoch, En) => "SOURCE_DATE_EPOCH",
+            (AsOfSource::Today, Zh) => "构建当日",
+            (AsOfSource::Today, En) => "the day of the build",
+        }
+    }
+}
+
 /// A loaded site.
 #[derive(Debug)]
 pub struct Site {
@@ -55,8 +88,11 @@ pub struct Site {
     pub townships: Vec<Township>,
     /// Valid reports, sorted by township slug then year.
     pub reports: Vec<Report>,
-    /// The reference date for disclosure status.
+    /// The status date: disclosure status is judged on it, and no date in
+    /// the content may be later. Never derived from the content.
     pub as_of: Date,
+    /// Where [`Site::as_of`] came from.
+    pub as_of_source: AsOfSource,
     /// Every problem found, in stable order.
     pub diagnostics: Vec<Diagnostic>,
     /// Every draft, sorted by file: left out of [`Site::townships`] and
@@ -111,8 +147,18 @@ impl Site {
                 config::CONFIG_FILE,
             ));
         }
+        let (as_of, as_of_source) = resolve_as_of(options, &config)?;
+        config.status_date = Some(as_of);
         let found = discover::discover(&root).map_err(NotASite)?;
         diagnostics.extend(found.diagnostics);
+        // Townships with report files (read or not): the others may not say
+        // from when the site covers them.
+        let with_reports: Vec<String> = found
+            .townships
+            .iter()
+            .filter(|t| !t.reports.is_empty())
+            .map(|t| t.slug.clone())
+            .collect();
 
         let jobs: Vec<Job<'_>> = found
             .townships
@@ -208,38 +254,41 @@ impl Site {
                 .is_ok()
         });
 
-        let as_of = config
-            .as_of
-            .or_else(|| {
-                options
-                    .source_date_epoch
-                    .as_deref()
-                    .and_then(date_from_epoch)
-            })
-            .unwrap_or_else(|| latest_date(&reports));
-        diagnostic::sort(&mut diagnostics);
         // Sorted, so that lookups by slug are binary searches and output order is stable.
         reports.sort_by(|a, b| (&a.township, a.year).cmp(&(&b.township, b.year)));
-        Ok(Site {
+        let mut site = Site {
             root,
             config,
             townships,
             reports,
             as_of,
+            as_of_source,
             diagnostics,
             drafts,
             with_drafts: options.drafts,
-        })
+        };
+        let across = crate::assemble::check_sums(&site);
+        site.diagnostics.extend(across);
+        site.diagnostics.extend(validate::coverage_known(
+            &site.townships,
+            &with_reports,
+            &site.config,
+        ));
+        diagnostic::sort(&mut site.diagnostics);
+        Ok(site)
     }
 
     /// A site from parts already parsed (tests and fuzzing); the status date
-    /// is the latest date the reports state.
+    /// is the config's `as_of`, else the day of the build.
     pub fn from_parts(
         config: Config,
         mut townships: Vec<Township>,
         mut reports: Vec<Report>,
     ) -> Site {
-        let as_of = config.as_of.unwrap_or_else(|| latest_date(&reports));
+        let (as_of, as_of_source) = match config.as_of {
+            Some(d) => (d, AsOfSource::Config),
+            None => (today_in_china(), AsOfSource::Today),
+        };
         townships.sort_by(|a, b| a.slug.cmp(&b.slug));
         reports.sort_by(|a, b| (&a.township, a.year).cmp(&(&b.township, b.year)));
         Site {
@@ -248,6 +297,7 @@ impl Site {
             townships,
             reports,
             as_of,
+            as_of_source,
             diagnostics: Vec::new(),
             drafts: Vec::new(),
             with_drafts: false,
@@ -299,26 +349,35 @@ pub fn date_from_epoch(value: &str) -> Option<Date> {
     Some(offset.to_datetime(ts).date())
 }
 
-/// The latest date the content states (publication, update, revision,
-/// period end); the end of the latest report year if none; 2000-01-01 for
-/// a site with no reports. Never the wall clock.
-fn latest_date(reports: &[Report]) -> Date {
-    let stated = reports
-        .iter()
-        .flat_map(|r| {
-            r.published
-                .into_iter()
-                .chain(r.updated)
-                .chain(r.period_end)
-                .chain(r.revisions.iter().map(|v| v.date))
-        })
-        .max();
-    stated
-        .or_else(|| {
-            let year = reports.iter().map(|r| r.year).max()?;
-            Date::new(i16::try_from(year).ok()?, 12, 31).ok()
-        })
-        .unwrap_or_else(|| Date::constant(2000, 1, 1))
+/// The status date and where it came from: `--as-of`, else the config's
+/// `as_of`, else `SOURCE_DATE_EPOCH`, else today in China Standard Time.
+/// An unreadable `SOURCE_DATE_EPOCH` is refused rather than ignored: a
+/// silently different status date would change what the site says.
+fn resolve_as_of(options: &LoadOptions, config: &Config) -> Result<(Date, AsOfSource), NotASite> {
+    if let Some(d) = options.as_of {
+        return Ok((d, AsOfSource::Flag));
+    }
+    if let Some(d) = config.as_of {
+        return Ok((d, AsOfSource::Config));
+    }
+    if let Some(value) = &options.source_date_epoch {
+        return match date_from_epoch(value) {
+            Some(d) => Ok((d, AsOfSource::SourceDateEpoch)),
+            None => Err(NotASite(Diagnostic::site(Problem::InvalidConfig {
+                key: "SOURCE_DATE_EPOCH".into(),
+                reason: crate::diagnostic::ConfigReason::Epoch {
+                    value: value.clone(),
+                },
+            }))),
+        };
+    }
+    Ok((today_in_china(), AsOfSource::Today))
+}
+
+/// Today's date in China Standard Time (UTC+8), the one read of the clock.
+pub fn today_in_china() -> Date {
+    let offset = jiff::tz::Offset::constant(8);
+    offset.to_datetime(jiff::Timestamp::now()).date()
 }
 
 #[cfg(test)]
@@ -407,8 +466,7 @@ impl Site {
 
     /// The number of pages a build renders (for progress bars).
     pub fn page_count(&self) -> usize {
-        // home, 404, years overview, data page + townships + reports + one per year.
-        let years: std::collections::BTreeSet<Year> = self.reports.iter().map(|r| r.year).collect();
-        4 + self.townships.len() + self.reports.len() + years.len()
+        // home, 404, years overview, data page, glossary + townships + reports + one per year.
+        5 + self.townships.len() + self.reports.len() + crate::assemble::year_count(self)
     }
 }

@@ -120,7 +120,7 @@ fn a_build_killed_mid_write_leaves_the_previous_output_complete() {
     let (site, out, before) = built_sample();
 
     // Change the content, start a build and stop it after three pages.
-    std::fs::write(site.path().join("content/xinkou/2026.md"), "---\ntitle: 辛口镇2026年度行政执法工作报告\nyear: 2026\npublished: 2026-12-01\nmetrics:\n  inspections: 5\n---\n").unwrap();
+    std::fs::write(site.path().join("content/xinkou/2026.md"), "---\ntitle: 辛口镇2026年度行政执法工作报告\nyear: 2026\npublished: 2026-02-20\nmetrics:\n  inspections: 5\n---\n").unwrap();
     let marker = site.path().join("paused");
     let mut child = gongshi()
         .args(["build", "--root"])
@@ -184,7 +184,7 @@ const EPOCH: &str = "1769904000"; // 2026-02-01 08:00 in Beijing
 #[test]
 fn a_second_build_waits_for_the_first_and_the_output_is_always_one_complete_build() {
     let (site, out, before) = built_sample();
-    std::fs::write(site.path().join("content/xinkou/2026.md"), "---\ntitle: 辛口镇2026年度行政执法工作报告\nyear: 2026\npublished: 2026-12-01\nmetrics:\n  inspections: 5\n---\n").unwrap();
+    std::fs::write(site.path().join("content/xinkou/2026.md"), "---\ntitle: 辛口镇2026年度行政执法工作报告\nyear: 2026\nmetrics:\n  inspections: 5\n---\n\n正文。\n").unwrap();
 
     // The first build stops mid-write, holding the output.
     let marker = site.path().join("paused");

@@ -492,6 +492,80 @@ fn init_creates_an_empty_site_that_builds_and_refuses_a_folder_with_files() {
     );
 }
 
+/// The status line a command prints, e.g. `状态截至 2026-03-01（…）`.
+fn status_line(stderr: &[u8]) -> String {
+    String::from_utf8_lossy(stderr)
+        .lines()
+        .find(|l| l.starts_with("状态截至"))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_status_date_comes_from_as_of_then_config_then_epoch_then_today() {
+    let site = sample_copy();
+    let check = |args: &[&str], env: Option<&str>| {
+        let mut cmd = gongshi();
+        cmd.args(["check", "--root"]).arg(site.path()).args(args);
+        match env {
+            Some(v) => cmd.env("SOURCE_DATE_EPOCH", v),
+            None => cmd.env_remove("SOURCE_DATE_EPOCH"),
+        };
+        let o = cmd.output().unwrap();
+        (o.status.code(), status_line(&o.stderr))
+    };
+    // Nothing fixes it: the day of the build in China Standard Time.
+    let before = gongshi::site::today_in_china().to_string();
+    let (code, line) = check(&[], None);
+    let after = gongshi::site::today_in_china().to_string();
+    assert_eq!(code, Some(0));
+    assert!(
+        line == format!("状态截至 {before}（构建当日）")
+            || line == format!("状态截至 {after}（构建当日）"),
+        "{line}"
+    );
+    // SOURCE_DATE_EPOCH, read in Beijing time (2026-01-31T16:30Z is 1 February there).
+    assert_eq!(
+        check(&[], Some("1769877000")),
+        (
+            Some(0),
+            "状态截至 2026-02-01（环境变量 SOURCE_DATE_EPOCH）".to_string()
+        )
+    );
+    // The config's as_of beats SOURCE_DATE_EPOCH...
+    let config = std::fs::read_to_string(site.path().join("gongshi.yaml")).unwrap();
+    std::fs::write(
+        site.path().join("gongshi.yaml"),
+        format!("{config}as_of: 2026-02-10\n"),
+    )
+    .unwrap();
+    assert_eq!(
+        check(&[], Some("1769877000")).1,
+        "状态截至 2026-02-10（gongshi.yaml 中的 as_of）"
+    );
+    // ...and --as-of beats everything.
+    assert_eq!(
+        check(&["--as-of", "2026-02-20"], Some("1769877000")).1,
+        "状态截至 2026-02-20（命令行 --as-of）"
+    );
+    // A date that does not exist, or an unreadable SOURCE_DATE_EPOCH, is a
+    // usage error, never a silent fallback to another date.
+    assert_eq!(check(&["--as-of", "2026-02-30"], None).0, Some(2));
+    let bad = gongshi()
+        .args(["check", "--root"])
+        .arg(repo())
+        .env("SOURCE_DATE_EPOCH", "yesterday")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr)
+            .contains("SOURCE_DATE_EPOCH: “yesterday”不是以秒计的时间戳"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+}
+
 #[test]
 fn new_reads_place_names_as_places_and_says_when_it_guesses() {
     let site = sample_copy();
@@ -535,4 +609,24 @@ fn new_reads_place_names_as_places_and_says_when_it_guesses() {
     let built = common::build_with(site.path(), &[("SOURCE_DATE_EPOCH", "1769904000")]);
     assert!(!built.out.join("changpo/2025/index.html").exists());
     assert!(built.stderr.contains("跳过 2 份草稿"), "{}", built.stderr);
+}
+
+#[test]
+fn build_prints_its_status_date_and_pages_show_it() {
+    let site = sample_copy();
+    let out = tempfile::tempdir().unwrap();
+    let o = gongshi()
+        .args(["build", "--as-of", "2026-02-15", "--root"])
+        .arg(site.path())
+        .arg("--output")
+        .arg(out.path().join("public"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        status_line(&o.stderr),
+        "状态截至 2026-02-15（命令行 --as-of）"
+    );
+    let home = std::fs::read_to_string(out.path().join("public/index.html")).unwrap();
+    assert!(home.contains("2026年2月15日"));
 }

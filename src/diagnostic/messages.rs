@@ -28,6 +28,10 @@ impl Note {
         match (self, lang) {
             (Note::Part { label, value }, Lang::Zh) => format!("分项“{label}”：{value}"),
             (Note::Part { label, value }, Lang::En) => format!("part “{label}”: {value}"),
+            (Note::Count { label, value }, Lang::Zh) => format!("计算所用的“{label}”：{value}"),
+            (Note::Count { label, value }, Lang::En) => {
+                format!("“{label}” it is computed from: {value}")
+            }
             (Note::FirstHere, Lang::Zh) => "第一次出现在这里".to_string(),
             (Note::FirstHere, Lang::En) => "first defined here".to_string(),
         }
@@ -238,11 +242,41 @@ impl Problem {
             (Problem::NullValue { key, .. }, Zh) => format!("“{key}”的值是空的（null）"),
             (Problem::NullValue { key, .. }, En) => format!("“{key}” has an empty (null) value"),
             (Problem::BadFigure { key, label, error }, _) => figure_message(key, label, error, lang),
-            (Problem::TotalMismatch { key, label, stated, computed }, Zh) => {
+            (Problem::TotalMismatch { key, label, stated, computed, .. }, Zh) => {
                 format!("“{key}”（{label}）填写为 {stated}，但各分项相加为 {computed}")
             }
-            (Problem::TotalMismatch { key, label, stated, computed }, En) => {
+            (Problem::TotalMismatch { key, label, stated, computed, .. }, En) => {
                 format!("“{key}” ({label}) is stated as {stated} but its parts add up to {computed}")
+            }
+            (Problem::NotApplicableConflict { key, label, total_not_applicable: true }, Zh) => {
+                format!("“{key}”（{label}）写的是“无相关职责”，但它的分项填写了数字")
+            }
+            (Problem::NotApplicableConflict { key, label, total_not_applicable: true }, En) => {
+                format!("“{key}” ({label}) says n/a (no such power), but its parts state figures")
+            }
+            (Problem::NotApplicableConflict { key, label, total_not_applicable: false }, Zh) => {
+                format!("“{key}”（{label}）填写了数字，但它的分项都写的是“无相关职责”")
+            }
+            (Problem::NotApplicableConflict { key, label, total_not_applicable: false }, En) => {
+                format!("“{key}” ({label}) states a figure, but all its parts say n/a (no such power)")
+            }
+            (Problem::RateMismatch { key, label, stated, computed }, Zh) => {
+                format!("“{key}”（{label}）填写为 {stated}，但按填写的人数计算是 {computed}")
+            }
+            (Problem::RateMismatch { key, label, stated, computed }, En) => {
+                format!("“{key}” ({label}) is stated as {stated}, but its counts give {computed}")
+            }
+            (Problem::SumTooLarge { key, label, year: Some(year), parts }, Zh) => {
+                format!("{year}年度“{key}”（{label}）的合计超出可计算的范围：{}", parts.join("；"))
+            }
+            (Problem::SumTooLarge { key, label, year: Some(year), parts }, En) => {
+                format!("the {year} total of “{key}” ({label}) is too large to compute: {}", parts.join("; "))
+            }
+            (Problem::SumTooLarge { key, label, year: None, parts }, Zh) => {
+                format!("“{key}”（{label}）的各分项相加超出可计算的范围：{}", parts.join("；"))
+            }
+            (Problem::SumTooLarge { key, label, year: None, parts }, En) => {
+                format!("the parts of “{key}” ({label}) add up to more than gongshi can compute: {}", parts.join("; "))
             }
             (Problem::InvalidDate { key, text, rewrite: Some(_) }, Zh) => {
                 format!("“{key}”的日期“{text}”要写成“年-月-日”格式 YYYY-MM-DD，月和日都写两位")
@@ -267,6 +301,12 @@ impl Problem {
                 } else {
                     format!("the publication date {published} is before the report's year began ({earliest})")
                 }
+            }
+            (Problem::DateAfterStatusDate { key, date, as_of }, Zh) => {
+                format!("“{key}”的日期 {date} 晚于状态日期 {as_of}：报告里的日期不能在将来")
+            }
+            (Problem::DateAfterStatusDate { key, date, as_of }, En) => {
+                format!("the date {date} in “{key}” is after the status date {as_of}: a report cannot be dated in the future")
             }
             (Problem::LatePublication { published, deadline }, Zh) => {
                 format!("逾期公开：{published} 发布，晚于截止日期 {deadline}")
@@ -301,6 +341,18 @@ impl Problem {
             }
             (Problem::MissingTownshipIndex { township }, En) => {
                 format!("the township folder {township}/ has no profile _index.md")
+            }
+            (Problem::InvalidCoverage { from, until }, Zh) => {
+                format!("covered_until（{until}）早于 covered_from（{from}）")
+            }
+            (Problem::InvalidCoverage { from, until }, En) => {
+                format!("covered_until ({until}) is before covered_from ({from})")
+            }
+            (Problem::CoverageUnknown { name }, Zh) => {
+                format!("“{name}”还没有任何报告，也没有写明本站从哪一年起收录它的报告，网站无法判断它是否逾期未公开")
+            }
+            (Problem::CoverageUnknown { name }, En) => {
+                format!("“{name}” has no report yet and does not say from which year this site holds its reports, so the site cannot tell whether any is missing")
             }
             (Problem::UnknownDistrict { district, .. }, Zh) => {
                 format!("所属区“{district}”不在站点配置的 districts 列表中")
@@ -517,12 +569,28 @@ impl Problem {
                 "give it a value, or remove the line",
             ),
             (Problem::BadFigure { error, .. }, _) => figure_help(error, lang),
-            (Problem::TotalMismatch { .. }, _) => s(
+            (Problem::TotalMismatch { bound: false, .. }, _) => s(
                 "核对合计与分项；分项都填写时可以删去合计，由系统自动计算",
                 "check the total against its parts; when all parts are given you may delete the total and let gongshi compute it",
             ),
             (Problem::InvalidDate { key, rewrite: Some(date), .. }, Zh) => Some(format!("改为 {key}: {date}")),
             (Problem::InvalidDate { key, rewrite: Some(date), .. }, En) => Some(format!("write {key}: {date}")),
+            (Problem::TotalMismatch { bound: true, .. }, _) => s(
+                "“5余”表示多于 5（“5以上”“至少5”包括 5 本身），合计不能小于各分项之和；下限的合计也不能大于确切分项之和。核对合计与分项，或删去合计由系统自动计算",
+                "“5余” means more than 5 (“5以上” and “至少5” include 5 itself): a total cannot be below its parts, and a lower-bound total cannot exceed exact parts. Check them, or delete the total and let gongshi compute it",
+            ),
+            (Problem::NotApplicableConflict { .. }, _) => s(
+                "“无相关职责”表示没有这项职权；有职权但本年度没有发生写 0。请让合计与分项一致",
+                "n/a means the body has no such power; with the power but nothing this year, write 0. Make the total and its parts agree",
+            ),
+            (Problem::RateMismatch { .. }, _) => s(
+                "核对比率和它的分子、分母；只写人数时可以删去比率，由系统自动计算",
+                "check the rate against its counts; you may delete the rate and let gongshi compute it from them",
+            ),
+            (Problem::SumTooLarge { .. }, _) => s(
+                "这些数字远大于任何真实的数字：核对是否多打了位数，或把万元误写成了元",
+                "these figures are far larger than any real one: check for extra digits, or 万元 written as 元",
+            ),
             (Problem::InvalidDate { .. }, _) => s(
                 "日期写作 YYYY-MM-DD，例如 2025-12-08，并确认这一天存在",
                 "write dates as YYYY-MM-DD, e.g. 2025-12-08, and check that the day exists",
@@ -530,6 +598,10 @@ impl Problem {
             (Problem::PublishedTooEarly { .. }, _) => s(
                 "核对发布日期和统计截止日期（period_end）",
                 "check the publication date and the period end",
+            ),
+            (Problem::DateAfterStatusDate { .. }, _) => s(
+                "核对年份和月份是否打错（如 2052 应为 2025）；状态日期是构建当日，也可用 --as-of、gongshi.yaml 的 as_of 或 SOURCE_DATE_EPOCH 指定",
+                "check the year and month for a typo (2052 for 2025); the status date is the day of the build unless --as-of, as_of in gongshi.yaml or SOURCE_DATE_EPOCH sets it",
             ),
             (Problem::LatePublication { .. }, _) => s(
                 "年度数据应在次年 1 月 31 日前公开；网站会标注“逾期公开”",
@@ -560,6 +632,14 @@ impl Problem {
             (Problem::MissingTownshipIndex { .. }, _) => s(
                 "在该文件夹中新建 _index.md，至少写明 name: 乡镇名称（gongshi new 会自动生成）",
                 "create _index.md in that folder with at least name: (gongshi new writes one)",
+            ),
+            (Problem::InvalidCoverage { .. }, _) => s(
+                "covered_from 写本站收录其报告的第一年，covered_until 写最后一年（可不写）",
+                "covered_from is the first year this site holds its reports, covered_until the last (optional)",
+            ),
+            (Problem::CoverageUnknown { .. }, _) => s(
+                "在简介中加一行 covered_from: <年份>（本站从这一年起收录它的报告），或在 gongshi.yaml 中写 first_year",
+                "add covered_from: <year> to its profile (the first year this site holds its reports), or first_year to gongshi.yaml",
             ),
             (Problem::UnknownDistrict { suggestion, known, .. }, _) => did_you_mean(suggestion, lang).or_else(|| {
                 Some(match lang {
@@ -789,6 +869,12 @@ fn config_message(key: &str, reason: &ConfigReason, lang: Lang) -> String {
             "the metrics' parts form a cycle: {}; a total would be computed from itself",
             cycle_path(cycle)
         ),
+        (ConfigReason::Epoch { value }, Lang::Zh) => {
+            format!("{key}: “{value}”不是以秒计的时间戳")
+        }
+        (ConfigReason::Epoch { value }, Lang::En) => {
+            format!("{key}: “{value}” is not a number of seconds since 1970")
+        }
         (ConfigReason::Value { value }, Lang::Zh) => format!("{key}: 值“{value}”不可用"),
         (ConfigReason::Value { value }, Lang::En) => {
             format!("{key}: the value “{value}” is not allowed")
@@ -870,6 +956,12 @@ fn config_help(reason: &ConfigReason, lang: Lang) -> Option<String> {
         }
         (ConfigReason::Cycle { .. }, Lang::En) => {
             "a total adds up other metrics only: remove parts from one metric of the cycle (or remove it from another's parts)".into()
+        }
+        (ConfigReason::Epoch { .. }, Lang::Zh) => {
+            "写成整数秒（如 1769877000），或取消这个环境变量；也可以用 --as-of YYYY-MM-DD 指定状态日期".into()
+        }
+        (ConfigReason::Epoch { .. }, Lang::En) => {
+            "give whole seconds (such as 1769877000) or unset it; --as-of YYYY-MM-DD also fixes the status date".into()
         }
         (ConfigReason::Value { .. }, _) => return None,
     })

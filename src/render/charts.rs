@@ -4,7 +4,7 @@
 //! title and a text alternative (`<title>`, `<desc>`, `role="img"`), scales
 //! with the page through its viewBox, prints, and is always accompanied by
 //! its data table in the page. Bars are drawn from exact amounts; an inexact
-//! value is labelled as written (1100余) and drawn with a dashed outline.
+//! value is labelled as shown everywhere (1,100余) and drawn with a dashed outline.
 
 use std::fmt::Write as _;
 
@@ -44,6 +44,19 @@ impl Point {
     }
 }
 
+impl Point {
+    /// A year with no figure to draw: no report (its status says why).
+    pub fn absent(label: String, status: String) -> Point {
+        Point {
+            label,
+            display: status,
+            status: "absent",
+            amount: None,
+            precision: Precision::Exact,
+        }
+    }
+}
+
 /// A chart and its data, ready for a template.
 #[derive(Clone, Debug, Serialize)]
 pub struct Chart {
@@ -57,6 +70,8 @@ pub struct Chart {
     pub svg: String,
     /// The data behind it.
     pub points: Vec<Point>,
+    /// What the chart counts, when it is not obvious (which townships).
+    pub note: Option<String>,
 }
 
 fn escape(s: &str) -> String {
@@ -190,6 +205,7 @@ pub fn bar_chart(id: &str, title: &str, unit: &str, points: Vec<Point>, lang: La
         unit: unit.to_string(),
         svg,
         points,
+        note: None,
     }
 }
 
@@ -220,7 +236,7 @@ mod tests {
         ];
         let c = bar_chart("c1", "行政检查<x>", "次", points, Lang::Zh);
         assert!(c.svg.contains(r#"role="img""#));
-        assert!(c.svg.contains("<desc id=\"c1-d\">行政检查&lt;x&gt;（次）。2022：553；2023：1100余；2024：未报告</desc>"), "{}", c.svg);
+        assert!(c.svg.contains("<desc id=\"c1-d\">行政检查&lt;x&gt;（次）。2022：553；2023：1,100余；2024：未报告</desc>"), "{}", c.svg);
         assert!(!c.svg.contains("<x>"));
         assert_eq!(c.svg.matches("<rect").count(), 2);
         assert!(c.svg.contains("stroke-dasharray"));

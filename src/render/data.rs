@@ -60,10 +60,16 @@ pub struct Record {
     /// For township figures: the change against the township's previous
     /// report, as signed exact decimal text (`-16`, `1984`), when both are exact.
     pub change: String,
+    /// The year `change` compares to (the previous report's year, which is
+    /// not always the previous calendar year).
+    pub change_from: Option<Year>,
+    /// For the rank metric's township rows: the township's place (`1`, `2=`
+    /// for a shared place, `1-2` when a lower bound leaves it open).
+    pub rank: String,
 }
 
-/// CSV/XLSX column names, in order.
-pub const COLUMNS: [&str; 16] = [
+/// CSV column names, in order.
+pub const COLUMNS: [&str; 18] = [
     "year",
     "district",
     "township",
@@ -80,12 +86,14 @@ pub const COLUMNS: [&str; 16] = [
     "reported",
     "of",
     "change",
+    "change_from",
+    "rank",
 ];
 
 fn value_text(figure: &Figure, kind: Kind) -> String {
     figure
         .stated()
-        .map(|s| format::plain(s.amount, kind))
+        .map(|s| format::plain_stated(s, kind))
         .unwrap_or_default()
 }
 
@@ -105,10 +113,8 @@ fn township_record(
     id: MetricId,
 ) -> Record {
     let change = match (r, previous) {
-        (Some(r), Some(p)) => assemble::change(r, p, id)
-            .map(|d| format::plain(d, m.kind))
-            .unwrap_or_default(),
-        _ => String::new(),
+        (Some(r), Some(p)) => assemble::change(r, p, id),
+        _ => None,
     };
     let entry = r
         .and_then(|r| r.figures.get(id.index()))
@@ -130,7 +136,11 @@ fn township_record(
         computed: entry.computed,
         reported: None,
         of: None,
-        change,
+        change: change
+            .map(|c| format::plain(c.delta, m.kind))
+            .unwrap_or_default(),
+        change_from: change.map(|c| c.base_year),
+        rank: String::new(),
     }
 }
 
@@ -156,6 +166,8 @@ fn other_record(year: Year, t: &Township, schema: &Schema, o: &OtherFigure) -> R
         reported: None,
         of: None,
         change: String::new(),
+        change_from: None,
+        rank: String::new(),
     }
 }
 
@@ -188,28 +200,51 @@ fn total_record(
         } else {
             "not_summed"
         },
-        display: if total.summed {
-            format::cell(&total.figure, m.kind, Lang::Zh)
-        } else {
-            "不合计".to_string()
+        // As the page and the workbook show it: a dash when nobody gave it.
+        display: match (total.summed, total.reported) {
+            (false, _) => "不合计".to_string(),
+            (true, 0) => "—".to_string(),
+            (true, _) => format::cell(&total.figure, m.kind, Lang::Zh),
         },
         computed: true,
         reported: Some(total.reported),
         of: Some(total.of),
         change: String::new(),
+        change_from: None,
+        rank: String::new(),
     }
 }
 
-/// The records of one year: every township × every metric any township
-/// states, then the figures outside the schema, district subtotals and totals.
-pub fn year_records(site: &Site, asm: &Assembled, summary: &YearSummary) -> Vec<Record> {
+/// The metrics of a year's tables and downloads: the key metrics (shown on
+/// the year page even when nobody gave them) and every metric some covered
+/// township gave, in schema order.
+pub fn year_metrics<'a>(site: &'a Site, summary: &YearSummary) -> Vec<(MetricId, &'a Metric)> {
     let schema = &site.config.schema;
+    // A year the site covers no township in has no tables and no totals.
+    if summary.rows.is_empty() {
+        return Vec::new();
+    }
     let reports: Vec<&Report> = summary
         .rows
         .iter()
         .filter_map(|r| r.report.and_then(|i| site.reports.get(i)))
         .collect();
-    let metrics = assemble::stated_metrics(schema, &reports);
+    let stated = assemble::stated_metrics(schema, &reports);
+    schema
+        .ids()
+        .zip(schema.metrics())
+        .filter(|(id, _)| {
+            site.config.key_metrics.contains(id) || stated.iter().any(|(s, _)| s == id)
+        })
+        .collect()
+}
+
+/// The records of one year: every covered township × every metric of the
+/// year (see [`year_metrics`]), then the figures outside the schema,
+/// district subtotals and totals.
+pub fn year_records(site: &Site, asm: &Assembled, summary: &YearSummary) -> Vec<Record> {
+    let schema = &site.config.schema;
+    let metrics = year_metrics(site, summary);
     let mut out = Vec::new();
     for row in &summary.rows {
         let Some(t) = site.townships.get(row.township) else {
@@ -221,14 +256,13 @@ pub fn year_records(site: &Site, asm: &Assembled, summary: &YearSummary) -> Vec<
             .and_then(|i| asm.previous.get(i).copied().flatten())
             .and_then(|i| site.reports.get(i));
         for (id, m) in &metrics {
-            out.push(township_record(
-                summary.year,
-                t,
-                schema,
-                m,
-                (r, previous),
-                *id,
-            ));
+            let mut record = township_record(summary.year, t, schema, m, (r, previous), *id);
+            if Some(*id) == site.config.rank_metric
+                && let Some(rank) = &row.rank
+            {
+                record.rank = format::rank_plain(rank);
+            }
+            out.push(record);
         }
         for o in r.map(|r| r.other_figures.as_slice()).unwrap_or_default() {
             out.push(other_record(summary.year, t, schema, o));
@@ -313,9 +347,10 @@ pub fn csv(records: &[Record]) -> Result<Vec<u8>, String> {
             let reported = r.reported.map(|n| n.to_string()).unwrap_or_default();
             let of = r.of.map(|n| n.to_string()).unwrap_or_default();
             let computed = if r.computed { "true" } else { "false" };
+            let change_from = r.change_from.map(|y| y.to_string()).unwrap_or_default();
             // `value`, `year`, `reported`, `of`, `change` are written from
             // numbers and never altered (a negative change keeps its sign).
-            let fields: [std::borrow::Cow<'_, str>; 16] = [
+            let fields: [std::borrow::Cow<'_, str>; 18] = [
                 year.as_str().into(),
                 neutralize(&r.district),
                 neutralize(&r.township),
@@ -332,6 +367,8 @@ pub fn csv(records: &[Record]) -> Result<Vec<u8>, String> {
                 reported.as_str().into(),
                 of.as_str().into(),
                 r.change.as_str().into(),
+                change_from.as_str().into(),
+                r.rank.as_str().into(),
             ];
             w.write_record(fields.iter().map(|f| f.as_ref()))
                 .map_err(|e| e.to_string())?;
@@ -355,6 +392,10 @@ struct JsonFigure {
     status: &'static str,
     display: String,
     computed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change: Option<Box<RawValue>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change_from: Option<Year>,
 }
 
 #[derive(Serialize)]
@@ -421,6 +462,7 @@ struct JsonRevision<'a> {
 struct FiguresJson<'a> {
     schema: &'a Schema,
     report: &'a Report,
+    previous: Option<&'a Report>,
 }
 
 impl Serialize for FiguresJson<'_> {
@@ -434,6 +476,9 @@ impl Serialize for FiguresJson<'_> {
             if e.figure == Figure::NotReported {
                 continue;
             }
+            let change = self
+                .previous
+                .and_then(|p| assemble::change(self.report, p, id));
             map.serialize_entry(
                 &m.key,
                 &JsonFigure {
@@ -441,6 +486,8 @@ impl Serialize for FiguresJson<'_> {
                     status: e.figure.status(),
                     display: format::cell(&e.figure, m.kind, Lang::Zh),
                     computed: e.computed,
+                    change: change.and_then(|c| number(&format::plain(c.delta, m.kind))),
+                    change_from: change.map(|c| c.base_year),
                 },
             )?;
         }
@@ -452,25 +499,25 @@ impl Serialize for FiguresJson<'_> {
 struct TotalsJson<'a> {
     schema: &'a Schema,
     totals: &'a [Total],
+    /// The metrics of the year's tables (see [`year_metrics`]).
+    ids: &'a [MetricId],
 }
 
 impl Serialize for TotalsJson<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = s.serialize_map(None)?;
-        for (id, m) in self.schema.ids().zip(self.schema.metrics()) {
-            let Some(t) = self.totals.get(id.index()) else {
+        for &id in self.ids {
+            let (Some(m), Some(t)) = (self.schema.metric(id), self.totals.get(id.index())) else {
                 continue;
             };
-            if !t.summed || t.reported == 0 {
-                continue;
-            }
+            let record = total_record(0, "", "", "total", self.schema, m, t);
             map.serialize_entry(
                 &m.key,
                 &JsonTotal {
-                    value: number(&value_text(&t.figure, m.kind)),
-                    status: t.figure.status(),
-                    display: format::cell(&t.figure, m.kind, Lang::Zh),
+                    value: number(&record.value),
+                    status: record.status,
+                    display: record.display,
                     reported: t.reported,
                     of: t.of,
                 },
@@ -494,7 +541,7 @@ fn json_others(schema: &Schema, r: &Report) -> Vec<JsonOther> {
         .collect()
 }
 
-fn json_report<'a>(site: &'a Site, r: &'a Report) -> JsonReport<'a> {
+fn json_report<'a>(site: &'a Site, r: &'a Report, previous: Option<&'a Report>) -> JsonReport<'a> {
     JsonReport {
         year: r.year,
         title: &r.title,
@@ -503,7 +550,7 @@ fn json_report<'a>(site: &'a Site, r: &'a Report) -> JsonReport<'a> {
         period_end: r.period_end.map(|d| d.to_string()),
         updated: r.updated.map(|d| d.to_string()),
         source: r.source.as_deref(),
-        status: assemble::status(Some(r), r.year, site.as_of).key(),
+        status: assemble::report_status(r).key(),
         revisions: r
             .revisions
             .iter()
@@ -515,6 +562,7 @@ fn json_report<'a>(site: &'a Site, r: &'a Report) -> JsonReport<'a> {
         figures: FiguresJson {
             schema: &site.config.schema,
             report: r,
+            previous,
         },
         other_figures: json_others(&site.config.schema, r),
     }
@@ -548,7 +596,7 @@ fn json_schema(schema: &Schema) -> (Vec<JsonGroup<'_>>, Vec<JsonMetric<'_>>) {
 }
 
 /// The version of the JSON downloads' layout (see the README).
-pub const JSON_VERSION: u32 = 1;
+pub const JSON_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct JsonTownship<'a> {
@@ -588,7 +636,14 @@ fn json_township<'a>(site: &'a Site, t: &'a Township, reports: &[&'a Report]) ->
             .as_ref()
             .map(|s| Figure::Stated(s.clone()).status()),
         enforcement_body: t.enforcement_body.as_deref(),
-        reports: reports.iter().map(|r| json_report(site, r)).collect(),
+        reports: reports
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let previous = i.checked_sub(1).and_then(|p| reports.get(p)).copied();
+                json_report(site, r, previous)
+            })
+            .collect(),
     }
 }
 
@@ -645,9 +700,26 @@ struct YearJson<'a> {
     as_of: String,
     groups: Vec<JsonGroup<'a>>,
     metrics: Vec<JsonMetric<'a>>,
+    coverage: JsonCoverage,
     townships: Vec<YearTownship<'a>>,
     district_totals: Vec<JsonDistrict<'a>>,
     totals: TotalsJson<'a>,
+}
+
+/// How many of the townships the site covers in a year published.
+#[derive(Serialize)]
+struct JsonCoverage {
+    reported: usize,
+    of: usize,
+}
+
+impl JsonCoverage {
+    fn of(summary: &YearSummary) -> JsonCoverage {
+        JsonCoverage {
+            reported: summary.reported(),
+            of: summary.rows.len(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -656,7 +728,19 @@ struct YearTownship<'a> {
     name: &'a str,
     district: Option<&'a str>,
     status: &'static str,
+    rank: Option<JsonRank>,
     report: Option<JsonReport<'a>>,
+}
+
+/// A township's place by the rank metric (see [`assemble::Rank`]).
+#[derive(Serialize)]
+struct JsonRank {
+    metric: String,
+    best: u32,
+    worst: u32,
+    tied: bool,
+    of: u32,
+    display: String,
 }
 
 #[derive(Serialize)]
@@ -665,10 +749,62 @@ struct JsonDistrict<'a> {
     totals: TotalsJson<'a>,
 }
 
-/// A year's JSON.
-pub fn year_json(site: &Site, summary: &YearSummary) -> Result<Vec<u8>, String> {
+/// A year's JSON: every township with its status (those the site does not
+/// cover that year too, as `not_covered`), the covered ones' reports and
+/// ranks, and the totals over the covered ones.
+pub fn year_json(site: &Site, asm: &Assembled, summary: &YearSummary) -> Result<Vec<u8>, String> {
     let schema = &site.config.schema;
     let (groups, metrics) = json_schema(schema);
+    let rank_key = site
+        .config
+        .rank_metric
+        .and_then(|id| schema.metric(id))
+        .map(|m| m.key.clone())
+        .unwrap_or_default();
+    let mut townships: Vec<YearTownship<'_>> = summary
+        .rows
+        .iter()
+        .filter_map(|row| {
+            let t = site.townships.get(row.township)?;
+            let previous = row
+                .report
+                .and_then(|i| asm.previous.get(i).copied().flatten())
+                .and_then(|i| site.reports.get(i));
+            Some(YearTownship {
+                slug: &t.slug,
+                name: &t.name,
+                district: t.district.as_deref(),
+                status: row.status.key(),
+                rank: row.rank.map(|r| JsonRank {
+                    metric: rank_key.clone(),
+                    best: r.best,
+                    worst: r.worst,
+                    tied: r.tied,
+                    of: r.of,
+                    display: format::rank(&r, Lang::Zh),
+                }),
+                report: row
+                    .report
+                    .and_then(|i| site.reports.get(i))
+                    .map(|r| json_report(site, r, previous)),
+            })
+        })
+        .collect();
+    townships.extend(summary.not_covered.iter().filter_map(|&ti| {
+        let t = site.townships.get(ti)?;
+        Some(YearTownship {
+            slug: &t.slug,
+            name: &t.name,
+            district: t.district.as_deref(),
+            status: assemble::Status::NotCovered.key(),
+            rank: None,
+            report: None,
+        })
+    }));
+    let ids: Vec<MetricId> = year_metrics(site, summary)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     let doc = YearJson {
         version: JSON_VERSION,
         site: &site.config.title,
@@ -676,23 +812,8 @@ pub fn year_json(site: &Site, summary: &YearSummary) -> Result<Vec<u8>, String> 
         as_of: site.as_of.to_string(),
         groups,
         metrics,
-        townships: summary
-            .rows
-            .iter()
-            .filter_map(|row| {
-                let t = site.townships.get(row.township)?;
-                Some(YearTownship {
-                    slug: &t.slug,
-                    name: &t.name,
-                    district: t.district.as_deref(),
-                    status: row.status.key(),
-                    report: row
-                        .report
-                        .and_then(|i| site.reports.get(i))
-                        .map(|r| json_report(site, r)),
-                })
-            })
-            .collect(),
+        coverage: JsonCoverage::of(summary),
+        townships,
         district_totals: summary
             .districts
             .iter()
@@ -701,12 +822,14 @@ pub fn year_json(site: &Site, summary: &YearSummary) -> Result<Vec<u8>, String> 
                 totals: TotalsJson {
                     schema,
                     totals: &d.totals,
+                    ids: &ids,
                 },
             })
             .collect(),
         totals: TotalsJson {
             schema,
             totals: &summary.totals,
+            ids: &ids,
         },
     };
     to_json(&doc)
@@ -783,22 +906,25 @@ struct AllYears<'a> {
 #[derive(Serialize)]
 struct AllYear<'a> {
     year: Year,
+    coverage: JsonCoverage,
     statuses: Statuses<'a>,
     totals: TotalsJson<'a>,
 }
 
+/// Every township's status for a year, by slug, in display order.
 struct Statuses<'a> {
     site: &'a Site,
-    summary: &'a YearSummary,
+    asm: &'a Assembled,
+    year: Year,
 }
 
 impl Serialize for Statuses<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(self.summary.rows.len()))?;
-        for row in &self.summary.rows {
-            if let Some(t) = self.site.townships.get(row.township) {
-                map.serialize_entry(&t.slug, row.status.key())?;
+        let mut map = s.serialize_map(Some(self.asm.order.len()))?;
+        for &ti in &self.asm.order {
+            if let Some(t) = self.site.townships.get(ti) {
+                map.serialize_entry(&t.slug, self.asm.status(self.site, ti, self.year).key())?;
             }
         }
         map.end()
@@ -811,15 +937,22 @@ impl Serialize for AllYears<'_> {
         let schema = &self.site.config.schema;
         let mut seq = s.serialize_seq(Some(self.asm.summaries.len()))?;
         for summary in &self.asm.summaries {
+            let ids: Vec<MetricId> = year_metrics(self.site, summary)
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
             seq.serialize_element(&AllYear {
                 year: summary.year,
+                coverage: JsonCoverage::of(summary),
                 statuses: Statuses {
                     site: self.site,
-                    summary,
+                    asm: self.asm,
+                    year: summary.year,
                 },
                 totals: TotalsJson {
                     schema,
                     totals: &summary.totals,
+                    ids: &ids,
                 },
             })?;
         }
@@ -863,8 +996,20 @@ pub mod xlsx {
     use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
     use super::{Record, neutralize};
-    use crate::figure::{Figure, Kind, Precision};
+    use crate::figure::{Figure, Kind, Precision, Stated};
     use crate::i18n::Lang;
+    use crate::render::views::Words;
+
+    /// The lines of the notes sheet (keys of the translation table).
+    pub const NOTES: [&str; 7] = [
+        "xlsx_note_numbers",
+        "xlsx_note_inexact",
+        "xlsx_note_rounding",
+        "xlsx_note_words",
+        "xlsx_note_coverage",
+        "xlsx_note_changes",
+        "xlsx_note_machine",
+    ];
 
     /// A cell of a wide sheet.
     pub enum Cell<'a> {
@@ -903,23 +1048,53 @@ pub mod xlsx {
         candidate
     }
 
-    fn number_format(kind: Kind, precision: Precision, lang: Lang) -> String {
-        let base = match kind {
-            Kind::Count => "#,##0",
-            Kind::Money => "#,##0.00",
-            _ => "#,##0.##",
+    /// The number format of one figure's cell, chosen for that figure so
+    /// Excel shows it as the site does: as many decimals as it has (money:
+    /// two when exact), no trailing dot, and the report's word around an
+    /// inexact number (`#,##0"余"`, `"超过"#,##0`). A number written with 万
+    /// cannot be scaled by a format, so its cell shows its text as written
+    /// (the cell still holds the number).
+    pub fn number_format(s: &Stated, kind: Kind, lang: Lang) -> String {
+        let decimals = match (kind, s.precision) {
+            (Kind::Money, Precision::Exact) => 2,
+            (Kind::Count, _) => 0,
+            _ => s.amount.natural_decimals(),
         };
-        let base = if kind == Kind::Rate {
-            format!("{base}\"%\"")
-        } else {
-            base.to_string()
-        };
-        match (precision, lang) {
-            (Precision::Exact, _) => base,
-            (Precision::AtLeast, Lang::Zh) => format!("{base}\"余\""),
-            (Precision::AtLeast, Lang::En) => format!("{base}\"+\""),
-            (Precision::About, Lang::Zh) => format!("\"约\"{base}"),
-            (Precision::About, Lang::En) => format!("\"~\"{base}"),
+        let mut base = "#,##0".to_string();
+        if decimals > 0 {
+            base.push('.');
+            base.push_str(&"0".repeat(usize::from(decimals)));
+        }
+        if kind == Kind::Rate {
+            base.push_str("\"%\"");
+        }
+        let display = crate::format::stated(s, kind, lang);
+        if s.precision == Precision::Exact {
+            return base;
+        }
+        if s.written
+            .as_ref()
+            .is_some_and(|w| w.number.contains(['万', '亿']))
+        {
+            return format!("\"{}\"", display.replace('"', ""));
+        }
+        // The words around the number, as `format::stated` puts them.
+        let number = s.amount.to_grouped(s.amount.natural_decimals());
+        let pct = if kind == Kind::Rate { "%" } else { "" };
+        let shown = format!("{number}{pct}");
+        match display.split_once(&shown) {
+            Some((before, after)) => {
+                let quote = |t: &str| {
+                    if t.is_empty() {
+                        String::new()
+                    } else {
+                        format!("\"{}\"", t.replace('"', ""))
+                    }
+                };
+                let base = base.trim_end_matches("\"%\"");
+                format!("{}{base}{}", quote(before), quote(&format!("{pct}{after}")))
+            }
+            None => format!("\"{}\"", display.replace('"', "")),
         }
     }
 
@@ -933,10 +1108,10 @@ pub mod xlsx {
     ) -> Result<(), XlsxError> {
         match f {
             Figure::Stated(s) => {
-                // Excel holds numbers as doubles; the exact decimal text is in the data sheet.
-                let text = crate::format::plain(s.amount, kind);
+                // Excel holds numbers as doubles; the exact decimal text is in the CSV and JSON.
+                let text = crate::format::plain_stated(s, kind);
                 let value: f64 = text.parse().unwrap_or(0.0);
-                let fmt = Format::new().set_num_format(number_format(kind, s.precision, lang));
+                let fmt = Format::new().set_num_format(number_format(s, kind, lang));
                 ws.write_number_with_format(row, col, value, &fmt)?;
             }
             other => {
@@ -951,17 +1126,18 @@ pub mod xlsx {
         sheets: &[Sheet<'_>],
         records: &[Record],
         date: jiff::civil::Date,
-        lang: Lang,
+        w: &Words,
     ) -> Result<Vec<u8>, String> {
-        build(sheets, records, date, lang).map_err(|e| e.to_string())
+        build(sheets, records, date, w).map_err(|e| e.to_string())
     }
 
     fn build(
         sheets: &[Sheet<'_>],
         records: &[Record],
         date: jiff::civil::Date,
-        lang: Lang,
+        w: &Words,
     ) -> Result<Vec<u8>, XlsxError> {
+        let lang = w.lang();
         let mut wb = Workbook::new();
         // Fast compression: the files stay small, and the build stays fast
         // (default deflate made workbooks the largest cost of a big build).
@@ -1027,35 +1203,68 @@ pub mod xlsx {
             }
             ws.set_freeze_panes(1, 0)?;
         }
+        // Changes against each township's previous report, with the year
+        // compared to (not always the previous calendar year).
+        let changes: Vec<&Record> = records
+            .iter()
+            .filter(|r| r.row == "township" && !r.change.is_empty())
+            .collect();
+        if !changes.is_empty() {
+            let ws = wb.add_worksheet();
+            ws.set_name(sheet_name(w.get("xlsx_changes"), &mut used))?;
+            let headers = [
+                w.get("years"),
+                w.get("township"),
+                w.get("figure"),
+                w.get("unit"),
+                w.get("value"),
+                w.get("change_compared_to"),
+                w.get("change"),
+            ];
+            for (c, h) in headers.iter().enumerate() {
+                ws.write_string_with_format(0, u16::try_from(c).unwrap_or(0), *h, &header)?;
+            }
+            for (i, r) in changes.iter().enumerate() {
+                let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                ws.write_number(row, 0, f64::from(r.year))?;
+                ws.write_string(row, 1, neutralize(&r.township).as_ref())?;
+                ws.write_string(row, 2, neutralize(&r.label).as_ref())?;
+                ws.write_string(row, 3, neutralize(&r.unit).as_ref())?;
+                ws.write_string(row, 4, neutralize(&r.display).as_ref())?;
+                let base = r.change_from.unwrap_or(r.year);
+                let label = if r.year.checked_sub(1) == Some(base) {
+                    w.get("change_prev_year").to_string()
+                } else {
+                    w.fill("change_since_fmt", &[("year", &base.to_string())])
+                };
+                ws.write_string(row, 5, &label)?;
+                if let Ok(v) = r.change.parse::<f64>() {
+                    ws.write_number(row, 6, v)?;
+                }
+            }
+            ws.set_column_width(2, 24)?;
+            ws.set_freeze_panes(1, 0)?;
+        }
         // How to read the sheets.
         let ws = wb.add_worksheet();
         ws.set_name(sheet_name(lang.pick("说明", "notes"), &mut used))?;
-        let notes: [&str; 5] = match lang {
-            Lang::Zh => [
-                "数字均为数值，合计为数值（不是公式）。",
-                "带“余”的数字是下限（报告写作“1100余”），带“约”的是约数；合计中含有这类数字时同样标注。",
-                "“无相关职责”：该机构没有此项职权；“未报告”：报告未载明；0：本年度无此类案件。",
-                "金额以元为单位。完整的机器可读数据（含每个数字的状态）见同名 CSV 和 JSON 文件。",
-                "合计只计入已报告的乡镇；网页上注明“m 个乡镇中 n 个报告”。",
-            ],
-            Lang::En => [
-                "Figures are numbers; totals are values, not formulas.",
-                "A figure shown with + is a lower bound (the report says “1100余”); with ~ it is approximate; totals with such parts are marked too.",
-                "“n/a”: the body has no such power; “not reported”: the report does not say; 0: none this year.",
-                "Money is in yuan. The complete machine-readable data, with each figure's status, is in the CSV and JSON files of the same name.",
-                "Totals count the townships that reported; the website says “n of m townships reported”.",
-            ],
-        };
         ws.set_column_width(0, 100)?;
-        for (i, note) in notes.iter().enumerate() {
-            ws.write_string(u32::try_from(i).unwrap_or(0), 0, *note)?;
+        for (i, key) in NOTES.iter().enumerate() {
+            ws.write_string(u32::try_from(i).unwrap_or(0), 0, w.get(key))?;
         }
         wb.save_to_buffer()
     }
 }
 
-/// The wide sheets of a year: one per group, like the year page.
-pub fn year_sheets<'a>(site: &'a Site, summary: &'a YearSummary) -> Vec<xlsx::Sheet<'a>> {
+/// The wide sheets of a year: first the townships with their disclosure
+/// status and rank (those the site does not cover that year too), then one
+/// sheet per group like the year page, each total and district subtotal
+/// followed by a row saying how many townships it counts ("n of m").
+pub fn year_sheets<'a>(
+    site: &'a Site,
+    summary: &'a YearSummary,
+    w: &super::views::Words,
+) -> Vec<xlsx::Sheet<'a>> {
     let schema = &site.config.schema;
     let lang = site.config.language;
     let reports: Vec<&Report> = summary
@@ -1065,19 +1274,75 @@ pub fn year_sheets<'a>(site: &'a Site, summary: &'a YearSummary) -> Vec<xlsx::Sh
         .collect();
     let used = assemble::stated_metrics(schema, &reports);
     let mut sheets = Vec::new();
+
+    let rank_label = site
+        .config
+        .rank_metric
+        .and_then(|id| schema.metric(id))
+        .map(|m| super::views::labels(m, lang).0);
+    let mut headers = vec![
+        w.get("township").to_string(),
+        w.get("district").to_string(),
+        w.get("status").to_string(),
+    ];
+    if let Some(l) = &rank_label {
+        headers.push(format!(
+            "{}{}{l}{}",
+            w.get("rank"),
+            w.get("paren_open"),
+            w.get("paren_close")
+        ));
+    }
+    let mut rows: Vec<Vec<xlsx::Cell<'a>>> = Vec::new();
+    let status_row =
+        |t: &crate::model::Township, status: assemble::Status, rank: Option<&assemble::Rank>| {
+            let mut cells = vec![
+                xlsx::Cell::Text(super::views::township_name(t, lang)),
+                xlsx::Cell::Text(t.district.clone().unwrap_or_default()),
+                xlsx::Cell::Text(w.get(&format!("status_{}", status.key())).to_string()),
+            ];
+            if rank_label.is_some() {
+                cells.push(xlsx::Cell::Text(
+                    rank.map(|r| format::rank(r, lang)).unwrap_or_default(),
+                ));
+            }
+            cells
+        };
+    for row in &summary.rows {
+        if let Some(t) = site.townships.get(row.township) {
+            rows.push(status_row(t, row.status, row.rank.as_ref()));
+        }
+    }
+    for &ti in &summary.not_covered {
+        if let Some(t) = site.townships.get(ti) {
+            rows.push(status_row(t, assemble::Status::NotCovered, None));
+        }
+    }
+    rows.push(vec![
+        xlsx::Cell::Text(w.get("reported_of").to_string()),
+        xlsx::Cell::Text(String::new()),
+        xlsx::Cell::Text(super::views::coverage(
+            summary.reported(),
+            summary.rows.len(),
+            w,
+        )),
+    ]);
+    sheets.push(xlsx::Sheet {
+        name: w.get("disclosure_status").to_string(),
+        headers,
+        rows,
+    });
+
     for (gi, g) in schema.groups().iter().enumerate() {
         let metrics: Vec<&(MetricId, &Metric)> =
             used.iter().filter(|(_, m)| m.group.index() == gi).collect();
         if metrics.is_empty() {
             continue;
         }
-        let mut headers = vec![
-            lang.pick("乡镇（街道）", "Township").to_string(),
-            lang.pick("所属区", "District").to_string(),
-        ];
+        let mut headers = vec![w.get("township").to_string(), w.get("district").to_string()];
         headers.extend(metrics.iter().map(|(_, m)| {
             let (l, u) = super::views::labels(m, lang);
-            format!("{l}（{u}）")
+            format!("{l}{}{u}{}", w.get("paren_open"), w.get("paren_close"))
         }));
         let mut rows = Vec::new();
         for row in &summary.rows {
@@ -1095,24 +1360,34 @@ pub fn year_sheets<'a>(site: &'a Site, summary: &'a YearSummary) -> Vec<xlsx::Sh
             }
             rows.push(cells);
         }
-        for d in &summary.districts {
+        let mut total_rows = |label: String, district: String, totals: &'a [Total]| {
             let mut cells = vec![
-                xlsx::Cell::Text(format!("{} {}", d.district, lang.pick("小计", "subtotal"))),
-                xlsx::Cell::Text(d.district.clone()),
+                xlsx::Cell::Text(label.clone()),
+                xlsx::Cell::Text(district.clone()),
+            ];
+            let mut coverage = vec![
+                xlsx::Cell::Text(format!("{label} {}", w.get("reported_of"))),
+                xlsx::Cell::Text(district),
             ];
             for (id, m) in &metrics {
-                cells.push(total_cell(d.totals.get(id.index()), m, lang));
+                let t = totals.get(id.index());
+                cells.push(total_cell(t, m, w));
+                coverage.push(xlsx::Cell::Text(
+                    t.map(|t| super::views::coverage(t.reported, t.of, w))
+                        .unwrap_or_default(),
+                ));
             }
             rows.push(cells);
+            rows.push(coverage);
+        };
+        for d in &summary.districts {
+            total_rows(
+                format!("{} {}", d.district, w.get("subtotal")),
+                d.district.clone(),
+                &d.totals,
+            );
         }
-        let mut cells = vec![
-            xlsx::Cell::Text(lang.pick("合计", "Total").to_string()),
-            xlsx::Cell::Text(String::new()),
-        ];
-        for (id, m) in &metrics {
-            cells.push(total_cell(summary.totals.get(id.index()), m, lang));
-        }
-        rows.push(cells);
+        total_rows(w.get("total").to_string(), String::new(), &summary.totals);
         sheets.push(xlsx::Sheet {
             name: lang.pick(&g.label, &g.label_en).to_string(),
             headers,
@@ -1124,10 +1399,10 @@ pub fn year_sheets<'a>(site: &'a Site, summary: &'a YearSummary) -> Vec<xlsx::Sh
 
 static NOT_REPORTED: Figure = Figure::NotReported;
 
-fn total_cell<'a>(total: Option<&'a Total>, m: &Metric, lang: Lang) -> xlsx::Cell<'a> {
+fn total_cell<'a>(total: Option<&'a Total>, m: &Metric, w: &super::views::Words) -> xlsx::Cell<'a> {
     match total {
         Some(t) if t.summed && t.reported > 0 => xlsx::Cell::Figure(&t.figure, m.kind),
-        Some(t) if !t.summed => xlsx::Cell::Text(lang.pick("不合计", "not summed").to_string()),
+        Some(t) if !t.summed => xlsx::Cell::Text(w.get("not_summed").to_string()),
         _ => xlsx::Cell::Text("—".to_string()),
     }
 }

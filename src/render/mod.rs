@@ -47,6 +47,34 @@ pub struct Renderer {
     words: views::Words,
     words_value: tera::Value,
     statics: Vec<(String, Vec<u8>)>,
+    glossary: Vec<GlossarySection>,
+}
+
+/// A section of the glossary page, as the theme's `glossary.yaml` lists
+/// it: a title and terms, each a key of the translation table (whose
+/// `<key>_desc` is the one-line explanation). Extending the glossary is
+/// adding keys there and words to `i18n.yaml`.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossarySection {
+    /// The key of the section's title.
+    pub title: String,
+    /// The keys of its terms, in order.
+    pub terms: Vec<String>,
+}
+
+/// The theme's glossary.
+fn load_glossary(theme: &Theme) -> Result<Vec<GlossarySection>, Diagnostic> {
+    let text = theme.text("glossary.yaml").unwrap_or_default();
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    serde_saphyr::from_str(&text).map_err(|e| {
+        Diagnostic::site(Problem::Template {
+            template: "glossary.yaml".into(),
+            detail: e.to_string(),
+        })
+    })
 }
 
 fn template_error(template: &str, error: &tera::Error) -> Diagnostic {
@@ -78,9 +106,11 @@ impl Renderer {
             .map(|(p, b)| (p.to_string(), b.to_vec()))
             .collect();
         let css = theme.text("static/style.css").unwrap_or_default();
+        let glossary = load_glossary(theme).map_err(Box::new)?;
         Ok(Renderer {
             tera,
             css,
+            glossary,
             words_value: tera::Value::from_serializable(&words),
             words: views::Words::new(lang, words),
             statics,
@@ -205,7 +235,7 @@ pub fn render_site(
         .par_iter()
         .map(|s| -> Result<pages::DataRow, RenderError> {
             let records = data::year_records(site, asm, s);
-            let sheets = data::year_sheets(site, s);
+            let sheets = data::year_sheets(site, s, &renderer.words);
             Ok(pages::DataRow {
                 label: renderer
                     .words
@@ -214,11 +244,11 @@ pub fn render_site(
                     file(views::paths::year_data(s.year, "csv"), data::csv(&records))?,
                     file(
                         views::paths::year_data(s.year, "xlsx"),
-                        data::xlsx::workbook(&sheets, &records, site.as_of, lang),
+                        data::xlsx::workbook(&sheets, &records, site.as_of, &renderer.words),
                     )?,
                     file(
                         views::paths::year_data(s.year, "json"),
-                        data::year_json(site, s),
+                        data::year_json(site, asm, s),
                     )?,
                 ],
             })
@@ -245,7 +275,7 @@ pub fn render_site(
                     )?,
                     file(
                         views::paths::township_data(&t.slug, "xlsx"),
-                        data::xlsx::workbook(&sheets, &records, site.as_of, lang),
+                        data::xlsx::workbook(&sheets, &records, site.as_of, &renderer.words),
                     )?,
                     file(
                         views::paths::township_data(&t.slug, "json"),
@@ -275,6 +305,11 @@ pub fn render_site(
         &views::paths::data(),
         "data.html",
         pages::data(&common, year_files, township_files, all),
+    )?;
+    page(
+        &views::paths::glossary(),
+        "glossary.html",
+        pages::glossary(&common, &renderer.glossary),
     )?;
 
     site.townships.par_iter().try_for_each(|t| {
@@ -363,6 +398,38 @@ mod tests {
         "status_not_yet_due",
         "status_date_not_stated",
         "status_figures_only",
+        "status_not_covered",
+        "status_on_time_desc",
+        "status_late_desc",
+        "status_missing_desc",
+        "status_not_yet_due_desc",
+        "status_date_not_stated_desc",
+        "status_figures_only_desc",
+        "status_not_covered_desc",
+        "glossary",
+        "change",
+        "change_prev_year",
+        "change_since_fmt",
+        "change_compared_to",
+        "like_for_like_fmt",
+        "list_sep",
+        "covered_from_fmt",
+        "covered_range_fmt",
+        "covered_single_fmt",
+        "feed_undated",
+        "xlsx_changes",
+        "township",
+        "district",
+        "status",
+        "rank",
+        "total",
+        "subtotal",
+        "reported_of",
+        "disclosure_status",
+        "years",
+        "figure",
+        "unit",
+        "value",
         "cell_not_applicable",
         "cell_not_reported",
         "note_zero",
@@ -415,8 +482,30 @@ mod tests {
                 }
             }
         }
-        for key in RUST_WORDS {
-            assert!(zh.contains_key(*key), "{key} missing from i18n.yaml");
+        for key in RUST_WORDS.iter().copied().chain(data::xlsx::NOTES) {
+            assert!(zh.contains_key(key), "{key} missing from i18n.yaml");
+        }
+        // Every glossary term has its word and its explanation in both languages.
+        let glossary = load_glossary(&theme).unwrap();
+        assert!(!glossary.is_empty());
+        for section in &glossary {
+            assert!(zh.contains_key(&section.title), "{}", section.title);
+            for term in &section.terms {
+                for key in [term.clone(), format!("{term}_desc")] {
+                    assert!(
+                        zh.contains_key(&key) && en.contains_key(&key),
+                        "glossary: {key}"
+                    );
+                }
+            }
+        }
+        // Every status is in the glossary (badges link to it).
+        for status in crate::assemble::Status::ALL {
+            let term = format!("status_{}", status.key());
+            assert!(
+                glossary.iter().any(|s| s.terms.contains(&term)),
+                "{term} not in glossary.yaml"
+            );
         }
     }
 

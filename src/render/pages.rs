@@ -4,8 +4,8 @@ use serde::Serialize;
 use tera::Context;
 
 use super::views::{
-    self, FigureView, ReportLink, StatusView, TotalView, TownshipLink, coverage, date, labels,
-    paths, size,
+    self, FigureView, RankView, ReportLink, StatusView, TotalView, TownshipLink, coverage, date,
+    labels, paths, size,
 };
 use crate::assemble::{self, Assembled, Status, Total};
 use crate::figure::Figure;
@@ -100,7 +100,7 @@ impl Common<'_> {
     }
 
     fn status_of(&self, r: &Report) -> Status {
-        assemble::status(Some(r), r.year, self.site.as_of)
+        assemble::report_status(r)
     }
 }
 
@@ -136,7 +136,7 @@ struct TableRow {
     township: TownshipLink,
     report_path: Option<String>,
     status: StatusView,
-    rank: Option<u32>,
+    rank: Option<RankView>,
     cells: Vec<FigureView>,
 }
 
@@ -191,7 +191,7 @@ fn summary_table(
                 township: TownshipLink::new(t, c.w),
                 report_path: report.map(|r| paths::report(&r.township, r.year)),
                 status: StatusView::new(row.status, c.w),
-                rank: row.rank,
+                rank: row.rank.as_ref().map(|r| RankView::new(r, c.w)),
                 cells,
             })
         })
@@ -291,14 +291,14 @@ fn matrix(c: &Common<'_>) -> Vec<MatrixRow> {
             let t = c.site.townships.get(ti)?;
             let cells = c
                 .asm
-                .matrix_years
+                .years
                 .iter()
                 .map(|&year| {
                     let ri = c.asm.report_for(c.site, ti, year);
                     let r = ri.and_then(|i| c.site.reports.get(i));
                     MatrixCell {
                         year,
-                        status: StatusView::new(assemble::status(r, year, c.site.as_of), c.w),
+                        status: StatusView::new(c.asm.status(c.site, ti, year), c.w),
                         path: r.map(|r| paths::report(&r.township, r.year)),
                     }
                 })
@@ -308,6 +308,17 @@ fn matrix(c: &Common<'_>) -> Vec<MatrixRow> {
                 cells,
             })
         })
+        .collect()
+}
+
+/// The statuses a set of cells uses, in glossary order, with their
+/// explanations: the legend beside a status table.
+fn legend(c: &Common<'_>, used: impl IntoIterator<Item = Status>) -> Vec<StatusView> {
+    let used: std::collections::BTreeSet<Status> = used.into_iter().collect();
+    Status::ALL
+        .iter()
+        .filter(|s| used.contains(s))
+        .map(|s| StatusView::new(*s, c.w))
         .collect()
 }
 
@@ -322,8 +333,17 @@ pub fn home(c: &Common<'_>) -> Context {
         ctx.insert("latest_tables", &key_table(c, summary));
         ctx.insert("downloads", &Downloads::year(summary.year));
     }
-    ctx.insert("matrix_years", &c.asm.matrix_years);
-    ctx.insert("matrix", &matrix(c));
+    ctx.insert("matrix_years", &c.asm.years);
+    let rows = matrix(c);
+    let used = c.asm.order.iter().flat_map(|&ti| {
+        c.asm
+            .years
+            .iter()
+            .map(move |&y| c.asm.status(c.site, ti, y))
+    });
+    ctx.insert("legend", &legend(c, used));
+    ctx.insert("matrix", &rows);
+    ctx.insert("glossary_path", &paths::glossary());
     ctx.insert("charts", &district_charts(c));
     let mut latest_reports: Vec<&Report> = c
         .site
@@ -365,6 +385,47 @@ pub fn home(c: &Common<'_>) -> Context {
     ctx
 }
 
+/// The glossary page: every term of the theme's glossary with its
+/// one-line explanation, in sections; each entry's anchor is its key.
+pub fn glossary(c: &Common<'_>, sections: &[super::GlossarySection]) -> Context {
+    #[derive(Serialize)]
+    struct Term {
+        id: String,
+        term: String,
+        desc: String,
+        status: Option<&'static str>,
+    }
+    #[derive(Serialize)]
+    struct Section {
+        id: String,
+        title: String,
+        terms: Vec<Term>,
+    }
+    let mut ctx = c.context(&paths::glossary(), c.w.get("glossary"), "glossary");
+    let sections: Vec<Section> = sections
+        .iter()
+        .map(|s| Section {
+            id: s.title.clone(),
+            title: c.w.get(&s.title).to_string(),
+            terms: s
+                .terms
+                .iter()
+                .map(|t| Term {
+                    id: t.clone(),
+                    term: c.w.get(t).to_string(),
+                    desc: c.w.get(&format!("{t}_desc")).to_string(),
+                    status: Status::ALL
+                        .iter()
+                        .find(|st| t.strip_prefix("status_") == Some(st.key()))
+                        .map(|st| st.key()),
+                })
+                .collect(),
+        })
+        .collect();
+    ctx.insert("sections", &sections);
+    ctx
+}
+
 #[derive(Serialize)]
 struct YearLink {
     year: Year,
@@ -389,32 +450,48 @@ impl YearLink {
     }
 }
 
-/// Charts of the district totals of the key figures over the years.
+/// Charts of the key figures' totals over the years, like for like: each
+/// counts only the townships that gave the figure in every year it shows,
+/// and says which.
 fn district_charts(c: &Common<'_>) -> Vec<super::charts::Chart> {
-    c.key_metrics()
-        .filter_map(|(id, m)| {
-            let points: Vec<super::charts::Point> = c
-                .asm
-                .summaries
+    let schema = &c.site.config.schema;
+    c.asm
+        .trends
+        .iter()
+        .filter_map(|trend| {
+            let m = schema.metric(trend.metric)?;
+            let points: Vec<super::charts::Point> = trend
+                .points
                 .iter()
-                .filter_map(|s| {
-                    let t = s.totals.get(id.index())?;
-                    t.summed.then(|| {
-                        super::charts::Point::new(s.year.to_string(), &t.figure, m.kind, c.w)
-                    })
+                .map(|(year, total)| {
+                    super::charts::Point::new(year.to_string(), &total.figure, m.kind, c.w)
                 })
                 .collect();
-            if points.is_empty() {
-                return None;
-            }
+            let names: Vec<String> = trend
+                .townships
+                .iter()
+                .filter_map(|&t| c.site.townships.get(t))
+                .map(|t| views::township_name(t, c.lang))
+                .collect();
+            let (first, last) = (trend.points.first()?.0, trend.points.last()?.0);
             let (label, unit) = labels(m, c.lang);
-            Some(super::charts::bar_chart(
+            let mut chart = super::charts::bar_chart(
                 &format!("chart-{}", m.key),
                 &label,
                 &unit,
                 points,
                 c.lang,
-            ))
+            );
+            chart.note = Some(c.w.fill(
+                "like_for_like_fmt",
+                &[
+                    ("townships", &names.join(c.w.get("list_sep"))),
+                    ("n", &names.len().to_string()),
+                    ("from", &first.to_string()),
+                    ("to", &last.to_string()),
+                ],
+            ));
+            Some(chart)
         })
         .collect()
 }
@@ -451,8 +528,24 @@ pub fn year(c: &Common<'_>, summary: &assemble::YearSummary) -> Context {
         "deadline",
         &crate::validate::deadline(summary.year).map(|d| date(d, c.w)),
     );
-    let reported = summary.rows.iter().filter(|r| r.report.is_some()).count();
-    ctx.insert("coverage", &coverage(reported, summary.rows.len(), c.w));
+    ctx.insert(
+        "coverage",
+        &coverage(summary.reported(), summary.rows.len(), c.w),
+    );
+    let not_covered: Vec<TownshipLink> = summary
+        .not_covered
+        .iter()
+        .filter_map(|&t| c.site.townships.get(t))
+        .map(|t| TownshipLink::new(t, c.w))
+        .collect();
+    ctx.insert("not_covered", &not_covered);
+    ctx.insert(
+        "not_covered_status",
+        &StatusView::new(Status::NotCovered, c.w),
+    );
+    ctx.insert("legend", &legend(c, summary.rows.iter().map(|r| r.status)));
+    let ranked = summary.rows.iter().any(|r| r.rank.is_some());
+    ctx.insert("ranked", &ranked);
     let pos = c.asm.years.iter().position(|&y| y == summary.year);
     let prev = pos
         .and_then(|p| p.checked_sub(1))
@@ -536,21 +629,33 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
         .map(|r| ReportLink::new(r, t, c.status_of(r), c.w))
         .collect();
     ctx.insert("reports", &links);
-    ctx.insert("years", &reports.iter().map(|r| r.year).collect::<Vec<_>>());
+    // Every year from the first report to the last, gaps included: a year
+    // without a report shows its status, so nothing is silently skipped.
+    let span: Vec<(Year, Option<&Report>)> = match (reports.first(), reports.last()) {
+        (Some(first), Some(last)) => (first.year..=last.year)
+            .map(|y| (y, reports.iter().copied().find(|r| r.year == y)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    ctx.insert("years", &span.iter().map(|(y, _)| *y).collect::<Vec<_>>());
+    let gap = |y: Year| StatusView::new(c.asm.status(c.site, ti, y), c.w);
     // Figures by year, with the change against the previous report.
     let schema = &c.site.config.schema;
     let rows: Vec<TrendRow> = assemble::stated_metrics(schema, &reports)
         .into_iter()
         .map(|(id, m)| {
             let (label, unit) = labels(m, c.lang);
-            let cells = reports
+            let cells = span
                 .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let e = r.figures.get(id.index()).cloned().unwrap_or_default();
-                    let prev = i.checked_sub(1).and_then(|p| reports.get(p));
-                    let delta = prev.and_then(|p| assemble::change(r, p, id));
-                    FigureView::new(m, &e.figure, e.computed, c.w).with_change(delta, m.kind)
+                .map(|&(y, r)| match r {
+                    Some(r) => {
+                        let e = r.figures.get(id.index()).cloned().unwrap_or_default();
+                        let prev = reports.iter().copied().rev().find(|p| p.year < y);
+                        let delta = prev.and_then(|p| assemble::change(r, p, id));
+                        FigureView::new(m, &e.figure, e.computed, c.w)
+                            .with_change(delta, m.kind, r.year, c.w)
+                    }
+                    None => FigureView::absent(m, &gap(y), c.w),
                 })
                 .collect();
             let group = schema
@@ -573,9 +678,12 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
             if reports.iter().all(|r| *r.figure(id) == Figure::NotReported) {
                 return None;
             }
-            let points = reports
+            let points = span
                 .iter()
-                .map(|r| super::charts::Point::new(r.year.to_string(), r.figure(id), m.kind, c.w))
+                .map(|&(y, r)| match r {
+                    Some(r) => super::charts::Point::new(y.to_string(), r.figure(id), m.kind, c.w),
+                    None => super::charts::Point::absent(y.to_string(), gap(y).label),
+                })
                 .collect();
             let (label, unit) = labels(m, c.lang);
             Some(super::charts::bar_chart(
@@ -606,20 +714,32 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
     }
     let statuses: Vec<YearStatus> = c
         .asm
-        .matrix_years
+        .years
         .iter()
-        .map(|&y| {
-            let r = c
-                .asm
-                .report_for(c.site, ti, y)
-                .and_then(|i| c.site.reports.get(i));
-            YearStatus {
-                year: y,
-                status: StatusView::new(assemble::status(r, y, c.site.as_of), c.w),
-            }
+        .map(|&y| YearStatus {
+            year: y,
+            status: StatusView::new(c.asm.status(c.site, ti, y), c.w),
         })
         .collect();
+    ctx.insert(
+        "legend",
+        &legend(c, c.asm.years.iter().map(|&y| c.asm.status(c.site, ti, y))),
+    );
     ctx.insert("statuses", &statuses);
+    let cov = c.asm.coverage.get(ti).copied().unwrap_or_default();
+    ctx.insert(
+        "coverage_note",
+        &cov.from.map(|from| match cov.until {
+            Some(until) if until == from => {
+                c.w.fill("covered_single_fmt", &[("from", &from.to_string())])
+            }
+            Some(until) => c.w.fill(
+                "covered_range_fmt",
+                &[("from", &from.to_string()), ("to", &until.to_string())],
+            ),
+            None => c.w.fill("covered_from_fmt", &[("from", &from.to_string())]),
+        }),
+    );
     ctx
 }
 
@@ -720,7 +840,8 @@ pub fn report(c: &Common<'_>, index: usize) -> Option<Context> {
             .map(|(id, m)| {
                 let e = r.figures.get(id.index()).cloned().unwrap_or_default();
                 let delta = previous.and_then(|p| assemble::change(r, p, id));
-                FigureView::new(m, &e.figure, e.computed, c.w).with_change(delta, m.kind)
+                FigureView::new(m, &e.figure, e.computed, c.w)
+                    .with_change(delta, m.kind, r.year, c.w)
             })
             .collect();
         let other: Vec<OtherView> = r
@@ -741,6 +862,19 @@ pub fn report(c: &Common<'_>, index: usize) -> Option<Context> {
         }
     }
     ctx.insert("groups", &groups);
+    ctx.insert(
+        "change_header",
+        &previous.map_or_else(
+            || c.w.get("change").to_string(),
+            |p| {
+                if r.year.checked_sub(1) == Some(p.year) {
+                    c.w.get("change_prev_year").to_string()
+                } else {
+                    c.w.fill("change_since_fmt", &[("year", &p.year.to_string())])
+                }
+            },
+        ),
+    );
     ctx.insert("unreported_groups", &unreported_groups);
     let ungrouped: Vec<OtherView> = r
         .other_figures
@@ -822,17 +956,35 @@ pub fn not_found(c: &Common<'_>) -> Context {
     ctx
 }
 
-/// The district-over-years page.
+/// The district-over-years page: every year's totals, each cell with how
+/// many townships it counts, the townships each year counts, and a mark
+/// where the townships counted differ from the year before — so no reader
+/// takes a change in who reported for a change in what was done.
 pub fn years(c: &Common<'_>) -> Context {
     let mut ctx = c.context(&paths::years(), c.w.get("all_years"), "years");
     let schema = &c.site.config.schema;
+    #[derive(Serialize)]
+    struct YearCell {
+        #[serde(flatten)]
+        total: TotalView,
+        coverage_always: String,
+        set_changed: bool,
+    }
     #[derive(Serialize)]
     struct YearRow {
         label: String,
         unit: String,
         group: String,
-        cells: Vec<TotalView>,
+        cells: Vec<YearCell>,
     }
+    #[derive(Serialize)]
+    struct YearCol {
+        year: Year,
+        path: String,
+        townships: Vec<TownshipLink>,
+        coverage: String,
+    }
+    let mut any_changed = false;
     let rows: Vec<YearRow> = schema
         .ids()
         .zip(schema.metrics())
@@ -845,6 +997,34 @@ pub fn years(c: &Common<'_>) -> Context {
         })
         .map(|(id, m)| {
             let (label, unit) = labels(m, c.lang);
+            let sets: Vec<Vec<usize>> = c
+                .asm
+                .summaries
+                .iter()
+                .map(|s| assemble::reporting(c.site, s, id))
+                .collect();
+            let cells = c
+                .asm
+                .summaries
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| {
+                    let t = s.totals.get(id.index())?;
+                    // Against the last earlier year anyone gave the figure.
+                    let before = sets
+                        .get(..i)
+                        .and_then(|e| e.iter().rev().find(|s| !s.is_empty()));
+                    let set_changed = before
+                        .zip(sets.get(i))
+                        .is_some_and(|(a, b)| a != b && !b.is_empty());
+                    any_changed |= set_changed;
+                    Some(YearCell {
+                        total: TotalView::new(t, m, c.w),
+                        coverage_always: coverage(t.reported, t.of, c.w),
+                        set_changed,
+                    })
+                })
+                .collect();
             YearRow {
                 label,
                 unit,
@@ -852,18 +1032,30 @@ pub fn years(c: &Common<'_>) -> Context {
                     .group(m.group)
                     .map(|g| group_label(g, c.lang))
                     .unwrap_or_default(),
-                cells: c
-                    .asm
-                    .summaries
-                    .iter()
-                    .filter_map(|s| s.totals.get(id.index()).map(|t| TotalView::new(t, m, c.w)))
-                    .collect(),
+                cells,
             }
         })
         .collect();
-    let years: Vec<YearLink> = c.asm.years.iter().map(|&y| YearLink::summary(y)).collect();
+    let years: Vec<YearCol> = c
+        .asm
+        .summaries
+        .iter()
+        .map(|s| YearCol {
+            year: s.year,
+            path: paths::year(s.year),
+            townships: s
+                .rows
+                .iter()
+                .filter(|r| r.report.is_some())
+                .filter_map(|r| c.site.townships.get(r.township))
+                .map(|t| TownshipLink::new(t, c.w))
+                .collect(),
+            coverage: coverage(s.reported(), s.rows.len(), c.w),
+        })
+        .collect();
     ctx.insert("years", &years);
     ctx.insert("rows", &rows);
+    ctx.insert("any_changed", &any_changed);
     ctx.insert("all_data", &"data/all.json");
     ctx
 }
@@ -948,8 +1140,20 @@ fn rfc3339(d: jiff::civil::Date) -> String {
     format!("{d}T00:00:00+08:00")
 }
 
-/// The Atom feed: new and revised reports, newest first. A report without a
-/// date takes the status date.
+/// The date a report's feed entry carries: its latest revision, else its
+/// publication date. A report that states no date is dated 31 December of
+/// the year it reports on — a fixed rule (never the build day), so the
+/// entry does not change from build to build; its text says it states no date.
+pub fn feed_date(r: &Report) -> jiff::civil::Date {
+    r.updated.or(r.published).unwrap_or_else(|| {
+        i16::try_from(r.year)
+            .ok()
+            .and_then(|y| jiff::civil::Date::new(y, 12, 31).ok())
+            .unwrap_or(jiff::civil::Date::constant(2000, 12, 31))
+    })
+}
+
+/// The Atom feed: new and revised reports, newest first (see [`feed_date`]).
 pub fn feed(c: &Common<'_>) -> Context {
     let mut ctx = c.context("feed.xml", &c.site.config.title, "feed");
     let mut entries: Vec<(jiff::civil::Date, &Report)> = c
@@ -957,7 +1161,7 @@ pub fn feed(c: &Common<'_>) -> Context {
         .reports
         .iter()
         .filter(|r| !c.site.is_draft(r))
-        .map(|r| (r.updated.or(r.published).unwrap_or(c.site.as_of), r))
+        .map(|r| (feed_date(r), r))
         .collect();
     entries.sort_by(|a, b| {
         b.0.cmp(&a.0)
@@ -981,6 +1185,9 @@ pub fn feed(c: &Common<'_>) -> Context {
                     ("status", &status),
                 ],
             );
+            if r.published.is_none() {
+                summary.push_str(c.w.get("feed_undated"));
+            }
             if let Some(last) = r.revisions.iter().max_by_key(|v| v.date) {
                 let date = last.date.to_string();
                 summary.push_str(&c.w.fill(
@@ -998,6 +1205,7 @@ pub fn feed(c: &Common<'_>) -> Context {
             })
         })
         .collect();
+    // An empty feed is as of the status date; otherwise its newest entry.
     let updated = entries.first().map_or(c.site.as_of, |e| e.0);
     ctx.insert("feed_updated", &rfc3339(updated));
     ctx.insert("entries", &items);
@@ -1025,6 +1233,10 @@ pub fn sitemap(c: &Common<'_>) -> Context {
         },
         SitemapUrl {
             loc: canonical(base, &paths::data()),
+            lastmod: None,
+        },
+        SitemapUrl {
+            loc: canonical(base, &paths::glossary()),
             lastmod: None,
         },
     ];

@@ -46,6 +46,14 @@ pub mod paths {
     pub fn data() -> String {
         "data/index.html".into()
     }
+    /// The glossary page.
+    pub fn glossary() -> String {
+        "glossary/index.html".into()
+    }
+    /// A term's entry on the glossary page (its anchor is the term's key).
+    pub fn glossary_entry(term: &str) -> String {
+        format!("glossary/index.html#{term}")
+    }
     /// A year's download.
     pub fn year_data(year: Year, ext: &str) -> String {
         format!("data/{year}.{ext}")
@@ -97,22 +105,51 @@ impl Words {
     }
 }
 
-/// A status with its words.
+/// A status with its words and where the glossary explains it.
 #[derive(Clone, Debug, Serialize)]
 pub struct StatusView {
     /// Machine name (CSS class).
     pub key: &'static str,
     /// Words for people.
     pub label: String,
+    /// The one-line explanation (the glossary's, also used in legends).
+    pub desc: String,
+    /// The glossary entry, site-relative (`glossary/index.html#status_missing`).
+    pub glossary: String,
 }
 
 impl StatusView {
     /// The view of a status.
     pub fn new(status: Status, w: &Words) -> StatusView {
         let key = status.key();
+        let term = format!("status_{key}");
         StatusView {
             key,
-            label: w.get(&format!("status_{key}")).to_string(),
+            label: w.get(&term).to_string(),
+            desc: w.get(&format!("{term}_desc")).to_string(),
+            glossary: paths::glossary_entry(&term),
+        }
+    }
+}
+
+/// A rank for display.
+#[derive(Clone, Debug, Serialize)]
+pub struct RankView {
+    /// As shown: `1`, `2（并列）`, `1–2`.
+    pub display: String,
+    /// The best place, for sorting.
+    pub sort: u32,
+    /// Whether the place is open (a lower bound is involved).
+    pub open: bool,
+}
+
+impl RankView {
+    /// The view of a rank.
+    pub fn new(rank: &crate::assemble::Rank, w: &Words) -> RankView {
+        RankView {
+            display: format::rank(rank, w.lang()),
+            sort: rank.best,
+            open: rank.best != rank.worst,
         }
     }
 }
@@ -138,6 +175,9 @@ pub struct FigureView {
     pub computed: bool,
     /// Change against the previous report (`+16`, `-5`), when both are exact.
     pub change: Option<String>,
+    /// What the change compares to: 较上年 for the previous calendar year,
+    /// else the year (较2023年).
+    pub change_label: Option<String>,
     /// Direction of the change: up, down, same.
     pub trend: Option<&'static str>,
 }
@@ -156,13 +196,42 @@ impl FigureView {
             sort: sort_key(figure, metric.kind),
             computed,
             change: None,
+            change_label: None,
             trend: None,
         }
     }
 
-    /// Add the change against a previous figure.
-    pub fn with_change(mut self, delta: Option<crate::amount::Amount>, kind: Kind) -> FigureView {
-        if let Some(d) = delta {
+    /// A year without a report for `metric`: the cell says the year's
+    /// status (未公开, 未收录 …) instead of a figure.
+    pub fn absent(metric: &Metric, status: &StatusView, w: &Words) -> FigureView {
+        let (label, unit) = labels(metric, w.lang());
+        FigureView {
+            key: metric.key.clone(),
+            label,
+            unit,
+            display: status.label.clone(),
+            note: None,
+            status: "absent",
+            sort: String::new(),
+            computed: false,
+            change: None,
+            change_label: None,
+            trend: None,
+        }
+    }
+
+    /// Add the change against the township's previous report, labelled with
+    /// the year it compares to (`year` is this figure's year).
+    pub fn with_change(
+        mut self,
+        change: Option<crate::assemble::Change>,
+        kind: Kind,
+        year: crate::model::Year,
+        w: &Words,
+    ) -> FigureView {
+        if let Some(c) = change {
+            let d = c.delta;
+            self.change_label = Some(change_label(c, year, w));
             self.change = Some(format::change(d, kind));
             self.trend = Some(if d.is_negative() {
                 "down"
@@ -173,6 +242,15 @@ impl FigureView {
             });
         }
         self
+    }
+}
+
+/// What a change compares to: 较上年 (the previous calendar year) or 较2023年.
+pub fn change_label(c: crate::assemble::Change, year: crate::model::Year, w: &Words) -> String {
+    if c.is_year_on_year(year) {
+        w.get("change_prev_year").to_string()
+    } else {
+        w.fill("change_since_fmt", &[("year", &c.base_year.to_string())])
     }
 }
 
@@ -212,7 +290,7 @@ pub fn empty_note(figure: &Figure, w: &Words) -> Option<String> {
 /// The plain number of a figure for sorting; empty if none.
 pub fn sort_key(figure: &Figure, kind: Kind) -> String {
     match figure {
-        Figure::Stated(s) => format::plain(s.amount, kind),
+        Figure::Stated(s) => format::plain_stated(s, kind),
         _ => String::new(),
     }
 }
@@ -246,8 +324,16 @@ impl TotalView {
             coverage: total
                 .is_partial()
                 .then(|| coverage(total.reported, total.of, w)),
-            status: total.figure.status(),
-            sort: sort_key(&total.figure, metric.kind),
+            status: if total.summed {
+                total.figure.status()
+            } else {
+                "not_summed"
+            },
+            sort: if total.summed {
+                sort_key(&total.figure, metric.kind)
+            } else {
+                String::new()
+            },
         }
     }
 }
