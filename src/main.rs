@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+mod serve;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use gongshi::diagnostic::{self, Diagnostic, Severity};
 use gongshi::i18n::Lang;
@@ -59,6 +61,33 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Preview the site: build it, serve it on this computer, and rebuild and
+    /// reload the open pages whenever a file is saved.
+    ///
+    /// Problems in the content are printed here as `check` prints them and
+    /// shown over every open page; the last good version stays served
+    /// meanwhile. Nothing is written into the site folder.
+    ///
+    /// Example: gongshi serve --open
+    Serve {
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port (default 1111, or the next free one; 0 picks any free port).
+        #[arg(long)]
+        port: Option<u16>,
+        /// The address to listen on. Anything but 127.0.0.1 or ::1 makes the
+        /// preview visible to others on the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes instead of using the system's file events
+        /// (for network shares and some virtual machines).
+        #[arg(long)]
+        poll: bool,
+    },
     /// Write a report skeleton for a township and year (and the township's
     /// _index.md if missing). Never overwrites.
     ///
@@ -108,6 +137,20 @@ fn main() -> ExitCode {
             timings,
         } => build(root, output, base_url, (quiet, timings), epoch),
         Command::Check { root, format } => check(root, format, epoch),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            poll,
+        } => serve::run(serve::Options {
+            root,
+            port,
+            bind,
+            open,
+            poll,
+            epoch,
+        }),
         Command::New {
             township,
             year,
