@@ -9,6 +9,8 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+mod serve;
+
 use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use gongshi::diagnostic::{self, Diagnostic, Severity};
 use gongshi::i18n::Lang;
@@ -72,6 +74,41 @@ enum Command {
         /// The status date (YYYY-MM-DD) content dates are checked against.
         /// Default: the config's as_of, else SOURCE_DATE_EPOCH, else today in
         /// China Standard Time.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+        as_of: Option<jiff::civil::Date>,
+    },
+    /// Preview the site: build it, serve it on this computer, and rebuild and
+    /// reload the open pages whenever a file is saved.
+    ///
+    /// Problems in the content are printed here as `check` prints them and
+    /// shown over every open page; the last good version stays served
+    /// meanwhile. Nothing is written into the site folder.
+    ///
+    /// Example: gongshi serve --open
+    Serve {
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port (default 1111, or the next free one; 0 picks any free port).
+        #[arg(long)]
+        port: Option<u16>,
+        /// The address to listen on. Anything but 127.0.0.1 or ::1 makes the
+        /// preview visible to others on the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes instead of using the system's file events
+        /// (for network shares and some virtual machines).
+        #[arg(long)]
+        poll: bool,
+        /// Include drafts, marked as drafts on their pages.
+        #[arg(long)]
+        drafts: bool,
+        /// The status date (YYYY-MM-DD). Default: the config's as_of, else
+        /// SOURCE_DATE_EPOCH, else today in China Standard Time (read again
+        /// at every rebuild, so a preview left running turns with the day).
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
         as_of: Option<jiff::civil::Date>,
     },
@@ -222,6 +259,24 @@ fn main() -> ExitCode {
             },
             format,
         ),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            poll,
+            drafts,
+            as_of,
+        } => serve::run(serve::Options {
+            root,
+            port,
+            bind,
+            open,
+            poll,
+            drafts,
+            as_of,
+            epoch,
+        }),
         Command::New {
             township,
             year,
@@ -404,6 +459,39 @@ const ZH_COMMANDS: &[(&str, Texts)] = &[
                 (
                     "as_of",
                     "状态日期（判断是否按时公开的日期）；默认依次取配置中的 as_of、环境变量 SOURCE_DATE_EPOCH、构建当日（北京时间）",
+                    Some("年-月-日"),
+                ),
+            ],
+        },
+    ),
+    (
+        "serve",
+        Texts {
+            about: "预览网站：生成网站并在本机提供访问，保存文件后自动重新生成并刷新已打开的页面",
+            long_about: "预览网站：生成网站并在本机提供访问，保存文件后自动重新生成并刷新已打开的页面。\n\n内容中的问题会像 gongshi check 一样显示在这里，并覆盖显示在每个打开的页面上；问题改正之前，继续显示上一次成功生成的版本。预览不会在站点文件夹中写入任何文件。\n\n示例：gongshi serve --open",
+            usage: "gongshi serve [选项]",
+            args: &[
+                ("root", "站点文件夹（默认：当前文件夹）", Some("目录")),
+                (
+                    "port",
+                    "端口（默认 1111，被占用时依次尝试后面的端口；0 表示任选一个空闲端口）",
+                    Some("端口"),
+                ),
+                (
+                    "bind",
+                    "监听的地址（默认 127.0.0.1，只有本机能访问；其他地址会让同一网络中的人也能看到预览）",
+                    Some("地址"),
+                ),
+                ("open", "在默认浏览器中打开网站", None),
+                (
+                    "poll",
+                    "定时检查文件变化，而不是依靠系统通知（用于网络共享文件夹和部分虚拟机）",
+                    None,
+                ),
+                ("drafts", "包含草稿，并在页面上标明“草稿”", None),
+                (
+                    "as_of",
+                    "状态日期（判断是否按时公开的日期）；默认依次取配置中的 as_of、环境变量 SOURCE_DATE_EPOCH、当日（北京时间，每次重新生成时重新读取）",
                     Some("年-月-日"),
                 ),
             ],
