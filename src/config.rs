@@ -178,7 +178,7 @@ pub fn parse(text: &Arc<str>) -> (Config, Vec<Diagnostic>) {
         if let Some((date, _)) = f.date("as_of") {
             config.as_of = Some(date);
         }
-        if let Some((year, _)) = crate::validate::year_field(&mut f, "first_year") {
+        if let Some((year, _)) = f.year("first_year") {
             config.first_year = Some(year);
         }
         // The schema comes before the metrics that refer to it.

@@ -80,27 +80,27 @@ pub fn cell(f: &Figure, kind: Kind, lang: Lang) -> String {
 
 /// A rank for people: `1`, `2（并列）` for a shared place, `1–2` when a
 /// lower bound leaves the place open.
-pub fn rank(r: &crate::assemble::Rank, lang: Lang) -> String {
-    if r.best != r.worst {
-        format!("{}–{}", r.best, r.worst)
-    } else if r.tied {
+pub fn rank(best: u32, worst: u32, tied: bool, lang: Lang) -> String {
+    if best != worst {
+        format!("{best}–{worst}")
+    } else if tied {
         match lang {
-            Lang::Zh => format!("{}（并列）", r.best),
-            Lang::En => format!("{}=", r.best),
+            Lang::Zh => format!("{best}（并列）"),
+            Lang::En => format!("{best}="),
         }
     } else {
-        r.best.to_string()
+        best.to_string()
     }
 }
 
 /// A rank as plain machine text (CSV): `1`, `2=` (shared), `1-2` (open).
-pub fn rank_plain(r: &crate::assemble::Rank) -> String {
-    if r.best != r.worst {
-        format!("{}-{}", r.best, r.worst)
-    } else if r.tied {
-        format!("{}=", r.best)
+pub fn rank_plain(best: u32, worst: u32, tied: bool) -> String {
+    if best != worst {
+        format!("{best}-{worst}")
+    } else if tied {
+        format!("{best}=")
     } else {
-        r.best.to_string()
+        best.to_string()
     }
 }
 

@@ -12,9 +12,10 @@ use std::time::{Duration, Instant};
 mod serve;
 
 use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use gongshi::build::BuildError;
 use gongshi::diagnostic::{self, Diagnostic, Severity};
 use gongshi::i18n::Lang;
-use gongshi::site::{BuildError, LoadOptions, Site};
+use gongshi::site::{LoadOptions, Site};
 
 /// gongshi (公示) builds a township administrative-enforcement disclosure
 /// website from Markdown reports with YAML front matter.
@@ -902,7 +903,7 @@ fn build(options: Options, output: Option<PathBuf>, (quiet, timings): (bool, boo
 
     // A progress bar on a terminal, only for builds longer than a second.
     let bar = indicatif::ProgressBar::with_draw_target(
-        Some(site.page_count() as u64),
+        Some(gongshi::build::page_count(&site) as u64),
         indicatif::ProgressDrawTarget::hidden(),
     );
     let shown = AtomicBool::new(false);
@@ -942,7 +943,7 @@ fn build(options: Options, output: Option<PathBuf>, (quiet, timings): (bool, boo
         );
     });
     let result = match lock {
-        Ok(lock) => site.build_locked(&output, lock, &tick),
+        Ok(lock) => gongshi::build::build_locked(&site, &output, lock, &tick),
         Err(e) => Err(BuildError::Output(e)),
     };
     bar.finish_and_clear();

@@ -267,7 +267,7 @@ impl Site {
             drafts,
             with_drafts: options.drafts,
         };
-        let across = crate::assemble::check_sums(&site);
+        let across = validate::year_sums(&site.reports, &site.config);
         site.diagnostics.extend(across);
         site.diagnostics.extend(validate::coverage_known(
             &site.townships,
@@ -392,81 +392,5 @@ mod tests {
             Some("2026-02-01".into())
         );
         assert_eq!(date_from_epoch("nope"), None);
-    }
-}
-
-/// Why a build did not produce a site.
-#[derive(Debug)]
-pub enum BuildError {
-    /// The content has errors (see [`Site::diagnostics`]); nothing was written.
-    Content,
-    /// The theme failed.
-    Template(Box<Diagnostic>),
-    /// The output could not be written; the previous output is untouched.
-    Output(crate::write::OutputError),
-}
-
-impl Site {
-    /// Render and write the site into `output`, atomically: the previous
-    /// output stays in place unless the whole build succeeds. `tick` is
-    /// called once per page rendered. Waits (silently) for another build
-    /// of the same output to finish; see [`Site::build_locked`].
-    pub fn build(
-        &self,
-        output: &Path,
-        tick: &(dyn Fn() + Sync),
-    ) -> Result<crate::render::Stats, BuildError> {
-        if self.has_errors() {
-            return Err(BuildError::Content);
-        }
-        let lock = crate::write::OutputLock::acquire(output, |_| {}).map_err(BuildError::Output)?;
-        self.build_locked(output, lock, tick)
-    }
-
-    /// [`Site::build`] with the output's lock already taken (so that the
-    /// caller can say that it waits for another build).
-    pub fn build_locked(
-        &self,
-        output: &Path,
-        lock: crate::write::OutputLock,
-        tick: &(dyn Fn() + Sync),
-    ) -> Result<crate::render::Stats, BuildError> {
-        if self.has_errors() {
-            return Err(BuildError::Content);
-        }
-        let theme = crate::render::Theme::load(&self.root, &self.config.theme).map_err(|e| {
-            BuildError::Template(Box::new(Diagnostic::site(Problem::Io {
-                error: format!("themes/{}: {e}", self.config.theme),
-            })))
-        })?;
-        let start = std::time::Instant::now();
-        let renderer = crate::render::Renderer::new(&theme, self.config.language)
-            .map_err(BuildError::Template)?;
-        let assembled = crate::assemble::assemble(self);
-        let prepared = start.elapsed();
-        let staging = crate::write::Staging::begin_locked(&self.root, output, lock)
-            .map_err(BuildError::Output)?;
-        match crate::render::render_site(self, &assembled, &renderer, &staging, tick) {
-            Ok(mut stats) => {
-                let swap = std::time::Instant::now();
-                staging.commit().map_err(BuildError::Output)?;
-                stats.phases.insert(0, ("templates, assemble", prepared));
-                stats.phases.push(("swap into place", swap.elapsed()));
-                Ok(stats)
-            }
-            Err(e) => {
-                staging.abort();
-                Err(match e {
-                    crate::render::RenderError::Template(d) => BuildError::Template(d),
-                    crate::render::RenderError::Output(o) => BuildError::Output(o),
-                })
-            }
-        }
-    }
-
-    /// The number of pages a build renders (for progress bars).
-    pub fn page_count(&self) -> usize {
-        // home, 404, years overview, data page, glossary + townships + reports + one per year.
-        5 + self.townships.len() + self.reports.len() + crate::assemble::year_count(self)
     }
 }

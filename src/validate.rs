@@ -4,13 +4,13 @@
 
 use jiff::civil::Date;
 
-use crate::assemble::Sum;
-use crate::diagnostic::{Diagnostic, Expected, Note, Pos, Problem};
+use crate::diagnostic::{Diagnostic, Note, Pos, Problem};
 use crate::figure::{Figure, Precision, Stated};
 use crate::format;
 use crate::i18n::Lang;
 use crate::model::{FigureEntry, Report, Township, Year};
 use crate::schema::{Derive, Schema};
+use crate::sum::Sum;
 use crate::yaml::{Fields, Sink};
 
 /// The disclosure deadline for a year's annual data: 31 January of the next year.
@@ -406,33 +406,10 @@ fn too_large(
     sink.push(d);
 }
 
-/// Read a year (`covered_from`, `first_year` ...): four digits.
-pub fn year_field(f: &mut Fields<'_, '_>, key: &'static str) -> Option<(Year, Pos)> {
-    let entry = f.take(key)?;
-    let node = &entry.value;
-    match node
-        .scalar_text()
-        .map(str::trim)
-        .and_then(crate::discover::parse_year)
-    {
-        Some(y) => Some((y, node.pos)),
-        None => {
-            f.sink().at(
-                Problem::WrongType {
-                    key: key.to_string(),
-                    expected: Expected::Year,
-                },
-                node.pos,
-            );
-            None
-        }
-    }
-}
-
 /// Read a township profile's coverage: `covered_from` and `covered_until`.
 pub fn coverage_fields(f: &mut Fields<'_, '_>) -> (Option<Year>, Option<Year>) {
-    let from = year_field(f, "covered_from");
-    let until = year_field(f, "covered_until");
+    let from = f.year("covered_from");
+    let until = f.year("covered_until");
     if let (Some((from, _)), Some((until, pos))) = (from, until)
         && from > until
     {
@@ -587,6 +564,47 @@ pub fn townships(townships: &[Township]) -> Vec<Diagnostic> {
                 Some(pos) => Diagnostic::at(problem, t.file.clone(), pos, t.source.clone()),
                 None => Diagnostic::file(problem, t.file.clone()),
             });
+        }
+    }
+    out
+}
+
+/// Every sum the site shows must fit: an error for each year and metric
+/// whose total across townships does not, naming the figures (which are
+/// then far too large to be real).
+pub fn year_sums(reports: &[Report], config: &crate::config::Config) -> Vec<Diagnostic> {
+    let schema = &config.schema;
+    let mut years: Vec<Year> = reports.iter().map(|r| r.year).collect();
+    years.sort_unstable();
+    years.dedup();
+    let mut out = Vec::new();
+    for year in years {
+        let reports: Vec<&Report> = reports.iter().filter(|r| r.year == year).collect();
+        for (id, metric) in schema.ids().zip(schema.metrics()) {
+            let mut sum = Sum::default();
+            for r in &reports {
+                sum.add(r.figure(id));
+            }
+            if sum.fits() {
+                continue;
+            }
+            let parts = reports
+                .iter()
+                .filter_map(|r| {
+                    let s = r.figure(id).stated()?;
+                    Some(format!(
+                        "{} {}",
+                        r.file,
+                        crate::format::stated(s, metric.kind, config.language)
+                    ))
+                })
+                .collect();
+            out.push(Diagnostic::site(Problem::SumTooLarge {
+                key: metric.key.clone(),
+                label: metric.label.clone(),
+                year: Some(year),
+                parts,
+            }));
         }
     }
     out

@@ -732,6 +732,29 @@ impl<'a, 's> Fields<'a, 's> {
         }
     }
 
+    /// Optional year (`covered_from`, `first_year` ...): four digits.
+    pub fn year(&mut self, key: &'static str) -> Option<(crate::model::Year, Pos)> {
+        let entry = self.take(key)?;
+        let node = &entry.value;
+        match node
+            .scalar_text()
+            .map(str::trim)
+            .and_then(crate::discover::parse_year)
+        {
+            Some(y) => Some((y, node.pos)),
+            None => {
+                self.sink.at(
+                    Problem::WrongType {
+                        key: key.to_string(),
+                        expected: Expected::Year,
+                    },
+                    node.pos,
+                );
+                None
+            }
+        }
+    }
+
     /// Optional date `YYYY-MM-DD`.
     pub fn date(&mut self, key: &'static str) -> Option<(jiff::civil::Date, Pos)> {
         let entry = self.take(key)?;

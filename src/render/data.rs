@@ -260,7 +260,7 @@ pub fn year_records(site: &Site, asm: &Assembled, summary: &YearSummary) -> Vec<
             if Some(*id) == site.config.rank_metric
                 && let Some(rank) = &row.rank
             {
-                record.rank = format::rank_plain(rank);
+                record.rank = format::rank_plain(rank.best, rank.worst, rank.tied);
             }
             out.push(record);
         }
@@ -781,7 +781,7 @@ pub fn year_json(site: &Site, asm: &Assembled, summary: &YearSummary) -> Result<
                     worst: r.worst,
                     tied: r.tied,
                     of: r.of,
-                    display: format::rank(&r, Lang::Zh),
+                    display: format::rank(r.best, r.worst, r.tied, Lang::Zh),
                 }),
                 report: row
                     .report
@@ -1303,7 +1303,8 @@ pub fn year_sheets<'a>(
             ];
             if rank_label.is_some() {
                 cells.push(xlsx::Cell::Text(
-                    rank.map(|r| format::rank(r, lang)).unwrap_or_default(),
+                    rank.map(|r| format::rank(r.best, r.worst, r.tied, lang))
+                        .unwrap_or_default(),
                 ));
             }
             cells

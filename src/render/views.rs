@@ -147,7 +147,7 @@ impl RankView {
     /// The view of a rank.
     pub fn new(rank: &crate::assemble::Rank, w: &Words) -> RankView {
         RankView {
-            display: format::rank(rank, w.lang()),
+            display: format::rank(rank.best, rank.worst, rank.tied, w.lang()),
             sort: rank.best,
             open: rank.best != rank.worst,
         }
