@@ -9,7 +9,9 @@
 
 use crate::amount::Amount;
 use crate::figure::{Figure, Kind, Marker, Precision, Stated, with_marker_zh};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words};
+use crate::model::Year;
+use crate::schema::Metric;
 
 /// A stated figure for people: one form wherever it appears (page, CSV
 /// `display`, XLSX, JSON). Exact figures are grouped (`2,537`; money to the
@@ -111,6 +113,91 @@ pub fn change(delta: Amount, kind: Kind) -> String {
         format!("+{text}")
     } else {
         text
+    }
+}
+
+/// The metric's label and unit in the site language.
+pub fn labels(metric: &Metric, lang: Lang) -> (String, String) {
+    match lang {
+        Lang::Zh => (metric.label.clone(), metric.unit.clone()),
+        Lang::En => (metric.label_en.clone(), metric.unit_en.clone()),
+    }
+}
+
+/// A figure in a table cell: the number, or the words for "not
+/// applicable" and "not reported".
+pub fn cell_words(figure: &Figure, kind: Kind, w: &Words) -> String {
+    match figure {
+        Figure::Stated(s) => stated(s, kind, w.lang()),
+        Figure::NotApplicable => w.get("cell_not_applicable").to_string(),
+        Figure::NotReported => w.get("cell_not_reported").to_string(),
+    }
+}
+
+/// The sentence for an empty state, if the figure is one.
+pub fn empty_note(figure: &Figure, w: &Words) -> Option<String> {
+    let key = match figure {
+        Figure::Stated(s)
+            if s.amount == crate::amount::Amount::ZERO && s.precision == Precision::Exact =>
+        {
+            "note_zero"
+        }
+        Figure::NotApplicable => "note_not_applicable",
+        Figure::NotReported => "note_not_reported",
+        Figure::Stated(_) => return None,
+    };
+    Some(w.get(key).to_string())
+}
+
+/// The plain number of a figure (for sorting, and the `value` column of
+/// downloads); empty if it states none.
+pub fn plain_figure(figure: &Figure, kind: Kind) -> String {
+    match figure {
+        Figure::Stated(s) => plain_stated(s, kind),
+        _ => String::new(),
+    }
+}
+
+/// What a change compares to: 较上年 (the previous calendar year) or 较2023年.
+pub fn change_label(base_year: Year, year: Year, w: &Words) -> String {
+    if year.checked_sub(base_year) == Some(1) {
+        w.get("change_prev_year").to_string()
+    } else {
+        w.fill("change_since_fmt", &[("year", &base_year.to_string())])
+    }
+}
+
+/// "n of m townships reported".
+pub fn coverage(n: usize, m: usize, w: &Words) -> String {
+    w.fill(
+        "coverage_fmt",
+        &[("n", &n.to_string()), ("m", &m.to_string())],
+    )
+}
+
+/// A date for people, by the table's `date_fmt` (`2025年12月8日` / `2025-12-08`).
+pub fn date(d: jiff::civil::Date, w: &Words) -> String {
+    w.fill(
+        "date_fmt",
+        &[
+            ("y", &d.year().to_string()),
+            ("m", &d.month().to_string()),
+            ("d", &d.day().to_string()),
+            ("mm", &format!("{:02}", d.month())),
+            ("dd", &format!("{:02}", d.day())),
+        ],
+    )
+}
+
+/// A file size for people.
+pub fn size(bytes: u64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if bytes < 1024 * 1024 {
+        format!("{} KB", bytes.div_ceil(1024))
+    } else {
+        let tenths = bytes * 10 / (1024 * 1024);
+        format!("{}.{} MB", tenths / 10, tenths % 10)
     }
 }
 

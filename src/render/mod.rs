@@ -6,8 +6,9 @@
 //! autoescaping on; JSON and CSV are written by serde_json and csv.
 
 pub mod charts;
-pub mod data;
-mod pages;
+pub mod download;
+mod page;
+pub mod paths;
 pub mod theme;
 pub mod views;
 
@@ -22,7 +23,7 @@ use crate::diagnostic::{Diagnostic, Problem};
 use crate::i18n::Lang;
 use crate::site::Site;
 use crate::write::{Output, OutputError};
-pub use pages::{canonical, percent_encode};
+pub use page::{canonical, percent_encode};
 pub use theme::Theme;
 
 /// Why rendering stopped.
@@ -44,7 +45,7 @@ impl From<OutputError> for RenderError {
 pub struct Renderer {
     tera: Tera,
     css: String,
-    words: views::Words,
+    words: crate::i18n::Words,
     words_value: tera::Value,
     statics: Vec<(String, Vec<u8>)>,
     glossary: Vec<GlossarySection>,
@@ -112,7 +113,7 @@ impl Renderer {
             css,
             glossary,
             words_value: tera::Value::from_serializable(&words),
-            words: views::Words::new(lang, words),
+            words: crate::i18n::Words::new(lang, words),
             statics,
         })
     }
@@ -186,7 +187,7 @@ pub fn render_site(
     out: &dyn Output,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Stats, RenderError> {
-    let common = pages::Common {
+    let common = page::Common {
         site,
         asm,
         w: &renderer.words,
@@ -206,7 +207,7 @@ pub fn render_site(
     };
     // A download: written, counted, and its size kept for the data page.
     let file =
-        |path: String, bytes: Result<Vec<u8>, String>| -> Result<pages::DataFile, RenderError> {
+        |path: String, bytes: Result<Vec<u8>, String>| -> Result<page::DataFile, RenderError> {
             let bytes = bytes.map_err(|e| data_error(&path, e))?;
             out.write(&path, &bytes)?;
             counter.file();
@@ -215,8 +216,8 @@ pub fn render_site(
                 Some("xlsx") => "XLSX",
                 _ => "JSON",
             };
-            Ok(pages::DataFile {
-                size: views::size(bytes.len() as u64),
+            Ok(page::DataFile {
+                size: crate::format::size(bytes.len() as u64),
                 path,
                 format,
             })
@@ -230,56 +231,59 @@ pub fn render_site(
     };
 
     // Open data first: the data page lists the files with their sizes.
-    let year_files: Vec<pages::DataRow> = asm
+    let year_files: Vec<page::DataRow> = asm
         .summaries
         .par_iter()
-        .map(|s| -> Result<pages::DataRow, RenderError> {
-            let records = data::year_records(site, asm, s);
-            let sheets = data::year_sheets(site, s, &renderer.words);
-            Ok(pages::DataRow {
+        .map(|s| -> Result<page::DataRow, RenderError> {
+            let records = download::year_records(site, asm, s);
+            let sheets = download::year_sheets(site, s, &renderer.words);
+            Ok(page::DataRow {
                 label: renderer
                     .words
                     .fill("year_label_fmt", &[("year", &s.year.to_string())]),
                 files: vec![
-                    file(views::paths::year_data(s.year, "csv"), data::csv(&records))?,
                     file(
-                        views::paths::year_data(s.year, "xlsx"),
-                        data::xlsx::workbook(&sheets, &records, site.as_of, &renderer.words),
+                        crate::render::paths::year_data(s.year, "csv"),
+                        download::csv(&records),
                     )?,
                     file(
-                        views::paths::year_data(s.year, "json"),
-                        data::year_json(site, asm, s),
+                        crate::render::paths::year_data(s.year, "xlsx"),
+                        download::xlsx::workbook(&sheets, &records, site.as_of, &renderer.words),
+                    )?,
+                    file(
+                        crate::render::paths::year_data(s.year, "json"),
+                        download::year_json(site, asm, s),
                     )?,
                 ],
             })
         })
         .collect::<Result<_, _>>()?;
-    let township_files: Vec<pages::DataRow> = asm
+    let township_files: Vec<page::DataRow> = asm
         .order
         .par_iter()
         .filter_map(|&ti| Some((ti, site.townships.get(ti)?)))
-        .map(|(ti, t)| -> Result<pages::DataRow, RenderError> {
+        .map(|(ti, t)| -> Result<page::DataRow, RenderError> {
             let reports: Vec<&crate::model::Report> = asm
                 .by_township
                 .get(ti)
                 .map(|l| l.iter().filter_map(|&i| site.reports.get(i)).collect())
                 .unwrap_or_default();
-            let records = data::township_records(site, t, &reports);
-            let sheets = data::township_sheets(site, &reports);
-            Ok(pages::DataRow {
+            let records = download::township_records(site, t, &reports);
+            let sheets = download::township_sheets(site, &reports, &renderer.words);
+            Ok(page::DataRow {
                 label: views::township_name(t, lang),
                 files: vec![
                     file(
-                        views::paths::township_data(&t.slug, "csv"),
-                        data::csv(&records),
+                        crate::render::paths::township_data(&t.slug, "csv"),
+                        download::csv(&records),
                     )?,
                     file(
-                        views::paths::township_data(&t.slug, "xlsx"),
-                        data::xlsx::workbook(&sheets, &records, site.as_of, &renderer.words),
+                        crate::render::paths::township_data(&t.slug, "xlsx"),
+                        download::xlsx::workbook(&sheets, &records, site.as_of, &renderer.words),
                     )?,
                     file(
-                        views::paths::township_data(&t.slug, "json"),
-                        data::township_json(site, t, &reports),
+                        crate::render::paths::township_data(&t.slug, "json"),
+                        download::township_json(site, t, &reports),
                     )?,
                 ],
             })
@@ -288,42 +292,50 @@ pub fn render_site(
     // The all-data file is streamed: it never sits in memory whole.
     let all = {
         let path = "data/all.json";
-        let bytes = out.write_with(path, &mut |w| data::write_all_json(site, asm, w))?;
+        let bytes = out.write_with(path, &mut |w| download::write_all_json(site, asm, w))?;
         counter.file();
-        pages::DataFile {
+        page::DataFile {
             path: path.to_string(),
             format: "JSON",
-            size: views::size(bytes),
+            size: crate::format::size(bytes),
         }
     };
     lap("downloads");
 
-    page(&views::paths::home(), "home.html", pages::home(&common))?;
-    page("404.html", "404.html", pages::not_found(&common))?;
-    page(&views::paths::years(), "years.html", pages::years(&common))?;
     page(
-        &views::paths::data(),
-        "data.html",
-        pages::data(&common, year_files, township_files, all),
+        &crate::render::paths::home(),
+        "home.html",
+        page::home(&common),
+    )?;
+    page("404.html", "404.html", page::not_found(&common))?;
+    page(
+        &crate::render::paths::years(),
+        "years.html",
+        page::years(&common),
     )?;
     page(
-        &views::paths::glossary(),
+        &crate::render::paths::data(),
+        "data.html",
+        page::data(&common, year_files, township_files, all),
+    )?;
+    page(
+        &crate::render::paths::glossary(),
         "glossary.html",
-        pages::glossary(&common, &renderer.glossary),
+        page::glossary(&common, &renderer.glossary),
     )?;
 
     site.townships.par_iter().try_for_each(|t| {
         page(
-            &views::paths::township(&t.slug),
+            &crate::render::paths::township(&t.slug),
             "township.html",
-            pages::township(&common, t),
+            page::township(&common, t),
         )
     })?;
     asm.summaries.par_iter().try_for_each(|s| {
         page(
-            &views::paths::year(s.year),
+            &crate::render::paths::year(s.year),
             "year.html",
-            pages::year(&common, s),
+            page::year(&common, s),
         )
     })?;
     (0..site.reports.len())
@@ -333,20 +345,20 @@ pub fn render_site(
                 return Ok(());
             };
             // `None`: the file changed since it was loaded (or vanished).
-            let ctx = pages::report(&common, i).ok_or_else(|| {
+            let ctx = page::report(&common, i).ok_or_else(|| {
                 RenderError::Template(Box::new(Diagnostic::file(
                     Problem::SourceChanged,
                     r.file.clone(),
                 )))
             })?;
             page(
-                &views::paths::report(&r.township, r.year),
+                &crate::render::paths::report(&r.township, r.year),
                 "report.html",
                 ctx,
             )?;
             for a in &r.attachments {
                 out.copy(
-                    &views::paths::attachment(&r.township, r.year, &a.name),
+                    &crate::render::paths::attachment(&r.township, r.year, &a.name),
                     &a.path,
                 )?;
                 counter.file();
@@ -365,8 +377,8 @@ pub fn render_site(
         counter.file();
         Ok(())
     };
-    xml("feed.xml", "feed.xml", pages::feed(&common))?;
-    xml("sitemap.xml", "sitemap.xml", pages::sitemap(&common))?;
+    xml("feed.xml", "feed.xml", page::feed(&common))?;
+    xml("sitemap.xml", "sitemap.xml", page::sitemap(&common))?;
     let robots = format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
         site.config.base_url
@@ -482,7 +494,7 @@ mod tests {
                 }
             }
         }
-        for key in RUST_WORDS.iter().copied().chain(data::xlsx::NOTES) {
+        for key in RUST_WORDS.iter().copied().chain(download::xlsx::NOTES) {
             assert!(zh.contains_key(key), "{key} missing from i18n.yaml");
         }
         // Every glossary term has its word and its explanation in both languages.
