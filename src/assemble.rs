@@ -428,14 +428,14 @@ impl Assembled {
             .get(t)?
             .iter()
             .copied()
-            .find(|&r| site.reports.get(r).is_some_and(|r| r.year == year))
+            .find(|&r| site.report_at(r).is_some_and(|r| r.year == year))
     }
 
     /// The status of township `t` (index) for `year`.
     pub fn status(&self, site: &Site, t: usize, year: Year) -> Status {
         let report = self
             .report_for(site, t, year)
-            .and_then(|i| site.reports.get(i));
+            .and_then(|i| site.report_at(i));
         let covered = self.coverage.get(t).is_some_and(|c| c.covers(year));
         match report {
             Some(r) => report_status(r),
@@ -456,7 +456,7 @@ fn reports_by_township(site: &Site) -> Vec<Vec<usize>> {
         }
     }
     for list in &mut by_township {
-        list.sort_by_key(|&r| site.reports.get(r).map_or(0, |r| r.year));
+        list.sort_by_key(|&r| site.report_at(r).map_or(0, |r| r.year));
     }
     by_township
 }
@@ -468,7 +468,7 @@ fn coverages(site: &Site, by_township: &[Vec<usize>]) -> Vec<Coverage> {
         .map(|(t, list)| {
             let first = list
                 .first()
-                .and_then(|&r| site.reports.get(r))
+                .and_then(|&r| site.report_at(r))
                 .map(|r| r.year);
             Coverage::of(t, site.config.first_year, first)
         })
@@ -532,12 +532,12 @@ pub fn assemble(site: &Site) -> Assembled {
         let key = |t: Option<&Township>| {
             t.map(|t| (district_rank(site, t.district.as_deref()), t.slug.clone()))
         };
-        key(site.townships.get(a)).cmp(&key(site.townships.get(b)))
+        key(site.township_at(a)).cmp(&key(site.township_at(b)))
     });
     let districts: Vec<String> = {
         let mut d: Vec<String> = order
             .iter()
-            .filter_map(|&i| site.townships.get(i))
+            .filter_map(|&i| site.township_at(i))
             .map(|t| t.district.clone().unwrap_or_default())
             .collect();
         d.dedup();
@@ -594,7 +594,7 @@ fn summarize(site: &Site, asm: &Assembled, year: Year, districts: &[String]) -> 
     }
     let reports: Vec<Option<&Report>> = rows
         .iter()
-        .map(|row| row.report.and_then(|r| site.reports.get(r)))
+        .map(|row| row.report.and_then(|r| site.report_at(r)))
         .collect();
     let year_totals = totals(schema, &reports);
     if let Some(rank_metric) = site.config.rank_metric {
@@ -655,7 +655,7 @@ pub fn reporting(site: &Site, summary: &YearSummary, id: MetricId) -> Vec<usize>
         .iter()
         .filter(|row| {
             row.report
-                .and_then(|i| site.reports.get(i))
+                .and_then(|i| site.report_at(i))
                 .is_some_and(|r| *r.figure(id) != Figure::NotReported)
         })
         .map(|row| row.township)
@@ -718,7 +718,7 @@ fn trend(site: &Site, summaries: &[YearSummary], id: MetricId) -> Option<Trend> 
                     while rows.next_if(|r| r.township != t).is_some() {}
                     rows.next()
                         .and_then(|r| r.report)
-                        .and_then(|i| site.reports.get(i))
+                        .and_then(|i| site.report_at(i))
                 })
                 .collect();
             let total = totals(&site.config.schema, &reports)

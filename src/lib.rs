@@ -42,6 +42,7 @@ pub mod frontmatter;
 pub mod fuzzing;
 pub mod i18n;
 pub mod import;
+pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod parse;

@@ -1,21 +1,20 @@
-//! The site: one façade over the whole pipeline.
+//! The loaded site: the data every later stage reads.
 //!
-//! [`Site::load`] reads and checks everything (config → discover → parse →
-//! validate), in parallel, and keeps every diagnostic. [`Site::build`] then
-//! assembles the summaries, renders every page and writes the output
-//! atomically. `gongshi check` is `load` alone.
+//! A [`Site`] is what loading ([`crate::load`]: config → discover → parse →
+//! validate) produces: the configuration, the townships and reports that
+//! passed the checks, the status date, the drafts and every diagnostic.
+//! It depends on no later stage: the assembled summaries
+//! ([`crate::assemble`]), the renderers ([`crate::render`]) and the build
+//! ([`crate::build`]) read it. `gongshi check` is [`Site::load`] alone.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use jiff::civil::Date;
-use rayon::prelude::*;
 
-use crate::config::{self, Config};
-use crate::diagnostic::{self, Diagnostic, Problem};
-use crate::discover::{self, TownshipDir};
-use crate::model::{Attachment, Report, Township, Year};
-use crate::parse;
-use crate::validate;
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Report, Township, Year};
 
 /// What to load.
 #[derive(Clone, Debug, Default)]
@@ -84,10 +83,11 @@ pub struct Site {
     pub root: PathBuf,
     /// The configuration.
     pub config: Config,
-    /// Townships with a valid profile, sorted by slug.
-    pub townships: Vec<Township>,
+    /// Townships with a valid profile, sorted by slug (shared with the
+    /// loader, which keeps them between updates).
+    pub townships: Vec<Arc<Township>>,
     /// Valid reports, sorted by township slug then year.
-    pub reports: Vec<Report>,
+    pub reports: Vec<Arc<Report>>,
     /// The status date: disclosure status is judged on it, and no date in
     /// the content may be later. Never derived from the content.
     pub as_of: Date,
@@ -106,185 +106,18 @@ pub struct Site {
 #[derive(Debug)]
 pub struct NotASite(pub Diagnostic);
 
-/// One file to parse.
-enum Job<'a> {
-    Profile(&'a TownshipDir, &'a Path),
-    Report(&'a TownshipDir, Year, &'a Path),
-}
-
-/// The result of parsing one file.
-#[allow(clippy::large_enum_variant)] // short-lived, one per file
-enum Parsed {
-    Township(Option<Township>, Vec<Diagnostic>),
-    Report(Option<Report>, Vec<Diagnostic>),
-}
-
 impl Site {
     /// Read and check the whole site. Content problems are collected in
     /// [`Site::diagnostics`]; only a missing config or content folder fails.
     pub fn load(options: &LoadOptions) -> Result<Site, NotASite> {
-        let root = options.root.clone();
-        let (mut config, mut diagnostics) = config::load(&root).map_err(NotASite)?;
-        if let Some(url) = &options.base_url {
-            match config::normalize_base_url(url) {
-                Some(u) => config.base_url = u,
-                None => {
-                    return Err(NotASite(Diagnostic::site(Problem::InvalidConfig {
-                        key: "--base-url".into(),
-                        reason: crate::diagnostic::ConfigReason::BaseUrl { value: url.clone() },
-                    })));
-                }
-            }
-        }
-        if config.theme != "default" && !root.join("themes").join(&config.theme).is_dir() {
-            diagnostics.push(Diagnostic::file(
-                Problem::InvalidConfig {
-                    key: "theme".into(),
-                    reason: crate::diagnostic::ConfigReason::Theme {
-                        value: config.theme.clone(),
-                    },
-                },
-                config::CONFIG_FILE,
-            ));
-        }
-        let (as_of, as_of_source) = resolve_as_of(options, &config)?;
-        config.status_date = Some(as_of);
-        let found = discover::discover(&root).map_err(NotASite)?;
-        diagnostics.extend(found.diagnostics);
-        // Townships with report files (read or not): the others may not say
-        // from when the site covers them.
-        let with_reports: Vec<String> = found
-            .townships
-            .iter()
-            .filter(|t| !t.reports.is_empty())
-            .map(|t| t.slug.clone())
-            .collect();
-
-        let jobs: Vec<Job<'_>> = found
-            .townships
-            .iter()
-            .flat_map(|t| {
-                let profile = t.profile.as_deref().map(|p| Job::Profile(t, p));
-                let reports = t.reports.iter().map(move |(y, p)| Job::Report(t, *y, p));
-                profile.into_iter().chain(reports)
-            })
-            .collect();
-
-        let parsed: Vec<Parsed> = jobs
-            .par_iter()
-            .map(|job| match job {
-                Job::Profile(t, path) => {
-                    let (town, d) = parse::township(t, path, &root, &config);
-                    Parsed::Township(town, d)
-                }
-                Job::Report(t, year, path) => {
-                    let attachments = attachments_of(t, *year);
-                    let (report, mut d) =
-                        parse::report(&t.slug, *year, path, attachments, &root, &config);
-                    if t.profile.is_none() {
-                        d.push(Diagnostic::file(
-                            Problem::MissingTownshipIndex {
-                                township: format!("content/{}", t.slug),
-                            },
-                            diagnostic::display_path(&root, path),
-                        ));
-                    }
-                    Parsed::Report(report, d)
-                }
-            })
-            .collect();
-
-        let mut townships = Vec::new();
-        let mut reports = Vec::new();
-        for p in parsed {
-            match p {
-                Parsed::Township(t, d) => {
-                    townships.extend(t);
-                    diagnostics.extend(d.into_iter().map(Diagnostic::compact));
-                }
-                Parsed::Report(r, d) => {
-                    reports.extend(r);
-                    diagnostics.extend(d.into_iter().map(Diagnostic::compact));
-                }
-            }
-        }
-        diagnostics.extend(validate::townships(&townships));
-        // Drafts: listed, and left out unless previewing. A township's
-        // draft profile makes its reports drafts too.
-        townships.sort_by(|a, b| a.slug.cmp(&b.slug));
-        let draft_township = |slug: &str| {
-            townships
-                .binary_search_by(|t| t.slug.as_str().cmp(slug))
-                .ok()
-                .and_then(|i| townships.get(i))
-                .is_some_and(|t| t.draft)
-        };
-        let mut drafts: Vec<Draft> = townships
-            .iter()
-            .filter(|t| t.draft)
-            .map(|t| Draft {
-                file: t.file.clone(),
-                township: t.slug.clone(),
-                year: None,
-            })
-            .chain(
-                reports
-                    .iter()
-                    .filter(|r| r.draft || draft_township(&r.township))
-                    .map(|r| Draft {
-                        file: r.file.clone(),
-                        township: r.township.clone(),
-                        year: Some(r.year),
-                    }),
-            )
-            .collect();
-        drafts.sort_by(|a, b| a.file.cmp(&b.file));
-        if !options.drafts {
-            reports.retain(|r| {
-                drafts
-                    .binary_search_by(|d| d.file.as_str().cmp(&r.file))
-                    .is_err()
-            });
-            townships.retain(|t| !t.draft);
-        }
-        // A report is only published with its township's profile.
-        reports.retain(|r| {
-            townships
-                .binary_search_by(|t| t.slug.as_str().cmp(&r.township))
-                .is_ok()
-        });
-
-        // Sorted, so that lookups by slug are binary searches and output order is stable.
-        reports.sort_by(|a, b| (&a.township, a.year).cmp(&(&b.township, b.year)));
-        let mut site = Site {
-            root,
-            config,
-            townships,
-            reports,
-            as_of,
-            as_of_source,
-            diagnostics,
-            drafts,
-            with_drafts: options.drafts,
-        };
-        let across = validate::year_sums(&site.reports, &site.config);
-        site.diagnostics.extend(across);
-        site.diagnostics.extend(validate::coverage_known(
-            &site.townships,
-            &with_reports,
-            &site.config,
-        ));
-        diagnostic::sort(&mut site.diagnostics);
-        Ok(site)
+        crate::load::load(options)
     }
 
     /// A site from parts already parsed (tests and fuzzing); the status date
     /// is the config's `as_of`, else the day of the build.
-    pub fn from_parts(
-        config: Config,
-        mut townships: Vec<Township>,
-        mut reports: Vec<Report>,
-    ) -> Site {
+    pub fn from_parts(config: Config, townships: Vec<Township>, reports: Vec<Report>) -> Site {
+        let mut townships: Vec<Arc<Township>> = townships.into_iter().map(Arc::new).collect();
+        let mut reports: Vec<Arc<Report>> = reports.into_iter().map(Arc::new).collect();
         let (as_of, as_of_source) = match config.as_of {
             Some(d) => (d, AsOfSource::Config),
             None => (today_in_china(), AsOfSource::Today),
@@ -315,10 +148,19 @@ impl Site {
         report.draft || self.township(&report.township).is_some_and(|t| t.draft)
     }
 
+    /// The report at index `i` of [`Site::reports`].
+    pub fn report_at(&self, i: usize) -> Option<&Report> {
+        self.reports.get(i).map(|r| &**r)
+    }
+
+    /// The township at index `i` of [`Site::townships`].
+    pub fn township_at(&self, i: usize) -> Option<&Township> {
+        self.townships.get(i).map(|t| &**t)
+    }
+
     /// The township with this slug.
     pub fn township(&self, slug: &str) -> Option<&Township> {
-        self.township_index(slug)
-            .and_then(|i| self.townships.get(i))
+        self.township_index(slug).and_then(|i| self.township_at(i))
     }
 
     /// The index of the township with this slug (townships are sorted by slug).
@@ -329,49 +171,12 @@ impl Site {
     }
 }
 
-fn attachments_of(t: &TownshipDir, year: Year) -> Vec<Attachment> {
-    t.attachments
-        .iter()
-        .filter(|(y, _, _)| *y == year)
-        .map(|(_, name, path)| Attachment {
-            name: name.clone(),
-            path: path.clone(),
-            bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
-        })
-        .collect()
-}
-
 /// The date of a `SOURCE_DATE_EPOCH` value, in China Standard Time (UTC+8).
 pub fn date_from_epoch(value: &str) -> Option<Date> {
     let seconds: i64 = value.trim().parse().ok()?;
     let ts = jiff::Timestamp::from_second(seconds).ok()?;
     let offset = jiff::tz::Offset::from_hours(8).ok()?;
     Some(offset.to_datetime(ts).date())
-}
-
-/// The status date and where it came from: `--as-of`, else the config's
-/// `as_of`, else `SOURCE_DATE_EPOCH`, else today in China Standard Time.
-/// An unreadable `SOURCE_DATE_EPOCH` is refused rather than ignored: a
-/// silently different status date would change what the site says.
-fn resolve_as_of(options: &LoadOptions, config: &Config) -> Result<(Date, AsOfSource), NotASite> {
-    if let Some(d) = options.as_of {
-        return Ok((d, AsOfSource::Flag));
-    }
-    if let Some(d) = config.as_of {
-        return Ok((d, AsOfSource::Config));
-    }
-    if let Some(value) = &options.source_date_epoch {
-        return match date_from_epoch(value) {
-            Some(d) => Ok((d, AsOfSource::SourceDateEpoch)),
-            None => Err(NotASite(Diagnostic::site(Problem::InvalidConfig {
-                key: "SOURCE_DATE_EPOCH".into(),
-                reason: crate::diagnostic::ConfigReason::Epoch {
-                    value: value.clone(),
-                },
-            }))),
-        };
-    }
-    Ok((today_in_china(), AsOfSource::Today))
 }
 
 /// Today's date in China Standard Time (UTC+8), the one read of the clock.

@@ -422,7 +422,7 @@ pub fn coverage_fields(f: &mut Fields<'_, '_>) -> (Option<Year>, Option<Year>) {
 /// whether its reports are missing or simply not held (a warning, so that a
 /// township that never publishes does not go unnoticed).
 pub fn coverage_known(
-    townships: &[Township],
+    townships: &[std::sync::Arc<Township>],
     with_reports: &[String],
     config: &crate::config::Config,
 ) -> Vec<Diagnostic> {
@@ -552,10 +552,14 @@ pub fn report_dates(
 }
 
 /// Cross-file checks on townships: the same Chinese name used twice.
-pub fn townships(townships: &[Township]) -> Vec<Diagnostic> {
+pub fn townships(townships: &[std::sync::Arc<Township>]) -> Vec<Diagnostic> {
+    // The first township of each name, in the order given (by slug).
+    let mut first_of: std::collections::HashMap<&str, &Township> =
+        std::collections::HashMap::with_capacity(townships.len());
     let mut out = Vec::new();
-    for (i, t) in townships.iter().enumerate() {
-        if let Some(first) = townships.iter().take(i).find(|o| o.name == t.name) {
+    for t in townships {
+        let first = *first_of.entry(t.name.as_str()).or_insert(t);
+        if !std::ptr::eq(first, &**t) {
             let problem = Problem::DuplicateTownship {
                 name: t.name.clone(),
                 other: first.file.clone(),
@@ -572,14 +576,17 @@ pub fn townships(townships: &[Township]) -> Vec<Diagnostic> {
 /// Every sum the site shows must fit: an error for each year and metric
 /// whose total across townships does not, naming the figures (which are
 /// then far too large to be real).
-pub fn year_sums(reports: &[Report], config: &crate::config::Config) -> Vec<Diagnostic> {
+pub fn year_sums(
+    reports: &[std::sync::Arc<Report>],
+    config: &crate::config::Config,
+) -> Vec<Diagnostic> {
     let schema = &config.schema;
-    let mut years: Vec<Year> = reports.iter().map(|r| r.year).collect();
-    years.sort_unstable();
-    years.dedup();
+    let mut by_year: std::collections::BTreeMap<Year, Vec<&Report>> = Default::default();
+    for r in reports {
+        by_year.entry(r.year).or_default().push(r);
+    }
     let mut out = Vec::new();
-    for year in years {
-        let reports: Vec<&Report> = reports.iter().filter(|r| r.year == year).collect();
+    for (year, reports) in by_year {
         for (id, metric) in schema.ids().zip(schema.metrics()) {
             let mut sum = Sum::default();
             for r in &reports {

@@ -261,12 +261,12 @@ pub fn render_site(
     let township_files: Vec<page::DataRow> = asm
         .order
         .par_iter()
-        .filter_map(|&ti| Some((ti, site.townships.get(ti)?)))
+        .filter_map(|&ti| Some((ti, site.township_at(ti)?)))
         .map(|(ti, t)| -> Result<page::DataRow, RenderError> {
             let reports: Vec<&crate::model::Report> = asm
                 .by_township
                 .get(ti)
-                .map(|l| l.iter().filter_map(|&i| site.reports.get(i)).collect())
+                .map(|l| l.iter().filter_map(|&i| site.report_at(i)).collect())
                 .unwrap_or_default();
             let records = download::township_records(site, t, &reports);
             let sheets = download::township_sheets(site, &reports, &renderer.words);
@@ -341,7 +341,7 @@ pub fn render_site(
     (0..site.reports.len())
         .into_par_iter()
         .try_for_each(|i| -> Result<(), RenderError> {
-            let Some(r) = site.reports.get(i) else {
+            let Some(r) = site.report_at(i) else {
                 return Ok(());
             };
             // `None`: the file changed since it was loaded (or vanished).

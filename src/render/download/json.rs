@@ -402,11 +402,11 @@ pub fn year_json(site: &Site, asm: &Assembled, summary: &YearSummary) -> Result<
         .rows
         .iter()
         .filter_map(|row| {
-            let t = site.townships.get(row.township)?;
+            let t = site.township_at(row.township)?;
             let previous = row
                 .report
                 .and_then(|i| asm.previous.get(i).copied().flatten())
-                .and_then(|i| site.reports.get(i));
+                .and_then(|i| site.report_at(i));
             Some(YearTownship {
                 slug: &t.slug,
                 name: &t.name,
@@ -422,13 +422,13 @@ pub fn year_json(site: &Site, asm: &Assembled, summary: &YearSummary) -> Result<
                 }),
                 report: row
                     .report
-                    .and_then(|i| site.reports.get(i))
+                    .and_then(|i| site.report_at(i))
                     .map(|r| json_report(site, r, previous)),
             })
         })
         .collect();
     townships.extend(summary.not_covered.iter().filter_map(|&ti| {
-        let t = site.townships.get(ti)?;
+        let t = site.township_at(ti)?;
         Some(YearTownship {
             slug: &t.slug,
             name: &t.name,
@@ -519,14 +519,14 @@ impl Serialize for AllTownships<'_> {
         use serde::ser::SerializeSeq;
         let mut seq = s.serialize_seq(Some(self.asm.order.len()))?;
         for &ti in &self.asm.order {
-            let Some(t) = self.site.townships.get(ti) else {
+            let Some(t) = self.site.township_at(ti) else {
                 continue;
             };
             let reports: Vec<&Report> = self
                 .asm
                 .by_township
                 .get(ti)
-                .map(|l| l.iter().filter_map(|&i| self.site.reports.get(i)).collect())
+                .map(|l| l.iter().filter_map(|&i| self.site.report_at(i)).collect())
                 .unwrap_or_default();
             seq.serialize_element(&json_township(self.site, t, &reports))?;
         }
@@ -560,7 +560,7 @@ impl Serialize for Statuses<'_> {
         use serde::ser::SerializeMap;
         let mut map = s.serialize_map(Some(self.asm.order.len()))?;
         for &ti in &self.asm.order {
-            if let Some(t) = self.site.townships.get(ti) {
+            if let Some(t) = self.site.township_at(ti) {
                 map.serialize_entry(&t.slug, self.asm.status(self.site, ti, self.year).key())?;
             }
         }

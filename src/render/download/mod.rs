@@ -226,7 +226,7 @@ pub fn year_metrics<'a>(site: &'a Site, summary: &YearSummary) -> Vec<(MetricId,
     let reports: Vec<&Report> = summary
         .rows
         .iter()
-        .filter_map(|r| r.report.and_then(|i| site.reports.get(i)))
+        .filter_map(|r| r.report.and_then(|i| site.report_at(i)))
         .collect();
     let stated = assemble::stated_metrics(schema, &reports);
     schema
@@ -246,14 +246,14 @@ pub fn year_records(site: &Site, asm: &Assembled, summary: &YearSummary) -> Vec<
     let metrics = year_metrics(site, summary);
     let mut out = Vec::new();
     for row in &summary.rows {
-        let Some(t) = site.townships.get(row.township) else {
+        let Some(t) = site.township_at(row.township) else {
             continue;
         };
-        let r = row.report.and_then(|i| site.reports.get(i));
+        let r = row.report.and_then(|i| site.report_at(i));
         let previous = row
             .report
             .and_then(|i| asm.previous.get(i).copied().flatten())
-            .and_then(|i| site.reports.get(i));
+            .and_then(|i| site.report_at(i));
         for (id, m) in &metrics {
             let mut record = township_record(summary.year, t, schema, m, (r, previous), *id);
             if Some(*id) == site.config.rank_metric

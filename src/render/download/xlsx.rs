@@ -283,7 +283,7 @@ pub fn year_sheets<'a>(
     let reports: Vec<&Report> = summary
         .rows
         .iter()
-        .filter_map(|r| r.report.and_then(|i| site.reports.get(i)))
+        .filter_map(|r| r.report.and_then(|i| site.report_at(i)))
         .collect();
     let used = assemble::stated_metrics(schema, &reports);
     let mut sheets = Vec::new();
@@ -323,12 +323,12 @@ pub fn year_sheets<'a>(
             cells
         };
     for row in &summary.rows {
-        if let Some(t) = site.townships.get(row.township) {
+        if let Some(t) = site.township_at(row.township) {
             rows.push(status_row(t, row.status, row.rank.as_ref()));
         }
     }
     for &ti in &summary.not_covered {
-        if let Some(t) = site.townships.get(ti) {
+        if let Some(t) = site.township_at(ti) {
             rows.push(status_row(t, assemble::Status::NotCovered, None));
         }
     }
@@ -360,10 +360,10 @@ pub fn year_sheets<'a>(
         }));
         let mut rows = Vec::new();
         for row in &summary.rows {
-            let Some(t) = site.townships.get(row.township) else {
+            let Some(t) = site.township_at(row.township) else {
                 continue;
             };
-            let r = row.report.and_then(|i| site.reports.get(i));
+            let r = row.report.and_then(|i| site.report_at(i));
             let mut cells = vec![
                 xlsx::Cell::Text(crate::render::views::township_name(t, lang)),
                 xlsx::Cell::Text(t.district.clone().unwrap_or_default()),

@@ -43,6 +43,7 @@ pub fn feed(c: &Common<'_>) -> Context {
         .site
         .reports
         .iter()
+        .map(|r| &**r)
         .filter(|r| !c.site.is_draft(r))
         .map(|r| (feed_date(r), r))
         .collect();

@@ -51,14 +51,14 @@ fn matrix(c: &Common<'_>) -> Vec<MatrixRow> {
         .order
         .iter()
         .filter_map(|&ti| {
-            let t = c.site.townships.get(ti)?;
+            let t = c.site.township_at(ti)?;
             let cells = c
                 .asm
                 .years
                 .iter()
                 .map(|&year| {
                     let ri = c.asm.report_for(c.site, ti, year);
-                    let r = ri.and_then(|i| c.site.reports.get(i));
+                    let r = ri.and_then(|i| c.site.report_at(i));
                     MatrixCell {
                         year,
                         status: StatusView::new(c.asm.status(c.site, ti, year), c.w),
@@ -101,6 +101,7 @@ pub fn home(c: &Common<'_>) -> Context {
         .site
         .reports
         .iter()
+        .map(|r| &**r)
         .filter(|r| !r.is_figures_only())
         .collect();
     latest_reports.sort_by(|a, b| {
@@ -122,7 +123,7 @@ pub fn home(c: &Common<'_>) -> Context {
         .asm
         .order
         .iter()
-        .filter_map(|&i| c.site.townships.get(i))
+        .filter_map(|&i| c.site.township_at(i))
         .map(|t| TownshipLink::new(t, c.w))
         .collect();
     ctx.insert("townships", &townships);
@@ -157,7 +158,7 @@ fn district_charts(c: &Common<'_>) -> Vec<crate::render::charts::Chart> {
             let names: Vec<String> = trend
                 .townships
                 .iter()
-                .filter_map(|&t| c.site.townships.get(t))
+                .filter_map(|&t| c.site.township_at(t))
                 .map(|t| views::township_name(t, c.lang))
                 .collect();
             let (first, last) = (trend.points.first()?.0, trend.points.last()?.0);

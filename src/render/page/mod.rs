@@ -197,8 +197,8 @@ fn summary_table(
         .rows
         .iter()
         .filter_map(|row| {
-            let t = c.site.townships.get(row.township)?;
-            let report = row.report.and_then(|i| c.site.reports.get(i));
+            let t = c.site.township_at(row.township)?;
+            let report = row.report.and_then(|i| c.site.report_at(i));
             let cells = metrics
                 .iter()
                 .map(|(id, m)| {
@@ -246,7 +246,7 @@ fn group_tables(c: &Common<'_>, summary: &assemble::YearSummary) -> Vec<GroupTab
     let reports: Vec<&Report> = summary
         .rows
         .iter()
-        .filter_map(|r| r.report.and_then(|i| c.site.reports.get(i)))
+        .filter_map(|r| r.report.and_then(|i| c.site.report_at(i)))
         .collect();
     let stated = assemble::stated_metrics(schema, &reports);
     schema

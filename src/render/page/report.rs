@@ -61,7 +61,7 @@ struct ReportView {
 
 /// A report's page.
 pub fn report(c: &Common<'_>, index: usize) -> Option<Context> {
-    let r = c.site.reports.get(index)?;
+    let r = c.site.report_at(index)?;
     let t = c.site.township(&r.township)?;
     let path = paths::report(&r.township, r.year);
     let mut ctx = c.context(&path, &r.title, "report");
@@ -90,14 +90,14 @@ pub fn report(c: &Common<'_>, index: usize) -> Option<Context> {
         .get(index)
         .copied()
         .flatten()
-        .and_then(|i| c.site.reports.get(i));
+        .and_then(|i| c.site.report_at(i));
     let next = c
         .asm
         .next
         .get(index)
         .copied()
         .flatten()
-        .and_then(|i| c.site.reports.get(i));
+        .and_then(|i| c.site.report_at(i));
     let schema = &c.site.config.schema;
     let mut groups = Vec::new();
     let mut unreported_groups = Vec::new();

@@ -42,7 +42,7 @@ pub fn sitemap(c: &Common<'_>) -> Context {
         });
     }
     for &ti in &c.asm.order {
-        let Some(t) = c.site.townships.get(ti).filter(|t| !t.draft) else {
+        let Some(t) = c.site.township_at(ti).filter(|t| !t.draft) else {
             continue;
         };
         urls.push(SitemapUrl {
@@ -56,7 +56,7 @@ pub fn sitemap(c: &Common<'_>) -> Context {
             .map(Vec::as_slice)
             .unwrap_or_default()
         {
-            let Some(r) = c.site.reports.get(ri).filter(|r| !r.draft) else {
+            let Some(r) = c.site.report_at(ri).filter(|r| !r.draft) else {
                 continue;
             };
             urls.push(SitemapUrl {

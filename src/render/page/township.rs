@@ -76,7 +76,7 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
     let report_ids: Vec<usize> = c.asm.by_township.get(ti).cloned().unwrap_or_default();
     let reports: Vec<&Report> = report_ids
         .iter()
-        .filter_map(|&i| c.site.reports.get(i))
+        .filter_map(|&i| c.site.report_at(i))
         .collect();
     let links: Vec<ReportLink> = reports
         .iter()

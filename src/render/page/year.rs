@@ -37,7 +37,7 @@ pub fn year(c: &Common<'_>, summary: &assemble::YearSummary) -> Context {
     let not_covered: Vec<TownshipLink> = summary
         .not_covered
         .iter()
-        .filter_map(|&t| c.site.townships.get(t))
+        .filter_map(|&t| c.site.township_at(t))
         .map(|t| TownshipLink::new(t, c.w))
         .collect();
     ctx.insert("not_covered", &not_covered);

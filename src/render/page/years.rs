@@ -102,7 +102,7 @@ pub fn years(c: &Common<'_>) -> Context {
                 .rows
                 .iter()
                 .filter(|r| r.report.is_some())
-                .filter_map(|r| c.site.townships.get(r.township))
+                .filter_map(|r| c.site.township_at(r.township))
                 .map(|t| TownshipLink::new(t, c.w))
                 .collect(),
             coverage: coverage(s.reported(), s.rows.len(), c.w),
