@@ -158,6 +158,13 @@ impl Site {
         self.townships.get(i).map(|t| &**t)
     }
 
+    /// The index in [`Site::reports`] of a township's report for a year.
+    pub fn report_index(&self, slug: &str, year: Year) -> Option<usize> {
+        self.reports
+            .binary_search_by(|r| (r.township.as_str(), r.year).cmp(&(slug, year)))
+            .ok()
+    }
+
     /// The township with this slug.
     pub fn township(&self, slug: &str) -> Option<&Township> {
         self.township_index(slug).and_then(|i| self.township_at(i))

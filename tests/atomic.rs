@@ -126,6 +126,8 @@ fn a_build_killed_mid_write_leaves_the_previous_output_complete() {
         .args(["build", "--root"])
         .arg(site.path())
         .env("GONGSHI_TEST_PAUSE_AFTER_PAGES", "3")
+        // One thread: the pause stops all writing (pages are rendered in parallel).
+        .env("RAYON_NUM_THREADS", "1")
         .env("GONGSHI_TEST_PAUSE_MARKER", &marker)
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -193,6 +195,8 @@ fn a_second_build_waits_for_the_first_and_the_output_is_always_one_complete_buil
         .arg(site.path())
         .env("SOURCE_DATE_EPOCH", EPOCH)
         .env("GONGSHI_TEST_PAUSE_AFTER_PAGES", "3")
+        // One thread: the pause stops all writing (pages are rendered in parallel).
+        .env("RAYON_NUM_THREADS", "1")
         .env("GONGSHI_TEST_PAUSE_MARKER", &marker)
         .stderr(std::process::Stdio::null())
         .spawn()

@@ -21,6 +21,7 @@ use tera::{Context, Tera};
 use crate::assemble::Assembled;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::i18n::Lang;
+use crate::model::Year;
 use crate::site::Site;
 use crate::write::{Output, OutputError};
 pub use page::{canonical, percent_encode};
@@ -179,6 +180,104 @@ fn data_error(path: &str, e: String) -> RenderError {
     })
 }
 
+/// One thing a build writes: a page, the downloads of a year or a
+/// township, a file of web plumbing. A full build renders every target of
+/// the site ([`targets`]); `serve` renders again only the targets an edit
+/// touches ([`touched`]). Each target is rendered from the loaded site and
+/// the assembled summaries alone, so rendering a target twice from the
+/// same data gives the same bytes.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    /// `data/<year>.csv`, `.xlsx`, `.json`.
+    YearData(Year),
+    /// `data/townships/<slug>.csv`, `.xlsx`, `.json`.
+    TownshipData(String),
+    /// `data/all.json`.
+    AllData,
+    /// `index.html`.
+    Home,
+    /// `404.html`.
+    NotFound,
+    /// `years/index.html`.
+    Years,
+    /// `glossary/index.html`.
+    Glossary,
+    /// `<slug>/index.html`.
+    Township(String),
+    /// `years/<year>/index.html`.
+    Year(Year),
+    /// `<slug>/<year>/index.html` and the report's attachments.
+    Report(String, Year),
+    /// `data/index.html`: every download with its size (rendered after them).
+    Data,
+    /// `feed.xml`.
+    Feed,
+    /// `sitemap.xml`.
+    Sitemap,
+    /// `robots.txt`.
+    Robots,
+    /// The theme's static files, under `assets/`.
+    Assets,
+}
+
+impl Target {
+    /// Whether this target is downloads (rendered first: the data page
+    /// lists their sizes).
+    fn is_download(&self) -> bool {
+        matches!(
+            self,
+            Target::YearData(_) | Target::TownshipData(_) | Target::AllData
+        )
+    }
+
+    /// Whether this target needs the downloads' sizes or is web plumbing
+    /// (rendered last).
+    fn is_last(&self) -> bool {
+        matches!(
+            self,
+            Target::Data | Target::Feed | Target::Sitemap | Target::Robots | Target::Assets
+        )
+    }
+}
+
+/// Every target of the site, in rendering order.
+pub fn targets(site: &Site, asm: &Assembled) -> Vec<Target> {
+    let mut out: Vec<Target> = Vec::new();
+    out.extend(asm.summaries.iter().map(|s| Target::YearData(s.year)));
+    out.extend(
+        asm.order
+            .iter()
+            .filter_map(|&ti| site.township_at(ti))
+            .map(|t| Target::TownshipData(t.slug.clone())),
+    );
+    out.push(Target::AllData);
+    out.extend([
+        Target::Home,
+        Target::NotFound,
+        Target::Years,
+        Target::Glossary,
+    ]);
+    out.extend(
+        site.townships
+            .iter()
+            .map(|t| Target::Township(t.slug.clone())),
+    );
+    out.extend(asm.summaries.iter().map(|s| Target::Year(s.year)));
+    out.extend(
+        site.reports
+            .iter()
+            .map(|r| Target::Report(r.township.clone(), r.year)),
+    );
+    out.extend([
+        Target::Data,
+        Target::Feed,
+        Target::Sitemap,
+        Target::Robots,
+        Target::Assets,
+    ]);
+    out
+}
+
 /// Render the whole site into `out`. `tick` is called once per page.
 pub fn render_site(
     site: &Site,
@@ -187,215 +286,255 @@ pub fn render_site(
     out: &dyn Output,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Stats, RenderError> {
-    let common = page::Common {
+    render(
         site,
         asm,
-        w: &renderer.words,
-        words: &renderer.words_value,
-        lang: site.config.language,
-        css: &renderer.css,
+        renderer,
+        &targets(site, asm),
+        out,
+        &|_| None,
+        tick,
+    )
+}
+
+/// Render `targets` into `out`: the downloads first, then the pages (in
+/// parallel), then the data page and the web plumbing. The data page
+/// lists the size of every download: those rendered here are measured,
+/// the others are asked of `sizes` (the previous output's, for `serve`).
+pub fn render(
+    site: &Site,
+    asm: &Assembled,
+    renderer: &Renderer,
+    targets: &[Target],
+    out: &dyn Output,
+    sizes: &(dyn Fn(&str) -> Option<u64> + Sync),
+    tick: &(dyn Fn() + Sync),
+) -> Result<Stats, RenderError> {
+    let job = Job {
+        common: page::Common {
+            site,
+            asm,
+            w: &renderer.words,
+            words: &renderer.words_value,
+            lang: site.config.language,
+            css: &renderer.css,
+        },
+        renderer,
+        out,
+        counter: Counter::default(),
+        written: std::sync::Mutex::new(BTreeMap::new()),
+        tick,
     };
-    let counter = Counter::default();
-    let page = |path: &str, template: &str, ctx: Context| -> Result<(), RenderError> {
-        let html = renderer
-            .render(template, &ctx)
-            .map_err(RenderError::Template)?;
-        out.write(path, html.as_bytes())?;
-        counter.page();
-        tick();
-        Ok(())
-    };
-    // A download: written, counted, and its size kept for the data page.
-    let file =
-        |path: String, bytes: Result<Vec<u8>, String>| -> Result<page::DataFile, RenderError> {
-            let bytes = bytes.map_err(|e| data_error(&path, e))?;
-            out.write(&path, &bytes)?;
-            counter.file();
-            let format = match path.rsplit('.').next() {
-                Some("csv") => "CSV",
-                Some("xlsx") => "XLSX",
-                _ => "JSON",
-            };
-            Ok(page::DataFile {
-                size: crate::format::size(bytes.len() as u64),
-                path,
-                format,
-            })
-        };
-    let lang = site.config.language;
     let mut phases = Vec::new();
     let mut clock = std::time::Instant::now();
     let mut lap = |name: &'static str| {
         phases.push((name, clock.elapsed()));
         clock = std::time::Instant::now();
     };
-
-    // Open data first: the data page lists the files with their sizes.
-    let year_files: Vec<page::DataRow> = asm
-        .summaries
-        .par_iter()
-        .map(|s| -> Result<page::DataRow, RenderError> {
-            let records = download::year_records(site, asm, s);
-            let sheets = download::year_sheets(site, s, &renderer.words);
-            Ok(page::DataRow {
-                label: renderer
-                    .words
-                    .fill("year_label_fmt", &[("year", &s.year.to_string())]),
-                files: vec![
-                    file(
-                        crate::render::paths::year_data(s.year, "csv"),
-                        download::csv(&records),
-                    )?,
-                    file(
-                        crate::render::paths::year_data(s.year, "xlsx"),
-                        download::xlsx::workbook(&sheets, &records, site.as_of, &renderer.words),
-                    )?,
-                    file(
-                        crate::render::paths::year_data(s.year, "json"),
-                        download::year_json(site, asm, s),
-                    )?,
-                ],
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    let township_files: Vec<page::DataRow> = asm
-        .order
-        .par_iter()
-        .filter_map(|&ti| Some((ti, site.township_at(ti)?)))
-        .map(|(ti, t)| -> Result<page::DataRow, RenderError> {
-            let reports: Vec<&crate::model::Report> = asm
-                .by_township
-                .get(ti)
-                .map(|l| l.iter().filter_map(|&i| site.report_at(i)).collect())
-                .unwrap_or_default();
-            let records = download::township_records(site, t, &reports);
-            let sheets = download::township_sheets(site, &reports, &renderer.words);
-            Ok(page::DataRow {
-                label: views::township_name(t, lang),
-                files: vec![
-                    file(
-                        crate::render::paths::township_data(&t.slug, "csv"),
-                        download::csv(&records),
-                    )?,
-                    file(
-                        crate::render::paths::township_data(&t.slug, "xlsx"),
-                        download::xlsx::workbook(&sheets, &records, site.as_of, &renderer.words),
-                    )?,
-                    file(
-                        crate::render::paths::township_data(&t.slug, "json"),
-                        download::township_json(site, t, &reports),
-                    )?,
-                ],
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    // The all-data file is streamed: it never sits in memory whole.
-    let all = {
-        let path = "data/all.json";
-        let bytes = out.write_with(path, &mut |w| download::write_all_json(site, asm, w))?;
-        counter.file();
-        page::DataFile {
-            path: path.to_string(),
-            format: "JSON",
-            size: crate::format::size(bytes),
-        }
-    };
+    let downloads: Vec<&Target> = targets.iter().filter(|t| t.is_download()).collect();
+    downloads.par_iter().try_for_each(|t| job.target(t))?;
     lap("downloads");
-
-    page(
-        &crate::render::paths::home(),
-        "home.html",
-        page::home(&common),
-    )?;
-    page("404.html", "404.html", page::not_found(&common))?;
-    page(
-        &crate::render::paths::years(),
-        "years.html",
-        page::years(&common),
-    )?;
-    page(
-        &crate::render::paths::data(),
-        "data.html",
-        page::data(&common, year_files, township_files, all),
-    )?;
-    page(
-        &crate::render::paths::glossary(),
-        "glossary.html",
-        page::glossary(&common, &renderer.glossary),
-    )?;
-
-    site.townships.par_iter().try_for_each(|t| {
-        page(
-            &crate::render::paths::township(&t.slug),
-            "township.html",
-            page::township(&common, t),
-        )
-    })?;
-    asm.summaries.par_iter().try_for_each(|s| {
-        page(
-            &crate::render::paths::year(s.year),
-            "year.html",
-            page::year(&common, s),
-        )
-    })?;
-    (0..site.reports.len())
-        .into_par_iter()
-        .try_for_each(|i| -> Result<(), RenderError> {
-            let Some(r) = site.report_at(i) else {
-                return Ok(());
-            };
-            // `None`: the file changed since it was loaded (or vanished).
-            let ctx = page::report(&common, i).ok_or_else(|| {
-                RenderError::Template(Box::new(Diagnostic::file(
-                    Problem::SourceChanged,
-                    r.file.clone(),
-                )))
-            })?;
-            page(
-                &crate::render::paths::report(&r.township, r.year),
-                "report.html",
-                ctx,
-            )?;
-            for a in &r.attachments {
-                out.copy(
-                    &crate::render::paths::attachment(&r.township, r.year, &a.name),
-                    &a.path,
-                )?;
-                counter.file();
-            }
-            Ok(())
-        })?;
-
+    let pages: Vec<&Target> = targets
+        .iter()
+        .filter(|t| !t.is_download() && !t.is_last())
+        .collect();
+    pages.par_iter().try_for_each(|t| job.target(t))?;
     lap("pages");
-
-    // Web plumbing.
-    let xml = |path: &str, template: &str, ctx: Context| -> Result<(), RenderError> {
-        let text = renderer
-            .render(template, &ctx)
-            .map_err(RenderError::Template)?;
-        out.write(path, text.as_bytes())?;
-        counter.file();
-        Ok(())
+    let sizes = |path: &str| -> Option<u64> {
+        job.written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(path)
+            .copied()
+            .or_else(|| sizes(path))
     };
-    xml("feed.xml", "feed.xml", page::feed(&common))?;
-    xml("sitemap.xml", "sitemap.xml", page::sitemap(&common))?;
-    let robots = format!(
-        "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
-        site.config.base_url
-    );
-    out.write("robots.txt", robots.as_bytes())?;
-    counter.file();
-
-    for (path, bytes) in &renderer.statics {
-        out.write(&format!("assets/{path}"), bytes)?;
-        counter.file();
+    for t in targets.iter().filter(|t| t.is_last()) {
+        match t {
+            Target::Data => {
+                job.page(&paths::data(), "data.html", page::data(&job.common, &sizes))?
+            }
+            other => job.target(other)?,
+        }
     }
     lap("feed, sitemap, assets");
     Ok(Stats {
-        pages: counter.pages.load(Ordering::Relaxed),
-        files: counter.files.load(Ordering::Relaxed),
+        pages: job.counter.pages.load(Ordering::Relaxed),
+        files: job.counter.files.load(Ordering::Relaxed),
         phases,
     })
+}
+
+/// What one call of [`render`] shares between its threads.
+struct Job<'a> {
+    common: page::Common<'a>,
+    renderer: &'a Renderer,
+    out: &'a dyn Output,
+    counter: Counter,
+    /// The sizes of the downloads written, for the data page.
+    written: std::sync::Mutex<BTreeMap<String, u64>>,
+    tick: &'a (dyn Fn() + Sync),
+}
+
+impl Job<'_> {
+    fn page(&self, path: &str, template: &str, ctx: Context) -> Result<(), RenderError> {
+        let html = self
+            .renderer
+            .render(template, &ctx)
+            .map_err(RenderError::Template)?;
+        self.out.write(path, html.as_bytes())?;
+        self.counter.page();
+        (self.tick)();
+        Ok(())
+    }
+
+    /// A file that is not a page (XML, text).
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
+        self.out.write(path, bytes)?;
+        self.counter.file();
+        Ok(())
+    }
+
+    /// A download, its size kept for the data page.
+    fn download(&self, path: String, bytes: Result<Vec<u8>, String>) -> Result<(), RenderError> {
+        let bytes = bytes.map_err(|e| data_error(&path, e))?;
+        self.out.write(&path, &bytes)?;
+        self.counter.file();
+        self.written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(path, bytes.len() as u64);
+        Ok(())
+    }
+
+    fn target(&self, target: &Target) -> Result<(), RenderError> {
+        let c = &self.common;
+        let (site, asm, w) = (c.site, c.asm, c.w);
+        match target {
+            Target::YearData(year) => {
+                let Some(s) = asm.summary(*year) else {
+                    return Ok(());
+                };
+                let records = download::year_records(site, asm, s);
+                let sheets = download::year_sheets(site, s, w);
+                self.download(paths::year_data(s.year, "csv"), download::csv(&records))?;
+                self.download(
+                    paths::year_data(s.year, "xlsx"),
+                    download::xlsx::workbook(&sheets, &records, site.as_of, w),
+                )?;
+                self.download(
+                    paths::year_data(s.year, "json"),
+                    download::year_json(site, asm, s),
+                )
+            }
+            Target::TownshipData(slug) => {
+                let Some((ti, t)) = site
+                    .township_index(slug)
+                    .and_then(|ti| Some((ti, site.township_at(ti)?)))
+                else {
+                    return Ok(());
+                };
+                let reports: Vec<&crate::model::Report> = asm
+                    .by_township
+                    .get(ti)
+                    .map(|l| l.iter().filter_map(|&i| site.report_at(i)).collect())
+                    .unwrap_or_default();
+                let records = download::township_records(site, t, &reports);
+                let sheets = download::township_sheets(site, &reports, w);
+                self.download(paths::township_data(slug, "csv"), download::csv(&records))?;
+                self.download(
+                    paths::township_data(slug, "xlsx"),
+                    download::xlsx::workbook(&sheets, &records, site.as_of, w),
+                )?;
+                self.download(
+                    paths::township_data(slug, "json"),
+                    download::township_json(site, t, &reports),
+                )
+            }
+            Target::AllData => {
+                // Streamed: it never sits in memory whole.
+                let path = paths::all_data();
+                let bytes = self
+                    .out
+                    .write_with(&path, &mut |out| download::write_all_json(site, asm, out))?;
+                self.counter.file();
+                self.written
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(path, bytes);
+                Ok(())
+            }
+            Target::Home => self.page(&paths::home(), "home.html", page::home(c)),
+            Target::NotFound => self.page("404.html", "404.html", page::not_found(c)),
+            Target::Years => self.page(&paths::years(), "years.html", page::years(c)),
+            Target::Glossary => self.page(
+                &paths::glossary(),
+                "glossary.html",
+                page::glossary(c, &self.renderer.glossary),
+            ),
+            Target::Township(slug) => match site.township(slug) {
+                Some(t) => self.page(
+                    &paths::township(slug),
+                    "township.html",
+                    page::township(c, t),
+                ),
+                None => Ok(()),
+            },
+            Target::Year(year) => match asm.summary(*year) {
+                Some(s) => self.page(&paths::year(*year), "year.html", page::year(c, s)),
+                None => Ok(()),
+            },
+            Target::Report(slug, year) => {
+                let Some(i) = site.report_index(slug, *year) else {
+                    return Ok(());
+                };
+                let Some(r) = site.report_at(i) else {
+                    return Ok(());
+                };
+                // `None`: the file changed since it was loaded (or vanished).
+                let ctx = page::report(c, i).ok_or_else(|| {
+                    RenderError::Template(Box::new(Diagnostic::file(
+                        Problem::SourceChanged,
+                        r.file.clone(),
+                    )))
+                })?;
+                self.page(&paths::report(slug, *year), "report.html", ctx)?;
+                for a in &r.attachments {
+                    self.out
+                        .copy(&paths::attachment(slug, *year, &a.name), &a.path)?;
+                    self.counter.file();
+                }
+                Ok(())
+            }
+            Target::Data => Ok(()),
+            Target::Feed => {
+                let text = self
+                    .renderer
+                    .render("feed.xml", &page::feed(c))
+                    .map_err(RenderError::Template)?;
+                self.file("feed.xml", text.as_bytes())
+            }
+            Target::Sitemap => {
+                let text = self
+                    .renderer
+                    .render("sitemap.xml", &page::sitemap(c))
+                    .map_err(RenderError::Template)?;
+                self.file("sitemap.xml", text.as_bytes())
+            }
+            Target::Robots => {
+                let robots = format!(
+                    "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+                    site.config.base_url
+                );
+                self.file("robots.txt", robots.as_bytes())
+            }
+            Target::Assets => {
+                for (path, bytes) in &self.renderer.statics {
+                    self.file(&format!("assets/{path}"), bytes)?;
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 #[cfg(test)]

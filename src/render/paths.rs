@@ -44,6 +44,10 @@ pub fn glossary_entry(term: &str) -> String {
 pub fn year_data(year: Year, ext: &str) -> String {
     format!("data/{year}.{ext}")
 }
+/// The all-data download.
+pub fn all_data() -> String {
+    "data/all.json".into()
+}
 /// A township's download.
 pub fn township_data(slug: &str, ext: &str) -> String {
     format!("data/townships/{slug}.{ext}")

@@ -14,7 +14,7 @@ mod township;
 mod year;
 mod years;
 
-pub use data::{DataFile, DataRow, data};
+pub use data::data;
 pub use feed::feed;
 pub use glossary::glossary;
 pub use home::home;
