@@ -47,6 +47,7 @@ pub mod markdown;
 pub mod model;
 pub mod parse;
 pub mod pii;
+pub mod preview;
 pub mod render;
 pub mod scaffold;
 pub mod schema;

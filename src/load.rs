@@ -54,11 +54,11 @@ enum Parsed {
 pub enum Reloaded {
     /// Everything was read again (the config or the status date changed).
     Everything,
-    /// Only these files were read again (paths relative to the site root);
-    /// `layout` says whether files or folders appeared or went.
+    /// Only these files were read again or went (paths relative to the
+    /// site root); `layout` says whether files or folders appeared or went.
     Files {
-        /// The profiles and reports read again.
-        read: Vec<PathBuf>,
+        /// The profiles and reports read again, or no longer there.
+        changed: Vec<PathBuf>,
         /// Whether `content/` was walked again.
         layout: bool,
     },
@@ -106,6 +106,11 @@ impl Loader {
         &self.options.root
     }
 
+    /// The configuration as last read.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
     /// The options the site was loaded with.
     pub fn options(&self) -> &LoadOptions {
         &self.options
@@ -131,6 +136,7 @@ impl Loader {
         self.as_of_source = as_of_source;
 
         let mut read: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut gone: Vec<PathBuf> = Vec::new();
         let mut layout = false;
         for path in changed {
             let Some(rel) = relative(&root, path) else {
@@ -154,6 +160,7 @@ impl Loader {
             self.found = discover::discover(&root).map_err(NotASite)?;
             let jobs: BTreeSet<PathBuf> =
                 self.jobs().iter().map(|j| j.path().to_path_buf()).collect();
+            gone.extend(self.files.keys().filter(|p| !jobs.contains(*p)).cloned());
             self.files.retain(|p, _| jobs.contains(p));
             let after = self.attachment_lists();
             for path in jobs {
@@ -167,7 +174,11 @@ impl Loader {
         let read: Vec<PathBuf> = read.into_iter().collect();
         self.parse(&read);
         Ok(Reloaded::Files {
-            read: read.iter().filter_map(|p| relative(&root, p)).collect(),
+            changed: read
+                .iter()
+                .chain(&gone)
+                .filter_map(|p| relative(&root, p))
+                .collect(),
             layout,
         })
     }

@@ -1596,3 +1596,140 @@ fn checkers_catch_bad_order_and_bad_totals() {
     let lf: Vec<u8> = good.iter().copied().filter(|b| *b != b'\r').collect();
     assert_eq!(csv_problems(&lf, true).len(), 1, "LF line ends");
 }
+
+// ---------------------------------------------------------------------------
+// `gongshi serve` in a real browser: pages reload by themselves
+// ---------------------------------------------------------------------------
+
+/// A page open in Chromium reloads by itself when its report is saved,
+/// back where the reader had scrolled; a page the edit does not touch
+/// stays as it is; broken content brings the overlay, fixing it takes it
+/// away.
+#[test]
+fn serve_reloads_open_pages() {
+    let Some(tools) = tools_or_skip() else {
+        return;
+    };
+    let site = common::sample_copy();
+    let mut serve = common::gongshi()
+        .args(["serve", "--port", "0", "--root"])
+        .arg(site.path())
+        .env("SOURCE_DATE_EPOCH", "1772323200")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let mut url = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(serve.stdout.take().unwrap()),
+        &mut url,
+    )
+    .unwrap();
+    let base = url.trim().to_string();
+    assert!(base.starts_with("http://127.0.0.1:"), "{base:?}");
+    let report = site.path().join("content/xinkou/2025.md");
+    let edit = |from: &str, to: &str| {
+        let text = std::fs::read_to_string(&report).unwrap();
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&report, text.replacen(from, to, 1)).unwrap();
+    };
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let result: Res<()> = rt.block_on(async {
+        let driver = Driver::start(&tools);
+        let client = driver.session(&tools).await;
+        let c = &client;
+        let run = async {
+            // A second window shows another township: it must not reload.
+            load(c, &format!("{base}zhangjiawo/index.html")).await?;
+            c.execute("window.__stays = 1;", vec![]).await?;
+            let other = c.window().await?;
+            let new = c.new_window(true).await?;
+            c.switch_to_window(new.handle.clone()).await?;
+            load(c, &format!("{base}xinkou/2025/index.html")).await?;
+            // The live script is connected.
+            wait_for(c, "document.documentElement.getAttribute('data-gongshi-serve') === 'live'").await?;
+            c.execute("window.scrollTo(0, 600); window.__before = 1;", vec![]).await?;
+            let y0 = c.execute("return window.scrollY", vec![]).await?;
+
+            edit("supervisors: 4", "supervisors: 7");
+            // Reloaded: the mark is gone, the new figure is there.
+            wait_for(c, "window.__before === undefined && document.readyState === 'complete' && document.body.textContent.indexOf('执法监督人员') !== -1").await?;
+            let y1 = c.execute("return window.scrollY", vec![]).await?;
+            if y1 != y0 {
+                return Err(format!("scroll not restored: {y0} before, {y1} after").into());
+            }
+            let text: String = c
+                .execute("return document.body.textContent", vec![])
+                .await?
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            if !text.contains('7') {
+                return Err("the new figure is not on the reloaded page".into());
+            }
+            // The other township's page, which the edit does not touch,
+            // did not reload.
+            c.switch_to_window(other.clone()).await?;
+            let stays = c.execute("return window.__stays === 1", vec![]).await?;
+            if stays != Value::Bool(true) {
+                return Err("a page the edit does not touch reloaded".into());
+            }
+            c.switch_to_window(new.handle.clone()).await?;
+
+            // Broken content: the overlay, over the last good page.
+            c.execute("window.__before = 1;", vec![]).await?;
+            edit("supervisors: 7", "supervisors: 7人");
+            wait_for(c, "window.__before === undefined && document.querySelector('#gongshi-serve-problems.gs-errors') !== null").await?;
+            let overlay: String = c
+                .execute("return document.getElementById('gongshi-serve-problems').textContent", vec![])
+                .await?
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            if !overlay.contains("content/xinkou/2025.md") || !overlay.contains("unit-in-count") {
+                return Err(format!("overlay: {overlay}").into());
+            }
+            // Fixed: the errors go (the sample's one warning stays, as a bar).
+            edit("supervisors: 7人", "supervisors: 7");
+            wait_for(c, "document.readyState === 'complete' && document.querySelector('#gongshi-serve-problems.gs-errors') === null").await?;
+            Ok(())
+        };
+        let r = tokio::time::timeout(Duration::from_secs(120), run).await;
+        let _ = client.close().await;
+        drop(driver);
+        match r {
+            Ok(r) => r,
+            Err(_) => Err("the live-reload check took over 120 s".into()),
+        }
+    });
+    let _ = Command::new("kill")
+        .args(["-INT", &serve.id().to_string()])
+        .status();
+    let _ = serve.wait();
+    if let Err(e) = result {
+        panic!("serve in the browser: {e}");
+    }
+}
+
+/// Wait (bounded) until a script expression is true.
+async fn wait_for(c: &Client, condition: &str) -> Res<()> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        // A reload in progress makes a script fail: try again.
+        if let Ok(v) = c.execute(&format!("return !!({condition})"), vec![]).await
+            && v == Value::Bool(true)
+        {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("not within 20 s: {condition}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -73,11 +73,11 @@ impl Served {
         request(&self.addr, "GET", path, &[])
     }
 
-    /// The served version (it increases with every rebuild).
+    /// How many rebuilds the server has done (one per burst of edits).
     fn version(&self) -> u64 {
         let body = self.get("/__gongshi/state.json").body;
         let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        v["version"].as_u64().unwrap()
+        v["rebuilds"].as_u64().unwrap()
     }
 
     fn state(&self) -> serde_json::Value {

@@ -10,6 +10,7 @@ pub mod download;
 mod page;
 pub mod paths;
 pub mod theme;
+mod touched;
 pub mod views;
 
 use std::collections::BTreeMap;
@@ -26,6 +27,7 @@ use crate::site::Site;
 use crate::write::{Output, OutputError};
 pub use page::{canonical, percent_encode};
 pub use theme::Theme;
+pub use touched::{State, Touched, touched};
 
 /// Why rendering stopped.
 #[derive(Debug)]

@@ -11,20 +11,18 @@
 mod http;
 mod watch;
 
-use std::collections::BTreeMap;
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use gongshi::diagnostic::{self, Diagnostic, Severity};
+use gongshi::diagnostic::{Diagnostic, Severity};
 use gongshi::i18n::Lang;
-use gongshi::site::{LoadOptions, Site};
-use gongshi::write::{Output, OutputError};
+use gongshi::preview::{Preview, Updated};
+use gongshi::site::LoadOptions;
 
-use http::{Content, Item, Problems, Published, Shared};
+use http::{Change, Item, Problems, Published, Shared};
 
 /// What `gongshi serve` was asked for.
 pub struct Options {
@@ -53,13 +51,28 @@ const USAGE_OR_IO: u8 = 2;
 
 /// Run the preview server until Ctrl-C.
 pub fn run(options: Options) -> ExitCode {
-    let root = options.root.clone();
-    // The first build decides the language of everything printed later.
-    let first = rebuild(&options, 1, None);
-    let lang = first.lang;
-    let Some(published) = first.published else {
-        return ExitCode::from(USAGE_OR_IO);
+    // Watched paths come back absolute: compare them with an absolute root.
+    let root = options
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| options.root.clone());
+    let load = LoadOptions {
+        root: root.clone(),
+        base_url: None,
+        source_date_epoch: options.epoch.clone(),
+        as_of: options.as_of,
+        drafts: options.drafts,
     };
+    let mut preview = match Preview::open(&load) {
+        Ok(p) => p,
+        Err(e) => {
+            crate::print_diagnostics(std::slice::from_ref(&e.0), Lang::Zh, crate::Format::Human);
+            return ExitCode::from(USAGE_OR_IO);
+        }
+    };
+    let lang = preview.language();
+    let mut printed = Printed::default();
+    printed.show(preview.problems(), lang);
     let listener = match listen(options.bind, options.port, lang) {
         Ok(l) => l,
         Err(message) => {
@@ -81,7 +94,16 @@ pub fn run(options: Options) -> ExitCode {
             )
         );
     }
-    let shared = Shared::new(published);
+    let mut version = 1u64;
+    let shared = Shared::new(Published {
+        files: preview.files(),
+        version,
+        problems: problems(preview.problems(), lang, preview.failed()),
+        change: Change {
+            all: true,
+            paths: Vec::new(),
+        },
+    });
     let mut watch = match watch::start(&root, watch::WatchOptions { poll: options.poll }) {
         Ok(w) => w,
         Err(e) => {
@@ -116,32 +138,90 @@ pub fn run(options: Options) -> ExitCode {
     // last good version meanwhile.
     let rebuilder = {
         let shared = shared.clone();
-        let options = Options {
-            root: options.root.clone(),
-            port: options.port,
-            bind: options.bind,
-            open: false,
-            poll: options.poll,
-            drafts: options.drafts,
-            as_of: options.as_of,
-            epoch: options.epoch.clone(),
-        };
         std::thread::Builder::new()
             .name("gongshi-rebuild".into())
             .spawn(move || {
-                let mut version = 1u64;
                 while let Ok(batch) = watch.batches.recv() {
-                    if watch::adds_source_dir(&options.root, &batch) {
+                    if watch::adds_source_dir(&root, &batch) {
                         let _ = watch.rewatch();
                     }
-                    version = version.saturating_add(1);
-                    let previous = shared.current();
+                    let theme = batch
+                        .changes
+                        .iter()
+                        .any(|c| matches!(c, watch::Change::Theme(_)));
+                    let paths: Vec<PathBuf> = batch
+                        .changes
+                        .iter()
+                        .map(|c| match c {
+                            watch::Change::Config => root.join("gongshi.yaml"),
+                            watch::Change::Content(p) | watch::Change::Theme(p) => root.join(p),
+                        })
+                        .collect();
                     let start = Instant::now();
-                    let outcome = rebuild(&options, version, Some(&previous));
-                    if let Some(next) = outcome.published {
-                        report_rebuild(&batch, &next, start, outcome.lang);
-                        shared.publish(next);
+                    let before = shared.current();
+                    let updated = preview.update(&paths, theme);
+                    let lang = preview.language();
+                    let now = problems(preview.problems(), lang, preview.failed());
+                    let overlay_changed = now != before.problems;
+                    let change = match &updated {
+                        Err(e) => {
+                            printed.show(std::slice::from_ref(&e.0), lang);
+                            let gone = problems(std::slice::from_ref(&e.0), lang, true);
+                            version = version.saturating_add(1);
+                            shared.publish(Published {
+                                files: before.files.clone(),
+                                version,
+                                problems: gone,
+                                change: Change {
+                                    all: true,
+                                    paths: Vec::new(),
+                                },
+                            });
+                            shared
+                                .rebuilds
+                                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            continue;
+                        }
+                        Ok(Updated::Problems) => Change {
+                            all: overlay_changed,
+                            paths: Vec::new(),
+                        },
+                        Ok(Updated::Rendered {
+                            everything,
+                            changed,
+                            ..
+                        }) => Change {
+                            all: *everything || overlay_changed,
+                            paths: changed.clone(),
+                        },
+                    };
+                    printed.show(preview.problems(), lang);
+                    version = version.saturating_add(1);
+                    shared.publish(Published {
+                        files: preview.files(),
+                        version,
+                        problems: now.clone(),
+                        change,
+                    });
+                    let first = start.elapsed();
+                    // Then what the edit feeds: summaries, downloads, feed.
+                    let rest = preview.finish();
+                    if !rest.is_empty() {
+                        version = version.saturating_add(1);
+                        shared.publish(Published {
+                            files: preview.files(),
+                            version,
+                            problems: now,
+                            change: Change {
+                                all: false,
+                                paths: rest.clone(),
+                            },
+                        });
                     }
+                    shared
+                        .rebuilds
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    report(&batch, &updated, &rest, first, start.elapsed(), lang);
                 }
             })
     };
@@ -179,6 +259,30 @@ pub fn run(options: Options) -> ExitCode {
             eprintln!("{}: {e}", Severity::Error.word(lang));
             ExitCode::from(USAGE_OR_IO)
         }
+    }
+}
+
+/// What the terminal last showed, so that an unchanged list of warnings
+/// is not printed again after every save.
+#[derive(Default)]
+struct Printed {
+    last: Vec<String>,
+}
+
+impl Printed {
+    /// Print problems as `check` prints them: every error each time, the
+    /// warnings when they changed.
+    fn show(&mut self, diags: &[Diagnostic], lang: Lang) {
+        let keys: Vec<String> = diags
+            .iter()
+            .map(|d| gongshi::diagnostic::render_short(d, lang))
+            .collect();
+        let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.is_error()).cloned().collect();
+        if keys == self.last && errors.is_empty() {
+            return;
+        }
+        crate::print_diagnostics(diags, lang, crate::Format::Human);
+        self.last = keys;
     }
 }
 
@@ -231,138 +335,6 @@ fn listen(bind: IpAddr, port: Option<u16>, lang: Lang) -> Result<TcpListener, St
     })
 }
 
-/// What a rebuild produced.
-struct Outcome {
-    /// The version to serve; `None` only when the first build could not
-    /// load the site at all.
-    published: Option<Published>,
-    lang: Lang,
-}
-
-/// Load and render the whole site into memory. On errors the previous
-/// files stay, with the problems shown over them.
-fn rebuild(options: &Options, version: u64, previous: Option<&Published>) -> Outcome {
-    let load = LoadOptions {
-        root: options.root.clone(),
-        base_url: None,
-        source_date_epoch: options.epoch.clone(),
-        as_of: options.as_of,
-        drafts: options.drafts,
-    };
-    let site = match Site::load(&load) {
-        Ok(site) => site,
-        Err(e) => {
-            let lang = Lang::Zh;
-            crate::print_diagnostics(std::slice::from_ref(&e.0), lang, crate::Format::Human);
-            return Outcome {
-                published: previous.map(|p| Published {
-                    files: p.files.clone(),
-                    version,
-                    problems: problems(&[e.0], lang, true),
-                }),
-                lang,
-            };
-        }
-    };
-    let lang = site.config.language;
-    crate::print_diagnostics(&site.diagnostics, lang, crate::Format::Human);
-    let failed = |diags: &[Diagnostic]| Outcome {
-        published: Some(Published {
-            files: previous.map(|p| p.files.clone()).unwrap_or_default(),
-            version,
-            problems: problems(diags, lang, true),
-        }),
-        lang,
-    };
-    if site.has_errors() {
-        return failed(&site.diagnostics);
-    }
-    match render_in_memory(&site) {
-        Ok(files) => Outcome {
-            published: Some(Published {
-                files,
-                version,
-                problems: problems(&site.diagnostics, lang, false),
-            }),
-            lang,
-        },
-        Err(d) => {
-            crate::print_diagnostics(std::slice::from_ref(&*d), lang, crate::Format::Human);
-            failed(&[*d])
-        }
-    }
-}
-
-/// Render the site as `gongshi build` would, into memory.
-fn render_in_memory(site: &Site) -> Result<BTreeMap<String, Content>, Box<Diagnostic>> {
-    let theme = gongshi::render::Theme::load(&site.root, &site.config.theme).map_err(|e| {
-        Box::new(Diagnostic::site(diagnostic::Problem::Io {
-            error: format!("themes/{}: {e}", site.config.theme),
-        }))
-    })?;
-    let renderer = gongshi::render::Renderer::new(&theme, site.config.language)?;
-    let assembled = gongshi::assemble::assemble(site);
-    let out = InMemory::default();
-    match gongshi::render::render_site(site, &assembled, &renderer, &out, &|| {}) {
-        Ok(_) => Ok(out.into_files()),
-        Err(gongshi::render::RenderError::Template(d)) => Err(d),
-        Err(gongshi::render::RenderError::Output(e)) => {
-            Err(Box::new(Diagnostic::site(diagnostic::Problem::Io {
-                error: e.to_string(),
-            })))
-        }
-    }
-}
-
-/// The build's output, kept in memory; copied files (attachments) are kept
-/// as where to read them.
-#[derive(Default)]
-struct InMemory {
-    files: Mutex<BTreeMap<String, Content>>,
-}
-
-impl InMemory {
-    fn put(&self, rel: &str, content: Content) {
-        self.files
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(rel.to_string(), content);
-    }
-
-    fn into_files(self) -> BTreeMap<String, Content> {
-        self.files
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-impl Output for InMemory {
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        self.put(rel, Content::Bytes(Arc::from(bytes)));
-        Ok(())
-    }
-
-    fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
-        self.put(rel, Content::File(from.to_path_buf()));
-        Ok(())
-    }
-
-    fn write_with(
-        &self,
-        rel: &str,
-        produce: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
-    ) -> Result<u64, OutputError> {
-        let mut bytes = Vec::new();
-        produce(&mut bytes).map_err(|error| OutputError::Io {
-            action: format!("writing {rel}"),
-            error,
-        })?;
-        let len = bytes.len() as u64;
-        self.put(rel, Content::Bytes(Arc::from(bytes)));
-        Ok(len)
-    }
-}
-
 /// The overlay's content: every error (or, when there are none, every
 /// warning), worded as `check` words them.
 fn problems(diags: &[Diagnostic], lang: Lang, failed: bool) -> Problems {
@@ -405,33 +377,34 @@ fn problems(diags: &[Diagnostic], lang: Lang, failed: bool) -> Problems {
     }
 }
 
-fn report_rebuild(batch: &watch::Batch, next: &Published, start: Instant, lang: Lang) {
-    let ms = start.elapsed().as_millis();
-    let changed = batch.changes.len();
-    if next.problems.failed {
-        eprintln!(
-            "{}",
-            match lang {
-                Lang::Zh =>
-                    format!("{changed} 处改动：有错误，继续显示上一次成功的版本（{ms} 毫秒）"),
-                Lang::En => format!(
-                    "{changed} changes: errors, still serving the last good build ({ms} ms)"
-                ),
-            }
-        );
-    } else {
-        eprintln!(
-            "{}",
-            match lang {
-                Lang::Zh => format!(
-                    "{changed} 处改动：已重新生成 {} 个文件（{ms} 毫秒）",
-                    next.files.len()
-                ),
-                Lang::En => format!(
-                    "{changed} changes: rebuilt {} files ({ms} ms)",
-                    next.files.len()
-                ),
-            }
-        );
-    }
+/// One line per rebuild: what changed and how long it took.
+fn report(
+    batch: &watch::Batch,
+    updated: &Result<Updated, gongshi::site::NotASite>,
+    rest: &[String],
+    first: std::time::Duration,
+    total: std::time::Duration,
+    lang: Lang,
+) {
+    let n = batch.changes.len();
+    let (first, total) = (first.as_millis(), total.as_millis());
+    let line = match (updated, lang) {
+        (Ok(Updated::Rendered { changed, .. }), Lang::Zh) => format!(
+            "{n} 处改动：更新了 {} 个文件（{first} 毫秒），另有 {} 个汇总和下载文件（共 {total} 毫秒）",
+            changed.len(),
+            rest.len()
+        ),
+        (Ok(Updated::Rendered { changed, .. }), Lang::En) => format!(
+            "{n} changes: {} files updated ({first} ms), then {} summaries and downloads ({total} ms in all)",
+            changed.len(),
+            rest.len()
+        ),
+        (_, Lang::Zh) => {
+            format!("{n} 处改动：有错误，继续显示上一次成功生成的版本（{total} 毫秒）")
+        }
+        (_, Lang::En) => {
+            format!("{n} changes: errors, still serving the last good build ({total} ms)")
+        }
+    };
+    eprintln!("{line}");
 }
