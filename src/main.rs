@@ -107,6 +107,9 @@ enum Command {
         /// Include drafts, marked as drafts on their pages.
         #[arg(long)]
         drafts: bool,
+        /// Print how long each step of every rebuild took.
+        #[arg(long)]
+        timings: bool,
         /// The status date (YYYY-MM-DD). Default: the config's as_of, else
         /// SOURCE_DATE_EPOCH, else today in China Standard Time (read again
         /// at every rebuild, so a preview left running turns with the day).
@@ -267,6 +270,7 @@ fn main() -> ExitCode {
             open,
             poll,
             drafts,
+            timings,
             as_of,
         } => serve::run(serve::Options {
             root,
@@ -275,6 +279,7 @@ fn main() -> ExitCode {
             open,
             poll,
             drafts,
+            timings,
             as_of,
             epoch,
         }),
@@ -490,6 +495,7 @@ const ZH_COMMANDS: &[(&str, Texts)] = &[
                     None,
                 ),
                 ("drafts", "包含草稿，并在页面上标明“草稿”", None),
+                ("timings", "显示每次重新生成时各个步骤的用时", None),
                 (
                     "as_of",
                     "状态日期（判断是否按时公开的日期）；默认依次取配置中的 as_of、环境变量 SOURCE_DATE_EPOCH、当日（北京时间，每次重新生成时重新读取）",

@@ -51,6 +51,8 @@ pub struct Preview {
     pending_everything: bool,
     /// Targets left for [`Preview::finish`].
     pending_targets: Vec<Target>,
+    /// How long each step of the last update took.
+    timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 struct Good {
@@ -88,6 +90,7 @@ impl Preview {
             pending_reads: BTreeSet::new(),
             pending_everything: true,
             pending_targets: Vec::new(),
+            timings: Vec::new(),
         };
         preview.reload_theme();
         preview.advance();
@@ -127,7 +130,11 @@ impl Preview {
     /// file or template changed. Renders what the edit touches first (see
     /// [`Preview::finish`] for the rest).
     pub fn update(&mut self, changed: &[PathBuf], theme: bool) -> Result<Updated, NotASite> {
-        match self.loader.update(changed)? {
+        self.timings.clear();
+        let start = std::time::Instant::now();
+        let reloaded = self.loader.update(changed)?;
+        self.timings.push(("read", start.elapsed()));
+        match reloaded {
             Reloaded::Everything => self.pending_everything = true,
             Reloaded::Files { changed, layout: _ } => self.pending_reads.extend(changed),
         }
@@ -138,9 +145,21 @@ impl Preview {
         Ok(self.advance())
     }
 
+    /// How long each step of the last update and finish took.
+    pub fn timings(&self) -> &[(&'static str, std::time::Duration)] {
+        &self.timings
+    }
+
     /// Render what the last update left for later; returns the output
     /// paths that changed.
     pub fn finish(&mut self) -> Vec<String> {
+        let start = std::time::Instant::now();
+        let changed = self.finish_targets();
+        self.timings.push(("render the rest", start.elapsed()));
+        changed
+    }
+
+    fn finish_targets(&mut self) -> Vec<String> {
         let targets = std::mem::take(&mut self.pending_targets);
         if targets.is_empty() {
             return Vec::new();
@@ -175,7 +194,13 @@ impl Preview {
     /// Derive the site from the loader; if it is good, render what changed
     /// since the last good state.
     fn advance(&mut self) -> Updated {
+        let mut clock = std::time::Instant::now();
+        let mut lap = |timings: &mut Vec<(&'static str, std::time::Duration)>, name| {
+            timings.push((name, clock.elapsed()));
+            clock = std::time::Instant::now();
+        };
         let site = self.loader.site();
+        lap(&mut self.timings, "derive the site");
         self.problems = site.diagnostics.clone();
         if site.has_errors() {
             return Updated::Problems;
@@ -199,7 +224,16 @@ impl Preview {
                 return Updated::Problems;
             }
         };
-        let asm = assemble::assemble(&site);
+        let asm = match &self.good {
+            Some(good) if !self.pending_everything => {
+                match reports_changed_in_place(&good.site, &site) {
+                    Some(years) => assemble::reassemble(&site, &good.asm, &years),
+                    None => assemble::assemble(&site),
+                }
+            }
+            _ => assemble::assemble(&site),
+        };
+        lap(&mut self.timings, "assemble");
         let touched = match (&self.good, self.pending_everything) {
             (Some(good), false) => {
                 let reads: Vec<PathBuf> = self.pending_reads.iter().cloned().collect();
@@ -225,7 +259,9 @@ impl Preview {
                 (false, first, then, owned_by, base)
             }
         };
-        match render_into(&site, &asm, renderer, &first, &base, &owned_by) {
+        let rendered = render_into(&site, &asm, renderer, &first, &base, &owned_by);
+        lap(&mut self.timings, "render first");
+        match rendered {
             Ok((files, mut changed)) => {
                 if everything {
                     // Whatever the previous state served and this one lacks.
@@ -271,6 +307,40 @@ impl Preview {
             }
         }
     }
+}
+
+/// When `after` has the same townships (the very same, unchanged) and
+/// reports for the same townships and years as `before`, the years whose
+/// summaries may differ: those of the reports read again, and the next
+/// year each of those townships reported (whose changes compare to them).
+/// `None` when anything else changed.
+fn reports_changed_in_place(before: &Site, after: &Site) -> Option<Vec<crate::model::Year>> {
+    let same_townships = before.townships.len() == after.townships.len()
+        && before
+            .townships
+            .iter()
+            .zip(&after.townships)
+            .all(|(a, b)| Arc::ptr_eq(a, b));
+    if !same_townships || before.reports.len() != after.reports.len() {
+        return None;
+    }
+    let mut years = BTreeSet::new();
+    for (i, (a, b)) in before.reports.iter().zip(&after.reports).enumerate() {
+        if (&a.township, a.year) != (&b.township, b.year) {
+            return None;
+        }
+        if !Arc::ptr_eq(a, b) {
+            years.insert(b.year);
+            if let Some(next) = after
+                .reports
+                .get(i + 1)
+                .filter(|n| n.township == b.township)
+            {
+                years.insert(next.year);
+            }
+        }
+    }
+    Some(years.into_iter().collect())
 }
 
 fn io_problem(error: &str) -> Diagnostic {

@@ -67,6 +67,8 @@ pub struct Problems {
     pub lang: String,
     /// The dismiss button's label.
     pub dismiss: String,
+    /// How many more there are than listed, in words.
+    pub more: Option<String>,
 }
 
 /// One problem in the overlay.
@@ -441,7 +443,12 @@ fn overlay(p: &Problems) -> String {
         &p.errors
     };
     format!(
-        "<div id=\"gongshi-serve-problems\" class=\"gs-{kind}\" role=\"{role}\" aria-labelledby=\"gs-title\" lang=\"{lang}\" data-gongshi-serve><div class=\"gs-box\"><p id=\"gs-title\" class=\"gs-title\">{title}</p><ol>{items}</ol><button type=\"button\" class=\"gs-close\">{dismiss}</button></div></div>",
+        "<div id=\"gongshi-serve-problems\" class=\"gs-{kind}\" role=\"{role}\" aria-labelledby=\"gs-title\" lang=\"{lang}\" data-gongshi-serve><div class=\"gs-box\"><p id=\"gs-title\" class=\"gs-title\">{title}</p><ol>{items}</ol>{more}<button type=\"button\" class=\"gs-close\">{dismiss}</button></div></div>",
+        more = p
+            .more
+            .as_deref()
+            .map(|m| format!("<p class=\"gs-more\">{}</p>", escape(m)))
+            .unwrap_or_default(),
         role = if p.errors.is_empty() {
             "status"
         } else {

@@ -38,6 +38,8 @@ pub struct Options {
     pub poll: bool,
     /// Include drafts (marked on their pages).
     pub drafts: bool,
+    /// Print how long each step of every rebuild took.
+    pub timings: bool,
     /// `--as-of`: the status date, overriding every other source.
     pub as_of: Option<jiff::civil::Date>,
     /// The value of `SOURCE_DATE_EPOCH`, if set.
@@ -45,6 +47,10 @@ pub struct Options {
 }
 
 const DEFAULT_PORT: u16 = 1111;
+/// At most this many problems are listed over each page.
+const OVERLAY_ITEMS: usize = 30;
+/// At most this many warnings are printed (errors are always all printed).
+const WARNINGS_PRINTED: usize = 20;
 /// Without `--port`, how many ports after the default to try.
 const PORTS_TO_TRY: u16 = 10;
 const USAGE_OR_IO: u8 = 2;
@@ -222,6 +228,11 @@ pub fn run(options: Options) -> ExitCode {
                         .rebuilds
                         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     report(&batch, &updated, &rest, first, start.elapsed(), lang);
+                    if options.timings {
+                        for (step, took) in preview.timings() {
+                            eprintln!("  {step:<20} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                        }
+                    }
                 }
             })
     };
@@ -281,7 +292,26 @@ impl Printed {
         if keys == self.last && errors.is_empty() {
             return;
         }
-        crate::print_diagnostics(diags, lang, crate::Format::Human);
+        // As `build` does: every error, the first warnings.
+        let mut shown: Vec<Diagnostic> = errors;
+        let warnings: Vec<&Diagnostic> = diags.iter().filter(|d| !d.is_error()).collect();
+        shown.extend(warnings.iter().take(WARNINGS_PRINTED).map(|d| (*d).clone()));
+        crate::print_diagnostics(&shown, lang, crate::Format::Human);
+        if warnings.len() > WARNINGS_PRINTED {
+            eprintln!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!(
+                        "……另有 {} 条警告未显示；运行 gongshi check 查看全部",
+                        warnings.len() - WARNINGS_PRINTED
+                    ),
+                    Lang::En => format!(
+                        "… and {} more warnings; run gongshi check to see them all",
+                        warnings.len() - WARNINGS_PRINTED
+                    ),
+                }
+            );
+        }
         self.last = keys;
     }
 }
@@ -350,21 +380,34 @@ fn problems(diags: &[Diagnostic], lang: Lang, failed: bool) -> Problems {
     };
     let errors: Vec<Item> = diags.iter().filter(|d| d.is_error()).map(item).collect();
     let warnings: Vec<Item> = diags.iter().filter(|d| !d.is_error()).map(item).collect();
+    // Every page carries the overlay: a few dozen problems say enough.
+    let shown_list = if errors.is_empty() {
+        &warnings
+    } else {
+        &errors
+    };
+    let more = shown_list.len().saturating_sub(OVERLAY_ITEMS);
+    let more_text = match lang {
+        Lang::Zh => format!("……另有 {more} 条，见终端或运行 gongshi check"),
+        Lang::En => format!("… and {more} more: see the terminal or run gongshi check"),
+    };
+    let errors: Vec<Item> = errors.into_iter().take(OVERLAY_ITEMS).collect();
+    let warnings: Vec<Item> = warnings.into_iter().take(OVERLAY_ITEMS).collect();
     let title = if !errors.is_empty() {
         match lang {
             Lang::Zh => format!(
                 "内容有 {} 个错误，页面未更新（仍显示上一次成功生成的版本）。改正后会自动刷新。",
-                errors.len()
+                errors.len() + more
             ),
             Lang::En => format!(
                 "{} errors in the content: the pages were not updated (this is the last good build). They reload once it is fixed.",
-                errors.len()
+                errors.len() + more
             ),
         }
     } else {
         match lang {
-            Lang::Zh => format!("{} 条警告", warnings.len()),
-            Lang::En => format!("{} warnings", warnings.len()),
+            Lang::Zh => format!("{} 条警告", warnings.len() + more),
+            Lang::En => format!("{} warnings", warnings.len() + more),
         }
     };
     Problems {
@@ -374,6 +417,7 @@ fn problems(diags: &[Diagnostic], lang: Lang, failed: bool) -> Problems {
         warnings,
         lang: lang.tag().to_string(),
         dismiss: lang.pick("关闭", "Dismiss").to_string(),
+        more: (more > 0).then_some(more_text),
     }
 }
 

@@ -154,10 +154,10 @@ impl Watch {
 /// A path is held back by the debouncer until it has been quiet this long:
 /// an editor's save (write a temporary file, rename it over the old one)
 /// takes a few milliseconds.
-const DEBOUNCE: Duration = Duration::from_millis(10);
+const DEBOUNCE: Duration = Duration::from_millis(6);
 /// After a batch, wait this long for more before rebuilding, so that one
 /// save is one rebuild without delaying it noticeably…
-const QUIET: Duration = Duration::from_millis(15);
+const QUIET: Duration = Duration::from_millis(5);
 /// …and after a large batch (a `git checkout`, a folder copied in), wait
 /// longer, since more is probably on its way.
 const QUIET_AFTER_BULK: Duration = Duration::from_millis(250);
@@ -199,7 +199,7 @@ pub fn start(root: &Path, options: WatchOptions) -> notify::Result<Watch> {
     } else {
         let mut d = new_debouncer_opt::<_, notify::RecommendedWatcher, _>(
             DEBOUNCE,
-            Some(Duration::from_millis(5)),
+            Some(Duration::from_millis(2)),
             handler,
             notify_debouncer_full::RecommendedCache::new(),
             notify::Config::default(),
