@@ -61,7 +61,7 @@ fn main() {
         let before = rebuilds(&addr);
         let t0 = Instant::now();
         save_figure(path, value);
-        wait_for_page(&addr, page, &format!("{}", grouped(value)));
+        wait_for_page(&addr, page, &grouped(value));
         latencies.push(t0.elapsed());
         // Let the summaries finish before the next save, as between two
         // saves of a person typing.
@@ -151,8 +151,7 @@ fn reports(site: &Path) -> Vec<(PathBuf, String)> {
         if let Some(last) = files
             .iter()
             .filter(|p| p.extension().is_some_and(|e| e == "md"))
-            .filter(|p| p.file_stem().is_some_and(|s| s != "_index"))
-            .last()
+            .rfind(|p| p.file_stem().is_some_and(|s| s != "_index"))
         {
             let year = last.file_stem().and_then(|s| s.to_str()).unwrap_or("");
             out.push((last.clone(), format!("/{slug}/{year}/index.html")));
@@ -190,7 +189,7 @@ fn grouped(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
