@@ -47,6 +47,8 @@ pub struct Preview {
     problems: Vec<Diagnostic>,
     /// Files read again since the last good state (relative paths).
     pending_reads: BTreeSet<PathBuf>,
+    /// Theme files changed since the last good state (paths in the theme).
+    pending_theme: BTreeSet<String>,
     /// Whether something since the last good state touches everything.
     pending_everything: bool,
     /// Targets left for [`Preview::finish`].
@@ -88,6 +90,7 @@ impl Preview {
             good: None,
             problems: Vec::new(),
             pending_reads: BTreeSet::new(),
+            pending_theme: BTreeSet::new(),
             pending_everything: true,
             pending_targets: Vec::new(),
             timings: Vec::new(),
@@ -126,10 +129,11 @@ impl Preview {
     }
 
     /// Take an edit into account: `changed` are the paths it changed
-    /// (absolute or relative to the site root), `theme` whether a theme
-    /// file or template changed. Renders what the edit touches first (see
-    /// [`Preview::finish`] for the rest).
-    pub fn update(&mut self, changed: &[PathBuf], theme: bool) -> Result<Updated, NotASite> {
+    /// (absolute or relative to the site root): content files, the config,
+    /// the site's templates (`templates/…`) or its theme (`themes/<name>/…`).
+    /// Renders what the edit touches first (see [`Preview::finish`] for the
+    /// rest).
+    pub fn update(&mut self, changed: &[PathBuf]) -> Result<Updated, NotASite> {
         self.timings.clear();
         let start = std::time::Instant::now();
         let reloaded = self.loader.update(changed)?;
@@ -138,8 +142,9 @@ impl Preview {
             Reloaded::Everything => self.pending_everything = true,
             Reloaded::Files { changed, layout: _ } => self.pending_reads.extend(changed),
         }
-        if theme {
-            self.pending_everything = true;
+        let theme = self.theme_files(changed);
+        if !theme.is_empty() {
+            self.pending_theme.extend(theme);
             self.reload_theme();
         }
         Ok(self.advance())
@@ -180,6 +185,37 @@ impl Preview {
                 Vec::new()
             }
         }
+    }
+
+    /// The changed paths that are files of the site's theme, as paths in
+    /// the theme (`templates/report.html`).
+    fn theme_files(&self, changed: &[PathBuf]) -> Vec<String> {
+        let root = self.loader.root();
+        let canon = root.canonicalize().ok();
+        let theme_dir = Path::new("themes").join(&self.loader.config().theme);
+        changed
+            .iter()
+            .filter_map(|p| {
+                let rel = if p.is_relative() {
+                    p.clone()
+                } else {
+                    p.strip_prefix(root)
+                        .ok()
+                        .or_else(|| p.strip_prefix(canon.as_ref()?).ok())?
+                        .to_path_buf()
+                };
+                let inner = if rel.starts_with("templates") {
+                    rel
+                } else {
+                    rel.strip_prefix(&theme_dir).ok()?.to_path_buf()
+                };
+                let parts: Vec<&str> = inner
+                    .components()
+                    .filter_map(|c| c.as_os_str().to_str())
+                    .collect();
+                Some(parts.join("/"))
+            })
+            .collect()
     }
 
     fn reload_theme(&mut self) {
@@ -237,7 +273,33 @@ impl Preview {
         let touched = match (&self.good, self.pending_everything) {
             (Some(good), false) => {
                 let reads: Vec<PathBuf> = self.pending_reads.iter().cloned().collect();
-                render::touched((&good.site, &good.asm), (&site, &asm), &reads)
+                let content = render::touched((&good.site, &good.asm), (&site, &asm), &reads);
+                let theme: Vec<String> = self.pending_theme.iter().cloned().collect();
+                match (content, theme.is_empty()) {
+                    (content, true) => content,
+                    (Touched::Everything, false) => Touched::Everything,
+                    (
+                        Touched::Some {
+                            first,
+                            mut then,
+                            owned_by,
+                        },
+                        false,
+                    ) => match Theme::load(self.loader.root(), &site.config.theme) {
+                        Ok(t) => match render::touched_by_theme(&t, &theme, &site, &asm) {
+                            Touched::Everything => Touched::Everything,
+                            Touched::Some { then: more, .. } => {
+                                then.extend(more);
+                                Touched::Some {
+                                    first,
+                                    then,
+                                    owned_by,
+                                }
+                            }
+                        },
+                        Err(_) => Touched::Everything,
+                    },
+                }
             }
             _ => Touched::Everything,
         };
@@ -282,6 +344,7 @@ impl Preview {
                     files: Arc::new(files),
                 });
                 self.pending_reads.clear();
+                self.pending_theme.clear();
                 self.pending_everything = false;
                 // What was left from an earlier update is folded into this
                 // one (a full render has covered it already).

@@ -657,3 +657,34 @@ fn another_address_is_served_with_a_warning() {
     std::thread::sleep(Duration::from_millis(200));
     assert!(served.stderr.lock().unwrap().contains("非本机地址"));
 }
+
+#[test]
+fn polling_sees_changes_too() {
+    let (_tmp, root) = sample();
+    let served = Served::start(&root, &["--poll"]);
+    let v0 = served.version();
+    edit(
+        &root.join("content/xinkou/2025.md"),
+        "supervisors: 4",
+        "supervisors: 6",
+    );
+    served.settled_after(v0);
+    assert_serves_full_build(&served, &root);
+}
+
+#[test]
+fn drafts_are_served_only_when_asked() {
+    let (_tmp, root) = sample();
+    std::fs::write(
+        root.join("content/xinkou/2026.md"),
+        "---\ntitle: 辛口镇2026年度行政执法工作报告（草稿）\nyear: 2026\ndraft: true\nmetrics:\n  inspections: 12\n---\n\n正文。\n",
+    )
+    .unwrap();
+    let plain = Served::start(&root, &[]);
+    assert_eq!(plain.get("/xinkou/2026/index.html").status, 404);
+    drop(plain);
+    let preview = Served::start(&root, &["--drafts"]);
+    let page = preview.get("/xinkou/2026/index.html");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("草稿"));
+}

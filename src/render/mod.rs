@@ -27,7 +27,7 @@ use crate::site::Site;
 use crate::write::{Output, OutputError};
 pub use page::{canonical, percent_encode};
 pub use theme::Theme;
-pub use touched::{State, Touched, touched};
+pub use touched::{State, Touched, touched, touched_by_theme};
 
 /// Why rendering stopped.
 #[derive(Debug)]
@@ -223,6 +223,28 @@ pub enum Target {
 }
 
 impl Target {
+    /// The template a target renders with (`None`: downloads and plain
+    /// files, which use none).
+    pub fn template(&self) -> Option<&'static str> {
+        Some(match self {
+            Target::Home => "home.html",
+            Target::NotFound => "404.html",
+            Target::Years => "years.html",
+            Target::Glossary => "glossary.html",
+            Target::Township(_) => "township.html",
+            Target::Year(_) => "year.html",
+            Target::Report(..) => "report.html",
+            Target::Data => "data.html",
+            Target::Feed => "feed.xml",
+            Target::Sitemap => "sitemap.xml",
+            Target::YearData(_)
+            | Target::TownshipData(_)
+            | Target::AllData
+            | Target::Robots
+            | Target::Assets => return None,
+        })
+    }
+
     /// Whether this target is downloads (rendered first: the data page
     /// lists their sizes).
     fn is_download(&self) -> bool {

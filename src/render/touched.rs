@@ -174,3 +174,78 @@ fn report_years<'a>(site: &'a Site, slug: &'a str) -> impl Iterator<Item = Year>
 fn next_year(site: &Site, slug: &str, year: Year) -> Option<Year> {
     report_years(site, slug).find(|y| *y > year)
 }
+
+/// What rendering again must cover after theme files changed (`changed`:
+/// paths inside the theme, such as `templates/report.html`,
+/// `static/style.css`, `i18n.yaml`). A template touches every target
+/// rendered with it or with a template that extends, includes or imports
+/// it; a static file touches the assets (and the 404 page, which carries
+/// the stylesheet inline); the words (`i18n.yaml`), the glossary's list
+/// and anything else touch everything.
+pub fn touched_by_theme(
+    theme: &super::Theme,
+    changed: &[String],
+    site: &Site,
+    asm: &Assembled,
+) -> Touched {
+    let mut templates: BTreeSet<String> = BTreeSet::new();
+    let mut statics = false;
+    for path in changed {
+        if let Some(name) = path.strip_prefix("templates/") {
+            templates.insert(name.to_string());
+        } else if path.starts_with("static/") {
+            statics = true;
+        } else {
+            return Touched::Everything;
+        }
+    }
+    // Every template that uses a changed one, directly or not.
+    let uses: Vec<(String, Vec<String>)> = theme
+        .templates()
+        .map(|(name, text)| (name.to_string(), referenced_templates(&text)))
+        .collect();
+    loop {
+        let before = templates.len();
+        for (name, refs) in &uses {
+            if refs.iter().any(|r| templates.contains(r)) {
+                templates.insert(name.clone());
+            }
+        }
+        if templates.len() == before {
+            break;
+        }
+    }
+    let mut then: Vec<Target> = super::targets(site, asm)
+        .into_iter()
+        .filter(|t| t.template().is_some_and(|n| templates.contains(n)))
+        .collect();
+    if statics {
+        then.extend([Target::Assets, Target::NotFound]);
+    }
+    then.sort();
+    then.dedup();
+    Touched::Some {
+        first: Vec::new(),
+        then,
+        owned_by: Vec::new(),
+    }
+}
+
+/// The templates a template names in `{% extends %}`, `{% include %}` or
+/// `{% import %}` (tera's syntax; a name in quotes right after the word).
+fn referenced_templates(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for word in ["extends", "include", "import"] {
+        let mut rest = text;
+        while let Some(i) = rest.find(word) {
+            rest = rest.get(i + word.len()..).unwrap_or("");
+            let after = rest.trim_start();
+            if let Some(quoted) = after.strip_prefix('"')
+                && let Some(end) = quoted.find('"')
+            {
+                out.push(quoted.get(..end).unwrap_or("").to_string());
+            }
+        }
+    }
+    out
+}

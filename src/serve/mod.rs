@@ -151,10 +151,6 @@ pub fn run(options: Options) -> ExitCode {
                     if watch::adds_source_dir(&root, &batch) {
                         let _ = watch.rewatch();
                     }
-                    let theme = batch
-                        .changes
-                        .iter()
-                        .any(|c| matches!(c, watch::Change::Theme(_)));
                     let paths: Vec<PathBuf> = batch
                         .changes
                         .iter()
@@ -165,7 +161,7 @@ pub fn run(options: Options) -> ExitCode {
                         .collect();
                     let start = Instant::now();
                     let before = shared.current();
-                    let updated = preview.update(&paths, theme);
+                    let updated = preview.update(&paths);
                     let lang = preview.language();
                     let now = problems(preview.problems(), lang, preview.failed());
                     let overlay_changed = now != before.problems;
