@@ -323,6 +323,12 @@ pub fn render_site(
         "glossary.html",
         page::glossary(&common, &renderer.glossary),
     )?;
+    // The townships index, behind the header's 乡镇 entry (issue 12).
+    page(
+        &crate::render::paths::townships(),
+        "townships.html",
+        page::townships(&common),
+    )?;
 
     site.townships.par_iter().try_for_each(|t| {
         page(

@@ -92,7 +92,11 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
             .collect(),
         _ => Vec::new(),
     };
-    ctx.insert("years", &span.iter().map(|(y, _)| *y).collect::<Vec<_>>());
+    // The latest year first, in the table as in the list of reports.
+    ctx.insert(
+        "years",
+        &span.iter().rev().map(|(y, _)| *y).collect::<Vec<_>>(),
+    );
     let gap = |y: Year| StatusView::new(c.asm.status(c.site, ti, y), c.w);
     // Figures by year, with the change against the previous report.
     let schema = &c.site.config.schema;
@@ -112,6 +116,7 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
                     }
                     None => FigureView::absent(m, &gap(y), c.w),
                 })
+                .rev()
                 .collect();
             let group = schema
                 .group(m.group)
@@ -125,10 +130,34 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
             }
         })
         .collect();
+    let mut words = FigureWords::default();
+    rows.iter()
+        .flat_map(|r| &r.cells)
+        .for_each(|f| words.figure(f));
+    ctx.insert("terms", &words.legend(c.w));
     ctx.insert("figures", &rows);
     ctx.insert("downloads", &Downloads::township(&t.slug));
+    // A chart of one year is one bar: a single report's key figures are
+    // shown as themselves instead.
+    let single = match span.as_slice() {
+        [(_, Some(r))] => Some(*r),
+        _ => None,
+    };
+    let cards: Vec<FigureView> = single
+        .map(|r| {
+            c.key_metrics()
+                .map(|(id, m)| {
+                    let e = r.figures.get(id.index()).cloned().unwrap_or_default();
+                    FigureView::new(m, &e.figure, e.computed, c.w)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ctx.insert("cards", &cards);
+    ctx.insert("cards_year", &single.map(|r| r.year));
     let charts: Vec<crate::render::charts::Chart> = c
         .key_metrics()
+        .filter(|_| single.is_none())
         .filter_map(|(id, m)| {
             if reports.iter().all(|r| *r.figure(id) == Figure::NotReported) {
                 return None;
