@@ -50,6 +50,11 @@ fn a_report_page_puts_the_report_first() {
     assert_eq!(facts[0], "发布机构 张家窝镇综合执法局", "{facts:?}");
     assert_eq!(facts[1], "发布日期 未载明", "{facts:?}");
     assert!(facts.iter().any(|f| f.starts_with("公开状态 未载明日期")));
+    // 未载明 is explained where it appears.
+    assert_eq!(
+        attrs(&page, "dl.meta-list a.term", "href"),
+        ["../../glossary/index.html#term_not_stated"]
+    );
     // Then the tools, then the figures, the unstated line, the legend, and
     // the text with its contents: in this order in the document.
     let order: Vec<&str> = [
@@ -430,7 +435,7 @@ fn every_legend_links_each_word_to_its_glossary_entry() {
 }
 
 #[test]
-fn a_township_with_one_year_shows_its_figures_not_one_bar_charts() {
+fn a_figure_of_one_year_is_shown_as_itself_not_as_a_one_bar_chart() {
     let built = build(&repo());
     // 辛口镇: one report.
     let one = html(&built.out.join("xinkou/index.html"));
@@ -444,10 +449,17 @@ fn a_township_with_one_year_shows_its_figures_not_one_bar_charts() {
             "2025年 持证执法人员 16 人",
         ]
     );
-    // 张家窝镇: two years, charts.
+    // 张家窝镇: two years. A chart where both give the figure; the figures
+    // only 2023 gives are shown as themselves.
     let two = html(&built.out.join("zhangjiawo/index.html"));
-    assert!(two.select(&sel("figure.chart")).next().is_some());
-    assert!(two.select(&sel("#h-figures ~ .cards")).next().is_none());
+    assert_eq!(
+        attrs(&two, "figure.chart", "id"),
+        ["chart-inspections", "chart-penalty_cases"]
+    );
+    assert_eq!(
+        texts(&two, "#h-figures ~ .cards .card"),
+        ["2023年 罚款金额 483,340.60 元", "2023年 持证执法人员 26 人"]
+    );
     // Its table shows the latest year first, each unit once, beside the label.
     assert_eq!(
         texts(&two, "table:has(#cap-figures) thead th"),
