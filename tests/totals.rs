@@ -167,7 +167,7 @@ fn named_totals_in_the_fixture() {
         .select(&sel("#table-key tfoot tr.total + tr.coverage-row th"))
         .next()
         .map(text);
-    assert_eq!(row_header.as_deref(), Some("Townships reporting/covered"));
+    assert_eq!(row_header.as_deref(), Some("Reporting/covered"));
     assert!(
         page.select(&sel(
             r#".legend.terms a[href="../../glossary/index.html#term_coverage"]"#
