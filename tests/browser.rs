@@ -737,7 +737,10 @@ async fn layout_problems(c: &Client, width: u32, where_: &str, report: &mut Repo
     // (`BROWSER_TEST_DEBUG=1`).
     if std::env::var_os("BROWSER_TEST_DEBUG").is_some() {
         for e in r["exempt"].as_array().into_iter().flatten() {
-            eprintln!("browser: {where_}: small target, exempt: {}", e.as_str().unwrap_or(""));
+            eprintln!(
+                "browser: {where_}: small target, exempt: {}",
+                e.as_str().unwrap_or("")
+            );
         }
     }
     let seen = r["textBoxes"].as_u64().unwrap_or(0) + r["targetCount"].as_u64().unwrap_or(0);

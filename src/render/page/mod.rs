@@ -268,10 +268,9 @@ fn summary_table(
             .collect()
     };
     let mut words = FigureWords::default();
-    for row in &rows {
-        let row: &TableRow = row;
-        row.cells.iter().for_each(|f| words.figure(f));
-    }
+    rows.iter()
+        .flat_map(|r| &r.cells)
+        .for_each(|f| words.figure(f));
     let total = pick(&summary.totals);
     let subtotals: Vec<SubtotalRow> = summary
         .districts
