@@ -22,8 +22,13 @@ use common::{gongshi, sample_copy, tree};
 /// The status date every test fixes (2026-02-01 in Beijing).
 const EPOCH: &str = "1769877000";
 
+/// Servers are timed by what they watch: one at a time, so that the
+/// tests' own load does not stretch an editor's save over two rebuilds.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// A running `gongshi serve`, stopped when dropped.
 struct Served {
+    _turn: std::sync::MutexGuard<'static, ()>,
     child: Child,
     addr: String,
     stderr: std::sync::Arc<std::sync::Mutex<String>>,
@@ -31,6 +36,9 @@ struct Served {
 
 impl Served {
     fn start(root: &Path, extra: &[&str]) -> Served {
+        let turn = ONE_AT_A_TIME
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut child = gongshi()
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
@@ -63,6 +71,7 @@ impl Served {
             .unwrap_or_else(|| panic!("serve printed no URL: {first:?}"))
             .to_string();
         Served {
+            _turn: turn,
             child,
             addr,
             stderr,
@@ -92,7 +101,7 @@ impl Served {
             let v = self.version();
             if v > after {
                 // Quiet for a while: no second rebuild is on its way.
-                std::thread::sleep(Duration::from_millis(700));
+                std::thread::sleep(Duration::from_millis(1500));
                 let again = self.version();
                 if again == v {
                     return v;
@@ -663,6 +672,8 @@ fn polling_sees_changes_too() {
     let (_tmp, root) = sample();
     let served = Served::start(&root, &["--poll"]);
     let v0 = served.version();
+    // A later second: the poller sees a new write time, not only new bytes.
+    std::thread::sleep(Duration::from_millis(1100));
     edit(
         &root.join("content/xinkou/2025.md"),
         "supervisors: 4",

@@ -204,6 +204,8 @@ pub enum Target {
     Years,
     /// `glossary/index.html`.
     Glossary,
+    /// `townships/index.html`: every township, behind the menu's 乡镇.
+    Townships,
     /// `<slug>/index.html`.
     Township(String),
     /// `years/<year>/index.html`.
@@ -231,6 +233,7 @@ impl Target {
             Target::NotFound => "404.html",
             Target::Years => "years.html",
             Target::Glossary => "glossary.html",
+            Target::Townships => "townships.html",
             Target::Township(_) => "township.html",
             Target::Year(_) => "year.html",
             Target::Report(..) => "report.html",
@@ -280,6 +283,7 @@ pub fn targets(site: &Site, asm: &Assembled) -> Vec<Target> {
         Target::NotFound,
         Target::Years,
         Target::Glossary,
+        Target::Townships,
     ]);
     out.extend(
         site.townships
@@ -495,6 +499,9 @@ impl Job<'_> {
                 "glossary.html",
                 page::glossary(c, &self.renderer.glossary),
             ),
+            Target::Townships => {
+                self.page(&paths::townships(), "townships.html", page::townships(c))
+            }
             Target::Township(slug) => match site.township(slug) {
                 Some(t) => self.page(
                     &paths::township(slug),

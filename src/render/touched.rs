@@ -111,6 +111,7 @@ pub fn touched(before: State<'_>, after: State<'_>, read: &[PathBuf]) -> Touched
     then.extend([
         Target::AllData,
         Target::Home,
+        Target::Townships,
         Target::Years,
         Target::Data,
         Target::Feed,
