@@ -112,11 +112,6 @@ impl Loader {
         &self.config
     }
 
-    /// The options the site was loaded with.
-    pub fn options(&self) -> &LoadOptions {
-        &self.options
-    }
-
     /// Read again what `changed` touches (paths absolute or relative to
     /// the site root): the config and the status date are checked every
     /// time (a preview left running past midnight moves to the next day);

@@ -2,7 +2,7 @@
 //!
 //! [`Preview::open`] loads and renders the whole site into memory.
 //! [`Preview::update`] takes the paths an edit changed, re-reads only those
-//! files ([`crate::load::Loader::update`]), assembles again, and renders
+//! files (`load::Loader::update`), assembles again, and renders
 //! again only the targets the edit touches ([`crate::render::touched`]):
 //! first the township's own pages, so the page being edited is ready at
 //! once, then — in [`Preview::finish`] — the summaries, downloads and feed

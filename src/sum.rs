@@ -113,7 +113,8 @@ impl Sum {
         self.stated
     }
 
-    /// The exact sum in hundredths, before any rounding.
+    /// The exact sum in hundredths, before any rounding (for tests).
+    #[cfg(test)]
     pub fn exact_hundredths(&self) -> i128 {
         self.hundredths
     }

@@ -22,6 +22,8 @@ use gongshi::i18n::Lang;
 use gongshi::preview::{Preview, Updated};
 use gongshi::site::LoadOptions;
 
+use crate::cli::say::Say;
+
 use http::{Change, Item, Problems, Published, Shared};
 
 /// What `gongshi serve` was asked for.
@@ -72,7 +74,11 @@ pub fn run(options: Options) -> ExitCode {
     let mut preview = match Preview::open(&load) {
         Ok(p) => p,
         Err(e) => {
-            crate::print_diagnostics(std::slice::from_ref(&e.0), Lang::Zh, crate::Format::Human);
+            crate::cli::print_diagnostics(
+                std::slice::from_ref(&e.0),
+                Lang::Zh,
+                crate::cli::args::Format::Human,
+            );
             return ExitCode::from(USAGE_OR_IO);
         }
     };
@@ -92,13 +98,7 @@ pub fn run(options: Options) -> ExitCode {
         IpAddr::V4(ip) => format!("http://{ip}:{}/", a.port()),
     });
     if !options.bind.is_loopback() {
-        eprintln!(
-            "{}",
-            lang.pick(
-                "警告：预览服务监听在非本机地址上，同一网络中的其他人也能看到尚未发布的内容（包括草稿）。",
-                "warning: the preview listens on a non-loopback address: others on the network can see unpublished content (drafts included).",
-            )
-        );
+        eprintln!("{}", Say::NotLoopback.text(lang));
     }
     let mut version = 1u64;
     let shared = Shared::new(Published {
@@ -116,28 +116,16 @@ pub fn run(options: Options) -> ExitCode {
             eprintln!(
                 "{}: {} {e}",
                 Severity::Error.word(lang),
-                lang.pick("无法监视网站文件夹：", "cannot watch the site folder:"),
+                Say::CannotWatch.text(lang),
             );
             return ExitCode::from(USAGE_OR_IO);
         }
     };
     // Printed on stdout, alone on its line, so that scripts can read it.
     println!("{url}");
-    eprintln!(
-        "{}",
-        lang.pick(
-            "正在预览：保存文件后页面会自动刷新。按 Ctrl-C 停止。",
-            "Serving: pages reload by themselves when you save a file. Press Ctrl-C to stop.",
-        )
-    );
+    eprintln!("{}", Say::Serving.text(lang));
     if options.open && opener::open_browser(&url).is_err() {
-        eprintln!(
-            "{}",
-            lang.pick(
-                "无法打开浏览器，请手动打开上面的地址。",
-                "could not open a browser; open the address above."
-            )
-        );
+        eprintln!("{}", Say::NoBrowser.text(lang));
     }
 
     // Rebuilds run on their own thread; the server keeps answering from the
@@ -259,7 +247,7 @@ pub fn run(options: Options) -> ExitCode {
     runtime.shutdown_background();
     match served {
         Ok(()) => {
-            eprintln!("{}", lang.pick("预览已停止。", "Preview stopped."));
+            eprintln!("{}", Say::Stopped.text(lang));
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -292,20 +280,11 @@ impl Printed {
         let mut shown: Vec<Diagnostic> = errors;
         let warnings: Vec<&Diagnostic> = diags.iter().filter(|d| !d.is_error()).collect();
         shown.extend(warnings.iter().take(WARNINGS_PRINTED).map(|d| (*d).clone()));
-        crate::print_diagnostics(&shown, lang, crate::Format::Human);
+        crate::cli::print_diagnostics(&shown, lang, crate::cli::args::Format::Human);
         if warnings.len() > WARNINGS_PRINTED {
             eprintln!(
                 "{}",
-                match lang {
-                    Lang::Zh => format!(
-                        "……另有 {} 条警告未显示；运行 gongshi check 查看全部",
-                        warnings.len() - WARNINGS_PRINTED
-                    ),
-                    Lang::En => format!(
-                        "… and {} more warnings; run gongshi check to see them all",
-                        warnings.len() - WARNINGS_PRINTED
-                    ),
-                }
+                Say::MoreWarnings(warnings.len() - WARNINGS_PRINTED).text(lang)
             );
         }
         self.last = keys;
@@ -332,33 +311,17 @@ fn listen(bind: IpAddr, port: Option<u16>, lang: Lang) -> Result<TcpListener, St
         }
     }
     let (p, e) = last.unwrap_or((DEFAULT_PORT, io::Error::other("no port")));
-    Err(match (e.kind(), port) {
-        (io::ErrorKind::AddrInUse, Some(_)) => match lang {
-            Lang::Zh => format!(
-                "端口 {p} 已被其他程序占用：换一个端口（--port {}），或先关闭占用它的程序",
-                p.saturating_add(1)
-            ),
-            Lang::En => format!(
-                "port {p} is already in use: choose another (--port {}) or stop the program using it",
-                p.saturating_add(1)
-            ),
+    let say = match (e.kind(), port) {
+        (io::ErrorKind::AddrInUse, Some(_)) => Say::PortTaken(p),
+        (io::ErrorKind::AddrInUse, None) => Say::PortsTaken {
+            first: DEFAULT_PORT,
+            last: p,
         },
-        (io::ErrorKind::AddrInUse, None) => match lang {
-            Lang::Zh => format!("端口 {DEFAULT_PORT}–{p} 都已被占用：用 --port 指定一个空闲端口"),
-            Lang::En => {
-                format!("ports {DEFAULT_PORT}–{p} are all in use: choose a free one with --port")
-            }
-        },
-        (io::ErrorKind::AddrNotAvailable, _) => match lang {
-            Lang::Zh => format!("本机没有地址 {bind}：检查 --bind"),
-            Lang::En => format!("this machine has no address {bind}: check --bind"),
-        },
-        (io::ErrorKind::PermissionDenied, _) => match lang {
-            Lang::Zh => format!("没有权限监听端口 {p}：用 1024 以上的端口"),
-            Lang::En => format!("not allowed to listen on port {p}: use a port above 1023"),
-        },
-        _ => format!("{bind}:{p}: {e}"),
-    })
+        (io::ErrorKind::AddrNotAvailable, _) => Say::NoAddress(bind.to_string()),
+        (io::ErrorKind::PermissionDenied, _) => Say::PortNotAllowed(p),
+        _ => return Err(format!("{bind}:{p}: {e}")),
+    };
+    Err(say.text(lang))
 }
 
 /// The overlay's content: every error (or, when there are none, every
@@ -383,37 +346,22 @@ fn problems(diags: &[Diagnostic], lang: Lang, failed: bool) -> Problems {
         &errors
     };
     let more = shown_list.len().saturating_sub(OVERLAY_ITEMS);
-    let more_text = match lang {
-        Lang::Zh => format!("……另有 {more} 条，见终端或运行 gongshi check"),
-        Lang::En => format!("… and {more} more: see the terminal or run gongshi check"),
-    };
     let errors: Vec<Item> = errors.into_iter().take(OVERLAY_ITEMS).collect();
     let warnings: Vec<Item> = warnings.into_iter().take(OVERLAY_ITEMS).collect();
-    let title = if !errors.is_empty() {
-        match lang {
-            Lang::Zh => format!(
-                "内容有 {} 个错误，页面未更新（仍显示上一次成功生成的版本）。改正后会自动刷新。",
-                errors.len() + more
-            ),
-            Lang::En => format!(
-                "{} errors in the content: the pages were not updated (this is the last good build). They reload once it is fixed.",
-                errors.len() + more
-            ),
-        }
+    let title = if errors.is_empty() {
+        Say::OverlayWarnings(warnings.len() + more)
     } else {
-        match lang {
-            Lang::Zh => format!("{} 条警告", warnings.len() + more),
-            Lang::En => format!("{} warnings", warnings.len() + more),
-        }
-    };
+        Say::OverlayErrors(errors.len() + more)
+    }
+    .text(lang);
     Problems {
         failed,
         title,
         errors,
         warnings,
         lang: lang.tag().to_string(),
-        dismiss: lang.pick("关闭", "Dismiss").to_string(),
-        more: (more > 0).then_some(more_text),
+        dismiss: Say::Dismiss.text(lang),
+        more: (more > 0).then(|| Say::OverlayMore(more).text(lang)),
     }
 }
 
@@ -428,23 +376,19 @@ fn report(
 ) {
     let n = batch.changes.len();
     let (first, total) = (first.as_millis(), total.as_millis());
-    let line = match (updated, lang) {
-        (Ok(Updated::Rendered { changed, .. }), Lang::Zh) => format!(
-            "{n} 处改动：更新了 {} 个文件（{first} 毫秒），另有 {} 个汇总和下载文件（共 {total} 毫秒）",
-            changed.len(),
-            rest.len()
-        ),
-        (Ok(Updated::Rendered { changed, .. }), Lang::En) => format!(
-            "{n} changes: {} files updated ({first} ms), then {} summaries and downloads ({total} ms in all)",
-            changed.len(),
-            rest.len()
-        ),
-        (_, Lang::Zh) => {
-            format!("{n} 处改动：有错误，继续显示上一次成功生成的版本（{total} 毫秒）")
-        }
-        (_, Lang::En) => {
-            format!("{n} changes: errors, still serving the last good build ({total} ms)")
-        }
-    };
+    let line = match updated {
+        Ok(Updated::Rendered { changed, .. }) => Say::Rebuilt {
+            changes: n,
+            first: changed.len(),
+            first_ms: first,
+            rest: rest.len(),
+            total_ms: total,
+        },
+        _ => Say::RebuildFailed {
+            changes: n,
+            total_ms: total,
+        },
+    }
+    .text(lang);
     eprintln!("{line}");
 }
