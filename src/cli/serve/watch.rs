@@ -21,7 +21,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use notify::RecursiveMode;
-use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
+use notify::event::{AccessKind, AccessMode, CreateKind, EventKind, MetadataKind, ModifyKind};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, new_debouncer_opt};
 
 /// The folders of a site that a build reads, besides the config file.
@@ -48,12 +48,16 @@ pub struct Batch {
     pub changes: BTreeSet<Change>,
     /// How many file-system events were coalesced into it.
     pub events: usize,
+    /// Whether a folder was created: files are probably coming (a folder
+    /// copied in, a checkout, an archive unpacked).
+    pub folder_created: bool,
 }
 
 impl Batch {
     fn merge(&mut self, other: Batch) {
         self.changes.extend(other.changes);
         self.events = self.events.saturating_add(other.events);
+        self.folder_created |= other.folder_created;
     }
 }
 
@@ -102,17 +106,20 @@ fn matters(kind: &EventKind) -> bool {
 pub fn batch(root: &Path, events: &[DebouncedEvent]) -> Batch {
     let mut changes = BTreeSet::new();
     let mut count = 0usize;
+    let mut folder_created = false;
     for e in events.iter().filter(|e| matters(&e.kind)) {
         for path in &e.paths {
             if let Some(change) = classify(root, path) {
                 changes.insert(change);
                 count = count.saturating_add(1);
+                folder_created |= matches!(e.kind, EventKind::Create(CreateKind::Folder));
             }
         }
     }
     Batch {
         changes,
         events: count,
+        folder_created,
     }
 }
 
@@ -163,8 +170,8 @@ const DEBOUNCE: Duration = Duration::from_millis(6);
 const QUIET: Duration = Duration::from_millis(5);
 /// …after a batch of several files, longer: more are probably coming…
 const QUIET_AFTER_SEVERAL: Duration = Duration::from_millis(60);
-/// …and after a large batch (a `git checkout`, a folder copied in), longer
-/// still.
+/// …and after a large batch or a new folder (a `git checkout`, a folder
+/// copied in), longer still.
 const QUIET_AFTER_BULK: Duration = Duration::from_millis(250);
 /// A batch of this many events is a bulk operation.
 const BULK: usize = 20;
@@ -246,7 +253,10 @@ fn coalesce(raw: &mpsc::Receiver<Batch>, out: &mpsc::Sender<Batch>) {
     while let Ok(mut pending) = raw.recv() {
         let started = Instant::now();
         loop {
-            let quiet = if pending.events >= BULK || pending.changes.len() >= BULK {
+            let quiet = if pending.events >= BULK
+                || pending.changes.len() >= BULK
+                || pending.folder_created
+            {
                 QUIET_AFTER_BULK
             } else if pending.changes.len() > 1 {
                 QUIET_AFTER_SEVERAL
