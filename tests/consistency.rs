@@ -606,7 +606,10 @@ fn check_changes(out: &Path, all: &Value) {
             xlsx_by_township
                 .entry(r[1].to_string())
                 .or_default()
-                .insert((year, r[2].to_string()), ((v * 100.0).round() as i128, base));
+                .insert(
+                    (year, r[2].to_string()),
+                    ((v * 100.0).round() as i128, base),
+                );
         }
     }
     for t in all["townships"].as_array().unwrap() {

@@ -28,9 +28,7 @@ mod json;
 pub mod xlsx;
 
 pub use csv::csv;
-pub use json::{
-    JSON_VERSION, all_json, to_json, write_all_json, write_json, year_json,
-};
+pub use json::{JSON_VERSION, all_json, to_json, write_all_json, write_json, year_json};
 pub use xlsx::year_sheets;
 
 /// One figure as a row of the long (tidy) table shared by CSV, XLSX and JSON.

@@ -33,20 +33,21 @@ const ALL_FORMATS: &[(&str, &str)] = &[("csv", "CSV"), ("xlsx", "XLSX"), ("json"
 /// The open-data page: every download, with its size (`sizes` gives the
 /// size of an output file by path).
 pub fn data(c: &Common<'_>, sizes: &dyn Fn(&str) -> Option<u64>) -> Context {
-    let files = |formats: &[(&str, &'static str)], make: &dyn Fn(&str) -> String| -> Vec<DataFile> {
-        formats
-            .iter()
-            .copied()
-            .map(|(ext, format)| {
-                let path = make(ext);
-                DataFile {
-                    size: sizes(&path).map(crate::format::size).unwrap_or_default(),
-                    path,
-                    format,
-                }
-            })
-            .collect()
-    };
+    let files =
+        |formats: &[(&str, &'static str)], make: &dyn Fn(&str) -> String| -> Vec<DataFile> {
+            formats
+                .iter()
+                .copied()
+                .map(|(ext, format)| {
+                    let path = make(ext);
+                    DataFile {
+                        size: sizes(&path).map(crate::format::size).unwrap_or_default(),
+                        path,
+                        format,
+                    }
+                })
+                .collect()
+        };
     let years: Vec<DataRow> = c
         .asm
         .summaries
