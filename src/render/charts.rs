@@ -158,6 +158,9 @@ pub fn bar_chart(id: &str, title: &str, unit: &str, points: Vec<Point>, w: &Word
         r##"<line x1="{LEFT}" y1="{base_y}" x2="{}" y2="{base_y}" stroke="#4d4d4d" stroke-width="1"/>"##,
         W - RIGHT
     );
+    // The labels' shared presentation, once for the chart rather than on
+    // every label (a township page has several charts of several years).
+    svg.push_str(r##"<g text-anchor="middle" font-size="13" fill="#1a1a1a">"##);
     for (i, p) in points.iter().enumerate() {
         let i = i64::try_from(i).unwrap_or(0);
         let cx = LEFT + slot * i + slot / 2;
@@ -184,26 +187,26 @@ pub fn bar_chart(id: &str, title: &str, unit: &str, points: Vec<Point>, w: &Word
             );
             let _ = write!(
                 svg,
-                r##"<text x="{cx}" y="{}" text-anchor="middle" font-size="13" fill="#1a1a1a">{}</text>"##,
+                r##"<text x="{cx}" y="{}">{}</text>"##,
                 (y10 / 10 - 6).max(14),
                 escape(&p.display)
             );
         } else {
             let _ = write!(
                 svg,
-                r##"<text x="{cx}" y="{}" text-anchor="middle" font-size="12" fill="#4d4d4d">{}</text>"##,
+                r##"<text x="{cx}" y="{}" font-size="12" fill="#4d4d4d">{}</text>"##,
                 base_y - 6,
                 escape(&p.display)
             );
         }
         let _ = write!(
             svg,
-            r##"<text x="{cx}" y="{}" text-anchor="middle" font-size="13" fill="#1a1a1a">{}</text>"##,
+            r##"<text x="{cx}" y="{}">{}</text>"##,
             base_y + 22,
             escape(&p.label)
         );
     }
-    svg.push_str("</svg>");
+    svg.push_str("</g></svg>");
     Chart {
         id: id.to_string(),
         title: title.to_string(),

@@ -192,7 +192,7 @@ fn data_error(path: &str, e: String) -> RenderError {
 pub enum Target {
     /// `data/<year>.csv`, `.xlsx`, `.json`.
     YearData(Year),
-    /// `data/townships/<slug>.csv`, `.xlsx`, `.json`.
+    /// `data/townships/<slug>.csv`.
     TownshipData(String),
     /// `data/all.json`.
     AllData,
@@ -466,17 +466,9 @@ impl Job<'_> {
                     .get(ti)
                     .map(|l| l.iter().filter_map(|&i| site.report_at(i)).collect())
                     .unwrap_or_default();
+                // The CSV only: the year workbooks and all.json carry the same rows.
                 let records = download::township_records(site, t, &reports);
-                let sheets = download::township_sheets(site, &reports, w);
-                self.download(paths::township_data(slug, "csv"), download::csv(&records))?;
-                self.download(
-                    paths::township_data(slug, "xlsx"),
-                    download::xlsx::workbook(&sheets, &records, site.as_of, w),
-                )?;
-                self.download(
-                    paths::township_data(slug, "json"),
-                    download::township_json(site, t, &reports),
-                )
+                self.download(paths::township_data(slug, "csv"), download::csv(&records))
             }
             Target::AllData => {
                 // Streamed: it never sits in memory whole.

@@ -1,5 +1,4 @@
-//! JSON downloads: a year's and a township's figures, and `data/all.json`
-//! (streamed), with exact decimal numbers and HTML-safe text.
+//! JSON downloads: a year's figures and `data/all.json` (streamed), with exact decimal numbers and HTML-safe text.
 
 use super::*;
 use serde::Serialize;
@@ -470,29 +469,6 @@ pub fn year_json(site: &Site, asm: &Assembled, summary: &YearSummary) -> Result<
         },
     };
     to_json(&doc)
-}
-
-#[derive(Serialize)]
-struct TownshipJson<'a> {
-    version: u32,
-    site: &'a str,
-    as_of: String,
-    groups: Vec<JsonGroup<'a>>,
-    metrics: Vec<JsonMetric<'a>>,
-    township: JsonTownship<'a>,
-}
-
-/// A township's JSON.
-pub fn township_json(site: &Site, t: &Township, reports: &[&Report]) -> Result<Vec<u8>, String> {
-    let (groups, metrics) = json_schema(&site.config.schema);
-    to_json(&TownshipJson {
-        version: JSON_VERSION,
-        site: &site.config.title,
-        as_of: site.as_of.to_string(),
-        groups,
-        metrics,
-        township: json_township(site, t, reports),
-    })
 }
 
 #[derive(Serialize)]

@@ -1,5 +1,8 @@
-//! Open-data downloads: CSV, XLSX and JSON for each year and each township,
-//! and one all-data JSON for the site.
+//! Open-data downloads: CSV, XLSX and JSON for each year, a CSV for each
+//! township, and one all-data JSON for the site. A township's workbook and
+//! JSON would only repeat rows the year workbooks and `all.json` carry (a
+//! township's reports in `all.json` are its JSON), at 2 files and ~37 KB a
+//! township; its CSV is the one file a reader of its page wants whole.
 //!
 //! Every figure carries its numeric value and its status (exact,
 //! lower_bound, approximate, not_applicable, not_reported), so nothing is
@@ -25,10 +28,8 @@ mod json;
 pub mod xlsx;
 
 pub use csv::csv;
-pub use json::{
-    JSON_VERSION, all_json, to_json, township_json, write_all_json, write_json, year_json,
-};
-pub use xlsx::{township_sheets, year_sheets};
+pub use json::{JSON_VERSION, all_json, to_json, write_all_json, write_json, year_json};
+pub use xlsx::year_sheets;
 
 /// One figure as a row of the long (tidy) table shared by CSV, XLSX and JSON.
 #[derive(Clone, Debug, Serialize)]

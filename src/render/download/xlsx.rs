@@ -420,37 +420,3 @@ fn total_cell<'a>(total: Option<&'a Total>, m: &Metric, w: &crate::i18n::Words) 
         _ => xlsx::Cell::Text("—".to_string()),
     }
 }
-
-/// The wide sheet of a township: metrics by year.
-pub fn township_sheets<'a>(
-    site: &'a Site,
-    reports: &[&'a Report],
-    w: &Words,
-) -> Vec<xlsx::Sheet<'a>> {
-    let schema = &site.config.schema;
-    let lang = site.config.language;
-    let used = assemble::stated_metrics(schema, reports);
-    let mut headers = vec![
-        w.get("xlsx_header_metric").to_string(),
-        w.get("xlsx_header_unit").to_string(),
-    ];
-    headers.extend(reports.iter().map(|r| r.year.to_string()));
-    let rows = used
-        .iter()
-        .map(|(id, m)| {
-            let (l, u) = crate::format::labels(m, lang);
-            let mut cells = vec![xlsx::Cell::Text(l), xlsx::Cell::Text(u)];
-            cells.extend(
-                reports
-                    .iter()
-                    .map(|r| xlsx::Cell::Figure(r.figure(*id), m.kind)),
-            );
-            cells
-        })
-        .collect();
-    vec![xlsx::Sheet {
-        name: w.get("xlsx_sheet_by_year").to_string(),
-        headers,
-        rows,
-    }]
-}

@@ -27,29 +27,34 @@ pub struct DataRow {
     pub files: Vec<DataFile>,
 }
 
+/// A year's formats.
+const ALL_FORMATS: &[(&str, &str)] = &[("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON")];
+
 /// The open-data page: every download, with its size (`sizes` gives the
 /// size of an output file by path).
 pub fn data(c: &Common<'_>, sizes: &dyn Fn(&str) -> Option<u64>) -> Context {
-    let files = |make: &dyn Fn(&str) -> String| -> Vec<DataFile> {
-        [("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON")]
-            .into_iter()
-            .map(|(ext, format)| {
-                let path = make(ext);
-                DataFile {
-                    size: sizes(&path).map(crate::format::size).unwrap_or_default(),
-                    path,
-                    format,
-                }
-            })
-            .collect()
-    };
+    let files =
+        |formats: &[(&str, &'static str)], make: &dyn Fn(&str) -> String| -> Vec<DataFile> {
+            formats
+                .iter()
+                .copied()
+                .map(|(ext, format)| {
+                    let path = make(ext);
+                    DataFile {
+                        size: sizes(&path).map(crate::format::size).unwrap_or_default(),
+                        path,
+                        format,
+                    }
+                })
+                .collect()
+        };
     let years: Vec<DataRow> = c
         .asm
         .summaries
         .iter()
         .map(|s| DataRow {
             label: c.w.fill("year_label_fmt", &[("year", &s.year.to_string())]),
-            files: files(&|ext| paths::year_data(s.year, ext)),
+            files: files(ALL_FORMATS, &|ext| paths::year_data(s.year, ext)),
         })
         .collect();
     let townships: Vec<DataRow> = c
@@ -59,7 +64,7 @@ pub fn data(c: &Common<'_>, sizes: &dyn Fn(&str) -> Option<u64>) -> Context {
         .filter_map(|&ti| c.site.township_at(ti))
         .map(|t| DataRow {
             label: crate::render::views::township_name(t, c.lang),
-            files: files(&|ext| paths::township_data(&t.slug, ext)),
+            files: files(&[("csv", "CSV")], &|ext| paths::township_data(&t.slug, ext)),
         })
         .collect();
     let all_path = paths::all_data();

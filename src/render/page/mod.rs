@@ -382,15 +382,17 @@ pub fn percent_encode(name: &str) -> String {
     out
 }
 
-/// Downloads of one table: CSV, XLSX and JSON paths.
+/// Downloads of one table: CSV, XLSX and JSON paths (a township's table
+/// has a CSV only: its workbook and JSON would repeat the year files and
+/// `all.json`).
 #[derive(Serialize, Clone)]
 pub struct Downloads {
     /// CSV.
     pub csv: String,
     /// XLSX.
-    pub xlsx: String,
+    pub xlsx: Option<String>,
     /// JSON.
-    pub json: String,
+    pub json: Option<String>,
 }
 
 impl Downloads {
@@ -398,17 +400,17 @@ impl Downloads {
     pub fn year(year: Year) -> Downloads {
         Downloads {
             csv: paths::year_data(year, "csv"),
-            xlsx: paths::year_data(year, "xlsx"),
-            json: paths::year_data(year, "json"),
+            xlsx: Some(paths::year_data(year, "xlsx")),
+            json: Some(paths::year_data(year, "json")),
         }
     }
 
-    /// A township's downloads.
+    /// A township's download.
     pub fn township(slug: &str) -> Downloads {
         Downloads {
             csv: paths::township_data(slug, "csv"),
-            xlsx: paths::township_data(slug, "xlsx"),
-            json: paths::township_data(slug, "json"),
+            xlsx: None,
+            json: None,
         }
     }
 }
