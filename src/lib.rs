@@ -44,6 +44,7 @@ pub mod pii;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+pub mod search;
 pub mod site;
 pub mod slug;
 pub mod source;

@@ -101,11 +101,13 @@ fn browser() {
     let started = Instant::now();
     let sample_build = common::build(&common::repo());
     let fixture_build = common::build(&common::fixture("two-districts"));
+    let search_build = common::build(&common::fixture("search"));
     let sites = [
         Site::new("sample", &sample_build.out),
         Site::new("fixture", &fixture_build.out),
+        Site::new("search", &search_build.out),
     ];
-    eprintln!("browser: built both sites in {:.1} s", secs(started));
+    eprintln!("browser: built the sites in {:.1} s", secs(started));
 
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -159,6 +161,9 @@ async fn all_checks(c: &Client, server: &Server, sites: &[Site], axe: &str, repo
     let t = Instant::now();
     let r = check_csv(c, server, sites, report).await;
     part_done("CSV downloads", t, r, report);
+    let t = Instant::now();
+    let r = check_search(c, server, sites, axe, report).await;
+    part_done("search", t, r, report);
 }
 
 fn part_done(name: &str, started: Instant, result: Res<()>, report: &mut Report) {
@@ -313,6 +318,559 @@ async fn check_csv(c: &Client, server: &Server, sites: &[Site], report: &mut Rep
         );
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Search (issue 11)
+// ---------------------------------------------------------------------------
+
+/// A query and what it must find on one site (report paths, relative).
+struct Query {
+    site: &'static str,
+    text: &'static str,
+    /// Reports that must be among the results, each with a highlighted excerpt.
+    found: &'static [&'static str],
+    /// Reports that must not be among the results.
+    absent: &'static [&'static str],
+    /// The report that must come first.
+    first: Option<&'static str>,
+}
+
+/// What the search page and its first search may download (issue 11).
+const FIRST_SEARCH_BUDGET: usize = 300 * 1024;
+
+const XINKOU: &str = "xinkou/2025/index.html";
+const ZJW_2023: &str = "zhangjiawo/2023/index.html";
+const ZJW_2022: &str = "zhangjiawo/2022/index.html";
+
+/// The queries of issue 11 on the sample, their traditional and full-width
+/// forms, and the search fixture's terms the sample does not carry.
+const QUERIES: &[Query] = &[
+    Query {
+        site: "sample",
+        text: "电动车",
+        found: &[XINKOU, ZJW_2023],
+        absent: &[ZJW_2022],
+        first: None,
+    },
+    Query {
+        site: "sample",
+        text: "行政处罚",
+        found: &[XINKOU, ZJW_2023, ZJW_2022],
+        absent: &[],
+        first: None,
+    },
+    // 辛口镇 writes 占路经营: it must not come first.
+    Query {
+        site: "sample",
+        text: "占道经营",
+        found: &[ZJW_2023],
+        absent: &[],
+        first: Some(ZJW_2023),
+    },
+    Query {
+        site: "sample",
+        text: "法制审核",
+        found: &[XINKOU, ZJW_2023],
+        absent: &[],
+        first: None,
+    },
+    Query {
+        site: "sample",
+        text: "2537",
+        found: &[ZJW_2023],
+        absent: &[XINKOU, ZJW_2022],
+        first: None,
+    },
+    Query {
+        site: "sample",
+        text: "〔2023〕",
+        found: &[ZJW_2023],
+        absent: &[XINKOU],
+        first: None,
+    },
+    // The figure's label: the reports that state fines (2022 states none).
+    Query {
+        site: "sample",
+        text: "罚款金额",
+        found: &[XINKOU, ZJW_2023],
+        absent: &[ZJW_2022],
+        first: None,
+    },
+    Query {
+        site: "sample",
+        text: "電動車",
+        found: &[XINKOU, ZJW_2023],
+        absent: &[ZJW_2022],
+        first: None,
+    },
+    Query {
+        site: "sample",
+        text: "法制審核",
+        found: &[XINKOU, ZJW_2023],
+        absent: &[],
+        first: None,
+    },
+    Query {
+        site: "sample",
+        text: "２５３７",
+        found: &[ZJW_2023],
+        absent: &[XINKOU, ZJW_2022],
+        first: None,
+    },
+    // A case number.
+    Query {
+        site: "search",
+        text: "〔2023〕",
+        found: &["dongjie/2023/index.html"],
+        absent: &[],
+        first: Some("dongjie/2023/index.html"),
+    },
+    // Text written in traditional characters and full-width digits.
+    Query {
+        site: "search",
+        text: "电动车",
+        found: &["dongjie/2023/index.html"],
+        absent: &["nanzhuang/2024/index.html"],
+        first: None,
+    },
+    Query {
+        site: "search",
+        text: "2086",
+        found: &["dongjie/2023/index.html"],
+        absent: &[],
+        first: None,
+    },
+    // 北湾镇 writes 占路经营 eight times, 南庄镇 占道经营 once.
+    Query {
+        site: "search",
+        text: "占道经营",
+        found: &["nanzhuang/2024/index.html"],
+        absent: &[],
+        first: Some("nanzhuang/2024/index.html"),
+    },
+];
+
+/// What the search page shows: its state and its results.
+#[derive(Debug)]
+struct Shown {
+    state: String,
+    query: String,
+    status: String,
+    search: String,
+    /// (report path after the site prefix, its marks, its sub-result links, its meta line)
+    results: Vec<(String, Vec<String>, Vec<String>, String)>,
+}
+
+/// Wait until the search page has finished the search for `query` (or
+/// reached another final state); what it shows then.
+async fn search_shown(c: &Client, site: &Site, query: &str) -> Res<Shown> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let v = c
+            .execute(
+                r#"
+                const form = document.getElementById('search');
+                const results = Array.from(document.querySelectorAll('#search-results > li'), li => {
+                  const a = li.querySelector('h2 a');
+                  return [
+                    a ? new URL(a.getAttribute('href'), location.href).pathname : '',
+                    Array.from(li.querySelectorAll('mark'), m => m.textContent),
+                    Array.from(li.querySelectorAll('ul a'), s => s.getAttribute('href')),
+                    (li.querySelector('.result-meta') || {}).textContent || ''
+                  ];
+                });
+                return {
+                  state: form ? form.dataset.state || '' : '',
+                  query: form ? form.dataset.query || '' : '',
+                  status: (document.getElementById('search-status') || {}).textContent || '',
+                  search: location.search,
+                  results: results
+                };
+                "#,
+                vec![],
+            )
+            .await?;
+        let state = v["state"].as_str().unwrap_or_default().to_owned();
+        let at = v["query"].as_str().unwrap_or_default();
+        let finished = matches!(
+            state.as_str(),
+            "done" | "partial" | "none" | "error" | "file"
+        );
+        if (finished && (at == query || state == "file")) || Instant::now() > deadline {
+            let results = v["results"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| {
+                    let path = r[0].as_str().unwrap_or_default();
+                    let strings = |x: &Value| -> Vec<String> {
+                        x.as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|m| m.as_str().map(str::to_owned))
+                            .collect()
+                    };
+                    (
+                        path.strip_prefix(site.prefix.as_str())
+                            .unwrap_or(path)
+                            .to_owned(),
+                        strings(&r[1]),
+                        strings(&r[2]),
+                        r[3].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect();
+            return Ok(Shown {
+                state,
+                query: at.to_owned(),
+                status: v["status"].as_str().unwrap_or_default().to_owned(),
+                search: v["search"].as_str().unwrap_or_default().to_owned(),
+                results,
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The query as the index folds it (the same table as `src/search/fold.rs`).
+fn folded(query: &str) -> String {
+    gongshi::search::fold::fold(query).into_owned()
+}
+
+/// Type `query` into the search page's box and submit it.
+async fn type_query(c: &Client, query: &str) -> Res<()> {
+    let input = c.find(Locator::Css("#search-q")).await?;
+    input.clear().await?;
+    input.send_keys(query).await?;
+    c.find(Locator::Css("#search button[type=submit]"))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
+/// Judge what a query showed.
+fn judge(q: &Query, shown: &Shown, where_: &str, report: &mut Report) {
+    if shown.state != "done" || shown.query != q.text {
+        report.fail(
+            "search",
+            format!(
+                "{where_}: the search did not finish (state {:?}, query {:?}, status {:?})",
+                shown.state, shown.query, shown.status
+            ),
+        );
+        return;
+    }
+    let paths: Vec<&str> = shown.results.iter().map(|r| r.0.as_str()).collect();
+    for want in q.found {
+        let Some((_, marks, _, meta)) = shown.results.iter().find(|r| r.0 == *want) else {
+            report.fail(
+                "search",
+                format!("{where_}: {want} is not among the results {paths:?}"),
+            );
+            continue;
+        };
+        // Highlighted: marks, and every mark is made of the query's characters.
+        let chars: BTreeSet<char> = folded(q.text).chars().collect();
+        // A figure is shown with digit grouping (2,537).
+        let marks: Vec<String> = marks
+            .iter()
+            .map(|m| m.replace([',', '\u{200B}'], "").trim().to_owned())
+            .collect();
+        if marks.is_empty() {
+            report.fail(
+                "search",
+                format!("{where_}: {want} has no highlighted excerpt"),
+            );
+        }
+        for m in &marks {
+            if m.is_empty() || !m.chars().all(|ch| chars.contains(&ch)) {
+                report.fail(
+                    "search",
+                    format!("{where_}: {want} highlights {m:?}, not the query's words"),
+                );
+            }
+        }
+        let year = want.split('/').nth(1).unwrap_or_default();
+        if !meta.contains(year) {
+            report.fail(
+                "search",
+                format!("{where_}: {want}'s result says {meta:?}, without its year"),
+            );
+        }
+    }
+    for not in q.absent {
+        if paths.contains(not) {
+            report.fail(
+                "search",
+                format!("{where_}: {not} is among the results {paths:?}, it should not be"),
+            );
+        }
+    }
+    if let Some(first) = q.first
+        && paths.first() != Some(&first)
+    {
+        report.fail(
+            "search",
+            format!("{where_}: {first} should come first: {paths:?}"),
+        );
+    }
+}
+
+/// Search: every query typed on the search page, a nonsense query, a filter,
+/// the header's box, sub-results to headings, the page's accessibility with
+/// results, narrow screens, and the page opened from disk.
+async fn check_search(
+    c: &Client,
+    server: &Server,
+    sites: &[Site],
+    axe: &str,
+    report: &mut Report,
+) -> Res<()> {
+    set_width(c, WIDE).await?;
+    let site = |name: &str| sites.iter().find(|s| s.name == name).unwrap();
+    let page = "search/index.html";
+    let mut subs_seen = false;
+    for q in QUERIES {
+        let s = site(q.site);
+        let where_ = format!("{}:search {:?}", s.name, q.text);
+        visit(c, server, &server.url(s, page), &where_, report).await?;
+        type_query(c, q.text).await?;
+        let shown = search_shown(c, s, q.text).await?;
+        judge(q, &shown, &where_, report);
+        subs_seen |= shown
+            .results
+            .iter()
+            .any(|r| r.2.iter().any(|h| h.contains(".html#")));
+        // The query is in the address, so the search can be shared.
+        if !shown.search.contains("q=") {
+            report.fail(
+                "search",
+                format!(
+                    "{where_}: the address does not carry the query ({:?})",
+                    shown.search
+                ),
+            );
+        }
+        for hit in server
+            .failures_since(0)
+            .iter()
+            .filter(|h| h.path.contains("/search/"))
+        {
+            report.fail(
+                "requests",
+                format!(
+                    "{where_}: the server answered {} to {}",
+                    hit.status, hit.path
+                ),
+            );
+        }
+    }
+    if !subs_seen {
+        report.fail(
+            "search",
+            "no result linked to a heading of its report (#…)".to_owned(),
+        );
+    }
+
+    // The results page: accessibility and narrow screens.
+    let sample = site("sample");
+    let url = format!("{}?q={}", server.url(sample, page), pct("电动车"));
+    let mark = server.hits();
+    visit(c, server, &url, "sample:search results", report).await?;
+    let shown = search_shown(c, sample, "电动车").await?;
+    let (bytes, requests) = server.bytes_since(mark);
+    report.note(format!(
+        "search: the sample's search page and its first search downloaded {bytes} bytes in {requests} requests"
+    ));
+    if bytes > FIRST_SEARCH_BUDGET {
+        report.fail(
+            "search",
+            format!(
+                "sample: the first search downloaded {bytes} bytes, over {FIRST_SEARCH_BUDGET}"
+            ),
+        );
+    }
+    if shown.results.len() < 2 {
+        report.fail(
+            "search",
+            format!("sample:search?q=电动车 from the address: {shown:?}"),
+        );
+    }
+    run_axe(c, axe, "sample:search results", report).await?;
+    set_width(c, NARROW).await?;
+    check_overflow(c, "sample:search results at 390 px", report).await?;
+    let shots = common::repo().join("tests/output/screenshots");
+    std::fs::create_dir_all(&shots)?;
+    screenshot(
+        c,
+        NARROW,
+        &shots.join("search-390.png"),
+        "sample:search",
+        report,
+    )
+    .await?;
+    set_width(c, WIDE).await?;
+    screenshot(
+        c,
+        WIDE,
+        &shots.join("search-1280.png"),
+        "sample:search",
+        report,
+    )
+    .await?;
+
+    // A filter narrows the results: 辛口镇 only.
+    c.execute(
+        r#"const s = document.getElementById('search-township');
+           s.value = arguments[0]; s.dispatchEvent(new Event('change'));"#,
+        vec![json!("辛口镇")],
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let filtered = search_shown(c, sample, "电动车").await?;
+    let paths: Vec<&str> = filtered.results.iter().map(|r| r.0.as_str()).collect();
+    if paths != [XINKOU] || !filtered.search.contains("township=") {
+        report.fail(
+            "search",
+            format!(
+                "sample: filtering 电动车 by 辛口镇 shows {paths:?} (address {:?}), want only {XINKOU}",
+                filtered.search
+            ),
+        );
+    }
+    // And from the address, with a year and a district (the fixture's).
+    let s = site("search");
+    let url = format!(
+        "{}?q={}&district={}&year=2024",
+        server.url(s, page),
+        pct("经营"),
+        pct("北区")
+    );
+    visit(c, server, &url, "search:filtered", report).await?;
+    let shown = search_shown(c, s, "经营").await?;
+    let paths: Vec<&str> = shown.results.iter().map(|r| r.0.as_str()).collect();
+    if paths != ["beiwan/2024/index.html"] {
+        report.fail(
+            "search",
+            format!("search: 经营 in 北区, 2024 shows {paths:?}, want only beiwan/2024"),
+        );
+    }
+
+    // When no report has the whole query, the reports with its words
+    // follow, said to be partial: 北湾镇 writes 占路经营, not 经营占路.
+    let s = site("search");
+    visit(c, server, &server.url(s, page), "search:partial", report).await?;
+    type_query(c, "经营占路").await?;
+    let shown = search_shown(c, s, "经营占路").await?;
+    let paths: Vec<&str> = shown.results.iter().map(|r| r.0.as_str()).collect();
+    if shown.state != "partial" || !paths.contains(&"beiwan/2024/index.html") {
+        report.fail(
+            "search",
+            format!("search: 经营占路 shows {shown:?}, want 北湾镇 as a partial match"),
+        );
+    }
+
+    // Markup written in a report is shown as text in the results, never run.
+    visit(c, server, &server.url(s, page), "search:markup", report).await?;
+    type_query(c, "样例文书").await?;
+    let shown = search_shown(c, s, "样例文书").await?;
+    let safe = c
+        .execute(
+            r#"return {
+                 pwned: typeof window.__pwned,
+                 elements: Array.from(document.querySelectorAll('#search-results *'), e => e.localName)
+                   .filter(n => !['li', 'h2', 'a', 'p', 'ul', 'span', 'mark'].includes(n)),
+                 text: document.getElementById('search-results').textContent
+               };"#,
+            vec![],
+        )
+        .await?;
+    if shown.results.is_empty()
+        || safe["pwned"] != "undefined"
+        || safe["elements"].as_array().is_none_or(|a| !a.is_empty())
+        || !["<script>", "<img"]
+            .iter()
+            .any(|m| safe["text"].as_str().unwrap_or_default().contains(m))
+    {
+        report.fail(
+            "search",
+            format!("search: markup in a report reached the results as markup: {safe} {shown:?}"),
+        );
+    }
+
+    // A nonsense query says there are no results.
+    visit(
+        c,
+        server,
+        &server.url(sample, page),
+        "sample:search nonsense",
+        report,
+    )
+    .await?;
+    type_query(c, "qzxv鳄梨").await?;
+    let shown = search_shown(c, sample, "qzxv鳄梨").await?;
+    if shown.state != "none" || !shown.results.is_empty() || !shown.status.contains("qzxv鳄梨") {
+        report.fail(
+            "search",
+            format!("sample: a nonsense query shows {shown:?}, want the no-results message"),
+        );
+    }
+    run_axe(c, axe, "sample:search no results", report).await?;
+
+    // The header's search box, on a report page, leads to the results.
+    visit(
+        c,
+        server,
+        &server.url(sample, ZJW_2023),
+        "sample:header search",
+        report,
+    )
+    .await?;
+    let input = c.find(Locator::Css("header #site-search-q")).await?;
+    input.send_keys("法制审核").await?;
+    c.find(Locator::Css("header .site-search button"))
+        .await?
+        .click()
+        .await?;
+    let shown = search_shown(c, sample, "法制审核").await?;
+    judge(
+        &Query {
+            site: "sample",
+            text: "法制审核",
+            found: &[XINKOU, ZJW_2023],
+            absent: &[],
+            first: None,
+        },
+        &shown,
+        "sample:header search 法制审核",
+        report,
+    );
+
+    // Opened from disk, the page says that search needs HTTP(S).
+    let file = url::Url::from_file_path(sample.dir.join(page)).unwrap();
+    c.goto(&format!("{file}?q=1")).await?;
+    let shown = search_shown(c, sample, "1").await?;
+    let visible = c
+        .execute(
+            "const p = document.getElementById('search-file'); return !!p && !p.hidden && p.offsetHeight > 0 && p.textContent.includes('file://');",
+            vec![],
+        )
+        .await?;
+    if shown.state != "file" || visible != true {
+        report.fail(
+            "search",
+            format!("sample: opened from disk, the search page does not say it needs HTTP(S) ({shown:?})"),
+        );
+    }
+    let _ = browser_log(c).await?;
+    Ok(())
+}
+
+/// Percent-encode a query parameter.
+fn pct(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -1253,6 +1811,8 @@ struct Hit {
     method: String,
     path: String,
     status: u16,
+    /// Bytes of the body sent.
+    bytes: usize,
 }
 
 struct ServerState {
@@ -1311,6 +1871,13 @@ impl Server {
             .collect()
     }
 
+    /// The bytes sent and the requests answered after the first `mark`.
+    fn bytes_since(&self, mark: usize) -> (usize, usize) {
+        let hits = self.state.hits.lock().unwrap();
+        let new = &hits[mark..];
+        (new.iter().map(|h| h.bytes).sum(), new.len())
+    }
+
     /// Wait until no request has come for a moment (late requests such as
     /// the icon come after the load event); at most 3 s.
     async fn settle(&self) {
@@ -1351,6 +1918,7 @@ async fn serve(State(state): State<Arc<ServerState>>, method: Method, uri: Uri) 
         method: method.to_string(),
         path,
         status: status.as_u16(),
+        bytes: body.len(),
     });
     Response::builder()
         .status(status)

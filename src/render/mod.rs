@@ -8,6 +8,7 @@
 pub mod charts;
 pub mod data;
 mod pages;
+pub mod search;
 pub mod theme;
 pub mod views;
 
@@ -291,6 +292,8 @@ pub fn render_site(
             pages::year(&common, s),
         )
     })?;
+    // search (issue 11): each report page also gives its search record.
+    let records = std::sync::Mutex::new(Vec::with_capacity(site.reports.len()));
     (0..site.reports.len())
         .into_par_iter()
         .try_for_each(|i| -> Result<(), RenderError> {
@@ -304,11 +307,14 @@ pub fn render_site(
                     r.file.clone(),
                 )))
             })?;
-            page(
-                &views::paths::report(&r.township, r.year),
-                "report.html",
-                ctx,
-            )?;
+            let path = views::paths::report(&r.township, r.year);
+            // search (issue 11): the record, from the page's own context.
+            let record = search::record(renderer, &ctx, &path).map_err(RenderError::Template)?;
+            records
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(record);
+            page(&path, "report.html", ctx)?;
             for a in &r.attachments {
                 out.copy(
                     &views::paths::attachment(&r.township, r.year, &a.name),
@@ -320,6 +326,17 @@ pub fn render_site(
         })?;
 
     lap("pages");
+
+    // search (issue 11): the search page, and the index of every report.
+    page(&search::page_path(), "search.html", search::page(&common))?;
+    let records = records
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for _ in 0..search::write_index(&records, out)? {
+        counter.file();
+    }
+    drop(records);
+    lap("search index");
 
     // Web plumbing.
     let xml = |path: &str, template: &str, ctx: Context| -> Result<(), RenderError> {
@@ -382,6 +399,8 @@ mod tests {
         "all_years",
         "open_data",
         "not_stated",
+        // search (issue 11)
+        "search_title",
     ];
 
     #[test]

@@ -1,0 +1,100 @@
+//! The search page and the search index of the site.
+//!
+//! Each report page, once rendered, also gives its search record: the
+//! theme's `search_record.html` rendered with the report page's own context
+//! (the same title, figures, body HTML and heading ids). When every page is
+//! written, [`write_index`] turns the records into the Pagefind index
+//! ([`crate::search::build_index`]) inside the same output, so the index is
+//! published only with a build that succeeded, atomically with it.
+//!
+//! The search page (`search/index.html`) is a plain GET form with the
+//! township, district and year lists; `assets/search.js` runs the search in
+//! the browser. Without JavaScript, or opened from disk (`file://`), the
+//! page says so and offers the township and year lists.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::pages::Common;
+use super::views::{TownshipLink, paths};
+use super::{RenderError, Renderer};
+use crate::diagnostic::Diagnostic;
+use crate::search::{self, Record};
+use crate::write::{Output, OutputError};
+
+/// The search page's path.
+pub fn page_path() -> String {
+    "search/index.html".into()
+}
+
+/// The search record of a report page at `path`, from the page's context.
+pub fn record(renderer: &Renderer, ctx: &Context, path: &str) -> Result<Record, Box<Diagnostic>> {
+    Ok(Record {
+        url: path.to_string(),
+        html: renderer.render("search_record.html", ctx)?,
+    })
+}
+
+#[derive(Serialize)]
+struct YearView {
+    year: crate::model::Year,
+    path: String,
+}
+
+/// The search page.
+pub fn page(c: &Common<'_>) -> Context {
+    let path = page_path();
+    let mut ctx = c.context(&path, c.w.get("search_title"), "search");
+    let townships: Vec<TownshipLink> = c
+        .asm
+        .order
+        .iter()
+        .filter_map(|&i| c.site.townships.get(i))
+        .map(|t| TownshipLink::new(t, c.w))
+        .collect();
+    // Districts that have townships, in the config's order.
+    let districts: Vec<&String> = c
+        .site
+        .config
+        .districts
+        .iter()
+        .filter(|d| townships.iter().any(|t| &t.district == *d))
+        .collect();
+    let years: Vec<YearView> = c
+        .asm
+        .years
+        .iter()
+        .rev()
+        .map(|&year| YearView {
+            year,
+            path: paths::year(year),
+        })
+        .collect();
+    ctx.insert("townships", &townships);
+    ctx.insert("districts", &districts);
+    ctx.insert("years", &years);
+    ctx.insert("bundle", &format!("{}/", bundle_from_page()));
+    ctx
+}
+
+/// The index folder relative to the search page (`pagefind`).
+fn bundle_from_page() -> &'static str {
+    search::BUNDLE_DIR
+        .strip_prefix("search/")
+        .unwrap_or(search::BUNDLE_DIR)
+}
+
+/// Build the index of `records` and write it into `out`; the number of
+/// files written.
+pub fn write_index(records: &[Record], out: &dyn Output) -> Result<usize, RenderError> {
+    let files = search::build_index(records).map_err(|e| {
+        RenderError::Output(OutputError::Io {
+            action: "building the search index".into(),
+            error: std::io::Error::other(e.0),
+        })
+    })?;
+    for f in &files {
+        out.write(&f.path, &f.bytes)?;
+    }
+    Ok(files.len())
+}
