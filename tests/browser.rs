@@ -102,10 +102,12 @@ fn browser() {
     let sample_build = common::build(&common::repo());
     let fixture_build = common::build(&common::fixture("two-districts"));
     let search_build = common::build(&common::fixture("search"));
+    let split_build = split_build();
     let sites = [
         Site::new("sample", &sample_build.out),
         Site::new("fixture", &fixture_build.out),
         Site::new("search", &search_build.out),
+        Site::new("split", &split_build.path().join("public")),
     ];
     eprintln!("browser: built the sites in {:.1} s", secs(started));
 
@@ -848,6 +850,8 @@ async fn check_search(
         report,
     );
 
+    check_split(c, server, site("split"), report).await?;
+
     // Opened from disk, the page says that search needs HTTP(S).
     let file = url::Url::from_file_path(sample.dir.join(page)).unwrap();
     c.goto(&format!("{file}?q=1")).await?;
@@ -865,6 +869,64 @@ async fn check_search(
         );
     }
     let _ = browser_log(c).await?;
+    Ok(())
+}
+
+/// The search fixture with one report per index at most: split by years
+/// into 2024 and 2023, under its own base path.
+fn split_build() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = common::gongshi()
+        .args([
+            "build",
+            "-q",
+            "--base-url",
+            "https://split.example.cn/split/",
+            "--root",
+        ])
+        .arg(common::fixture("search"))
+        .arg("--output")
+        .arg(tmp.path().join("public"))
+        .env("GONGSHI_SEARCH_MAX_REPORTS", "1")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    tmp
+}
+
+/// A site split by years: one range is searched at a time; choosing a year
+/// chooses its range.
+async fn check_split(c: &Client, server: &Server, s: &Site, report: &mut Report) -> Res<()> {
+    let page = "search/index.html";
+    let url = format!("{}?q={}", server.url(s, page), pct("执法"));
+    visit(c, server, &url, "split:search", report).await?;
+    let shown = search_shown(c, s, "执法").await?;
+    let mut paths: Vec<String> = shown.results.iter().map(|r| r.0.clone()).collect();
+    paths.sort();
+    if paths != ["beiwan/2024/index.html", "nanzhuang/2024/index.html"] {
+        report.fail(
+            "search",
+            format!("split: 执法 in the latest range shows {paths:?}, want the two 2024 reports"),
+        );
+    }
+    c.execute(
+        r#"const s = document.getElementById('search-year');
+           s.value = '2023'; s.dispatchEvent(new Event('change'));"#,
+        vec![],
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let shown = search_shown(c, s, "执法").await?;
+    let paths: Vec<&str> = shown.results.iter().map(|r| r.0.as_str()).collect();
+    if paths != ["dongjie/2023/index.html"] || !shown.search.contains("range=2023-2023") {
+        report.fail(
+            "search",
+            format!(
+                "split: 执法 in 2023 shows {paths:?} ({}), want dongjie/2023 from the 2023 index",
+                shown.search
+            ),
+        );
+    }
     Ok(())
 }
 
@@ -2108,4 +2170,76 @@ fn checkers_catch_bad_order_and_bad_totals() {
     assert_eq!(csv_problems(&good[3..]).len(), 1, "no BOM");
     let lf: Vec<u8> = good.iter().copied().filter(|b| *b != b'\r').collect();
     assert_eq!(csv_problems(&lf).len(), 1, "LF line ends");
+}
+
+// ---------------------------------------------------------------------------
+// Measurement: what a first search downloads on a large site
+// ---------------------------------------------------------------------------
+
+/// The bytes the search page and its first search download, on a built
+/// site given by `GONGSHI_SEARCH_SITE` (its output folder), for each query
+/// of `GONGSHI_SEARCH_QUERIES` (comma-separated), each in a fresh page with
+/// nothing cached. A measurement for `bench/run.sh`, not a test:
+///
+/// `GONGSHI_SEARCH_SITE=target/bench-site-10000/public cargo test --release --test browser -- --ignored --nocapture first_search`
+#[test]
+#[ignore = "a measurement on a large built site; see bench/run.sh"]
+fn first_search_download() {
+    let Some(dir) = std::env::var_os("GONGSHI_SEARCH_SITE") else {
+        eprintln!("first_search_download: set GONGSHI_SEARCH_SITE to a built site's output folder");
+        return;
+    };
+    let queries = std::env::var("GONGSHI_SEARCH_QUERIES")
+        .unwrap_or_else(|_| "电动车,占路经营,行政处罚,2537,罚款金额".to_owned());
+    let Some(tools) = tools_or_skip() else {
+        return;
+    };
+    let site = Site::new("bench", Path::new(&dir));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let server = Server::start(std::slice::from_ref(&site)).await;
+        let driver = Driver::start(&tools);
+        let client = driver.session(&tools).await;
+        let mut report = Report::default();
+        for q in queries.split(',').filter(|q| !q.is_empty()) {
+            let url = format!("{}?q={}", server.url(&site, "search/index.html"), pct(q));
+            let mark = server.hits();
+            let started = Instant::now();
+            load(&client, &url).await.unwrap();
+            let shown = search_shown(&client, &site, q).await.unwrap();
+            let took = secs(started);
+            server.settle().await;
+            let (bytes, requests) = server.bytes_since(mark);
+            let hits: Vec<Hit> = server.state.hits.lock().unwrap()[mark..].to_vec();
+            let index: usize = hits
+                .iter()
+                .filter(|h| h.path.contains("/search/"))
+                .map(|h| h.bytes)
+                .sum();
+            println!(
+                "first search {q:?}: {} results ({}), {bytes} bytes in {requests} requests ({index} bytes of them for search/), {took:.1} s",
+                shown.results.len(),
+                shown.status
+            );
+            if std::env::var_os("BROWSER_TEST_DEBUG").is_some() {
+                for h in &hits {
+                    println!("  {} {}", h.bytes, h.path);
+                }
+            }
+            if bytes > FIRST_SEARCH_BUDGET {
+                report.fail(
+                    "search",
+                    format!("{q}: {bytes} bytes, over {FIRST_SEARCH_BUDGET}"),
+                );
+            }
+        }
+        let _ = client.close().await;
+        drop(driver);
+        server.stop();
+        report.finish();
+    });
 }

@@ -71,7 +71,7 @@ fn every_sample_report_is_indexed_with_its_township_district_and_year() {
         &std::fs::read(built.out.join("search/pagefind/pagefind-entry.json")).unwrap(),
     )
     .unwrap();
-    assert_eq!(entry["languages"]["zh-cn"]["page_count"], 3);
+    assert_eq!(entry["languages"]["zh"]["page_count"], 3);
     for (url, page) in &indexed {
         let doc = html(&built.out.join(url));
         let h1 = text(doc.select(&sel("h1")).next().unwrap());

@@ -309,7 +309,8 @@ pub fn render_site(
             })?;
             let path = views::paths::report(&r.township, r.year);
             // search (issue 11): the record, from the page's own context.
-            let record = search::record(renderer, &ctx, &path).map_err(RenderError::Template)?;
+            let record =
+                search::record(renderer, &ctx, &path, r.year).map_err(RenderError::Template)?;
             records
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -328,10 +329,15 @@ pub fn render_site(
     lap("pages");
 
     // search (issue 11): the search page, and the index of every report.
-    page(&search::page_path(), "search.html", search::page(&common))?;
     let records = records
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let years: Vec<crate::model::Year> = records.iter().map(|r| r.year).collect();
+    page(
+        &search::page_path(),
+        "search.html",
+        search::page(&common, &years),
+    )?;
     for _ in 0..search::write_index(&records, out)? {
         counter.file();
     }

@@ -19,6 +19,7 @@ use super::pages::Common;
 use super::views::{TownshipLink, paths};
 use super::{RenderError, Renderer};
 use crate::diagnostic::Diagnostic;
+use crate::model::Year;
 use crate::search::{self, Record};
 use crate::write::{Output, OutputError};
 
@@ -27,22 +28,41 @@ pub fn page_path() -> String {
     "search/index.html".into()
 }
 
-/// The search record of a report page at `path`, from the page's context.
-pub fn record(renderer: &Renderer, ctx: &Context, path: &str) -> Result<Record, Box<Diagnostic>> {
+/// The search record of the report of `year` whose page is at `path`, from
+/// the page's context.
+pub fn record(
+    renderer: &Renderer,
+    ctx: &Context,
+    path: &str,
+    year: Year,
+) -> Result<Record, Box<Diagnostic>> {
     Ok(Record {
         url: path.to_string(),
+        year,
         html: renderer.render("search_record.html", ctx)?,
     })
 }
 
 #[derive(Serialize)]
 struct YearView {
-    year: crate::model::Year,
+    year: Year,
     path: String,
 }
 
-/// The search page.
-pub fn page(c: &Common<'_>) -> Context {
+/// One index of a site split by years, as the search page offers it.
+#[derive(Serialize)]
+struct PartView {
+    /// The index folder relative to the search page (`pagefind/`).
+    bundle: String,
+    /// `2021–2025`
+    label: String,
+    from: Year,
+    to: Year,
+}
+
+/// The search page, for a site whose reports are of `years` (one per
+/// report: how the index is split, [`search::plan`]).
+pub fn page(c: &Common<'_>, report_years: &[Year]) -> Context {
     let path = page_path();
     let mut ctx = c.context(&path, c.w.get("search_title"), "search");
     let townships: Vec<TownshipLink> = c
@@ -73,15 +93,21 @@ pub fn page(c: &Common<'_>) -> Context {
     ctx.insert("townships", &townships);
     ctx.insert("districts", &districts);
     ctx.insert("years", &years);
-    ctx.insert("bundle", &format!("{}/", bundle_from_page()));
+    let parts: Vec<PartView> = search::plan(report_years)
+        .into_iter()
+        .map(|p| PartView {
+            bundle: format!("{}/", p.dir.strip_prefix("search/").unwrap_or(&p.dir)),
+            label: if p.from == p.to {
+                p.to.to_string()
+            } else {
+                format!("{}–{}", p.from, p.to)
+            },
+            from: p.from,
+            to: p.to,
+        })
+        .collect();
+    ctx.insert("parts", &parts);
     ctx
-}
-
-/// The index folder relative to the search page (`pagefind`).
-fn bundle_from_page() -> &'static str {
-    search::BUNDLE_DIR
-        .strip_prefix("search/")
-        .unwrap_or(search::BUNDLE_DIR)
 }
 
 /// Build the index of `records` and write it into `out`; the number of

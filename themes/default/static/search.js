@@ -27,6 +27,12 @@
     }
   });
 
+  var rangeSelect = document.getElementById("search-range");
+  if (rangeSelect) {
+    var wanted = params.get("range");
+    Array.prototype.forEach.call(rangeSelect.options, function (o) { if (o.value === wanted) rangeSelect.value = wanted; });
+  }
+
   if (location.protocol === "file:") {
     document.getElementById("search-file").hidden = false;
     form.dataset.state = "file";
@@ -41,7 +47,8 @@
 
   // Queries are folded as the index was (src/search/fold.rs): full-width
   // digits and letters to ASCII, traditional characters to simplified ones
-  // with the same table, fetched only for a query with Han characters.
+  // with the same table. The table is fetched only when a query with Han
+  // characters finds nothing as typed.
   var table = null;
   function loadTable() {
     if (!table) {
@@ -59,10 +66,12 @@
     }
     return table;
   }
-  function fold(query) {
-    query = query.replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/g, function (c) {
+  function widths(query) {
+    return query.replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/g, function (c) {
       return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
     });
+  }
+  function simplified(query) {
     if (!/[\u3400-\u9fff\uf900-\ufaff\ud840-\ud8bf]/.test(query)) return Promise.resolve(query);
     return loadTable().then(function (map) {
       return Array.from(query, function (c) { return map.get(c) || c; }).join("");
@@ -143,21 +152,28 @@
     });
   }
 
-  var pagefind = null;
-  function load() {
-    if (!pagefind) {
-      var bundle = new URL(words.bundle, location.href);
+  // One Pagefind per index folder: a site split by years has several, and
+  // the range selector chooses which one is searched.
+  var range = document.getElementById("search-range");
+  function bundle() {
+    var option = range && range.options[range.selectedIndex];
+    return (option && option.getAttribute("data-bundle")) || words.bundle;
+  }
+  var loaded = {};
+  function load(path) {
+    if (!loaded[path]) {
+      var base = new URL(path, location.href);
       var root = new URL(words.root, location.href);
-      pagefind = import(bundle.href + "pagefind.js").then(function (pf) {
+      loaded[path] = import(base.href + "pagefind.js").then(function (pf) {
         // noWorker: the query is prepared on this page (above), where the
         // segmenter is replaced; it also saves downloading the worker.
-        return pf.options({ basePath: bundle.pathname, baseUrl: root.pathname, excerptLength: 36, excerptEllipsis: "\u2026", noWorker: true })
+        return pf.options({ basePath: base.pathname, baseUrl: root.pathname, excerptLength: 36, excerptEllipsis: "\u2026", noWorker: true })
           .then(function () { return pf.init(); })
           .then(function () { return pf; });
       });
-      pagefind.catch(function () { pagefind = null; });
+      loaded[path].catch(function () { delete loaded[path]; });
     }
-    return pagefind;
+    return loaded[path];
   }
 
   // An excerpt from the index as nodes: its text (without the zero-width
@@ -312,6 +328,7 @@
     var p = new URLSearchParams();
     if (input.value.trim()) p.set("q", input.value.trim());
     filters.forEach(function (select) { if (select.value) p.set(select.name, select.value); });
+    if (range && range.selectedIndex > 0) p.set(range.name, range.value);
     var query = p.toString();
     history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
   }
@@ -328,18 +345,28 @@
     }
     status.textContent = words.loading;
     done("loading", query);
-    Promise.all([load(), fold(query)])
-      .then(function (both) {
-        var pf = both[0];
-        var folded = both[1];
+    load(bundle())
+      .then(function (pf) {
         var options = { filters: chosen() };
-        // Reports with every pair of characters first; only when there are
-        // none, the reports with the query's words (a partial match).
-        return exact(pf, folded, options).then(function (found) {
-          if (found && found.results.length) return [folded, found, false];
-          var loose = words_of(folded);
-          if (!loose) return [folded, { results: [] }, false];
-          return pf.search(loose, options).then(function (partial) { return [folded, partial, true]; });
+        var typed = widths(query);
+        var whole = function (q) {
+          return exact(pf, q, options).then(function (found) {
+            return found && found.results.length ? [q, found, false] : null;
+          });
+        };
+        // Reports with every pair of characters first (as typed, then in
+        // simplified characters); only when there are none, the reports with
+        // the query's words (a partial match).
+        return whole(typed).then(function (found) {
+          if (found) return found;
+          return simplified(typed).then(function (folded) {
+            return (folded !== typed ? whole(folded) : Promise.resolve(null)).then(function (again) {
+              if (again) return again;
+              var loose = words_of(folded);
+              if (!loose) return [folded, { results: [] }, false];
+              return pf.search(loose, options).then(function (partial) { return [folded, partial, true]; });
+            });
+          });
         });
       })
       .then(function (found) {
@@ -376,6 +403,18 @@
     timer = setTimeout(search, 400);
   });
   filters.forEach(function (select) { select.addEventListener("change", search); });
+  if (range) {
+    range.addEventListener("change", search);
+    var year = document.getElementById("search-year");
+    if (year) {
+      year.addEventListener("change", function () {
+        var y = parseInt(year.value, 10);
+        Array.prototype.forEach.call(range.options, function (o) {
+          if (y >= parseInt(o.getAttribute("data-from"), 10) && y <= parseInt(o.getAttribute("data-to"), 10)) range.value = o.value;
+        });
+      }, true);
+    }
+  }
   more.addEventListener("click", function () {
     var first = list.children.length;
     showMore(run).then(function () {
