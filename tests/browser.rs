@@ -2220,8 +2220,26 @@ fn first_search_download() {
                 .filter(|h| h.path.contains("/search/"))
                 .map(|h| h.bytes)
                 .sum();
+            // As a server that compresses text would send it (Pagefind's
+            // own files are compressed already).
+            let gzipped: usize = hits
+                .iter()
+                .map(|h| {
+                    let text = [".html", ".css", ".js", ".txt", ".json"]
+                        .iter()
+                        .any(|e| h.path.ends_with(e));
+                    let file = h
+                        .path
+                        .strip_prefix(site.prefix.as_str())
+                        .and_then(|rest| resolve(&site.dir, rest));
+                    match (text, file) {
+                        (true, Some(f)) => gzip_len(&std::fs::read(f).unwrap()),
+                        _ => h.bytes,
+                    }
+                })
+                .sum();
             println!(
-                "first search {q:?}: {} results ({}), {bytes} bytes in {requests} requests ({index} bytes of them for search/), {took:.1} s",
+                "first search {q:?}: {} results ({}), {bytes} bytes in {requests} requests ({index} bytes of them for search/); {gzipped} bytes with text compressed; {took:.1} s",
                 shown.results.len(),
                 shown.status
             );
@@ -2230,10 +2248,10 @@ fn first_search_download() {
                     println!("  {} {}", h.bytes, h.path);
                 }
             }
-            if bytes > FIRST_SEARCH_BUDGET {
+            if gzipped > FIRST_SEARCH_BUDGET {
                 report.fail(
                     "search",
-                    format!("{q}: {bytes} bytes, over {FIRST_SEARCH_BUDGET}"),
+                    format!("{q}: {gzipped} bytes with text compressed, over {FIRST_SEARCH_BUDGET}"),
                 );
             }
         }
@@ -2242,4 +2260,10 @@ fn first_search_download() {
         server.stop();
         report.finish();
     });
+}
+
+fn gzip_len(bytes: &[u8]) -> usize {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap().len()
 }

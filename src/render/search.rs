@@ -90,6 +90,23 @@ pub fn page(c: &Common<'_>, report_years: &[Year]) -> Context {
             path: paths::year(year),
         })
         .collect();
+    // The browse list, by district (in display order).
+    #[derive(Serialize)]
+    struct District<'a> {
+        name: &'a str,
+        townships: Vec<&'a TownshipLink>,
+    }
+    let mut by_district: Vec<District<'_>> = Vec::new();
+    for t in &townships {
+        match by_district.last_mut() {
+            Some(d) if d.name == t.district => d.townships.push(t),
+            _ => by_district.push(District {
+                name: &t.district,
+                townships: vec![t],
+            }),
+        }
+    }
+    ctx.insert("by_district", &by_district);
     ctx.insert("townships", &townships);
     ctx.insert("districts", &districts);
     ctx.insert("years", &years);
