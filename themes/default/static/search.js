@@ -84,8 +84,8 @@
   // start of an indexed word: a query would then find any report with those
   // characters anywhere. The index holds every pair of adjacent characters
   // as a word (Pagefind's extended indexing), so the query is given as
-  // pairs instead (占道经营 → 占道 经营): a report must contain them all,
-  // and 占路经营 does not match 占道经营. The segmenter is replaced for
+  // pairs instead (占道经营 → 占道 道经 经营): a report must contain them
+  // all, and 占路经营 does not match 占道经营. The segmenter is replaced for
   // words, on this page only, by one that keeps these terms as they are.
   var HAN = /[\u3400-\u9fff\uf900-\ufaff]|[\ud840-\ud8bf][\udc00-\udfff]/;
   var NativeSegmenter = window.Intl && Intl.Segmenter;
@@ -123,11 +123,12 @@
         out.push(run);
         return;
       }
-      // Pairs that tile the run (占道经营 → 占道 经营; 电动车 → 电动 动车):
-      // as exact as every pair for these short runs, and fewer index
-      // chunks to download for a long one.
-      for (var i = 0; i + 1 < chars.length; i += 2) out.push(chars[i] + chars[i + 1]);
-      if (chars.length % 2) out.push(chars[chars.length - 2] + chars[chars.length - 1]);
+      // Every pair of a run of up to four characters (占道经营 → 占道 道经
+      // 经营: in this order, side by side); for a longer run, pairs that tile
+      // it (群众满意度 → 群众 满意 意度), fewer index chunks to download.
+      var step = chars.length <= 4 ? 1 : 2;
+      for (var i = 0; i + 1 < chars.length; i += step) out.push(chars[i] + chars[i + 1]);
+      if (step === 2 && chars.length % 2) out.push(chars[chars.length - 2] + chars[chars.length - 1]);
     });
     return unique(out).join(" ");
   }
