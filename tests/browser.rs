@@ -339,7 +339,7 @@ struct Query {
 }
 
 /// What the search page and its first search may download (issue 11).
-const FIRST_SEARCH_BUDGET: usize = 300 * 1024;
+const FIRST_SEARCH_BUDGET: usize = 300_000;
 
 const XINKOU: &str = "xinkou/2025/index.html";
 const ZJW_2023: &str = "zhangjiawo/2023/index.html";
