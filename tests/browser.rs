@@ -760,6 +760,29 @@ async fn check_search(
         );
     }
 
+    // A township named in traditional characters (東街街道) filters too.
+    let url = format!(
+        "{}?q={}&township={}",
+        server.url(s, page),
+        pct("执法"),
+        pct("东街街道")
+    );
+    visit(c, server, &url, "search:township filter", report).await?;
+    let shown = search_shown(c, s, "执法").await?;
+    let paths: Vec<&str> = shown.results.iter().map(|r| r.0.as_str()).collect();
+    let chosen = c
+        .execute(
+            "return document.getElementById('search-township').selectedOptions[0].textContent",
+            vec![],
+        )
+        .await?;
+    if paths != ["dongjie/2023/index.html"] || chosen != "東街街道" {
+        report.fail(
+            "search",
+            format!("search: 执法 in 東街街道 shows {paths:?} (the filter shows {chosen}), want only dongjie/2023"),
+        );
+    }
+
     // When no report has the whole query, the reports with its words
     // follow, said to be partial: 北湾镇 writes 占路经营, not 经营占路.
     let s = site("search");

@@ -149,6 +149,18 @@ fn traditional_characters_and_full_width_digits_are_folded_in_the_index() {
     // The report page itself shows the text as written.
     let page = std::fs::read_to_string(built.out.join("dongjie/2023/index.html")).unwrap();
     assert!(page.contains("開展電動車違規停放專項整治"));
+    // A township named in traditional characters is filtered by its name
+    // as indexed.
+    let doc = html(&built.out.join("search/index.html"));
+    let option = doc
+        .select(&sel("#search-township option"))
+        .find(|o| text(*o) == "東街街道")
+        .unwrap();
+    assert_eq!(option.value().attr("value"), Some("东街街道"));
+    assert_eq!(
+        indexed["dongjie/2023/index.html"]["filters"]["township"][0],
+        "东街街道"
+    );
     // The browser folds queries with the same table.
     let table = std::fs::read_to_string(built.out.join("search/t2s.txt")).unwrap();
     assert_eq!(table, gongshi::search::fold::T2S);

@@ -49,6 +49,13 @@ struct YearView {
     path: String,
 }
 
+/// An option of a filter: shown as written, valued as indexed.
+#[derive(Serialize)]
+struct FilterOption {
+    label: String,
+    value: String,
+}
+
 /// One index of a site split by years, as the search page offers it.
 #[derive(Serialize)]
 struct PartView {
@@ -107,6 +114,16 @@ pub fn page(c: &Common<'_>, report_years: &[Year]) -> Context {
         }
     }
     ctx.insert("by_district", &by_district);
+    // The filters' values are as the index holds them: folded (a township
+    // named in traditional characters is filtered by its simplified name).
+    let option = |label: &str| FilterOption {
+        label: label.to_string(),
+        value: search::fold::fold(label).into_owned(),
+    };
+    let township_options: Vec<FilterOption> = townships.iter().map(|t| option(&t.name)).collect();
+    let district_options: Vec<FilterOption> = districts.iter().map(|d| option(d)).collect();
+    ctx.insert("township_options", &township_options);
+    ctx.insert("district_options", &district_options);
     ctx.insert("townships", &townships);
     ctx.insert("districts", &districts);
     ctx.insert("years", &years);
