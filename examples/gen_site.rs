@@ -67,7 +67,7 @@ fn main() {
     std::fs::create_dir_all(dir.join("content")).expect("create the site folder");
     std::fs::write(
         dir.join("gongshi.yaml"),
-        "title: 基准测试站点\nbase_url: https://bench.example.cn/\ndistricts: [甲区, 乙区, 丙区, 丁区]\nas_of: 2026-03-01\n",
+        "title: 基准测试站点\nbase_url: https://bench.example.cn/\ndistricts: [甲区, 乙区, 丙区, 丁区]\nas_of: 2026-12-31\n",
     )
     .expect("write gongshi.yaml");
     let districts = ["甲区", "乙区", "丙区", "丁区"];

@@ -67,16 +67,21 @@ impl Amount {
     /// decimals; `None` if `other` is zero or the result does not fit.
     /// Used to compute rates from their counts, in integers only.
     pub fn percent_of(self, other: Amount) -> Option<Amount> {
-        if other.0 == 0 {
+        Amount::percent_of_wide(i128::from(self.0), i128::from(other.0))
+    }
+
+    /// `n / d` (both in hundredths, summed in 128 bits) as a percentage,
+    /// rounded half away from zero to two decimals; `None` if `d` is zero or
+    /// the result does not fit. Used for rates of summed counts.
+    pub fn percent_of_wide(n: i128, d: i128) -> Option<Amount> {
+        if d == 0 {
             return None;
         }
-        // percent in hundredths = self * 100 * 100 / other
-        let num = i128::from(self.0).checked_mul(10_000)?;
-        let den = i128::from(other.0);
-        let q = num.checked_div(den)?;
-        let r = num.checked_rem(den)?;
-        let q = if r.checked_abs()?.checked_mul(2)? >= den.checked_abs()? {
-            if (num < 0) != (den < 0) {
+        let num = n.checked_mul(10_000)?;
+        let q = num.checked_div(d)?;
+        let r = num.checked_rem(d)?;
+        let q = if r.checked_abs()?.checked_mul(2)? >= d.checked_abs()? {
+            if (num < 0) != (d < 0) {
                 q.checked_sub(1)?
             } else {
                 q.checked_add(1)?

@@ -1,21 +1,27 @@
-//! Assembling the loaded reports into what the site shows across them:
-//! disclosure status per township and year, year summaries with exact
-//! totals (saying "n of m reported", carrying 余 where a part is a lower
-//! bound), district subtotals, ranks, and year-over-year changes.
+//! Assembling the loaded reports into what the site says across them:
+//! which years and townships the site covers, the disclosure status of each
+//! township and year, year summaries with exact totals ("n of m reported",
+//! 余 carried, approximate sums at the precision of their least precise
+//! part), district subtotals, honest ranks, changes labelled with the year
+//! they compare to, and like-for-like totals over the years.
 //!
 //! All arithmetic is here, in typed code; templates never compute.
+
+#![deny(clippy::arithmetic_side_effects)]
 
 use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::amount::Amount;
 use crate::figure::{Figure, Precision, Stated};
-use crate::model::{Report, Year};
+use crate::model::{Report, Township, Year};
 use crate::schema::{Aggregate, Derive, MetricId, Schema};
 use crate::site::Site;
+use crate::sum::Sum;
 use crate::validate::deadline;
 
-/// Where a township stands on one year's annual disclosure, judged at `as_of`.
+/// Where a township stands on one year's annual disclosure, judged at the
+/// status date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -23,10 +29,13 @@ pub enum Status {
     OnTime,
     /// Published after the deadline.
     Late,
-    /// Due and not published.
+    /// Covered by the site, due, and not published.
     Missing,
-    /// Not published, not yet due.
+    /// Covered by the site, not published, not yet due.
     NotYetDue,
+    /// The site does not hold this township's reports for this year (before
+    /// its coverage starts or after it ends): nothing is claimed either way.
+    NotCovered,
     /// Published, but the document states no date.
     DateNotStated,
     /// Only figures quoted in a later report.
@@ -34,33 +43,78 @@ pub enum Status {
 }
 
 impl Status {
-    /// Machine name (CSS class, JSON).
+    /// Every status, in the order the glossary explains them.
+    pub const ALL: [Status; 7] = [
+        Status::OnTime,
+        Status::Late,
+        Status::DateNotStated,
+        Status::FiguresOnly,
+        Status::Missing,
+        Status::NotYetDue,
+        Status::NotCovered,
+    ];
+
+    /// Machine name (CSS class, JSON, glossary anchor `status_<key>`).
     pub fn key(self) -> &'static str {
         match self {
             Status::OnTime => "on_time",
             Status::Late => "late",
             Status::Missing => "missing",
             Status::NotYetDue => "not_yet_due",
+            Status::NotCovered => "not_covered",
             Status::DateNotStated => "date_not_stated",
             Status::FiguresOnly => "figures_only",
         }
     }
 }
 
-/// The status of `report` (or its absence) for `year` at `as_of`.
+/// The status of a report the site holds for its year.
+pub fn report_status(r: &Report) -> Status {
+    if r.is_figures_only() {
+        return Status::FiguresOnly;
+    }
+    match (r.published, deadline(r.year)) {
+        (None, _) => Status::DateNotStated,
+        (Some(p), Some(d)) if p > d => Status::Late,
+        (Some(_), _) => Status::OnTime,
+    }
+}
+
+/// The status of `report` (or its absence) for `year` at `as_of`, for a
+/// township the site covers that year.
 pub fn status(report: Option<&Report>, year: Year, as_of: Date) -> Status {
-    let due = deadline(year);
     match report {
-        Some(r) if r.is_figures_only() => Status::FiguresOnly,
-        Some(r) => match (r.published, due) {
-            (None, _) => Status::DateNotStated,
-            (Some(p), Some(d)) if p > d => Status::Late,
-            (Some(_), _) => Status::OnTime,
-        },
-        None => match due {
+        Some(r) => report_status(r),
+        None => match deadline(year) {
             Some(d) if as_of > d => Status::Missing,
             _ => Status::NotYetDue,
         },
+    }
+}
+
+/// The years for which the site holds a township's reports: from its
+/// profile's `covered_from` (else the config's `first_year`, else its first
+/// report) to its `covered_until` (else open).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    /// The first covered year; `None` when nothing says (no report, no setting).
+    pub from: Option<Year>,
+    /// The last covered year, if the site stopped following the township.
+    pub until: Option<Year>,
+}
+
+impl Coverage {
+    /// The coverage of township `t`, whose first report is `first_report`.
+    pub fn of(t: &Township, first_year: Option<Year>, first_report: Option<Year>) -> Coverage {
+        Coverage {
+            from: t.covered_from.or(first_year).or(first_report),
+            until: t.covered_until,
+        }
+    }
+
+    /// Whether the site holds the township's reports for `year`.
+    pub fn covers(self, year: Year) -> bool {
+        self.from.is_some_and(|f| year >= f) && self.until.is_none_or(|u| year <= u)
     }
 }
 
@@ -68,11 +122,12 @@ pub fn status(report: Option<&Report>, year: Year, as_of: Date) -> Status {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Total {
     /// The total: computed from stated figures, not applicable if every
-    /// reporting township said so, not reported if none reported.
+    /// reporting township said so, not reported if none reported (always
+    /// not reported for a metric that is not summed).
     pub figure: Figure,
     /// How many townships gave the figure (a number or "not applicable").
     pub reported: usize,
-    /// How many townships the total is over.
+    /// How many townships the total is over (those the site covers).
     pub of: usize,
     /// Whether the metric is summed at all (enforcement items are not).
     pub summed: bool,
@@ -81,13 +136,15 @@ pub struct Total {
 impl Total {
     /// Whether some townships did not report.
     pub fn is_partial(&self) -> bool {
-        self.summed && self.reported < self.of
+        self.reported < self.of
     }
 }
 
-/// Totals of every metric over `reports` (one entry per township; `None`
-/// for a township without a report). Sums are exact; rates are recomputed
-/// from the summed counts of the townships that state both, never averaged.
+/// Totals of every metric over `reports` (one entry per covered township;
+/// `None` for a township without a report). Sums are exact; a sum with an
+/// approximate part is rounded to that part's precision; rates are
+/// recomputed from the summed counts of the townships that state both
+/// exactly, never averaged.
 pub fn totals(schema: &Schema, reports: &[Option<&Report>]) -> Vec<Total> {
     let of = reports.len();
     schema
@@ -96,7 +153,7 @@ pub fn totals(schema: &Schema, reports: &[Option<&Report>]) -> Vec<Total> {
         .map(|(id, metric)| match (&metric.aggregate, &metric.derive) {
             (Aggregate::None, _) => Total {
                 figure: Figure::NotReported,
-                reported: 0,
+                reported: sum_of(reports, id).reported(),
                 of,
                 summed: false,
             },
@@ -107,41 +164,47 @@ pub fn totals(schema: &Schema, reports: &[Option<&Report>]) -> Vec<Total> {
                     denominator,
                 },
             ) => ratio_total(reports, *numerator, *denominator, of),
-            _ => sum_total(reports, id, of),
+            _ => {
+                let sum = sum_of(reports, id);
+                Total {
+                    // Load refuses a site whose sums do not fit (see
+                    // `check_sums`), so `None` is never shown to anyone.
+                    figure: sum.figure().unwrap_or_default(),
+                    reported: sum.reported(),
+                    of,
+                    summed: true,
+                }
+            }
         })
         .collect()
 }
 
-fn sum_total(reports: &[Option<&Report>], id: MetricId, of: usize) -> Total {
-    let mut sum = Some(Amount::ZERO);
-    let mut precision = Precision::Exact;
-    let mut reported = 0;
-    let mut stated = 0;
+fn sum_of(reports: &[Option<&Report>], id: MetricId) -> Sum {
+    let mut sum = Sum::default();
     for r in reports.iter().flatten() {
-        match r.figure(id) {
-            Figure::Stated(s) => {
-                sum = sum.and_then(|t| t.checked_add(s.amount));
-                precision = precision.combine(s.precision);
-                reported += 1;
-                stated += 1;
-            }
-            Figure::NotApplicable => reported += 1,
-            Figure::NotReported => {}
+        sum.add(r.figure(id));
+    }
+    sum
+}
+
+/// Sums of the exact numerators and denominators of a rate.
+fn ratio_sums(
+    reports: &[Option<&Report>],
+    numerator: MetricId,
+    denominator: MetricId,
+) -> (i128, i128, usize) {
+    let (mut n, mut d, mut reported) = (0i128, 0i128, 0usize);
+    for r in reports.iter().flatten() {
+        if let (Figure::Stated(a), Figure::Stated(b)) = (r.figure(numerator), r.figure(denominator))
+            && a.precision == Precision::Exact
+            && b.precision == Precision::Exact
+        {
+            n = n.saturating_add(i128::from(a.amount.hundredths()));
+            d = d.saturating_add(i128::from(b.amount.hundredths()));
+            reported = reported.saturating_add(1);
         }
     }
-    let figure = match (stated, reported, sum) {
-        (0, 0, _) => Figure::NotReported,
-        (0, _, _) => Figure::NotApplicable,
-        (_, _, Some(total)) => Figure::Stated(Stated::computed(total, precision)),
-        // An overflow in a sum of real figures cannot happen; show nothing rather than a wrong total.
-        (_, _, None) => Figure::NotReported,
-    };
-    Total {
-        figure,
-        reported,
-        of,
-        summed: true,
-    }
+    (n, d, reported)
 }
 
 fn ratio_total(
@@ -150,20 +213,8 @@ fn ratio_total(
     denominator: MetricId,
     of: usize,
 ) -> Total {
-    let mut n = Amount::ZERO;
-    let mut d = Amount::ZERO;
-    let mut reported = 0;
-    for r in reports.iter().flatten() {
-        if let (Figure::Stated(a), Figure::Stated(b)) = (r.figure(numerator), r.figure(denominator))
-            && a.precision == Precision::Exact
-            && b.precision == Precision::Exact
-        {
-            n = n.checked_add(a.amount).unwrap_or(n);
-            d = d.checked_add(b.amount).unwrap_or(d);
-            reported += 1;
-        }
-    }
-    let figure = match (reported, n.percent_of(d)) {
+    let (n, d, reported) = ratio_sums(reports, numerator, denominator);
+    let figure = match (reported, Amount::percent_of_wide(n, d)) {
         (0, _) | (_, None) => Figure::NotReported,
         (_, Some(p)) => Figure::Stated(Stated::exact(p)),
     };
@@ -175,7 +226,94 @@ fn ratio_total(
     }
 }
 
-/// One township's row in a year summary.
+/// A township's place by the rank metric among the townships whose
+/// figures can be ordered. Exact figures and lower bounds are ranked; a
+/// lower bound is only placed above a figure it certainly exceeds and never
+/// below anything, so its place may be a range (1100余 beside 1,150 is
+/// 1–2). Equal exact figures share a place (competition ranking).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Rank {
+    /// The best place it may have (1 = highest).
+    pub best: u32,
+    /// The worst place it may have (`best` when certain).
+    pub worst: u32,
+    /// Whether it shares its place with an equal figure.
+    pub tied: bool,
+    /// How many townships are ranked.
+    pub of: u32,
+}
+
+/// A figure as far as ranking goes: an exact value or a lower bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Orderable {
+    Exact(Amount),
+    AtLeast(Amount),
+}
+
+impl Orderable {
+    fn of(figure: &Figure) -> Option<Orderable> {
+        match figure {
+            Figure::Stated(s) => match s.precision {
+                Precision::Exact => Some(Orderable::Exact(s.amount)),
+                Precision::AtLeast => Some(Orderable::AtLeast(s.amount)),
+                // An approximation may be above or below its value: unranked.
+                Precision::About => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether `self` is certainly greater than `other`.
+    fn above(self, other: Orderable) -> bool {
+        match (self, other) {
+            (Orderable::Exact(a) | Orderable::AtLeast(a), Orderable::Exact(b)) => a > b,
+            // Nothing is certainly above a lower bound: it has no upper limit.
+            (_, Orderable::AtLeast(_)) => false,
+        }
+    }
+}
+
+/// Ranks of `figures` (one per row): `None` for a row whose figure cannot
+/// be ordered, and for every row when fewer than two can.
+pub fn ranks(figures: &[&Figure]) -> Vec<Option<Rank>> {
+    let values: Vec<Option<Orderable>> = figures.iter().map(|f| Orderable::of(f)).collect();
+    let ranked: Vec<Orderable> = values.iter().flatten().copied().collect();
+    let n = ranked.len();
+    let Ok(of) = u32::try_from(n) else {
+        return vec![None; figures.len()];
+    };
+    if n < 2 {
+        return vec![None; figures.len()];
+    }
+    values
+        .iter()
+        .map(|v| {
+            let v = (*v)?;
+            let above = ranked.iter().filter(|o| o.above(v)).count();
+            let below = ranked.iter().filter(|o| v.above(**o)).count();
+            let tied =
+                matches!(v, Orderable::Exact(_)) && ranked.iter().filter(|o| **o == v).count() > 1;
+            let best = u32::try_from(above).ok()?.checked_add(1)?;
+            let worst = of.checked_sub(u32::try_from(below).ok()?)?;
+            // Without lower bounds in the way, equal figures share the best place.
+            let uncertain = ranked
+                .iter()
+                .filter(|o| **o != v && !o.above(v) && !v.above(**o))
+                .count()
+                > 0
+                || (matches!(v, Orderable::AtLeast(_))
+                    && ranked.iter().filter(|o| **o == v).count() > 1);
+            Some(Rank {
+                best,
+                worst: if uncertain { worst } else { best },
+                tied,
+                of,
+            })
+        })
+        .collect()
+}
+
+/// One covered township's row in a year summary.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
     /// Index into [`Site::townships`].
@@ -184,8 +322,8 @@ pub struct Row {
     pub report: Option<usize>,
     /// Disclosure status.
     pub status: Status,
-    /// Rank by the rank metric (1 = highest), if it has a figure.
-    pub rank: Option<u32>,
+    /// Place by the rank metric, if its figure can be ordered.
+    pub rank: Option<Rank>,
 }
 
 /// A district's subtotal within a year.
@@ -204,24 +342,66 @@ pub struct DistrictTotals {
 pub struct YearSummary {
     /// The year.
     pub year: Year,
-    /// One row per township (all of them, reported or not), by district then slug.
+    /// One row per township the site covers that year (reported or not),
+    /// by district then slug.
     pub rows: Vec<Row>,
+    /// Townships the site does not cover that year (indices into
+    /// [`Site::townships`], in display order): in no row and no total.
+    pub not_covered: Vec<usize>,
     /// Totals per metric over all rows.
     pub totals: Vec<Total>,
     /// Subtotals per district, when the site has more than one.
     pub districts: Vec<DistrictTotals>,
 }
 
+impl YearSummary {
+    /// How many covered townships published something for the year.
+    pub fn reported(&self) -> usize {
+        self.rows.iter().filter(|r| r.report.is_some()).count()
+    }
+}
+
+/// A like-for-like series of one metric's totals over the years: only
+/// townships that gave the figure in every year of the series are counted,
+/// so a change between years is never a change in who is counted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trend {
+    /// The metric.
+    pub metric: MetricId,
+    /// The townships counted (indices into [`Site::townships`], display order).
+    pub townships: Vec<usize>,
+    /// Each year of the series (consecutive site years) with its total.
+    pub points: Vec<(Year, Total)>,
+}
+
+/// The change of a figure against the same township's previous report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// Current minus previous (both exact).
+    pub delta: Amount,
+    /// The year compared to (the previous report's year, which may be
+    /// earlier than the previous calendar year).
+    pub base_year: Year,
+}
+
+impl Change {
+    /// Whether the change is against the previous calendar year.
+    pub fn is_year_on_year(self, year: Year) -> bool {
+        year.checked_sub(1) == Some(self.base_year)
+    }
+}
+
 /// The site assembled for rendering.
 #[derive(Clone, Debug, Default)]
 pub struct Assembled {
-    /// Years with at least one report, ascending.
+    /// Every year the site speaks about, ascending and without gaps: from
+    /// the first covered or reported year to the latest year that is due or
+    /// reported. A due year nobody published is here too.
     pub years: Vec<Year>,
-    /// The years of the status matrix: from the first report year to the
-    /// latest year that is due or reported.
-    pub matrix_years: Vec<Year>,
     /// One summary per year in `years`.
     pub summaries: Vec<YearSummary>,
+    /// Per township (same order as [`Site::townships`]): the years covered.
+    pub coverage: Vec<Coverage>,
     /// Per township (same order as [`Site::townships`]): its reports, by year.
     pub by_township: Vec<Vec<usize>>,
     /// Per report: the same township's previous report.
@@ -232,6 +412,8 @@ pub struct Assembled {
     pub order: Vec<usize>,
     /// Whether the site has more than one district.
     pub multi_district: bool,
+    /// Like-for-like series of the key metrics (only those with two years or more).
+    pub trends: Vec<Trend>,
 }
 
 impl Assembled {
@@ -246,13 +428,25 @@ impl Assembled {
             .get(t)?
             .iter()
             .copied()
-            .find(|&r| site.reports.get(r).is_some_and(|r| r.year == year))
+            .find(|&r| site.report_at(r).is_some_and(|r| r.year == year))
+    }
+
+    /// The status of township `t` (index) for `year`.
+    pub fn status(&self, site: &Site, t: usize, year: Year) -> Status {
+        let report = self
+            .report_for(site, t, year)
+            .and_then(|i| site.report_at(i));
+        let covered = self.coverage.get(t).is_some_and(|c| c.covers(year));
+        match report {
+            Some(r) => report_status(r),
+            None if covered => status(None, year, site.as_of),
+            None => Status::NotCovered,
+        }
     }
 }
 
-/// Assemble a loaded site.
-pub fn assemble(site: &Site) -> Assembled {
-    let schema = &site.config.schema;
+/// Per township: its reports (indices), sorted by year.
+fn reports_by_township(site: &Site) -> Vec<Vec<usize>> {
     let mut by_township: Vec<Vec<usize>> = vec![Vec::new(); site.townships.len()];
     for (ri, r) in site.reports.iter().enumerate() {
         if let Some(ti) = site.township_index(&r.township)
@@ -262,8 +456,62 @@ pub fn assemble(site: &Site) -> Assembled {
         }
     }
     for list in &mut by_township {
-        list.sort_by_key(|&r| site.reports.get(r).map_or(0, |r| r.year));
+        list.sort_by_key(|&r| site.report_at(r).map_or(0, |r| r.year));
     }
+    by_township
+}
+
+fn coverages(site: &Site, by_township: &[Vec<usize>]) -> Vec<Coverage> {
+    site.townships
+        .iter()
+        .zip(by_township)
+        .map(|(t, list)| {
+            let first = list
+                .first()
+                .and_then(|&r| site.report_at(r))
+                .map(|r| r.year);
+            Coverage::of(t, site.config.first_year, first)
+        })
+        .collect()
+}
+
+/// The years the site speaks about: from the first covered or reported year
+/// to the latest year that is due or reported, without gaps.
+fn site_years(site: &Site, coverage: &[Coverage]) -> Vec<Year> {
+    let first_report = site.reports.iter().map(|r| r.year).min();
+    let last_report = site.reports.iter().map(|r| r.year).max();
+    let first = coverage
+        .iter()
+        .filter_map(|c| c.from)
+        .chain(first_report)
+        .min();
+    let Some(first) = first else {
+        return Vec::new();
+    };
+    let last_due = last_due_year(site.as_of);
+    // A township covered from a year not yet due adds no year of its own.
+    let last = last_report
+        .into_iter()
+        .chain([last_due])
+        .max()
+        .unwrap_or(first);
+    if last < first {
+        return Vec::new();
+    }
+    (first..=last).collect()
+}
+
+/// How many pages of years a build writes (for progress bars), without
+/// assembling everything.
+pub fn year_count(site: &Site) -> usize {
+    let by_township = reports_by_township(site);
+    site_years(site, &coverages(site, &by_township)).len()
+}
+
+/// Assemble a loaded site.
+pub fn assemble(site: &Site) -> Assembled {
+    let by_township = reports_by_township(site);
+    let coverage = coverages(site, &by_township);
     let mut previous = vec![None; site.reports.len()];
     let mut next = vec![None; site.reports.len()];
     for list in &by_township {
@@ -281,114 +529,215 @@ pub fn assemble(site: &Site) -> Assembled {
 
     let mut order: Vec<usize> = (0..site.townships.len()).collect();
     order.sort_by(|&a, &b| {
-        let ta = site.townships.get(a);
-        let tb = site.townships.get(b);
-        let key = |t: Option<&crate::model::Township>| {
+        let key = |t: Option<&Township>| {
             t.map(|t| (district_rank(site, t.district.as_deref()), t.slug.clone()))
         };
-        key(ta).cmp(&key(tb))
+        key(site.township_at(a)).cmp(&key(site.township_at(b)))
     });
     let districts: Vec<String> = {
         let mut d: Vec<String> = order
             .iter()
-            .filter_map(|&i| site.townships.get(i))
+            .filter_map(|&i| site.township_at(i))
             .map(|t| t.district.clone().unwrap_or_default())
             .collect();
         d.dedup();
         d
     };
     let multi_district = districts.len() > 1;
+    let years = site_years(site, &coverage);
 
-    let mut years: Vec<Year> = site.reports.iter().map(|r| r.year).collect();
-    years.sort_unstable();
-    years.dedup();
-
-    let matrix_years = match (years.first(), years.last()) {
-        (Some(&first), Some(&last)) => {
-            let last_due = last_due_year(site.as_of);
-            (first..=last.max(last_due.max(first))).collect()
-        }
-        _ => Vec::new(),
-    };
-
-    let summaries = years
-        .iter()
-        .map(|&year| {
-            let rows: Vec<Row> = order
-                .iter()
-                .map(|&ti| {
-                    let report = by_township.get(ti).and_then(|l| {
-                        l.iter()
-                            .copied()
-                            .find(|&r| site.reports.get(r).is_some_and(|r| r.year == year))
-                    });
-                    let status = status(report.and_then(|r| site.reports.get(r)), year, site.as_of);
-                    Row {
-                        township: ti,
-                        report,
-                        status,
-                        rank: None,
-                    }
-                })
-                .collect();
-            let reports: Vec<Option<&Report>> = rows
-                .iter()
-                .map(|row| row.report.and_then(|r| site.reports.get(r)))
-                .collect();
-            let year_totals = totals(schema, &reports);
-            let mut rows = rows;
-            if let Some(rank_metric) = site.config.rank_metric {
-                rank_rows(&mut rows, &reports, rank_metric);
-            }
-            let districts = if multi_district {
-                districts
-                    .iter()
-                    .map(|d| {
-                        let idx: Vec<usize> = rows
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, row)| {
-                                site.townships
-                                    .get(row.township)
-                                    .map(|t| t.district.clone().unwrap_or_default())
-                                    .as_ref()
-                                    == Some(d)
-                            })
-                            .map(|(i, _)| i)
-                            .collect();
-                        let subset: Vec<Option<&Report>> = idx
-                            .iter()
-                            .map(|&i| reports.get(i).copied().flatten())
-                            .collect();
-                        DistrictTotals {
-                            district: d.clone(),
-                            totals: totals(schema, &subset),
-                            rows: idx,
-                        }
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            YearSummary {
-                year,
-                rows,
-                totals: year_totals,
-                districts,
-            }
-        })
-        .collect();
-
-    Assembled {
-        years,
-        matrix_years,
-        summaries,
+    let partial = Assembled {
+        years: years.clone(),
+        summaries: Vec::new(),
+        coverage,
         by_township,
         previous,
         next,
         order,
         multi_district,
+        trends: Vec::new(),
+    };
+    let summaries: Vec<YearSummary> = years
+        .iter()
+        .map(|&year| summarize(site, &partial, year, &districts))
+        .collect();
+    let trends = site
+        .config
+        .key_metrics
+        .iter()
+        .filter_map(|&id| trend(site, &summaries, id))
+        .collect();
+    Assembled {
+        summaries,
+        trends,
+        ..partial
     }
+}
+
+fn summarize(site: &Site, asm: &Assembled, year: Year, districts: &[String]) -> YearSummary {
+    let schema = &site.config.schema;
+    let mut rows = Vec::new();
+    let mut not_covered = Vec::new();
+    for &ti in &asm.order {
+        let report = asm.report_for(site, ti, year);
+        let covered = asm.coverage.get(ti).is_some_and(|c| c.covers(year));
+        if report.is_none() && !covered {
+            not_covered.push(ti);
+            continue;
+        }
+        rows.push(Row {
+            township: ti,
+            report,
+            status: asm.status(site, ti, year),
+            rank: None,
+        });
+    }
+    let reports: Vec<Option<&Report>> = rows
+        .iter()
+        .map(|row| row.report.and_then(|r| site.report_at(r)))
+        .collect();
+    let year_totals = totals(schema, &reports);
+    if let Some(rank_metric) = site.config.rank_metric {
+        let figures: Vec<&Figure> = reports
+            .iter()
+            .map(|r| r.map_or(&NOT_REPORTED, |r| r.figure(rank_metric)))
+            .collect();
+        for (row, rank) in rows.iter_mut().zip(ranks(&figures)) {
+            row.rank = rank;
+        }
+    }
+    let district_totals = if asm.multi_district {
+        districts
+            .iter()
+            .map(|d| {
+                let idx: Vec<usize> = rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, row)| {
+                        site.townships
+                            .get(row.township)
+                            .map(|t| t.district.clone().unwrap_or_default())
+                            .as_ref()
+                            == Some(d)
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                let subset: Vec<Option<&Report>> = idx
+                    .iter()
+                    .map(|&i| reports.get(i).copied().flatten())
+                    .collect();
+                DistrictTotals {
+                    district: d.clone(),
+                    totals: totals(schema, &subset),
+                    rows: idx,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    YearSummary {
+        year,
+        rows,
+        not_covered,
+        totals: year_totals,
+        districts: district_totals,
+    }
+}
+
+static NOT_REPORTED: Figure = Figure::NotReported;
+
+/// The townships (indices) that gave metric `id` (a number or "not
+/// applicable") in a year.
+pub fn reporting(site: &Site, summary: &YearSummary, id: MetricId) -> Vec<usize> {
+    summary
+        .rows
+        .iter()
+        .filter(|row| {
+            row.report
+                .and_then(|i| site.report_at(i))
+                .is_some_and(|r| *r.figure(id) != Figure::NotReported)
+        })
+        .map(|row| row.township)
+        .collect()
+}
+
+/// The like-for-like series of metric `id`: the townships that gave it in
+/// both of the last two years in which anyone gave it, over as many earlier
+/// consecutive years as all of them gave it too. `None` when fewer than two
+/// years compare.
+fn trend(site: &Site, summaries: &[YearSummary], id: MetricId) -> Option<Trend> {
+    let metric = site.config.schema.metric(id)?;
+    if metric.aggregate == Aggregate::None {
+        return None;
+    }
+    let sets: Vec<Vec<usize>> = summaries.iter().map(|s| reporting(site, s, id)).collect();
+    // Membership by township index, so that a site of thousands of
+    // townships is not compared pair by pair.
+    let member = |set: &[usize]| {
+        let mut m = vec![false; site.townships.len()];
+        for &t in set {
+            if let Some(slot) = m.get_mut(t) {
+                *slot = true;
+            }
+        }
+        m
+    };
+    let last = sets.iter().rposition(|s| !s.is_empty())?;
+    let before = last.checked_sub(1)?;
+    let latest = sets.get(last)?;
+    let earlier = member(sets.get(before)?);
+    let townships: Vec<usize> = latest
+        .iter()
+        .copied()
+        .filter(|&t| earlier.get(t).copied().unwrap_or(false))
+        .collect();
+    if townships.is_empty() {
+        return None;
+    }
+    let mut first = before;
+    while let Some(i) = first.checked_sub(1)
+        && sets.get(i).is_some_and(|s| {
+            let m = member(s);
+            townships
+                .iter()
+                .all(|&t| m.get(t).copied().unwrap_or(false))
+        })
+    {
+        first = i;
+    }
+    let points = summaries
+        .get(first..=last)?
+        .iter()
+        .map(|s| {
+            // Rows and `townships` are both in display order: one merge pass.
+            let mut rows = s.rows.iter().peekable();
+            let reports: Vec<Option<&Report>> = townships
+                .iter()
+                .map(|&t| {
+                    while rows.next_if(|r| r.township != t).is_some() {}
+                    rows.next()
+                        .and_then(|r| r.report)
+                        .and_then(|i| site.report_at(i))
+                })
+                .collect();
+            let total = totals(&site.config.schema, &reports)
+                .into_iter()
+                .nth(id.index())
+                .unwrap_or(Total {
+                    figure: Figure::NotReported,
+                    reported: 0,
+                    of: reports.len(),
+                    summed: true,
+                });
+            (s.year, total)
+        })
+        .collect();
+    Some(Trend {
+        metric: id,
+        townships,
+        points,
+    })
 }
 
 /// Position of a district in the config's list (unknown ones last).
@@ -406,25 +755,10 @@ fn district_rank(site: &Site, district: Option<&str>) -> (usize, String) {
 /// The latest year whose annual data was due before `as_of`.
 pub fn last_due_year(as_of: Date) -> Year {
     let y = i32::from(as_of.year());
-    match deadline(y - 1) {
-        Some(d) if as_of > d => y - 1,
-        _ => y - 2,
-    }
-}
-
-/// Competition ranking ("1, 2, 2, 4") by the rank metric, highest first;
-/// townships without a figure are not ranked.
-fn rank_rows(rows: &mut [Row], reports: &[Option<&Report>], metric: MetricId) {
-    let values: Vec<Option<Amount>> = reports
-        .iter()
-        .map(|r| r.and_then(|r| r.figure(metric).stated().map(|s| s.amount)))
-        .collect();
-    for (i, row) in rows.iter_mut().enumerate() {
-        let Some(Some(v)) = values.get(i) else {
-            continue;
-        };
-        let higher = values.iter().flatten().filter(|o| *o > v).count();
-        row.rank = u32::try_from(higher + 1).ok();
+    let last_year = y.saturating_sub(1);
+    match deadline(last_year) {
+        Some(d) if as_of > d => last_year,
+        _ => y.saturating_sub(2),
     }
 }
 
@@ -445,14 +779,18 @@ pub fn stated_metrics<'a>(
         .collect()
 }
 
-/// The change of a figure from the previous report to this one, when both
-/// are exact (a change against a lower bound says nothing).
-pub fn change(current: &Report, previous: &Report, id: MetricId) -> Option<Amount> {
+/// The change of a figure from the township's previous report to this one,
+/// when both are exact (a change against a lower bound says nothing),
+/// with the year it compares to.
+pub fn change(current: &Report, previous: &Report, id: MetricId) -> Option<Change> {
     match (current.figure(id), previous.figure(id)) {
         (Figure::Stated(a), Figure::Stated(b))
             if a.precision == Precision::Exact && b.precision == Precision::Exact =>
         {
-            a.amount.checked_sub(b.amount)
+            Some(Change {
+                delta: a.amount.checked_sub(b.amount)?,
+                base_year: previous.year,
+            })
         }
         _ => None,
     }
@@ -461,11 +799,122 @@ pub fn change(current: &Report, previous: &Report, id: MetricId) -> Option<Amoun
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::figure::{Kind, parse_figure};
+
+    fn fig(text: &str) -> Figure {
+        parse_figure(text, Kind::Count).unwrap()
+    }
+
+    fn money(text: &str) -> Figure {
+        parse_figure(text, Kind::Money).unwrap()
+    }
 
     #[test]
     fn last_due_year_turns_on_31_january() {
         assert_eq!(last_due_year(Date::constant(2026, 1, 31)), 2024);
         assert_eq!(last_due_year(Date::constant(2026, 2, 1)), 2025);
         assert_eq!(last_due_year(Date::constant(2025, 12, 8)), 2024);
+    }
+
+    #[test]
+    fn sums_keep_no_false_precision() {
+        let mut sum = Sum::default();
+        sum.add(&money("约2000"));
+        sum.add(&money("1234.50"));
+        let Some(Figure::Stated(s)) = sum.figure() else {
+            panic!("a sum")
+        };
+        assert_eq!(s.precision, Precision::About);
+        assert_eq!(s.amount, Amount::from_hundredths(320_000));
+        assert_eq!(sum.exact_hundredths(), 323_450);
+        // A lower bound plus an exact figure stays an exact bound.
+        let mut sum = Sum::default();
+        sum.add(&fig("1100余"));
+        sum.add(&fig("5"));
+        assert_eq!(
+            sum.figure(),
+            Some(Figure::Stated(Stated::computed(
+                Amount::from_hundredths(110_500),
+                Precision::AtLeast
+            )))
+        );
+        // Only "not applicable" is not applicable; nothing is not reported.
+        let mut sum = Sum::default();
+        assert_eq!(sum.figure(), Some(Figure::NotReported));
+        sum.add(&Figure::NotApplicable);
+        assert_eq!(sum.figure(), Some(Figure::NotApplicable));
+        assert_eq!(sum.reported(), 1);
+    }
+
+    #[test]
+    fn sums_past_the_largest_amount_are_exact_and_refused() {
+        let big = Figure::Stated(Stated::exact(Amount::from_hundredths(i64::MAX)));
+        let mut sum = Sum::default();
+        sum.add(&big);
+        sum.add(&big);
+        assert_eq!(sum.exact_hundredths(), 2 * i128::from(i64::MAX));
+        assert!(!sum.fits());
+        assert_eq!(sum.figure(), None);
+    }
+
+    #[test]
+    fn ranks_never_claim_an_order_the_figures_do_not_give() {
+        let show = |texts: &[&str]| -> Vec<String> {
+            let figures: Vec<Figure> = texts
+                .iter()
+                .map(|t| {
+                    if *t == "-" {
+                        Figure::NotReported
+                    } else {
+                        fig(t)
+                    }
+                })
+                .collect();
+            let refs: Vec<&Figure> = figures.iter().collect();
+            ranks(&refs)
+                .into_iter()
+                .map(|r| match r {
+                    None => "—".to_string(),
+                    Some(r) if r.best != r.worst => format!("{}-{}", r.best, r.worst),
+                    Some(r) if r.tied => format!("{}=", r.best),
+                    Some(r) => r.best.to_string(),
+                })
+                .collect()
+        };
+        // 1100余 may be above 1,150: neither is placed above the other.
+        assert_eq!(show(&["1150", "1100余", "500"]), ["1-2", "1-2", "3"]);
+        // A bound above an exact figure is certainly above it.
+        assert_eq!(show(&["1200余", "1150", "500"]), ["1", "2", "3"]);
+        // Ties share a place; approximate and missing figures are unranked.
+        assert_eq!(
+            show(&["30", "30", "10", "约50", "-"]),
+            ["1=", "1=", "3", "—", "—"]
+        );
+        // No rank when fewer than two can be compared.
+        assert_eq!(show(&["30", "约50", "-"]), ["—", "—", "—"]);
+        // Two equal lower bounds cannot be told apart.
+        assert_eq!(show(&["100余", "100余"]), ["1-2", "1-2"]);
+    }
+
+    #[test]
+    fn coverage_starts_and_ends() {
+        let t = Township {
+            covered_until: Some(2023),
+            ..Township::default()
+        };
+        let c = Coverage::of(&t, None, Some(2022));
+        assert!(!c.covers(2021));
+        assert!(c.covers(2022) && c.covers(2023));
+        assert!(!c.covers(2024));
+        let late = Township {
+            covered_from: Some(2025),
+            ..Township::default()
+        };
+        assert_eq!(Coverage::of(&late, Some(2020), Some(2026)).from, Some(2025));
+        assert_eq!(
+            Coverage::of(&Township::default(), Some(2020), Some(2026)).from,
+            Some(2020)
+        );
+        assert!(!Coverage::of(&Township::default(), None, None).covers(2025));
     }
 }

@@ -34,8 +34,16 @@ pub struct Config {
     pub theme: String,
     /// The districts townships belong to (empty: not checked).
     pub districts: Vec<String>,
-    /// The reference date for disclosure status, when set in the config.
+    /// The status date, when the config fixes it (`as_of`).
     pub as_of: Option<Date>,
+    /// The status date the site is built with, resolved by
+    /// [`crate::site::Site::load`] before the content is read (`--as-of`,
+    /// `as_of`, `SOURCE_DATE_EPOCH` or today); no date in the content may be
+    /// later. `None` (parsing outside a site load) checks no date against it.
+    pub status_date: Option<Date>,
+    /// The first year the site holds every township's reports, if it says
+    /// (a township's own `covered_from` overrides it).
+    pub first_year: Option<crate::model::Year>,
     /// Figures shown as key-figure cards and trend charts.
     pub key_metrics: Vec<MetricId>,
     /// The metric townships are ranked by in summaries.
@@ -62,6 +70,8 @@ impl Config {
             theme: "default".to_string(),
             districts: Vec::new(),
             as_of: None,
+            status_date: None,
+            first_year: None,
             key_metrics,
             rank_metric,
             schema: Arc::new(schema),
@@ -88,7 +98,7 @@ fn default_summary_metrics(schema: &Schema) -> (Vec<MetricId>, Option<MetricId>)
 /// whatever could not be read) and every problem found.
 pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
     let path = root.join(CONFIG_FILE);
-    if !path.is_file() {
+    if !path.exists() {
         return Err(Diagnostic::site(Problem::ConfigMissing));
     }
     let text = crate::source::read_text(&path).map_err(|p| Diagnostic::file(p, CONFIG_FILE))?;
@@ -101,8 +111,12 @@ pub fn parse(text: &Arc<str>) -> (Config, Vec<Diagnostic>) {
     let mut config = Config::builtin();
     let root = match yaml::parse(text, yaml::Offset { lines: 0 }, CONFIG_FILE, text) {
         Ok(node) => node,
-        Err(d) => return (config, vec![d]),
+        Err(d) => return (config, d),
     };
+    // The site's own texts (title, description, labels …) are published too.
+    // Numbers the config allows are allowed in it.
+    let allow: Vec<String> = allow_list(&root);
+    crate::pii::guard_file(text, Some(&root), None, &allow, &mut sink);
     if root.is_null() {
         sink.whole(Problem::MissingField {
             key: "title".into(),
@@ -164,6 +178,9 @@ pub fn parse(text: &Arc<str>) -> (Config, Vec<Diagnostic>) {
         if let Some((date, _)) = f.date("as_of") {
             config.as_of = Some(date);
         }
+        if let Some((year, _)) = f.year("first_year") {
+            config.first_year = Some(year);
+        }
         // The schema comes before the metrics that refer to it.
         if let Some(entry) = f.take("schema") {
             let schema = read_schema(&entry.value, f.sink());
@@ -194,6 +211,32 @@ pub fn parse(text: &Arc<str>) -> (Config, Vec<Diagnostic>) {
     (config, sink.diagnostics)
 }
 
+/// The `privacy.allow` list, read loosely (for the guard of the config
+/// itself, before the config is read field by field).
+fn allow_list(root: &Node) -> Vec<String> {
+    let Value::Map(entries) = &root.value else {
+        return Vec::new();
+    };
+    let Some(privacy) = entries.iter().find(|e| e.key == "privacy") else {
+        return Vec::new();
+    };
+    let Value::Map(entries) = &privacy.value.value else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter(|e| e.key == "allow")
+        .flat_map(|e| match &e.value.value {
+            Value::Seq(items) => items
+                .iter()
+                .filter_map(Node::scalar_text)
+                .map(str::to_string)
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
 fn metric_ref(schema: &Schema, key: &str, pos: Pos, sink: &mut Sink) -> Option<MetricId> {
     let id = schema.id(key);
     if id.is_none() {
@@ -201,6 +244,7 @@ fn metric_ref(schema: &Schema, key: &str, pos: Pos, sink: &mut Sink) -> Option<M
             Problem::UnknownMetric {
                 key: key.to_string(),
                 suggestion: yaml::suggest(key, schema.keys()),
+                by_label: false,
             },
             pos,
         );
@@ -275,6 +319,8 @@ fn read_schema(node: &Node, sink: &mut Sink) -> Schema {
             },
         );
     }
+    // Where the config defines or changes each metric, for messages.
+    let mut written_at: Vec<(String, Pos)> = Vec::new();
     if let Some(entry) = f.take("metrics") {
         let group_keys: Vec<String> = groups.iter().map(|g| g.key.clone()).collect();
         for_each_entry(
@@ -282,6 +328,7 @@ fn read_schema(node: &Node, sink: &mut Sink) -> Schema {
             "metrics",
             f.sink(),
             |key, key_pos, value, sink| {
+                written_at.push((key.to_string(), key_pos));
                 read_metric_override(key, key_pos, value, &mut defs, &groups, &group_keys, sink);
             },
         );
@@ -294,7 +341,14 @@ fn read_schema(node: &Node, sink: &mut Sink) -> Schema {
                 dropped.push((key, pos));
             } else {
                 let suggestion = yaml::suggest(&key, defs.iter().map(|d| d.key.as_str()));
-                f.sink().at(Problem::UnknownMetric { key, suggestion }, pos);
+                f.sink().at(
+                    Problem::UnknownMetric {
+                        key,
+                        suggestion,
+                        by_label: false,
+                    },
+                    pos,
+                );
             }
         }
     }
@@ -304,7 +358,14 @@ fn read_schema(node: &Node, sink: &mut Sink) -> Schema {
                 Some(d) => d.required = true,
                 None => {
                     let suggestion = yaml::suggest(&key, defs.iter().map(|d| d.key.as_str()));
-                    f.sink().at(Problem::UnknownMetric { key, suggestion }, pos);
+                    f.sink().at(
+                        Problem::UnknownMetric {
+                            key,
+                            suggestion,
+                            by_label: false,
+                        },
+                        pos,
+                    );
                 }
             }
         }
@@ -329,6 +390,25 @@ fn read_schema(node: &Node, sink: &mut Sink) -> Schema {
             }
         }
     }
+    // A total that is (through other totals) a part of itself would be
+    // computed from itself: refuse it, naming the cycle.
+    for cycle in derivation_cycles(&defs) {
+        let at = cycle
+            .iter()
+            .find_map(|k| written_at.iter().find(|(w, _)| w == k).map(|(_, p)| *p))
+            .unwrap_or(node.pos);
+        let key = cycle.first().cloned().unwrap_or_default();
+        for d in defs.iter_mut().filter(|d| cycle.contains(&d.key)) {
+            d.derive = DeriveDef::Stated;
+        }
+        sink.at(
+            Problem::InvalidConfig {
+                key,
+                reason: ConfigReason::Cycle { cycle },
+            },
+            at,
+        );
+    }
     // Drop dangling derivations so the schema still resolves.
     let present: Vec<String> = defs.iter().map(|d| d.key.clone()).collect();
     for d in &mut defs {
@@ -342,6 +422,66 @@ fn read_schema(node: &Node, sink: &mut Sink) -> Schema {
         }
     }
     build_or_default(groups, defs, sink, node.pos)
+}
+
+/// Every cycle in the metrics' derivations (`a = b + …`, `b = a + …`;
+/// `c = c + …`), each once, as the keys along it starting from the first
+/// in definition order.
+fn derivation_cycles(defs: &[MetricDef]) -> Vec<Vec<String>> {
+    let parts_of = |key: &str| -> Vec<&str> {
+        match defs.iter().find(|d| d.key == key).map(|d| &d.derive) {
+            Some(DeriveDef::Sum(parts)) => parts.iter().map(String::as_str).collect(),
+            Some(DeriveDef::Rate(n, d)) => vec![n.as_str(), d.as_str()],
+            _ => Vec::new(),
+        }
+    };
+    let mut cycles: Vec<Vec<String>> = Vec::new();
+    let mut in_cycle: Vec<String> = Vec::new();
+    // Depth-first from each metric; `path` is the chain being followed.
+    fn walk<'a>(
+        key: &'a str,
+        path: &mut Vec<&'a str>,
+        parts_of: &dyn Fn(&str) -> Vec<&'a str>,
+        cycles: &mut Vec<Vec<String>>,
+        in_cycle: &mut Vec<String>,
+        done: &mut Vec<&'a str>,
+    ) {
+        if let Some(start) = path.iter().position(|k| *k == key) {
+            let cycle: Vec<String> = path
+                .get(start..)
+                .unwrap_or(&[])
+                .iter()
+                .map(|k| (*k).to_string())
+                .collect();
+            if !cycle.iter().any(|k| in_cycle.contains(k)) {
+                in_cycle.extend(cycle.iter().cloned());
+                cycles.push(cycle);
+            }
+            return;
+        }
+        if done.contains(&key) {
+            return;
+        }
+        path.push(key);
+        for part in parts_of(key) {
+            walk(part, path, parts_of, cycles, in_cycle, done);
+        }
+        path.pop();
+        done.push(key);
+    }
+    let mut done = Vec::new();
+    for d in defs {
+        let mut path = Vec::new();
+        walk(
+            &d.key,
+            &mut path,
+            &parts_of,
+            &mut cycles,
+            &mut in_cycle,
+            &mut done,
+        );
+    }
+    cycles
 }
 
 fn build_or_default(groups: Vec<Group>, defs: Vec<MetricDef>, sink: &mut Sink, pos: Pos) -> Schema {
@@ -581,6 +721,47 @@ mod tests {
         assert!(
             matches!(&d[1].problem, Problem::UnknownKey { suggestion: Some(s), .. } if s == "language")
         );
+    }
+
+    #[test]
+    fn cycles_in_parts_are_refused_with_their_path() {
+        let (c, d) = parse_str(
+            "title: t\nbase_url: https://x.cn/\nschema:\n  metrics:\n    a: {label: 甲, unit: 件, group: special, kind: count, parts: [b]}\n    b: {label: 乙, unit: 件, group: special, kind: count, parts: [a, permits]}\n    c: {label: 丙, unit: 件, group: special, kind: count, parts: [c]}\n    penalty_cases_simple: {parts: [penalty_cases]}\n",
+        );
+        let got: Vec<(Option<u32>, Option<Vec<String>>)> = d
+            .iter()
+            .map(|d| {
+                (
+                    d.pos.map(|p| p.line),
+                    match &d.problem {
+                        Problem::InvalidConfig {
+                            reason: ConfigReason::Cycle { cycle },
+                            ..
+                        } => Some(cycle.clone()),
+                        _ => None,
+                    },
+                )
+            })
+            .collect();
+        let v = |k: &[&str]| Some(k.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            got,
+            vec![
+                (Some(8), v(&["penalty_cases", "penalty_cases_simple"])),
+                (Some(5), v(&["a", "b"])),
+                (Some(7), v(&["c"])),
+            ]
+        );
+        // Nothing in a cycle is derived.
+        let s = &c.schema;
+        for key in ["a", "b", "c", "penalty_cases"] {
+            let m = s.id(key).and_then(|i| s.metric(i));
+            assert_eq!(
+                m.map(|m| &m.derive),
+                Some(&crate::schema::Derive::Stated),
+                "{key}"
+            );
+        }
     }
 
     #[test]

@@ -68,6 +68,13 @@ pub enum Note {
         /// Its value as shown.
         value: String,
     },
+    /// A count a rate is computed from: its label and value.
+    Count {
+        /// Label of the count metric.
+        label: String,
+        /// Its value as shown.
+        value: String,
+    },
     /// The first of two conflicting places.
     FirstHere,
 }
@@ -104,6 +111,12 @@ pub enum Problem {
     },
     /// A content file is empty.
     EmptyFile,
+    /// A named pipe, device or socket where a file was expected: refused
+    /// before it is opened for reading (reading a pipe would wait forever).
+    SpecialFile {
+        /// What it is.
+        kind: SpecialKind,
+    },
     /// A file in `content/` that is neither a profile, a report nor an attachment.
     StrayFile {
         /// A name it could be given, if one is obvious.
@@ -145,7 +158,11 @@ pub enum Problem {
     /// A `---` block exists but something comes before it.
     FrontMatterNotAtStart,
     /// The front matter opens with `---` but never closes.
-    FrontMatterUnclosed,
+    FrontMatterUnclosed {
+        /// The first line that cannot belong to the front matter (where
+        /// the closing `---` should go), if there is one.
+        before_line: Option<u32>,
+    },
     /// The YAML cannot be read.
     YamlSyntax {
         /// What the YAML reader said (in English).
@@ -178,6 +195,9 @@ pub enum Problem {
         key: String,
         /// The closest metric key, if close enough.
         suggestion: Option<String>,
+        /// Whether the key is the suggested metric's label (`行政检查`)
+        /// rather than a misspelt key.
+        by_label: bool,
     },
     /// An `other_figures` group that the schema does not have.
     UnknownGroup {
@@ -233,6 +253,44 @@ pub enum Problem {
         stated: String,
         /// The sum of the parts as shown.
         computed: String,
+        /// Whether a lower bound is involved (the total or a part says
+        /// 余, 以上 …), so the fix explains what a bound allows.
+        bound: bool,
+    },
+    /// A total and its parts disagree on whether the body has the power:
+    /// "not applicable" on one side, figures on the other.
+    NotApplicableConflict {
+        /// The total's key.
+        key: String,
+        /// The total's label.
+        label: String,
+        /// Whether the total is the one stated "not applicable" (else all
+        /// its parts are, while it states a figure).
+        total_not_applicable: bool,
+    },
+    /// A stated rate disagrees with the counts it is computed from.
+    RateMismatch {
+        /// The rate's key.
+        key: String,
+        /// The rate's label.
+        label: String,
+        /// The stated rate as shown.
+        stated: String,
+        /// The rate the counts give.
+        computed: String,
+    },
+
+    /// A sum of figures is too large to be computed: the figures are far
+    /// larger than any real one.
+    SumTooLarge {
+        /// The metric's key.
+        key: String,
+        /// The metric's label.
+        label: String,
+        /// The year, for a total across townships (`None`: within one report).
+        year: Option<i32>,
+        /// The figures added, as `file value` (across townships) or `key value`.
+        parts: Vec<String>,
     },
 
     // ----- dates and deadlines -----
@@ -242,6 +300,9 @@ pub enum Problem {
         key: String,
         /// The text as written.
         text: String,
+        /// The same date written `YYYY-MM-DD`, when the text is a real
+        /// date written another way (`2025年1月20日`).
+        rewrite: Option<String>,
     },
     /// A publication date before the report could have been written.
     PublishedTooEarly {
@@ -252,6 +313,16 @@ pub enum Problem {
         /// Whether the bound is the period end (else the year's start).
         period_end: bool,
     },
+    /// A date in a report later than the status date (a typo such as 2052,
+    /// or a report dated in the future).
+    DateAfterStatusDate {
+        /// The field (`published`, `updated`, `period_end`, `revisions.date`).
+        key: String,
+        /// The date as read.
+        date: String,
+        /// The status date.
+        as_of: String,
+    },
     /// A report published after the 31 January deadline.
     LatePublication {
         /// The publication date.
@@ -261,6 +332,11 @@ pub enum Problem {
     },
     /// A report that does not state its publication date.
     MissingPublicationDate,
+    /// A report with no figures and no text (an untouched skeleton?).
+    EmptyReport {
+        /// Whether it is marked as a draft already.
+        draft: bool,
+    },
     /// `updated` without a `revisions` entry explaining it, or a revision
     /// dated after `updated`.
     RevisionRecord {
@@ -288,6 +364,19 @@ pub enum Problem {
         /// The township folder.
         township: String,
     },
+    /// A township profile's `covered_until` is before its `covered_from`.
+    InvalidCoverage {
+        /// `covered_from`.
+        from: i32,
+        /// `covered_until`.
+        until: i32,
+    },
+    /// A township without reports or coverage setting: the site cannot
+    /// tell whether its reports are missing.
+    CoverageUnknown {
+        /// The township's name.
+        name: String,
+    },
     /// A township's district is not one of the configured districts.
     UnknownDistrict {
         /// The district as written.
@@ -307,6 +396,16 @@ pub enum Problem {
         reason: ConfigReason,
     },
 
+    /// A control character in text (through a YAML escape such as `\0` or a
+    /// character reference such as `&#27;`): it would break the feed and
+    /// show as garbage.
+    ControlCharacter {
+        /// The field it is in; `None` for the Markdown text.
+        field: Option<String>,
+        /// The character's code point.
+        code_point: u32,
+    },
+
     /// A content file changed while the site was being built.
     SourceChanged,
 
@@ -317,6 +416,40 @@ pub enum Problem {
         template: String,
         /// What the template engine said.
         detail: String,
+    },
+
+    // ----- gongshi import -----
+    /// A document `gongshi import` cannot read (damaged, or not what it claims to be).
+    ImportUnreadable {
+        /// The format it was read as (`docx`, `pdf`).
+        format: &'static str,
+        /// What the reader said (in English).
+        detail: String,
+    },
+    /// A file type `import` does not read (old `.doc`, `.wps`, spreadsheets, images).
+    ImportUnsupported {
+        /// The kind of file, by its extension.
+        kind: String,
+    },
+    /// A PDF without a text layer: a scan.
+    ImportScanned {
+        /// How many pages it has.
+        pages: usize,
+    },
+    /// A PDF that opens only with a password.
+    ImportEncrypted,
+    /// A PDF whose text decodes to no Chinese at all (fonts without a Unicode map).
+    ImportPdfNoUnicode,
+    /// A document without any text.
+    ImportNoText,
+    /// The report year could not be found in the document.
+    ImportNoYear,
+    /// The township could not be found in the document.
+    ImportNoTownship,
+    /// The report `import` would write exists already.
+    ImportExists {
+        /// The report, relative to the site root.
+        path: String,
     },
 
     // ----- personal data -----
@@ -330,17 +463,47 @@ pub enum Problem {
 }
 
 /// The kind of a YAML syntax mistake, for a specific fix.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum YamlHint {
-    /// Tab characters used for indentation.
+    /// A tab character used for indentation.
     Tab,
+    /// A full-width space (`　`, typed by Chinese input methods) used for indentation.
+    FullWidthSpace,
+    /// A full-width colon (`：`) after a key, where YAML needs `: `.
+    FullWidthColon {
+        /// The key before the colon.
+        key: String,
+        /// The line rewritten with `: `.
+        fixed: String,
+    },
     /// A quote opened but not closed.
     UnclosedQuote,
+    /// Text after the closing quote of a value (`"标题" 2025`).
+    TextAfterQuote,
+    /// A backslash escape in double quotes that YAML does not know (`"\q"`).
+    BadEscape,
     /// A bracket or brace not closed.
     UnclosedBracket,
     /// Indentation that does not line up.
     Indentation,
+    /// A value starting with a character YAML reserves (`@`, `` ` ``).
+    Reserved(char),
+    /// A value starting with `*` (YAML reads it as a reference).
+    Alias,
     /// Anything else.
+    Other,
+}
+
+/// What a special file is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpecialKind {
+    /// A named pipe (FIFO).
+    Fifo,
+    /// A character or block device.
+    Device,
+    /// A socket.
+    Socket,
+    /// Anything else that is neither a file nor a folder.
     Other,
 }
 
@@ -416,6 +579,16 @@ pub enum ConfigReason {
         /// The missing metric.
         part: String,
     },
+    /// Totals whose parts lead back to themselves (`a = b`, `b = a`).
+    Cycle {
+        /// The metric keys along the cycle.
+        cycle: Vec<String>,
+    },
+    /// `SOURCE_DATE_EPOCH` is not a number of seconds.
+    Epoch {
+        /// As found.
+        value: String,
+    },
     /// A number or setting out of range.
     Value {
         /// As written.
@@ -432,6 +605,12 @@ pub enum PiiKind {
     Mobile,
     /// A bank card number (Luhn-valid).
     BankCard,
+    /// An 18-digit number with an ID number's region and birth date but a
+    /// wrong check digit: most likely a mistyped ID number (a warning).
+    LikelyIdNumber,
+    /// A natural person's unmasked name after 当事人 / 被处罚人 / 申请人
+    /// (a warning).
+    Name,
 }
 
 impl Problem {
@@ -446,6 +625,7 @@ impl Problem {
             Problem::BinaryFile => "binary-file",
             Problem::FileTooLarge { .. } => "file-too-large",
             Problem::EmptyFile => "empty-file",
+            Problem::SpecialFile { .. } => "special-file",
             Problem::StrayFile { .. } => "stray-file",
             Problem::BadSlug { .. } => "bad-slug",
             Problem::ReservedSlug { .. } => "reserved-slug",
@@ -454,7 +634,7 @@ impl Problem {
             Problem::UrlCollision { .. } => "url-collision",
             Problem::FrontMatterMissing => "front-matter-missing",
             Problem::FrontMatterNotAtStart => "front-matter-not-at-start",
-            Problem::FrontMatterUnclosed => "front-matter-unclosed",
+            Problem::FrontMatterUnclosed { .. } => "front-matter-unclosed",
             Problem::YamlSyntax { .. } => "yaml-syntax",
             Problem::DuplicateKey { .. } => "duplicate-key",
             Problem::YamlLimit { .. } => "yaml-limit",
@@ -473,25 +653,47 @@ impl Problem {
                 FigureError::TooPrecise { .. } => "too-precise",
                 FigureError::TooLarge => "number-too-large",
                 FigureError::RateOver100 => "rate-over-100",
+                FigureError::MisplacedSeparator { .. } | FigureError::SplitNumber { .. } => {
+                    "unclear-number"
+                }
                 FigureError::Empty | FigureError::NotANumber => "bad-figure",
             },
             Problem::TotalMismatch { .. } => "total-mismatch",
+            Problem::SumTooLarge { .. } => "sum-too-large",
+            Problem::NotApplicableConflict { .. } => "not-applicable-conflict",
+            Problem::RateMismatch { .. } => "rate-mismatch",
             Problem::InvalidDate { .. } => "invalid-date",
             Problem::PublishedTooEarly { .. } => "published-too-early",
+            Problem::DateAfterStatusDate { .. } => "date-after-status-date",
             Problem::LatePublication { .. } => "late-publication",
             Problem::MissingPublicationDate => "missing-publication-date",
+            Problem::EmptyReport { .. } => "empty-report",
             Problem::RevisionRecord { .. } => "revision-record",
             Problem::YearMismatch { .. } => "year-mismatch",
             Problem::DuplicateTownship { .. } => "duplicate-township",
             Problem::MissingTownshipIndex { .. } => "missing-township-index",
             Problem::UnknownDistrict { .. } => "unknown-district",
+            Problem::InvalidCoverage { .. } => "invalid-coverage",
+            Problem::CoverageUnknown { .. } => "coverage-unknown",
             Problem::InvalidConfig { .. } => "invalid-config",
+            Problem::ControlCharacter { .. } => "control-character",
             Problem::SourceChanged => "source-changed",
             Problem::Template { .. } => "template-error",
+            Problem::ImportUnreadable { .. } => "import-unreadable",
+            Problem::ImportUnsupported { .. } => "import-unsupported",
+            Problem::ImportScanned { .. } => "import-scanned-pdf",
+            Problem::ImportEncrypted => "import-encrypted-pdf",
+            Problem::ImportPdfNoUnicode => "import-pdf-no-unicode",
+            Problem::ImportNoText => "import-no-text",
+            Problem::ImportNoYear => "import-no-year",
+            Problem::ImportNoTownship => "import-no-township",
+            Problem::ImportExists { .. } => "import-exists",
             Problem::PersonalData { kind, .. } => match kind {
                 PiiKind::IdNumber => "pii-id-number",
                 PiiKind::Mobile => "pii-mobile",
                 PiiKind::BankCard => "pii-bank-card",
+                PiiKind::LikelyIdNumber => "pii-likely-id-number",
+                PiiKind::Name => "pii-name",
             },
         }
     }
@@ -502,7 +704,14 @@ impl Problem {
             Problem::LegacyEncoding { .. }
             | Problem::LatePublication { .. }
             | Problem::MissingPublicationDate
-            | Problem::RevisionRecord { .. } => Severity::Warning,
+            | Problem::EmptyReport { .. }
+            | Problem::RevisionRecord { .. }
+            | Problem::CoverageUnknown { .. }
+            | Problem::RateMismatch { .. }
+            | Problem::PersonalData {
+                kind: PiiKind::LikelyIdNumber | PiiKind::Name,
+                ..
+            } => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -9,7 +9,7 @@
 //! ```
 //!
 //! Everything else is reported with the fix. Hidden files and editor
-//! leftovers (`.DS_Store`, `*~`, `*.swp`, `.#*`) are skipped. Symbolic links
+//! leftovers ([`is_ignored`]) are skipped. Symbolic links
 //! are followed only to files inside the site; links out of the site, to
 //! folders, or in loops are refused. Walking never panics on odd names: a
 //! name that is not UTF-8 is reported, not unwrapped.
@@ -25,7 +25,15 @@ use crate::slug;
 pub const CONTENT_DIR: &str = "content";
 
 /// Slugs that would collide with the site's own folders and files.
-pub const RESERVED_SLUGS: &[&str] = &["assets", "data", "years", "districts", "search", "404"];
+pub const RESERVED_SLUGS: &[&str] = &[
+    "assets",
+    "data",
+    "years",
+    "districts",
+    "search",
+    "glossary",
+    "404",
+];
 
 /// What discovery found.
 #[derive(Debug, Default)]
@@ -111,6 +119,14 @@ pub fn discover(root: &Path) -> Result<Found, Diagnostic> {
                     continue;
                 }
             }
+        }
+        // A named pipe, device or socket: refused before anything opens it
+        // (reading a pipe waits for a writer that never comes).
+        if let Some(kind) = crate::source::special_kind(&file_type) {
+            found
+                .diagnostics
+                .push(Diagnostic::file(Problem::SpecialFile { kind }, rel(path)));
+            continue;
         }
 
         if depth == 1 {
@@ -250,15 +266,24 @@ fn stray_suggestion(name: &str) -> Option<String> {
         })
 }
 
-fn is_ignored(name: &str) -> bool {
+/// Whether a file is never part of a site: hidden files and the leftovers
+/// of editors and office suites — vim (`x.swp`, `x~`, `4913`), Emacs
+/// (`.#x`, `#x#`), JetBrains IDEs (`x___jb_tmp___`), Word and WPS lock and
+/// temporary files (`~$x.docx`, `~x.tmp`), Windows and macOS metadata.
+/// `serve` ignores changes to them for the same reason.
+pub fn is_ignored(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
     name.starts_with('.')
         || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
+        || name.starts_with("~$")
+        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
         || name.contains("___jb_")
+        || name == "4913"
         || name == "Thumbs.db"
         || name == "desktop.ini"
+        || [".swp", ".swo", ".swx", ".tmp", ".crswap"]
+            .iter()
+            .any(|ext| lower.ends_with(ext))
 }
 
 /// Accept a symbolic link only if it leads to a file inside the site.

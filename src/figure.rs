@@ -259,6 +259,71 @@ pub enum FigureError {
     TooLarge,
     /// A rate over 100%.
     RateOver100,
+    /// Thousands separators that do not separate groups of three digits
+    /// (`1，53`, `1,5300`): read literally they would give another number.
+    MisplacedSeparator {
+        /// The number as written.
+        written: String,
+        /// The digits without separators (what the official should check).
+        digits: String,
+    },
+    /// A number split by a character that is not a thousands separator
+    /// (`1、530`, `1 530`).
+    SplitNumber {
+        /// The number as written.
+        written: String,
+        /// The character that splits it.
+        separator: char,
+        /// The text with the digits joined (`1530`, `1530余`).
+        joined: String,
+    },
+}
+
+/// Characters officials put between digit groups that are not thousands
+/// separators: an enumeration comma, spaces of every width, apostrophes and
+/// middle dots (Swiss and WPS habits).
+const SPLITTERS: &[char] = &[
+    '、', ' ', '\u{3000}', '\u{a0}', '\u{2009}', '\u{202f}', '\'', '’', '·', '・',
+];
+
+/// A number split into digit groups by one of [`SPLITTERS`]: the character
+/// and the text with the groups joined, if `rest` (what follows the first
+/// group of digits) continues with digits after such a character.
+fn split_number(first: &str, rest: &str) -> Option<(char, String)> {
+    let mut chars = rest.chars();
+    let sep = chars.next().filter(|c| SPLITTERS.contains(c))?;
+    let after = rest.get(sep.len_utf8()..)?.trim_start_matches(SPLITTERS);
+    if !after.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut joined = first.to_string();
+    let mut tail = rest;
+    loop {
+        let trimmed = tail.trim_start_matches(SPLITTERS);
+        if trimmed.len() == tail.len() || !trimmed.starts_with(|c: char| c.is_ascii_digit()) {
+            break;
+        }
+        let end = trimmed
+            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+            .unwrap_or(trimmed.len());
+        joined.push_str(trimmed.get(..end).unwrap_or(""));
+        tail = trimmed.get(end..).unwrap_or("");
+    }
+    joined.push_str(tail);
+    Some((sep, joined))
+}
+
+/// Whether the thousands separators in `digits` (`16,100.5`) separate
+/// groups of three: a first group of one to three digits, then groups of
+/// exactly three, none in the decimals.
+fn well_grouped(digits: &str) -> bool {
+    if !digits.contains(',') {
+        return true;
+    }
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let mut groups = whole.split(',');
+    let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()));
+    first_ok && groups.all(|g| g.len() == 3) && !frac.contains(',')
 }
 
 /// Parse a figure's text for a metric of `kind`.
@@ -303,6 +368,23 @@ pub fn parse_figure(text: &str, kind: Kind) -> Result<Figure, FigureError> {
                 FigureError::NotANumber
             },
         );
+    }
+    if let Some((separator, joined)) = split_number(digits, tail) {
+        // Keep what was written before the digits (约, a sign) in the fix.
+        let before = normalized
+            .get(..normalized.len().saturating_sub(rest.len()))
+            .unwrap_or("");
+        return Err(FigureError::SplitNumber {
+            written: text.to_string(),
+            separator,
+            joined: format!("{before}{joined}"),
+        });
+    }
+    if !well_grouped(digits) {
+        return Err(FigureError::MisplacedSeparator {
+            written: text.to_string(),
+            digits: digits.chars().filter(|c| *c != ',').collect(),
+        });
     }
     let mut decimal = Decimal::parse(digits)?;
 
@@ -638,5 +720,65 @@ mod tests {
             Err(FigureError::RateOver100)
         );
         assert_eq!(parse_figure("", Kind::Count), Err(FigureError::Empty));
+    }
+
+    #[test]
+    fn thousands_separators_must_group_three_digits() {
+        assert_eq!(
+            stated("16,100", Kind::Count).amount,
+            Amount::from_hundredths(1_610_000)
+        );
+        assert_eq!(
+            stated("16，100", Kind::Count).amount,
+            Amount::from_hundredths(1_610_000)
+        );
+        assert_eq!(
+            stated("1,234,567.89", Kind::Money).amount,
+            Amount::from_hundredths(123_456_789)
+        );
+        for (text, digits) in [
+            ("1，53", "153"),
+            ("1,5300", "15300"),
+            ("16,10", "1610"),
+            ("1600,", "1600"),
+            ("1,600.5,0", "1600.50"),
+            ("１，５３", "153"),
+        ] {
+            assert_eq!(
+                parse_figure(text, Kind::Money),
+                Err(FigureError::MisplacedSeparator {
+                    written: text.into(),
+                    digits: digits.into()
+                }),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_split_by_other_characters_are_unclear() {
+        for (text, separator, joined) in [
+            ("1、530", '、', "1530"),
+            ("1 530", ' ', "1530"),
+            ("1\u{3000}530余", '\u{3000}', "1530余"),
+            ("约1 530", ' ', "约1530"),
+            ("1 530 000元", ' ', "1530000元"),
+            ("1'530", '\'', "1530"),
+        ] {
+            assert_eq!(
+                parse_figure(text, Kind::Money),
+                Err(FigureError::SplitNumber {
+                    written: text.into(),
+                    separator,
+                    joined: joined.into()
+                }),
+                "{text}"
+            );
+        }
+        // A unit after a space is still a unit.
+        assert!(matches!(
+            parse_figure("9 件", Kind::Count),
+            Err(FigureError::UnitInCount { .. })
+        ));
     }
 }

@@ -1,30 +1,51 @@
 //! How figures read on the site and in messages.
 //!
 //! Exact figures are grouped by thousands (`2,537`; money always to the fen,
-//! `483,340.60`). Inexact figures show as the report wrote them (`1100余`,
-//! `约15.7万`); computed inexact ones (totals with a lower-bound part) carry
-//! the marker (`3,637余`).
+//! `483,340.60`). Inexact figures keep the report's word around the grouped
+//! number (`1,100余`, `超过60`, `约15.7万`); computed inexact ones (totals with
+//! an inexact part) carry 余 or 约 (`3,637余`, `约3,200`). Every format of the
+//! site takes its display text from here, so a figure reads the same
+//! everywhere.
 
 use crate::amount::Amount;
 use crate::figure::{Figure, Kind, Marker, Precision, Stated, with_marker_zh};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words};
+use crate::model::Year;
+use crate::schema::Metric;
 
-/// A stated figure for people.
+/// A stated figure for people: one form wherever it appears (page, CSV
+/// `display`, XLSX, JSON). Exact figures are grouped (`2,537`; money to the
+/// fen). Inexact ones keep the word the report used — 余, 多, 以上, 至少,
+/// 超过, 约, 左右 — around the grouped number (`1,100余`, `超过60`), and a
+/// number written with 万 or 亿 stays as written (`约15.7万`); an inexact
+/// amount of money shows no decimals it does not have. In English a lower
+/// bound reads `1,100+` and an approximation `~157,000`.
 pub fn stated(s: &Stated, kind: Kind, lang: Lang) -> String {
     let pct = if kind == Kind::Rate { "%" } else { "" };
-    match (&s.written, s.precision, lang) {
-        (_, Precision::Exact, _) => format!("{}{pct}", amount(s.amount, kind)),
-        (Some(w), _, Lang::Zh) => with_marker_zh(&w.number, w.marker, kind),
-        (Some(w), _, Lang::En) => match w.marker {
-            Marker::Yue | Marker::Tilde | Marker::ZuoYou => {
-                format!("~{}{pct}", amount(s.amount, kind))
-            }
-            _ => format!("{}{pct}+", amount(s.amount, kind)),
+    if s.precision == Precision::Exact {
+        return format!("{}{pct}", amount(s.amount, kind));
+    }
+    let number = s.amount.to_grouped(s.amount.natural_decimals());
+    match lang {
+        Lang::Zh => {
+            let marker = s.written.as_ref().map_or(
+                if s.precision == Precision::About {
+                    Marker::Yue
+                } else {
+                    Marker::Yu
+                },
+                |w| w.marker,
+            );
+            let number = match &s.written {
+                Some(w) if w.number.contains(['万', '亿']) => w.number.to_string(),
+                _ => number,
+            };
+            with_marker_zh(&number, marker, kind)
+        }
+        Lang::En => match s.precision {
+            Precision::About => format!("~{number}{pct}"),
+            _ => format!("{number}{pct}+"),
         },
-        (None, Precision::AtLeast, Lang::Zh) => format!("{}{pct}余", amount(s.amount, kind)),
-        (None, Precision::AtLeast, Lang::En) => format!("{}{pct}+", amount(s.amount, kind)),
-        (None, Precision::About, Lang::Zh) => format!("约{}{pct}", amount(s.amount, kind)),
-        (None, Precision::About, Lang::En) => format!("~{}{pct}", amount(s.amount, kind)),
     }
 }
 
@@ -38,6 +59,17 @@ pub fn plain(a: Amount, kind: Kind) -> String {
     a.to_plain(kind.display_decimals(a))
 }
 
+/// The plain machine text of a stated figure: as [`plain`] for an exact
+/// one; an inexact one shows no decimals it does not have (`3200`, not
+/// `3200.00`), so its value claims no more precision than its display.
+pub fn plain_stated(s: &Stated, kind: Kind) -> String {
+    if s.precision == Precision::Exact {
+        plain(s.amount, kind)
+    } else {
+        s.amount.to_plain(s.amount.natural_decimals())
+    }
+}
+
 /// A figure in a table cell: the number, or the words for "none", "not
 /// applicable", "not reported" (short forms; the report page uses the long ones).
 pub fn cell(f: &Figure, kind: Kind, lang: Lang) -> String {
@@ -48,6 +80,32 @@ pub fn cell(f: &Figure, kind: Kind, lang: Lang) -> String {
     }
 }
 
+/// A rank for people: `1`, `2（并列）` for a shared place, `1–2` when a
+/// lower bound leaves the place open.
+pub fn rank(best: u32, worst: u32, tied: bool, lang: Lang) -> String {
+    if best != worst {
+        format!("{best}–{worst}")
+    } else if tied {
+        match lang {
+            Lang::Zh => format!("{best}（并列）"),
+            Lang::En => format!("{best}="),
+        }
+    } else {
+        best.to_string()
+    }
+}
+
+/// A rank as plain machine text (CSV): `1`, `2=` (shared), `1-2` (open).
+pub fn rank_plain(best: u32, worst: u32, tied: bool) -> String {
+    if best != worst {
+        format!("{best}-{worst}")
+    } else if tied {
+        format!("{best}=")
+    } else {
+        best.to_string()
+    }
+}
+
 /// A signed change between two exact amounts: `+16`, `-5`, `0`.
 pub fn change(delta: Amount, kind: Kind) -> String {
     let text = amount(delta, kind);
@@ -55,6 +113,91 @@ pub fn change(delta: Amount, kind: Kind) -> String {
         format!("+{text}")
     } else {
         text
+    }
+}
+
+/// The metric's label and unit in the site language.
+pub fn labels(metric: &Metric, lang: Lang) -> (String, String) {
+    match lang {
+        Lang::Zh => (metric.label.clone(), metric.unit.clone()),
+        Lang::En => (metric.label_en.clone(), metric.unit_en.clone()),
+    }
+}
+
+/// A figure in a table cell: the number, or the words for "not
+/// applicable" and "not reported".
+pub fn cell_words(figure: &Figure, kind: Kind, w: &Words) -> String {
+    match figure {
+        Figure::Stated(s) => stated(s, kind, w.lang()),
+        Figure::NotApplicable => w.get("cell_not_applicable").to_string(),
+        Figure::NotReported => w.get("cell_not_reported").to_string(),
+    }
+}
+
+/// The sentence for an empty state, if the figure is one.
+pub fn empty_note(figure: &Figure, w: &Words) -> Option<String> {
+    let key = match figure {
+        Figure::Stated(s)
+            if s.amount == crate::amount::Amount::ZERO && s.precision == Precision::Exact =>
+        {
+            "note_zero"
+        }
+        Figure::NotApplicable => "note_not_applicable",
+        Figure::NotReported => "note_not_reported",
+        Figure::Stated(_) => return None,
+    };
+    Some(w.get(key).to_string())
+}
+
+/// The plain number of a figure (for sorting, and the `value` column of
+/// downloads); empty if it states none.
+pub fn plain_figure(figure: &Figure, kind: Kind) -> String {
+    match figure {
+        Figure::Stated(s) => plain_stated(s, kind),
+        _ => String::new(),
+    }
+}
+
+/// What a change compares to: 较上年 (the previous calendar year) or 较2023年.
+pub fn change_label(base_year: Year, year: Year, w: &Words) -> String {
+    if year.checked_sub(base_year) == Some(1) {
+        w.get("change_prev_year").to_string()
+    } else {
+        w.fill("change_since_fmt", &[("year", &base_year.to_string())])
+    }
+}
+
+/// "n of m townships reported".
+pub fn coverage(n: usize, m: usize, w: &Words) -> String {
+    w.fill(
+        "coverage_fmt",
+        &[("n", &n.to_string()), ("m", &m.to_string())],
+    )
+}
+
+/// A date for people, by the table's `date_fmt` (`2025年12月8日` / `2025-12-08`).
+pub fn date(d: jiff::civil::Date, w: &Words) -> String {
+    w.fill(
+        "date_fmt",
+        &[
+            ("y", &d.year().to_string()),
+            ("m", &d.month().to_string()),
+            ("d", &d.day().to_string()),
+            ("mm", &format!("{:02}", d.month())),
+            ("dd", &format!("{:02}", d.day())),
+        ],
+    )
+}
+
+/// A file size for people.
+pub fn size(bytes: u64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if bytes < 1024 * 1024 {
+        format!("{} KB", bytes.div_ceil(1024))
+    } else {
+        let tenths = bytes * 10 / (1024 * 1024);
+        format!("{}.{} MB", tenths / 10, tenths % 10)
     }
 }
 
@@ -72,8 +215,13 @@ mod tests {
 
     #[test]
     fn shows_figures_as_written() {
-        assert_eq!(show("1100余", Kind::Count, Lang::Zh), "1100余");
-        assert_eq!(show("1100+", Kind::Count, Lang::Zh), "1100余");
+        assert_eq!(show("1100余", Kind::Count, Lang::Zh), "1,100余");
+        assert_eq!(show("1100+", Kind::Count, Lang::Zh), "1,100余");
+        assert_eq!(show("超过60", Kind::Hours, Lang::Zh), "超过60");
+        assert_eq!(show("1100多", Kind::Count, Lang::Zh), "1,100多");
+        assert_eq!(show("1100以上", Kind::Count, Lang::Zh), "1,100以上");
+        assert_eq!(show("15.7万左右", Kind::Count, Lang::Zh), "15.7万左右");
+        assert_eq!(show("约2000", Kind::Money, Lang::Zh), "约2,000");
         assert_eq!(show("1100+", Kind::Count, Lang::En), "1,100+");
         assert_eq!(show("约15.7万", Kind::Count, Lang::Zh), "约15.7万");
         assert_eq!(show("约15.7万", Kind::Count, Lang::En), "~157,000");
@@ -81,6 +229,7 @@ mod tests {
         assert_eq!(show("7300", Kind::Money, Lang::Zh), "7,300.00");
         assert_eq!(show("2537", Kind::Count, Lang::Zh), "2,537");
         assert_eq!(show("88%以上", Kind::Rate, Lang::Zh), "88%以上");
+        assert_eq!(show("88%以上", Kind::Rate, Lang::En), "88%+");
         assert_eq!(show("10163", Kind::Area, Lang::Zh), "10,163");
         assert_eq!(show("63.4", Kind::Area, Lang::Zh), "63.4");
     }
@@ -90,5 +239,7 @@ mod tests {
         let s = Stated::computed(Amount::from_hundredths(363_700), Precision::AtLeast);
         assert_eq!(stated(&s, Kind::Count, Lang::Zh), "3,637余");
         assert_eq!(stated(&s, Kind::Count, Lang::En), "3,637+");
+        let s = Stated::computed(Amount::from_hundredths(320_000), Precision::About);
+        assert_eq!(stated(&s, Kind::Money, Lang::Zh), "约3,200");
     }
 }

@@ -48,7 +48,43 @@ pub fn split(text: &str) -> Result<Split<'_>, (Problem, Pos)> {
             });
         }
     }
-    Err((Problem::FrontMatterUnclosed, Pos::new(1, 1, 3)))
+    match first_body_line(text) {
+        Some((line, len)) => Err((
+            Problem::FrontMatterUnclosed {
+                before_line: Some(line),
+            },
+            Pos::new(line, 1, len),
+        )),
+        None => Err((
+            Problem::FrontMatterUnclosed { before_line: None },
+            Pos::new(1, 1, 3),
+        )),
+    }
+}
+
+/// The first line after an unclosed `---` that cannot be front matter: a
+/// Markdown heading (`## 一、基本情况`) or a line of text at the left
+/// margin without a colon — where the closing `---` belongs. With its
+/// length in characters.
+fn first_body_line(text: &str) -> Option<(u32, u32)> {
+    LineIter::new(text).skip(1).find_map(|(line, no, _)| {
+        let starts_flush = line.starts_with(|c: char| !c.is_whitespace());
+        let heading = line
+            .trim_start_matches('#')
+            .strip_prefix(' ')
+            .filter(|rest| line.starts_with('#') && !rest.contains(':'));
+        // `inspections：1530` is a field typed with a full-width colon, not text.
+        let field = line.split_once('：').is_some_and(|(k, _)| {
+            !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        let prose = !line
+            .starts_with(['#', '-', '"', '\'', '[', '{', '&', '*', '!', '|', '>', '%'])
+            && !line.contains(':')
+            && !field
+            && !line.trim_end().is_empty();
+        (starts_flush && (heading.is_some() || prose))
+            .then(|| (no, u32::try_from(line.chars().count()).unwrap_or(1)))
+    })
 }
 
 fn is_delimiter(line: &str) -> bool {
@@ -151,8 +187,33 @@ mod tests {
             Some(Problem::FrontMatterNotAtStart)
         );
         assert_eq!(
-            split("---\nname: x\n正文").err().map(|e| e.0),
-            Some(Problem::FrontMatterUnclosed)
+            split("---\nname: x\n正文").err(),
+            Some((
+                Problem::FrontMatterUnclosed {
+                    before_line: Some(3)
+                },
+                Pos::new(3, 1, 2)
+            ))
+        );
+        // A YAML comment is front matter; a Markdown heading is not.
+        assert_eq!(
+            split("---\ntitle: x\n# published: 2025-01-01\n\n## 一、基本情况\n\n正文\n").err(),
+            Some((
+                Problem::FrontMatterUnclosed {
+                    before_line: Some(5)
+                },
+                Pos::new(5, 1, 9)
+            ))
+        );
+        assert_eq!(
+            split("---\ntitle: x\ninspections：5\n一、基本情况：正文\n")
+                .err()
+                .map(|e| e.1.line),
+            Some(4)
+        );
+        assert_eq!(
+            split("---\ntitle: x\nyear: 2025\n").err().map(|e| e.0),
+            Some(Problem::FrontMatterUnclosed { before_line: None })
         );
     }
 }

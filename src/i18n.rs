@@ -1,4 +1,4 @@
-//! The site's language.
+//! The site's language and its interface words.
 //!
 //! Diagnostics and the site's interface come in Chinese (the default) and
 //! English. The interface words live in the theme's translation table
@@ -46,5 +46,38 @@ impl Lang {
             Lang::Zh => zh,
             Lang::En => en,
         }
+    }
+}
+
+/// The interface words of the theme's translation table, in the site language.
+#[derive(Clone, Debug, Default)]
+pub struct Words {
+    lang: Lang,
+    map: std::collections::BTreeMap<String, String>,
+}
+
+impl Words {
+    /// Words for `lang` from the table.
+    pub fn new(lang: Lang, map: std::collections::BTreeMap<String, String>) -> Words {
+        Words { lang, map }
+    }
+
+    /// The site language.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// A word; a missing word shows as its key (so a theme bug is visible, not fatal).
+    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
+        self.map.get(key).map_or(key, String::as_str)
+    }
+
+    /// A word with `{name}` placeholders filled in.
+    pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
+        let mut text = self.get(key).to_string();
+        for (name, value) in values {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
     }
 }

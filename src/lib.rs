@@ -2,8 +2,11 @@
 //!
 //! The pipeline, one module per stage:
 //! [`config`] → [`discover`] → [`parse`] (with [`frontmatter`], [`yaml`], [`figure`]) →
-//! [`validate`] → [`assemble`] → [`render`] → [`write`]. [`site::Site`] is the façade:
-//! `load` reads and checks everything, `build` renders and writes atomically.
+//! [`validate`] → [`assemble`] → [`render`] → [`write`], and [`build`] ties the
+//! last three together. Each stage depends only on the ones before it: the
+//! loaded data ([`site::Site`], read and checked by `Site::load`) ← the
+//! assembled summaries ([`assemble`]) ← the renderers ([`render`]) ← the
+//! build ([`build`]) and the command line's `serve`.
 //! Problems are [`diagnostic::Diagnostic`]s, worded in one place ([`diagnostic::messages`]).
 
 #![deny(
@@ -28,6 +31,7 @@
 
 pub mod amount;
 pub mod assemble;
+pub mod build;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
@@ -37,6 +41,8 @@ pub mod frontmatter;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod i18n;
+pub mod import;
+pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod parse;
@@ -48,6 +54,7 @@ pub mod search;
 pub mod site;
 pub mod slug;
 pub mod source;
+pub mod sum;
 pub mod validate;
 pub mod write;
 pub mod yaml;

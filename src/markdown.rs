@@ -161,6 +161,202 @@ pub fn render(markdown: &str, strip_prefix: Option<&str>) -> Rendered {
     Rendered { html, toc, text }
 }
 
+/// A block of text as a page shows it — a paragraph, heading, table cell,
+/// list item or code block with its inline markup resolved (`138**1234**5678`
+/// shows `13812345678`), character references and escapes decoded; a link's
+/// address or title; the text or an attribute value of a sanitized HTML
+/// block — with where each piece comes from in the Markdown.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Shown {
+    /// The text.
+    pub text: String,
+    /// Its pieces, in order.
+    pub pieces: Vec<Piece>,
+}
+
+/// A piece of [`Shown`] text and its source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Piece {
+    /// Where the piece starts in [`Shown::text`].
+    pub at: usize,
+    /// The Markdown byte range it comes from.
+    pub source: std::ops::Range<usize>,
+    /// Whether the piece is the source text itself, byte for byte (so a
+    /// position inside it maps to the same position in the source).
+    pub verbatim: bool,
+}
+
+impl Shown {
+    fn push(&mut self, text: &str, source: std::ops::Range<usize>, verbatim: bool) {
+        self.pieces.push(Piece {
+            at: self.text.len(),
+            source,
+            verbatim,
+        });
+        self.text.push_str(text);
+    }
+
+    /// The Markdown byte range that the shown range `start..end` comes from:
+    /// exact inside verbatim pieces, else the whole piece.
+    pub fn source_range(&self, start: usize, end: usize) -> std::ops::Range<usize> {
+        let piece_of = |at: usize| self.pieces.iter().rev().find(|p| p.at <= at);
+        let a = piece_of(start).map_or(0, |p| {
+            if p.verbatim {
+                p.source.start + (start - p.at)
+            } else {
+                p.source.start
+            }
+        });
+        let b = piece_of(end.saturating_sub(1).max(start)).map_or(a, |p| {
+            if p.verbatim {
+                p.source.start + (end - p.at)
+            } else {
+                p.source.end
+            }
+        });
+        a..b.max(a)
+    }
+}
+
+/// Everything a Markdown body shows a reader, block by block (see
+/// [`Shown`]): what the personal-data guard and the control-character check
+/// read, so that nothing the page shows escapes them.
+pub fn shown(markdown: &str) -> Vec<Shown> {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut out = Vec::new();
+    let mut block = Shown::default();
+    let mut html: Option<(String, std::ops::Range<usize>)> = None;
+    let flush = |block: &mut Shown, out: &mut Vec<Shown>| {
+        if !block.text.is_empty() {
+            out.push(std::mem::take(block));
+        }
+        block.pieces.clear();
+    };
+    let single = |text: &str, source: std::ops::Range<usize>| {
+        let mut s = Shown::default();
+        s.push(text, source, false);
+        s
+    };
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        let verbatim = |t: &str| markdown.get(range.clone()) == Some(t);
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((raw, _)) = html.as_mut() {
+                    raw.push_str(&t);
+                } else {
+                    block.push(&t, range.clone(), verbatim(&t));
+                }
+            }
+            Event::SoftBreak => block.push(" ", range, false),
+            Event::HardBreak => block.push("\n", range, false),
+            // Kept as a bare formatting tag (shows nothing), dropped as a
+            // comment, or shown as text, as `render` does.
+            Event::InlineHtml(h) if simple_tag(&h).is_none() && !h.starts_with("<!--") => {
+                block.push(&h, range.clone(), verbatim(&h));
+            }
+            Event::Html(h) => match html.as_mut() {
+                Some((raw, _)) => raw.push_str(&h),
+                None => html = Some((h.to_string(), range)),
+            },
+            Event::Start(Tag::HtmlBlock) => {
+                flush(&mut block, &mut out);
+                html = Some((String::new(), range));
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((raw, source)) = html.take() {
+                    let clean = ammonia::Builder::default().clean(&raw).to_string();
+                    let (text, attrs) = html_text(&clean);
+                    out.push(single(&text, source.clone()));
+                    out.extend(attrs.iter().map(|a| single(a, source.clone())));
+                }
+            }
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            })
+            | Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                out.push(single(&dest_url, range.clone()));
+                if !title.is_empty() {
+                    out.push(single(&title, range));
+                }
+            }
+            Event::Start(
+                Tag::Paragraph
+                | Tag::Heading { .. }
+                | Tag::BlockQuote(_)
+                | Tag::CodeBlock(_)
+                | Tag::List(_)
+                | Tag::Item
+                | Tag::FootnoteDefinition(_)
+                | Tag::Table(_)
+                | Tag::TableHead
+                | Tag::TableRow
+                | Tag::TableCell,
+            )
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock
+                | TagEnd::List(_)
+                | TagEnd::Item
+                | TagEnd::FootnoteDefinition
+                | TagEnd::Table
+                | TagEnd::TableHead
+                | TagEnd::TableRow
+                | TagEnd::TableCell,
+            ) => flush(&mut block, &mut out),
+            _ => {}
+        }
+    }
+    flush(&mut block, &mut out);
+    out
+}
+
+/// The text and the attribute values of sanitized HTML, character
+/// references decoded (html5ever's tokenizer, as a browser reads them).
+fn html_text(html: &str) -> (String, Vec<String>) {
+    use html5ever::tendril::StrTendril;
+    use html5ever::tokenizer::{
+        BufferQueue, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+    };
+    use std::cell::RefCell;
+
+    #[derive(Default)]
+    struct Collect {
+        text: RefCell<String>,
+        attrs: RefCell<Vec<String>>,
+    }
+    impl TokenSink for Collect {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            match token {
+                Token::CharacterTokens(t) => self.text.borrow_mut().push_str(&t),
+                Token::TagToken(tag) => {
+                    // A tag separates words, as a browser lays them out.
+                    self.text.borrow_mut().push(' ');
+                    self.attrs
+                        .borrow_mut()
+                        .extend(tag.attrs.iter().map(|a| a.value.to_string()));
+                }
+                _ => {}
+            }
+            TokenSinkResult::Continue
+        }
+    }
+    let tokenizer = Tokenizer::new(Collect::default(), TokenizerOpts::default());
+    let queue = BufferQueue::default();
+    queue.push_back(StrTendril::from(html));
+    let _ = tokenizer.feed(&queue);
+    tokenizer.end();
+    let sink = tokenizer.sink;
+    (sink.text.into_inner(), sink.attrs.into_inner())
+}
+
 fn level_number(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
@@ -268,6 +464,34 @@ mod tests {
         let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, vec!["一基本情况", "一基本情况-1", "plan"]);
         assert!(r.html.contains(r#"<h2 id="一基本情况">"#));
+    }
+
+    #[test]
+    fn shown_text_resolves_markup_references_and_escapes() {
+        let md = "电话138**1234**5678，&#49;3912345678 与 137\\-1234\\-5678\n续行\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[链接](tel:13612345678 \"标题\") ![图&#50;](x.png)\n\n<div title=\"&#49;35\">&#x31;34</div>\n";
+        let blocks = shown(md);
+        let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "电话13812345678，13912345678 与 137-1234-5678 续行",
+                "a",
+                "b",
+                "1",
+                "2",
+                "tel:13612345678",
+                "标题",
+                "x.png",
+                "链接 图2",
+                " 134 \n",
+                "135",
+            ]
+        );
+        // A position in verbatim text maps back exactly.
+        let first = &blocks[0];
+        let at = first.text.find("138").unwrap();
+        assert_eq!(first.source_range(at, at + 3), 6..9);
+        assert_eq!(md.get(first.source_range(at, at + 3)), Some("138"));
     }
 
     #[test]

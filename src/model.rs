@@ -40,6 +40,12 @@ pub struct Township {
     pub contact: Contact,
     /// The people-and-powers disclosure (事前公开), if the profile gives it.
     pub powers: Powers,
+    /// The first year the site holds this township's reports
+    /// (`covered_from`); absent, the config's `first_year`, else its first report.
+    pub covered_from: Option<Year>,
+    /// The last year the site holds its reports (`covered_until`), if the
+    /// site stopped following it (a merged township, a sample site).
+    pub covered_until: Option<Year>,
     /// The Markdown introduction after the front matter.
     pub intro: String,
     /// The profile file, relative to the site root.
@@ -48,6 +54,9 @@ pub struct Township {
     pub name_pos: Option<crate::diagnostic::Pos>,
     /// The profile's text (for cross-file messages).
     pub source: Arc<str>,
+    /// `draft: true`: the township and all its reports are left out of the
+    /// site, or shown marked as drafts in a preview (`--drafts`).
+    pub draft: bool,
 }
 
 /// Where citizens reach the enforcement body about disclosure.
@@ -146,6 +155,9 @@ pub struct Report {
     pub body: Body,
     /// The report file, relative to the site root.
     pub file: String,
+    /// `draft: true`: left out of the site, or shown marked as a draft in
+    /// a preview (`--drafts`).
+    pub draft: bool,
 }
 
 impl Report {

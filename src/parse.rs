@@ -46,20 +46,13 @@ fn load(text: source::Text, rel: &str, config: &Config) -> Result<Loaded, Vec<Di
     if let Some(encoding) = text.decoded_from {
         sink.whole(Problem::LegacyEncoding { encoding });
     }
-    // The personal-data guard reads the whole file: front matter, text and tables.
-    for found in crate::pii::scan(&text.text, &config.privacy_allow) {
-        let pos = source::pos_of(&text.text, found.start, found.len);
-        sink.at(
-            Problem::PersonalData {
-                kind: found.kind,
-                masked: found.masked,
-            },
-            pos,
-        );
-    }
+    // The personal-data guard reads everything the file publishes: the text
+    // as written, the front matter as YAML decodes it, and the body as the
+    // page shows it (see `pii::guard_file`).
     let split = match frontmatter::split(&text.text) {
         Ok(s) => s,
         Err((problem, pos)) => {
+            crate::pii::guard_file(&text.text, None, None, &config.privacy_allow, &mut sink);
             sink.at(problem, pos);
             return Err(sink.diagnostics);
         }
@@ -67,14 +60,23 @@ fn load(text: source::Text, rel: &str, config: &Config) -> Result<Loaded, Vec<Di
     let offset = yaml::Offset {
         lines: split.yaml_lines_before,
     };
+    let body_offset = text.text.len() - split.body.len();
     let root = match yaml::parse(split.yaml, offset, rel, &text.text) {
         Ok(node) => node,
         Err(d) => {
-            sink.push(d);
+            let body = Some(body_offset);
+            crate::pii::guard_file(&text.text, None, body, &config.privacy_allow, &mut sink);
+            sink.diagnostics.extend(d);
             return Err(sink.diagnostics);
         }
     };
-    let body_offset = text.text.len() - split.body.len();
+    crate::pii::guard_file(
+        &text.text,
+        Some(&root),
+        Some(body_offset),
+        &config.privacy_allow,
+        &mut sink,
+    );
     let body = Body::in_memory(text.text.clone(), body_offset);
     Ok(Loaded { sink, root, body })
 }
@@ -122,6 +124,7 @@ pub fn township_text(
         return (None, loaded.sink.diagnostics);
     };
     let name = f.required_text("name", whole);
+    t.draft = f.boolean("draft").is_some_and(|(d, _)| d);
     t.name_en = f.text("name_en").map(|(s, _)| s);
     if let Some((district, pos)) = f.text("district") {
         if !config.districts.is_empty() && !config.districts.contains(&district) {
@@ -142,6 +145,7 @@ pub fn township_text(
     t.villages = f.integer("villages").map(|(n, _)| n);
     t.population = figure_field(&mut f, "population", "常住人口", Kind::Count);
     t.enforcement_body = f.text("enforcement_body").map(|(s, _)| s);
+    (t.covered_from, t.covered_until) = validate::coverage_fields(&mut f);
     if let Some(entry) = f.take("contact") {
         t.contact = contact(entry, f.sink());
     }
@@ -320,6 +324,7 @@ pub fn report_text(
         return (None, loaded.sink.diagnostics);
     };
     let title = f.required_text("title", whole);
+    let draft = f.boolean("draft").is_some_and(|(d, _)| d);
     let year = match f.take("year") {
         Some(entry) => {
             let text = entry.value.scalar_text().map(str::trim);
@@ -369,12 +374,18 @@ pub fn report_text(
                     .at(Problem::MissingField { key: "date".into() }, pos);
             }
             g.finish();
-            Some(Revision {
-                date: date?.0,
-                reason: reason?.0,
-            })
+            let (date, pos) = date?;
+            Some((
+                Revision {
+                    date,
+                    reason: reason?.0,
+                },
+                pos,
+            ))
         })
     });
+    let (revisions, revision_pos): (Vec<Revision>, Vec<Pos>) =
+        revisions.unwrap_or_default().into_iter().unzip();
     let metrics_entry = f.take("metrics");
     let mut figures = vec![FigureEntry::default(); schema.metrics().len()];
     let mut stated_at: Vec<Option<Pos>> = vec![None; schema.metrics().len()];
@@ -402,24 +413,64 @@ pub fn report_text(
         period_end: period_end.map(|(d, _)| d),
         source: source_note,
         updated: updated.map(|(d, _)| d),
-        revisions: revisions.unwrap_or_default(),
+        revisions,
         figures,
         other_figures,
         attachments,
         body: loaded.body,
         file: rel,
+        draft,
     };
     let dates = validate::DatePositions {
         published: published.map(|p| p.1),
         published_written: loaded.root.has_key("published"),
         updated: updated.map(|u| u.1),
+        period_end: period_end.map(|p| p.1),
+        revisions: revision_pos,
         whole,
     };
-    validate::report_dates(&report, &dates, &mut loaded.sink);
+    validate::report_dates(&report, &dates, config.status_date, &mut loaded.sink);
+    // An untouched skeleton, or a report whose content went missing (not
+    // one whose figures are all wrong: those errors say enough).
+    let written = |key: &str| {
+        matches!(&loaded.root.value, Value::Map(entries) if entries.iter().any(|e| {
+            e.key == key
+                && match &e.value.value {
+                    Value::Map(m) => !m.is_empty(),
+                    Value::Seq(s) => !s.is_empty(),
+                    _ => false,
+                }
+        }))
+    };
+    if !written("metrics")
+        && !written("other_figures")
+        && !loaded.sink.has_errors()
+        && !has_text(report.body.markdown().as_deref().unwrap_or(""))
+    {
+        loaded.sink.at(Problem::EmptyReport { draft }, whole);
+    }
     if loaded.sink.has_errors() {
         return (None, loaded.sink.diagnostics);
     }
     (Some(report), loaded.sink.diagnostics)
+}
+
+/// Whether a Markdown body has any text besides headings, comments and
+/// blank lines (the four section headings of a skeleton are no text).
+fn has_text(markdown: &str) -> bool {
+    let mut in_comment = false;
+    markdown.lines().any(|line| {
+        let l = line.trim();
+        if in_comment {
+            in_comment = !l.contains("-->");
+            return false;
+        }
+        if l.starts_with("<!--") {
+            in_comment = !l.contains("-->");
+            return false;
+        }
+        !(l.is_empty() || l.starts_with('#'))
+    })
 }
 
 fn read_metrics(
@@ -443,10 +494,15 @@ fn read_metrics(
     };
     for e in entries {
         let Some(id) = schema.id(&e.key) else {
+            let (suggestion, by_label) = match schema.by_label(&e.key) {
+                Some(m) => (Some(m.key.clone()), true),
+                None => (yaml::suggest(&e.key, schema.keys()), false),
+            };
             sink.at(
                 Problem::UnknownMetric {
                     key: e.key.clone(),
-                    suggestion: yaml::suggest(&e.key, schema.keys()),
+                    suggestion,
+                    by_label,
                 },
                 e.key_pos,
             );

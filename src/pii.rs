@@ -1,26 +1,39 @@
 //! The personal-data guard.
 //!
 //! A disclosure site that publishes a citizen's ID number is a serious
-//! incident. Before anything is built, every content file (front matter and
-//! Markdown, tables included) is scanned for unmasked:
+//! incident. Before anything is built, everything that reaches the site is
+//! scanned (see [`guard_file`]): each content file as written, every string
+//! of its front matter as YAML decodes it, its Markdown as the page shows it
+//! (character references, escapes and inline markup resolved, link
+//! addresses, image texts, sanitized HTML and its attributes), and the
+//! config's texts. Errors:
 //!
 //! - mainland resident ID numbers: 18 characters with a valid region, birth
 //!   date and check digit (ISO 7064 MOD 11-2), and the old 15-digit form
 //!   (valid region and birth date);
 //! - mobile phone numbers: 11 digits `1[3-9]…`, also written `138 1234 5678`,
-//!   `138-1234-5678` or with `+86`;
+//!   `138-1234-5678`, `138.1234.5678` or with `+86`;
 //! - bank card numbers: 16 to 19 digits (also in groups of four) with a card
 //!   network prefix and a valid Luhn check digit, that are not a valid
 //!   unified social credit code.
+//!
+//! Warnings: an 18-digit number with an ID number's region and birth date
+//! but a wrong check digit (a mistyped ID number), and an unmasked name
+//! after 当事人 / 被处罚人 / 申请人.
+//!
+//! Numbers are read as a reader sees them: full-width
+//! digits, spaces of every width, dashes and dots between digit groups,
+//! invisible zero-width characters, letters or Chinese glued on.
 //!
 //! Masked forms (`110101********1234`, `138****5678`) pass: a `*` breaks the
 //! digits. The config's `privacy.allow` lists official numbers (the
 //! disclosure hotline) that may be published. Figures, dates, case numbers
 //! (〔2023〕15号), amounts (1690518.90) and certificate numbers do not match
-//! these shapes. Attachments (PDF, scans) are not scanned.
+//! these shapes; a label (执法证号, 案号 …) exempts the number it directly
+//! labels, never a later one. Attachments (PDF, scans) are not scanned.
 //!
-//! The rules are specific to Chinese identifiers, so they are written here
-//! rather than taken from a general-purpose PII crate.
+//! The rules are specific to Chinese identifiers and Chinese typing, so they
+//! are written here rather than taken from a general-purpose PII crate.
 
 use crate::diagnostic::PiiKind;
 
@@ -190,17 +203,80 @@ fn mask(digits: &str, keep_start: usize, keep_end: usize) -> String {
         .collect()
 }
 
-/// A run of digits in the text, possibly in groups joined by single spaces
-/// or hyphens (`138 1234 5678`), with a trailing `X` for ID numbers.
+/// Text as a reader sees it, for matching: full-width digits and letters
+/// folded to ASCII, every kind of space to `' '`, dashes to `-`, full-width
+/// dots to `.`, and invisible characters (zero-width spaces and joiners,
+/// word joiners, soft hyphens, byte-order marks) removed — with, for each
+/// byte, the byte of the original text it came from.
+struct Normalized<'a> {
+    text: std::borrow::Cow<'a, str>,
+    /// `origin[i]` is the original byte offset of normalized byte `i`;
+    /// one more entry maps the end. `None` when nothing was folded (the
+    /// common case: the offsets are the original ones).
+    origin: Option<Vec<usize>>,
+    original_len: usize,
+}
+
+impl Normalized<'_> {
+    fn new(text: &str) -> Normalized<'_> {
+        if text.chars().all(|c| fold(c) == Some(c)) {
+            return Normalized {
+                text: std::borrow::Cow::Borrowed(text),
+                origin: None,
+                original_len: text.len(),
+            };
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut origin = Vec::with_capacity(text.len() + 1);
+        for (i, c) in text.char_indices() {
+            let Some(n) = fold(c) else { continue };
+            out.push(n);
+            origin.extend(std::iter::repeat_n(i, n.len_utf8()));
+        }
+        origin.push(text.len());
+        Normalized {
+            text: std::borrow::Cow::Owned(out),
+            origin: Some(origin),
+            original_len: text.len(),
+        }
+    }
+
+    /// The original byte range of the normalized range `start..end`.
+    fn original(&self, start: usize, end: usize) -> (usize, usize) {
+        let Some(origin) = &self.origin else {
+            return (
+                start.min(self.original_len),
+                end.min(self.original_len).max(start),
+            );
+        };
+        let a = origin.get(start).copied().unwrap_or(self.original_len);
+        let b = origin.get(end).copied().unwrap_or(self.original_len);
+        (a, b.max(a))
+    }
+}
+
+/// How a character reads, for matching; `None` for invisible characters.
+fn fold(c: char) -> Option<char> {
+    Some(match c {
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}' | '\u{180e}' => {
+            return None;
+        }
+        // Full-width ASCII (digits, letters, ＋, －, ．, ：) to ASCII.
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0).unwrap_or(c),
+        '\u{3000}' | '\u{a0}' | '\u{2002}'..='\u{200a}' | '\u{202f}' | '\u{205f}' => ' ',
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+        '\u{30fb}' | '\u{b7}' => '.',
+        _ => c,
+    })
+}
+
+/// A run of digits in the text, possibly in groups joined by single spaces,
+/// hyphens or dots (`138 1234 5678`), with a trailing `X` for ID numbers.
 struct Run {
     start: usize,
     end: usize,
     digits: String,
     groups: usize,
-}
-
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
 }
 
 fn runs(text: &str) -> Vec<Run> {
@@ -209,13 +285,14 @@ fn runs(text: &str) -> Vec<Run> {
     let mut i = 0;
     while i < bytes.len() {
         let Some(&b) = bytes.get(i) else { break };
-        if !b.is_ascii_digit() || (i > 0 && bytes.get(i - 1).copied().is_some_and(is_word_byte)) {
+        if !b.is_ascii_digit() {
             i += 1;
             continue;
         }
         let start = i;
         let mut digits = String::new();
         let mut groups = 1;
+        let mut dots = 0;
         let mut end;
         let mut j = i;
         loop {
@@ -224,10 +301,13 @@ fn runs(text: &str) -> Vec<Run> {
                 j += 1;
             }
             end = j;
-            // A single space or hyphen followed by more digits continues the run.
+            // A single space, hyphen or dot followed by more digits continues the run.
             match (bytes.get(j), bytes.get(j + 1)) {
-                (Some(b' ' | b'-'), Some(d)) if d.is_ascii_digit() && digits.len() < 19 => {
+                (Some(sep @ (b' ' | b'-' | b'.')), Some(d))
+                    if d.is_ascii_digit() && digits.len() < 19 =>
+                {
                     groups += 1;
+                    dots += usize::from(*sep == b'.');
                     j += 1;
                 }
                 _ => break,
@@ -238,14 +318,15 @@ fn runs(text: &str) -> Vec<Run> {
             digits.push('X');
             end += 1;
         }
-        let word_after = bytes.get(end).copied().is_some_and(is_word_byte);
-        // Decimals (1690518.90) are amounts, never identifiers.
-        let decimal = (bytes.get(end) == Some(&b'.')
-            && bytes.get(end + 1).is_some_and(u8::is_ascii_digit))
+        // A decimal (1690518.90, 39.12345) is an amount or a coordinate,
+        // never an identifier; dotted groups (138.1234.5678) are not.
+        let decimal = (dots == 1 && groups == 2)
+            || (bytes.get(end) == Some(&b'.')
+                && bytes.get(end + 1).is_some_and(u8::is_ascii_digit))
             || (start >= 2
                 && bytes.get(start - 1) == Some(&b'.')
                 && bytes.get(start - 2).is_some_and(u8::is_ascii_digit));
-        if !word_after && !decimal {
+        if !decimal {
             out.push(Run {
                 start,
                 end,
@@ -258,28 +339,86 @@ fn runs(text: &str) -> Vec<Run> {
     out
 }
 
-/// Words right before a number that say it is a certificate or file number,
-/// not a phone or card (never applied to ID numbers, whose check is strong).
-const NOT_PERSONAL_BEFORE: &[&str] = &["证号", "执法证", "编号", "文号", "案号", "代码"];
+/// Words right before a number that say it is a certificate, case or file
+/// number, not a phone or a card. They exempt only the number they label
+/// (and a list of numbers right after them), never a later number in the
+/// same sentence.
+const NOT_PERSONAL_BEFORE: &[&str] = &[
+    "证号",
+    "执法证",
+    "编号",
+    "文号",
+    "案号",
+    "代码",
+    "certificate",
+];
 
-/// Words that say a number is a phone or an account.
-const PERSONAL_BEFORE: &[&str] = &["电话", "手机", "联系方式", "账号", "账户", "卡号", "银行卡"];
+/// Characters that may stand between a label and the number it labels
+/// (`执法证号：`, `案号（`, `编号 No.`), or between the numbers of a list
+/// that follows a label (`执法证号 12010012345、13010012345`).
+fn between_label_and_number(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || c.is_whitespace()
+        || matches!(
+            c,
+            ':' | '：'
+                | '、'
+                | ','
+                | '，'
+                | '/'
+                | '-'
+                | '.'
+                | '#'
+                | '('
+                | ')'
+                | '（'
+                | '）'
+                | '〔'
+                | '〕'
+                | '['
+                | ']'
+                | '【'
+                | '】'
+                | '"'
+                | '\''
+                | '“'
+                | '”'
+                | '为'
+                | '是'
+                | '号'
+                | '第'
+        )
+}
 
-/// Whether the nearest label before `start`, within the same clause, says
-/// the number is a certificate or file number (so a list such as
-/// `执法证号 12010012345、13010012345` is not taken for phones).
+/// How many characters back from a number its label may stand.
+const MAX_LABEL_REACH: usize = 160;
+
+/// Whether the number at `start` is directly labelled as a certificate,
+/// case or file number.
 fn preceded_by_label(text: &str, start: usize) -> bool {
     let before = text.get(..start).unwrap_or("");
-    let clause_start = before
-        .rfind(['。', '；', ';', '\n', '|'])
-        .map_or(0, |i| i + 1);
-    let clause = before.get(clause_start..).unwrap_or("");
-    let last = |words: &[&str]| words.iter().filter_map(|w| clause.rfind(w)).max();
-    match (last(NOT_PERSONAL_BEFORE), last(PERSONAL_BEFORE)) {
-        (Some(label), Some(personal)) => label > personal,
-        (Some(_), None) => true,
-        _ => false,
-    }
+    let gap_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| between_label_and_number(*c))
+        // A label reaches a short list of numbers, not a whole page of
+        // them (and the scan stays linear on hostile input).
+        .take(MAX_LABEL_REACH)
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    // A label ending anywhere in the gap (`案号`, whose 号 may also stand
+    // between a label and its number; `certificate: "…"`).
+    let gap = before.get(gap_start..).unwrap_or("");
+    gap.char_indices()
+        .map(|(i, _)| gap_start + i)
+        .chain(std::iter::once(before.len()))
+        .any(|i| {
+            let head = before.get(..i).unwrap_or("");
+            // 身份证号 ends with 证号 but labels personal data.
+            NOT_PERSONAL_BEFORE.iter().any(|w| head.ends_with(w))
+                && !head.ends_with("身份证号")
+                && !head.ends_with("身份证")
+        })
 }
 
 /// Units that make the number before them a quantity (13000000000元).
@@ -289,38 +428,144 @@ const UNITS_AFTER: &[char] = &[
 ];
 
 fn followed_by_unit(text: &str, end: usize) -> bool {
-    text.get(end..)
-        .and_then(|rest| rest.trim_start_matches(' ').chars().next())
-        .is_some_and(|c| UNITS_AFTER.contains(&c))
+    let rest = text.get(end..).unwrap_or("").trim_start_matches(' ');
+    // `13812345678号码` is a number glued to the word for it, not 号 as in 15号.
+    !rest.starts_with("号码")
+        && rest
+            .chars()
+            .next()
+            .is_some_and(|c| UNITS_AFTER.contains(&c))
 }
 
-/// Scan `text` for unmasked personal data. `allow` lists numbers that may be
-/// published (compared by their digits).
+/// Words after which a natural person's name follows in enforcement texts.
+const NAME_LABELS: &[&str] = &["当事人", "被处罚人", "申请人"];
+
+/// Common surnames. Only a name starting with one of them is taken for a
+/// name; surnames that are also everyday words (于, 万, 文, 方, 高, 常, 任,
+/// 安, 向, 应, 时, 许, 程 …) are left out to keep the check quiet.
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐韩冯邓曹彭曾肖田董潘袁蔡蒋余杜叶魏苏吕丁沈姜崔钟谭陆汪范金石廖贾夏韦付傅邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵钱严覃武戴莫孔汤康殷乔牛葛庞樊兰";
+
+/// Words that begin with a surname character but are not names
+/// (`当事人陈述`, `申请人付清`).
+const NOT_NAMES: &[&str] = &[
+    "陈述", "陈列", "黄色", "马上", "林地", "林业", "金额", "金属", "石材", "余额", "余款", "余下",
+    "杜绝", "范围", "夏季", "付款", "付清", "段落", "严重", "严格", "严禁", "陆续", "曾经", "周边",
+    "周期", "周围", "张贴", "胡乱", "何时", "何种", "郑重", "谢绝", "钱款", "武装", "莫名", "毛坯",
+    "孔洞", "顾及", "康复", "龙头", "黎明", "江河", "田地", "叶片", "钟表", "雷同", "龚某", "覃某",
+];
+
+/// Characters that end a name: particles and verbs that follow a party's
+/// name in enforcement texts (`当事人张三于…`, `申请人李四对…`).
+const AFTER_NAME: &str = "于在因的未对已等将系为称向到被是和与及所经拒不涉违自逾提申签委按应依要并再也就都还均予以从由之其作给把向无有会可能需须";
+
+/// Marks that mask the given name (`张某`, `张×`, `张*`).
+const NAME_MASKS: &[char] = &['某', '×', 'X', 'x', '*', '＊', '○', '〇', 'Ｘ'];
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// Unmasked names after 当事人 / 被处罚人 / 申请人.
+fn names(norm: &Normalized<'_>, found: &mut Vec<Found>) {
+    let text = norm.text.as_ref();
+    for label in NAME_LABELS {
+        for (at, _) in text.match_indices(label) {
+            let after = text.get(at + label.len()..).unwrap_or("");
+            let skipped = after.trim_start_matches([' ', ':', '：', '为', '是']);
+            let name_start = at + label.len() + (after.len() - skipped.len());
+            let mut chars = skipped.chars();
+            let Some(surname) = chars.next().filter(|c| SURNAMES.contains(*c)) else {
+                continue;
+            };
+            let given: Vec<char> = chars
+                .take_while(|c| is_han(*c) && !AFTER_NAME.contains(*c) && !NAME_MASKS.contains(c))
+                .take(2)
+                .collect();
+            let masked_next = skipped
+                .chars()
+                .nth(1)
+                .is_some_and(|c| NAME_MASKS.contains(&c));
+            if given.is_empty() || masked_next {
+                continue;
+            }
+            let two: String = [surname].iter().chain(given.first()).collect();
+            if NOT_NAMES.contains(&two.as_str()) {
+                continue;
+            }
+            let name_len = surname.len_utf8() + given.iter().map(|c| c.len_utf8()).sum::<usize>();
+            let (start, end) = norm.original(name_start, name_start + name_len);
+            let mut masked = String::from(surname);
+            masked.extend(std::iter::repeat_n('某', given.len()));
+            found.push(Found {
+                kind: PiiKind::Name,
+                start,
+                len: end - start,
+                masked,
+            });
+        }
+    }
+}
+
+/// Whether `s` (18 characters) has an ID number's region and birth date,
+/// whatever its check character.
+fn id18_shape(s: &[u8]) -> bool {
+    s.len() == 18
+        && s.iter().take(17).all(u8::is_ascii_digit)
+        && s.get(17)
+            .is_some_and(|b| b.is_ascii_digit() || *b == b'X' || *b == b'x')
+        && valid_region(s)
+        && valid_date(
+            i32::try_from(number(s.get(6..10).unwrap_or(&[]))).unwrap_or(0),
+            number(s.get(10..12).unwrap_or(&[])),
+            number(s.get(12..14).unwrap_or(&[])),
+        )
+}
+
+/// Scan `text` for unmasked personal data, as a reader would see it
+/// (full-width digits, separators and invisible characters folded): ID
+/// numbers, mobile numbers and bank card numbers (errors), 18-digit numbers
+/// shaped like an ID number whose check digit is wrong, and unmasked names
+/// after 当事人 / 被处罚人 / 申请人 (warnings).
+/// `allow` lists numbers that may be published (compared by their digits).
+/// Positions are byte ranges of `text`.
 pub fn scan(text: &str, allow: &[String]) -> Vec<Found> {
     let allowed: Vec<String> = allow
         .iter()
-        .map(|a| a.chars().filter(char::is_ascii_digit).collect::<String>())
+        .map(|a| {
+            a.chars()
+                .filter_map(fold)
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+        })
         .filter(|a| !a.is_empty())
         .collect();
+    let norm = Normalized::new(text);
+    let ntext = norm.text.as_ref();
     let mut found = Vec::new();
-    for run in runs(text) {
+    for run in runs(ntext) {
         let d = run.digits.as_bytes();
-        let len = run.end - run.start;
         let is_allowed = |digits: &str| allowed.iter().any(|a| a == digits || a.ends_with(digits));
         let (kind, masked) = if run.groups == 1 && d.len() == 18 && is_id18(d) {
-            (PiiKind::IdNumber, mask(&run.digits, 6, 4))
+            (
+                PiiKind::IdNumber,
+                mask(&run.digits.to_ascii_uppercase(), 6, 4),
+            )
         } else if run.groups == 1 && d.len() == 15 && is_id15(d) {
             (PiiKind::IdNumber, mask(&run.digits, 6, 3))
         } else {
-            // A phone (+86 or not) or a card; most numbers in a report are
-            // neither, and need no look at their context.
+            // A phone (+86 or not), a card, or a mistyped ID number; most
+            // numbers in a report are none of these, and need no look at
+            // their context.
             let candidate = match mobile_part(&run.digits) {
                 Some(local) => (PiiKind::Mobile, local),
                 None if is_bank_card(d) => (PiiKind::BankCard, run.digits.as_str()),
+                None if run.groups == 1 && id18_shape(d) && !is_uscc(d) => {
+                    (PiiKind::LikelyIdNumber, run.digits.as_str())
+                }
                 None => continue,
             };
-            if preceded_by_label(text, run.start)
-                || followed_by_unit(text, run.end)
+            if preceded_by_label(ntext, run.start)
+                || followed_by_unit(ntext, run.end)
                 || is_allowed(&run.digits)
                 || is_allowed(candidate.1)
             {
@@ -328,17 +573,236 @@ pub fn scan(text: &str, allow: &[String]) -> Vec<Found> {
             }
             match candidate {
                 (PiiKind::Mobile, local) => (PiiKind::Mobile, mask(local, 3, 4)),
+                (PiiKind::LikelyIdNumber, digits) => (
+                    PiiKind::LikelyIdNumber,
+                    mask(&digits.to_ascii_uppercase(), 6, 4),
+                ),
                 (kind, digits) => (kind, mask(digits, 4, 4)),
             }
         };
+        let (start, end) = norm.original(run.start, run.end);
         found.push(Found {
             kind,
-            start: run.start,
-            len,
+            start,
+            len: end - start,
             masked,
         });
     }
+    names(&norm, &mut found);
+    found.sort_by_key(|f| (f.start, f.kind));
     found
+}
+
+/// A control character where text is expected (`\\0`, `\\e`, `\\v` escapes
+/// in YAML, `&#27;` in Markdown): it would break the feed's XML and show as
+/// garbage on the page. Tab and line breaks are text.
+pub fn control_char(s: &str) -> Option<char> {
+    s.chars().find(|c| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
+    })
+}
+
+/// Check everything one content file publishes: its text as written (exact
+/// positions), every string of its front matter as YAML decodes it (escapes
+/// such as `"\\u0031…"`), and its Markdown body as the page shows it
+/// (character references, inline markup, link addresses, image texts,
+/// sanitized HTML). Reports personal data (once, at the most exact place)
+/// and control characters into `sink`.
+pub fn guard_file(
+    text: &str,
+    front: Option<&crate::yaml::Node>,
+    body_offset: Option<usize>,
+    allow: &[String],
+    sink: &mut crate::yaml::Sink,
+) {
+    use crate::diagnostic::Problem;
+    use crate::source::pos_of;
+    let raw = scan(text, allow);
+    let mut seen: Vec<(PiiKind, String, u32, std::ops::Range<usize>)> = Vec::new();
+    for f in raw {
+        let pos = pos_of(text, f.start, f.len);
+        seen.push((f.kind, f.masked.clone(), pos.line, f.start..f.start + f.len));
+        sink.at(
+            Problem::PersonalData {
+                kind: f.kind,
+                masked: f.masked,
+            },
+            pos,
+        );
+    }
+    if let Some(node) = front {
+        let mut strings = Vec::new();
+        collect_strings(node, None, &mut strings);
+        for (field, value, node) in strings {
+            if let Some(c) = control_char(value) {
+                sink.at(
+                    Problem::ControlCharacter {
+                        field: field.map(str::to_string),
+                        code_point: u32::from(c),
+                    },
+                    node.pos,
+                );
+            }
+            if value == node.raw.as_ref() {
+                continue; // as written: the raw scan saw it
+            }
+            let lines = node.pos.line
+                ..=node
+                    .pos
+                    .line
+                    .saturating_add(u32::try_from(node.raw.matches('\n').count()).unwrap_or(0));
+            for f in scan(value, allow) {
+                let dup = seen
+                    .iter()
+                    .any(|(k, m, line, _)| *k == f.kind && *m == f.masked && lines.contains(line));
+                if !dup {
+                    seen.push((f.kind, f.masked.clone(), node.pos.line, 0..0));
+                    sink.at(
+                        Problem::PersonalData {
+                            kind: f.kind,
+                            masked: f.masked,
+                        },
+                        node.pos,
+                    );
+                }
+            }
+        }
+    }
+    let Some(offset) = body_offset else { return };
+    let body = text.get(offset..).unwrap_or("");
+    if !shows_otherwise(body) {
+        // Plain text: the page shows it as written, except that the lines
+        // of a paragraph run together. Only a number split across a line
+        // break is new to look for.
+        if let Some(joined) = lines_run_together(body) {
+            for f in scan(&joined, allow) {
+                let (start, end) = (offset + f.start, offset + f.start + f.len);
+                let dup = seen
+                    .iter()
+                    .any(|(k, _, _, r)| *k == f.kind && r.start < end && start < r.end);
+                if !dup {
+                    sink.at(
+                        Problem::PersonalData {
+                            kind: f.kind,
+                            masked: f.masked,
+                        },
+                        pos_of(text, start, f.len),
+                    );
+                }
+            }
+        }
+        return;
+    }
+    for block in crate::markdown::shown(body) {
+        if let Some(c) = control_char(&block.text) {
+            let at = block.text.find(c).unwrap_or(0);
+            let range = block.source_range(at, at + c.len_utf8());
+            sink.at(
+                Problem::ControlCharacter {
+                    field: None,
+                    code_point: u32::from(c),
+                },
+                pos_of(text, offset + range.start, range.len()),
+            );
+        }
+        for f in scan(&block.text, allow) {
+            let range = block.source_range(f.start, f.start + f.len);
+            let (start, end) = (offset + range.start, offset + range.end);
+            // Found already: as written (an overlapping raw finding), or
+            // the same number at the same place.
+            let dup = seen.iter().any(|(k, m, line, r)| {
+                *k == f.kind
+                    && ((*line != 0 && r.start < end.max(start + 1) && start < r.end)
+                        || (*line == 0 && *m == f.masked && r.start == start))
+            });
+            if !dup {
+                seen.push((f.kind, f.masked.clone(), 0, start..end.max(start + 1)));
+                sink.at(
+                    Problem::PersonalData {
+                        kind: f.kind,
+                        masked: f.masked,
+                    },
+                    pos_of(text, start, end - start),
+                );
+            }
+        }
+    }
+}
+
+/// Whether a Markdown body may show something other than its text as
+/// written: character references, escapes, inline markup, links and
+/// images, raw HTML, block quotes, or a form feed. Most report bodies have
+/// none of these, and need no Markdown parse to be checked.
+fn shows_otherwise(body: &str) -> bool {
+    body.bytes().any(|b| {
+        matches!(
+            b,
+            b'&' | b'<' | b'>' | b'\\' | b'*' | b'_' | b'`' | b'~' | b'[' | b'!' | 0x0c
+        )
+    })
+}
+
+/// The body with the line breaks inside paragraphs as spaces (same byte
+/// offsets), if some line ends in a digit and the next begins with one:
+/// `138` / `1234 5678` on two lines shows as one number.
+fn lines_run_together(body: &str) -> Option<String> {
+    let bytes = body.as_bytes();
+    let split = |i: usize| {
+        let before = bytes.get(..i).unwrap_or(&[]);
+        let before = before.strip_suffix(b"\r").unwrap_or(before);
+        let after = bytes.get(i + 1..).unwrap_or(&[]);
+        let after = after.iter().skip_while(|b| **b == b' ').copied().next();
+        before.last().is_some_and(u8::is_ascii_digit)
+            && after.is_some_and(|b| b.is_ascii_digit() || b == b'+')
+    };
+    let positions: Vec<usize> = bytes
+        .iter()
+        .enumerate()
+        .filter(|(i, b)| **b == b'\n' && split(*i))
+        .map(|(i, _)| i)
+        .collect();
+    if positions.is_empty() {
+        return None;
+    }
+    let mut joined = bytes.to_vec();
+    for i in positions {
+        if let Some(b) = joined.get_mut(i) {
+            *b = b' ';
+        }
+        if i > 0
+            && let Some(b) = joined.get_mut(i - 1).filter(|b| **b == b'\r')
+        {
+            *b = b' ';
+        }
+    }
+    String::from_utf8(joined).ok()
+}
+
+/// Every string a YAML tree holds (keys and text values), with the key it
+/// belongs to and the node to point at.
+fn collect_strings<'a>(
+    node: &'a crate::yaml::Node,
+    key: Option<&'a str>,
+    out: &mut Vec<(Option<&'a str>, &'a str, &'a crate::yaml::Node)>,
+) {
+    use crate::yaml::Value;
+    match &node.value {
+        Value::Str(s) => out.push((key, s, node)),
+        Value::Seq(items) => {
+            for item in items {
+                collect_strings(item, key, out);
+            }
+        }
+        Value::Map(entries) => {
+            for e in entries {
+                if control_char(&e.key).is_some() {
+                    out.push((Some(&e.key), &e.key, &e.value));
+                }
+                collect_strings(&e.value, Some(&e.key), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -378,6 +842,93 @@ mod tests {
             kinds("卡号 6222 0200 0000 0000 000"),
             vec![(PiiKind::BankCard, "6222***********0000".into())]
         );
+    }
+
+    #[test]
+    fn catches_numbers_as_exported_text_writes_them() {
+        let mobile = || vec![(PiiKind::Mobile, "138****5678".to_string())];
+        for text in [
+            "电话１３８１２３４５６７８",
+            "电话 138.1234.5678",
+            "电话 138\u{200b}1234\u{200b}5678",
+            "电话1\u{200d}3\u{200d}8\u{2060}12345678",
+            "Tel13812345678",
+            "手机13812345678号码",
+            "电话13812345678abc",
+            "电话 138－1234－5678",
+            "电话 138\u{3000}1234\u{3000}5678",
+            "电话 ＋86 138 1234 5678",
+        ] {
+            assert_eq!(kinds(text), mobile(), "{text}");
+        }
+        let id = || vec![(PiiKind::IdNumber, "110101********109X".to_string())];
+        assert_eq!(kinds("身份证号11010119900307109x"), id());
+        assert_eq!(kinds("身份证号１１０１０１１９９００３０７１０９Ｘ"), id());
+    }
+
+    #[test]
+    fn positions_point_into_the_original_text() {
+        let text = "电话：１３８\u{200b}１２３４５６７８。";
+        let f = scan(text, &[]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            text.get(f[0].start..f[0].start + f[0].len),
+            Some("１３８\u{200b}１２３４５６７８")
+        );
+    }
+
+    #[test]
+    fn a_label_exempts_only_the_number_it_labels() {
+        assert_eq!(
+            kinds("案号〔2025〕15号，当事人李某13912345678"),
+            vec![(PiiKind::Mobile, "139****5678".into())]
+        );
+        assert_eq!(kinds("执法证号 12010012345、13010012345"), vec![]);
+        assert_eq!(
+            kinds("执法证号：13010012345，联系电话13912345678"),
+            vec![(PiiKind::Mobile, "139****5678".into())]
+        );
+        assert_eq!(kinds("certificate: \"13010012345\""), vec![]);
+    }
+
+    #[test]
+    fn long_hostile_texts_scan_in_linear_time() {
+        let list = format!("执法证号 {}", "13010012345、".repeat(50_000));
+        let start = std::time::Instant::now();
+        let found = scan(&list, &[]);
+        assert!(start.elapsed() < std::time::Duration::from_secs(20));
+        // Only the first numbers are close enough to their label.
+        assert!(found.len() > 49_000, "{}", found.len());
+    }
+
+    #[test]
+    fn a_mistyped_id_number_and_an_unmasked_name_are_warnings() {
+        // Valid region and birth date, wrong check digit (the right one is 7).
+        assert_eq!(
+            kinds("身份证号110101199003074478"),
+            vec![(PiiKind::LikelyIdNumber, "110101********4478".into())]
+        );
+        assert_eq!(
+            kinds("当事人张三于2025年3月"),
+            vec![(PiiKind::Name, "张某".into())]
+        );
+        assert_eq!(
+            kinds("被处罚人：王小明，"),
+            vec![(PiiKind::Name, "王某某".into())]
+        );
+        assert_eq!(kinds("申请人为李四"), vec![(PiiKind::Name, "李某".into())]);
+        for text in [
+            "当事人张某于2025年3月",
+            "当事人王××",
+            "当事人陈述申辩",
+            "当事人对处罚决定不服",
+            "当事人严重违反规定",
+            "申请人应当提交材料",
+            "申请人付清罚款",
+            "被处罚人某某公司",
+        ] {
+            assert_eq!(kinds(text), vec![], "{text}");
+        }
     }
 
     #[test]

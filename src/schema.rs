@@ -143,6 +143,30 @@ impl Schema {
         self.groups.get(id.index())
     }
 
+    /// The metric whose label (Chinese or English) a key was written as:
+    /// `行政检查` → `inspections`. An exact label first; else the one metric
+    /// whose label the text contains or is contained in (`行政检查次数`), if
+    /// only one matches.
+    pub fn by_label(&self, text: &str) -> Option<&Metric> {
+        let text = text.trim();
+        if text.chars().count() < 2 {
+            return None;
+        }
+        let exact = self
+            .metrics
+            .iter()
+            .find(|m| m.label == text || m.label_en.eq_ignore_ascii_case(text));
+        exact.or_else(|| {
+            let mut close = self.metrics.iter().filter(|m| {
+                m.label.chars().count() >= 2 && (text.contains(&m.label) || m.label.contains(text))
+            });
+            match (close.next(), close.next()) {
+                (Some(only), None) => Some(only),
+                _ => None,
+            }
+        })
+    }
+
     /// The id of the metric with this key.
     pub fn id(&self, key: &str) -> Option<MetricId> {
         self.by_key.get(key).copied()

@@ -1,21 +1,20 @@
-//! The site: one façade over the whole pipeline.
+//! The loaded site: the data every later stage reads.
 //!
-//! [`Site::load`] reads and checks everything (config → discover → parse →
-//! validate), in parallel, and keeps every diagnostic. [`Site::build`] then
-//! assembles the summaries, renders every page and writes the output
-//! atomically. `gongshi check` is `load` alone.
+//! A [`Site`] is what loading ([`crate::load`]: config → discover → parse →
+//! validate) produces: the configuration, the townships and reports that
+//! passed the checks, the status date, the drafts and every diagnostic.
+//! It depends on no later stage: the assembled summaries
+//! ([`crate::assemble`]), the renderers ([`crate::render`]) and the build
+//! ([`crate::build`]) read it. `gongshi check` is [`Site::load`] alone.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use jiff::civil::Date;
-use rayon::prelude::*;
 
-use crate::config::{self, Config};
-use crate::diagnostic::{self, Diagnostic, Problem};
-use crate::discover::{self, TownshipDir};
-use crate::model::{Attachment, Report, Township, Year};
-use crate::parse;
-use crate::validate;
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Report, Township, Year};
 
 /// What to load.
 #[derive(Clone, Debug, Default)]
@@ -26,6 +25,55 @@ pub struct LoadOptions {
     pub base_url: Option<String>,
     /// The value of `SOURCE_DATE_EPOCH`, if set (read once by the caller).
     pub source_date_epoch: Option<String>,
+    /// The status date given on the command line (`--as-of`), which
+    /// overrides every other source.
+    pub as_of: Option<Date>,
+    /// Include drafts (`draft: true` in a report or a township profile),
+    /// marked as drafts on their pages: a preview (`build --drafts`, and
+    /// `serve`). Without it drafts are checked but left out of the site.
+    pub drafts: bool,
+}
+
+/// A draft found while loading: a report, or a township profile (whose
+/// reports are drafts with it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Draft {
+    /// The file, relative to the site root.
+    pub file: String,
+    /// The township's slug.
+    pub township: String,
+    /// The report's year; `None` for a township profile.
+    pub year: Option<Year>,
+}
+
+/// Where the status date came from, in the order of precedence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AsOfSource {
+    /// `--as-of` on the command line.
+    Flag,
+    /// `as_of` in `gongshi.yaml`.
+    Config,
+    /// The `SOURCE_DATE_EPOCH` environment variable (read in China Standard Time).
+    SourceDateEpoch,
+    /// The day of the build in China Standard Time (UTC+8).
+    Today,
+}
+
+impl AsOfSource {
+    /// Where the date came from, for people: `构建当日`, `--as-of` ...
+    pub fn describe(self, lang: crate::i18n::Lang) -> &'static str {
+        use crate::i18n::Lang::{En, Zh};
+        match (self, lang) {
+            (AsOfSource::Flag, Zh) => "命令行 --as-of",
+            (AsOfSource::Flag, En) => "--as-of",
+            (AsOfSource::Config, Zh) => "gongshi.yaml 中的 as_of",
+            (AsOfSource::Config, En) => "as_of in gongshi.yaml",
+            (AsOfSource::SourceDateEpoch, Zh) => "环境变量 SOURCE_DATE_EPOCH",
+            (AsOfSource::SourceDateEpoch, En) => "SOURCE_DATE_EPOCH",
+            (AsOfSource::Today, Zh) => "构建当日",
+            (AsOfSource::Today, En) => "the day of the build",
+        }
+    }
 }
 
 /// A loaded site.
@@ -35,151 +83,45 @@ pub struct Site {
     pub root: PathBuf,
     /// The configuration.
     pub config: Config,
-    /// Townships with a valid profile, sorted by slug.
-    pub townships: Vec<Township>,
+    /// Townships with a valid profile, sorted by slug (shared with the
+    /// loader, which keeps them between updates).
+    pub townships: Vec<Arc<Township>>,
     /// Valid reports, sorted by township slug then year.
-    pub reports: Vec<Report>,
-    /// The reference date for disclosure status.
+    pub reports: Vec<Arc<Report>>,
+    /// The status date: disclosure status is judged on it, and no date in
+    /// the content may be later. Never derived from the content.
     pub as_of: Date,
+    /// Where [`Site::as_of`] came from.
+    pub as_of_source: AsOfSource,
     /// Every problem found, in stable order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Every draft, sorted by file: left out of [`Site::townships`] and
+    /// [`Site::reports`], unless loaded with [`LoadOptions::drafts`].
+    pub drafts: Vec<Draft>,
+    /// Whether the drafts are in the site (a preview).
+    pub with_drafts: bool,
 }
 
 /// Why a site could not be loaded at all (usage or I/O: exit code 2).
 #[derive(Debug)]
 pub struct NotASite(pub Diagnostic);
 
-/// One file to parse.
-enum Job<'a> {
-    Profile(&'a TownshipDir, &'a Path),
-    Report(&'a TownshipDir, Year, &'a Path),
-}
-
-/// The result of parsing one file.
-#[allow(clippy::large_enum_variant)] // short-lived, one per file
-enum Parsed {
-    Township(Option<Township>, Vec<Diagnostic>),
-    Report(Option<Report>, Vec<Diagnostic>),
-}
-
 impl Site {
     /// Read and check the whole site. Content problems are collected in
     /// [`Site::diagnostics`]; only a missing config or content folder fails.
     pub fn load(options: &LoadOptions) -> Result<Site, NotASite> {
-        let root = options.root.clone();
-        let (mut config, mut diagnostics) = config::load(&root).map_err(NotASite)?;
-        if let Some(url) = &options.base_url {
-            match config::normalize_base_url(url) {
-                Some(u) => config.base_url = u,
-                None => {
-                    return Err(NotASite(Diagnostic::site(Problem::InvalidConfig {
-                        key: "--base-url".into(),
-                        reason: crate::diagnostic::ConfigReason::BaseUrl { value: url.clone() },
-                    })));
-                }
-            }
-        }
-        if config.theme != "default" && !root.join("themes").join(&config.theme).is_dir() {
-            diagnostics.push(Diagnostic::file(
-                Problem::InvalidConfig {
-                    key: "theme".into(),
-                    reason: crate::diagnostic::ConfigReason::Theme {
-                        value: config.theme.clone(),
-                    },
-                },
-                config::CONFIG_FILE,
-            ));
-        }
-        let found = discover::discover(&root).map_err(NotASite)?;
-        diagnostics.extend(found.diagnostics);
-
-        let jobs: Vec<Job<'_>> = found
-            .townships
-            .iter()
-            .flat_map(|t| {
-                let profile = t.profile.as_deref().map(|p| Job::Profile(t, p));
-                let reports = t.reports.iter().map(move |(y, p)| Job::Report(t, *y, p));
-                profile.into_iter().chain(reports)
-            })
-            .collect();
-
-        let parsed: Vec<Parsed> = jobs
-            .par_iter()
-            .map(|job| match job {
-                Job::Profile(t, path) => {
-                    let (town, d) = parse::township(t, path, &root, &config);
-                    Parsed::Township(town, d)
-                }
-                Job::Report(t, year, path) => {
-                    let attachments = attachments_of(t, *year);
-                    let (report, mut d) =
-                        parse::report(&t.slug, *year, path, attachments, &root, &config);
-                    if t.profile.is_none() {
-                        d.push(Diagnostic::file(
-                            Problem::MissingTownshipIndex {
-                                township: format!("content/{}", t.slug),
-                            },
-                            diagnostic::display_path(&root, path),
-                        ));
-                    }
-                    Parsed::Report(report, d)
-                }
-            })
-            .collect();
-
-        let mut townships = Vec::new();
-        let mut reports = Vec::new();
-        for p in parsed {
-            match p {
-                Parsed::Township(t, d) => {
-                    townships.extend(t);
-                    diagnostics.extend(d.into_iter().map(Diagnostic::compact));
-                }
-                Parsed::Report(r, d) => {
-                    reports.extend(r);
-                    diagnostics.extend(d.into_iter().map(Diagnostic::compact));
-                }
-            }
-        }
-        diagnostics.extend(validate::townships(&townships));
-        // A report is only published with its township's profile.
-        townships.sort_by(|a, b| a.slug.cmp(&b.slug));
-        reports.retain(|r| {
-            townships
-                .binary_search_by(|t| t.slug.as_str().cmp(&r.township))
-                .is_ok()
-        });
-
-        let as_of = config
-            .as_of
-            .or_else(|| {
-                options
-                    .source_date_epoch
-                    .as_deref()
-                    .and_then(date_from_epoch)
-            })
-            .unwrap_or_else(|| latest_date(&reports));
-        diagnostic::sort(&mut diagnostics);
-        // Sorted, so that lookups by slug are binary searches and output order is stable.
-        reports.sort_by(|a, b| (&a.township, a.year).cmp(&(&b.township, b.year)));
-        Ok(Site {
-            root,
-            config,
-            townships,
-            reports,
-            as_of,
-            diagnostics,
-        })
+        crate::load::load(options)
     }
 
     /// A site from parts already parsed (tests and fuzzing); the status date
-    /// is the latest date the reports state.
-    pub fn from_parts(
-        config: Config,
-        mut townships: Vec<Township>,
-        mut reports: Vec<Report>,
-    ) -> Site {
-        let as_of = config.as_of.unwrap_or_else(|| latest_date(&reports));
+    /// is the config's `as_of`, else the day of the build.
+    pub fn from_parts(config: Config, townships: Vec<Township>, reports: Vec<Report>) -> Site {
+        let mut townships: Vec<Arc<Township>> = townships.into_iter().map(Arc::new).collect();
+        let mut reports: Vec<Arc<Report>> = reports.into_iter().map(Arc::new).collect();
+        let (as_of, as_of_source) = match config.as_of {
+            Some(d) => (d, AsOfSource::Config),
+            None => (today_in_china(), AsOfSource::Today),
+        };
         townships.sort_by(|a, b| a.slug.cmp(&b.slug));
         reports.sort_by(|a, b| (&a.township, a.year).cmp(&(&b.township, b.year)));
         Site {
@@ -188,7 +130,10 @@ impl Site {
             townships,
             reports,
             as_of,
+            as_of_source,
             diagnostics: Vec::new(),
+            drafts: Vec::new(),
+            with_drafts: false,
         }
     }
 
@@ -197,10 +142,32 @@ impl Site {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
+    /// Whether a report is a draft (itself, or its township): marked as
+    /// such on its page, and kept out of the feed and the sitemap.
+    pub fn is_draft(&self, report: &Report) -> bool {
+        report.draft || self.township(&report.township).is_some_and(|t| t.draft)
+    }
+
+    /// The report at index `i` of [`Site::reports`].
+    pub fn report_at(&self, i: usize) -> Option<&Report> {
+        self.reports.get(i).map(|r| &**r)
+    }
+
+    /// The township at index `i` of [`Site::townships`].
+    pub fn township_at(&self, i: usize) -> Option<&Township> {
+        self.townships.get(i).map(|t| &**t)
+    }
+
+    /// The index in [`Site::reports`] of a township's report for a year.
+    pub fn report_index(&self, slug: &str, year: Year) -> Option<usize> {
+        self.reports
+            .binary_search_by(|r| (r.township.as_str(), r.year).cmp(&(slug, year)))
+            .ok()
+    }
+
     /// The township with this slug.
     pub fn township(&self, slug: &str) -> Option<&Township> {
-        self.township_index(slug)
-            .and_then(|i| self.townships.get(i))
+        self.township_index(slug).and_then(|i| self.township_at(i))
     }
 
     /// The index of the township with this slug (townships are sorted by slug).
@@ -211,18 +178,6 @@ impl Site {
     }
 }
 
-fn attachments_of(t: &TownshipDir, year: Year) -> Vec<Attachment> {
-    t.attachments
-        .iter()
-        .filter(|(y, _, _)| *y == year)
-        .map(|(_, name, path)| Attachment {
-            name: name.clone(),
-            path: path.clone(),
-            bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
-        })
-        .collect()
-}
-
 /// The date of a `SOURCE_DATE_EPOCH` value, in China Standard Time (UTC+8).
 pub fn date_from_epoch(value: &str) -> Option<Date> {
     let seconds: i64 = value.trim().parse().ok()?;
@@ -231,26 +186,10 @@ pub fn date_from_epoch(value: &str) -> Option<Date> {
     Some(offset.to_datetime(ts).date())
 }
 
-/// The latest date the content states (publication, update, revision,
-/// period end); the end of the latest report year if none; 2000-01-01 for
-/// a site with no reports. Never the wall clock.
-fn latest_date(reports: &[Report]) -> Date {
-    let stated = reports
-        .iter()
-        .flat_map(|r| {
-            r.published
-                .into_iter()
-                .chain(r.updated)
-                .chain(r.period_end)
-                .chain(r.revisions.iter().map(|v| v.date))
-        })
-        .max();
-    stated
-        .or_else(|| {
-            let year = reports.iter().map(|r| r.year).max()?;
-            Date::new(i16::try_from(year).ok()?, 12, 31).ok()
-        })
-        .unwrap_or_else(|| Date::constant(2000, 1, 1))
+/// Today's date in China Standard Time (UTC+8), the one read of the clock.
+pub fn today_in_china() -> Date {
+    let offset = jiff::tz::Offset::constant(8);
+    offset.to_datetime(jiff::Timestamp::now()).date()
 }
 
 #[cfg(test)]
@@ -265,66 +204,5 @@ mod tests {
             Some("2026-02-01".into())
         );
         assert_eq!(date_from_epoch("nope"), None);
-    }
-}
-
-/// Why a build did not produce a site.
-#[derive(Debug)]
-pub enum BuildError {
-    /// The content has errors (see [`Site::diagnostics`]); nothing was written.
-    Content,
-    /// The theme failed.
-    Template(Box<Diagnostic>),
-    /// The output could not be written; the previous output is untouched.
-    Output(crate::write::OutputError),
-}
-
-impl Site {
-    /// Render and write the site into `output`, atomically: the previous
-    /// output stays in place unless the whole build succeeds. `tick` is
-    /// called once per page rendered.
-    pub fn build(
-        &self,
-        output: &Path,
-        tick: &(dyn Fn() + Sync),
-    ) -> Result<crate::render::Stats, BuildError> {
-        if self.has_errors() {
-            return Err(BuildError::Content);
-        }
-        let theme = crate::render::Theme::load(&self.root, &self.config.theme).map_err(|e| {
-            BuildError::Template(Box::new(Diagnostic::site(Problem::Io {
-                error: format!("themes/{}: {e}", self.config.theme),
-            })))
-        })?;
-        let start = std::time::Instant::now();
-        let renderer = crate::render::Renderer::new(&theme, self.config.language)
-            .map_err(BuildError::Template)?;
-        let assembled = crate::assemble::assemble(self);
-        let prepared = start.elapsed();
-        let staging =
-            crate::write::Staging::begin(&self.root, output).map_err(BuildError::Output)?;
-        match crate::render::render_site(self, &assembled, &renderer, &staging, tick) {
-            Ok(mut stats) => {
-                let swap = std::time::Instant::now();
-                staging.commit().map_err(BuildError::Output)?;
-                stats.phases.insert(0, ("templates, assemble", prepared));
-                stats.phases.push(("swap into place", swap.elapsed()));
-                Ok(stats)
-            }
-            Err(e) => {
-                staging.abort();
-                Err(match e {
-                    crate::render::RenderError::Template(d) => BuildError::Template(d),
-                    crate::render::RenderError::Output(o) => BuildError::Output(o),
-                })
-            }
-        }
-    }
-
-    /// The number of pages a build renders (for progress bars).
-    pub fn page_count(&self) -> usize {
-        // home, 404, years overview, data page + townships + reports + one per year.
-        let years: std::collections::BTreeSet<Year> = self.reports.iter().map(|r| r.year).collect();
-        4 + self.townships.len() + self.reports.len() + years.len()
     }
 }

@@ -11,7 +11,7 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::diagnostic::Problem;
+use crate::diagnostic::{Problem, SpecialKind};
 
 /// The largest text file gongshi reads (8 MiB). Real reports are a few
 /// dozen kilobytes; anything near this is a scan or a PDF in the wrong place.
@@ -26,11 +26,63 @@ pub struct Text {
     pub decoded_from: Option<&'static str>,
 }
 
+/// Open `path` for reading if it is a regular file; a named pipe, device
+/// or socket is refused at once as [`Problem::SpecialFile`]. The type is
+/// checked before opening, so a named pipe is never opened; and, against a
+/// file swapped in between, on Linux the file is opened with `O_NONBLOCK`
+/// (opening a pipe then never waits for a writer) and its type checked
+/// again on the open file.
+pub fn open_regular(path: &Path) -> Result<std::fs::File, Problem> {
+    let io = |e: std::io::Error| Problem::Io {
+        error: e.to_string(),
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if let Some(kind) = special_kind(&meta.file_type()) {
+        return Err(Problem::SpecialFile { kind });
+    }
+    #[cfg(target_os = "linux")]
+    let file = {
+        use std::os::unix::fs::OpenOptionsExt;
+        let nonblock = rustix::fs::OFlags::NONBLOCK.bits();
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(i32::try_from(nonblock).unwrap_or(0))
+            .open(path)
+            .map_err(io)?
+    };
+    #[cfg(not(target_os = "linux"))]
+    let file = std::fs::File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    match special_kind(&meta.file_type()) {
+        Some(kind) => Err(Problem::SpecialFile { kind }),
+        None => Ok(file),
+    }
+}
+
+/// What a file that is neither a regular file nor a folder is.
+pub fn special_kind(file_type: &std::fs::FileType) -> Option<SpecialKind> {
+    if file_type.is_file() || file_type.is_dir() || file_type.is_symlink() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some(SpecialKind::Fifo);
+        }
+        if file_type.is_socket() {
+            return Some(SpecialKind::Socket);
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return Some(SpecialKind::Device);
+        }
+    }
+    Some(SpecialKind::Other)
+}
+
 /// Read `path` as text (see the module documentation for the rules).
 pub fn read_text(path: &Path) -> Result<Text, Problem> {
-    let file = std::fs::File::open(path).map_err(|e| Problem::Io {
-        error: e.to_string(),
-    })?;
+    let file = open_regular(path)?;
     let len = file
         .metadata()
         .map_err(|e| Problem::Io {
@@ -168,6 +220,29 @@ mod tests {
         let t = decode(bytes.into_owned());
         assert_eq!(t.as_ref().map(|t| t.decoded_from), Ok(Some("GB18030/GBK")));
         assert!(t.map(|t| t.text.contains("辛口镇")).unwrap_or(false));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_refused_without_waiting_for_a_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("2025.md");
+        rustix_mkfifo(&fifo);
+        assert_eq!(
+            read_text(&fifo).err(),
+            Some(Problem::SpecialFile {
+                kind: SpecialKind::Fifo
+            })
+        );
+    }
+
+    #[cfg(unix)]
+    fn rustix_mkfifo(path: &Path) {
+        let status = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap();
+        assert!(status.success());
     }
 
     #[test]

@@ -4,14 +4,14 @@
 
 use jiff::civil::Date;
 
-use crate::amount::Amount;
 use crate::diagnostic::{Diagnostic, Note, Pos, Problem};
 use crate::figure::{Figure, Precision, Stated};
 use crate::format;
 use crate::i18n::Lang;
 use crate::model::{FigureEntry, Report, Township, Year};
 use crate::schema::{Derive, Schema};
-use crate::yaml::Sink;
+use crate::sum::Sum;
+use crate::yaml::{Fields, Sink};
 
 /// The disclosure deadline for a year's annual data: 31 January of the next year.
 pub fn deadline(year: Year) -> Option<Date> {
@@ -37,27 +37,17 @@ pub fn required_metrics(schema: &Schema, figures: &[FigureEntry], pos: Pos, sink
     }
 }
 
-/// The sum of a total's parts, if every part is stated or not applicable.
-fn sum_of(parts: &[crate::schema::MetricId], figures: &[FigureEntry]) -> Option<Figure> {
-    let mut total = Amount::ZERO;
-    let mut precision = Precision::Exact;
-    let mut any_stated = false;
+/// The sum of a total's parts, if every part is stated or not applicable
+/// (an approximate part makes it approximate, at that part's precision).
+fn sum_of(parts: &[crate::schema::MetricId], figures: &[FigureEntry]) -> Option<Sum> {
+    let mut sum = Sum::default();
     for part in parts {
         match figures.get(part.index()).map(|e| &e.figure) {
-            Some(Figure::Stated(s)) => {
-                total = total.checked_add(s.amount)?;
-                precision = precision.combine(s.precision);
-                any_stated = true;
-            }
-            Some(Figure::NotApplicable) => {}
+            Some(f @ (Figure::Stated(_) | Figure::NotApplicable)) => sum.add(f),
             _ => return None,
         }
     }
-    Some(if any_stated {
-        Figure::Stated(Stated::computed(total, precision))
-    } else {
-        Figure::NotApplicable
-    })
+    Some(sum)
 }
 
 /// Compute totals and rates that a report leaves to be computed, and check
@@ -78,7 +68,14 @@ pub fn complete_figures(
             }
             let computed = match &metric.derive {
                 Derive::Stated => None,
-                Derive::Sum(parts) => sum_of(parts, figures),
+                Derive::Sum(parts) => match sum_of(parts, figures) {
+                    Some(sum) if !sum.fits() => {
+                        too_large(schema, metric, parts, figures, stated_at, sink);
+                        None
+                    }
+                    Some(sum) => sum.figure(),
+                    None => None,
+                },
                 Derive::Rate {
                     numerator,
                     denominator,
@@ -110,13 +107,61 @@ pub fn complete_figures(
             break;
         }
     }
-    // Stated totals against stated parts.
+    check_totals(schema, figures, stated_at, sink);
+    check_rates(schema, figures, stated_at, sink);
+}
+
+/// Whether a lower bound excludes its own number: 5余, 5多, 超过5 and 5+
+/// mean more than 5; 5以上 and 至少5 include it (以上包括本数). A computed
+/// bound is taken as inclusive, so no error rests on a guess.
+fn strict(s: &Stated) -> bool {
+    use crate::figure::Marker;
+    s.precision == Precision::AtLeast
+        && s.written.as_ref().is_some_and(|w| {
+            matches!(
+                w.marker,
+                Marker::Yu | Marker::Duo | Marker::ChaoGuo | Marker::Plus
+            )
+        })
+}
+
+/// A diagnostic at a stated total with a label at each of its parts (or,
+/// for a rate, at each count).
+fn at_total(problem: Problem, total_pos: Pos, parts: Vec<(Pos, String, String)>, sink: &mut Sink) {
+    let rate = matches!(problem, Problem::RateMismatch { .. });
+    let mut d = Diagnostic::at(problem, sink.file.clone(), total_pos, sink.source.clone());
+    for (pos, label, value) in parts {
+        let note = if rate {
+            Note::Count { label, value }
+        } else {
+            Note::Part { label, value }
+        };
+        d = d.with_label(pos, note);
+    }
+    sink.push(d);
+}
+
+/// Stated totals against their stated parts. Errors, each pointing at the
+/// total and every part:
+/// - an exact total that differs from its exact, complete parts;
+/// - an exact total below its parts, or equal to parts of which one is a
+///   strict lower bound (9 with 4 + 5余: 5余 is more than 5);
+/// - a lower-bound total above its exact, complete parts (100余 with 4 + 5),
+///   or equal to them when the bound is strict;
+/// - a total stated "not applicable" with stated parts, or a stated total
+///   whose parts are all "not applicable".
+fn check_totals(
+    schema: &Schema,
+    figures: &[FigureEntry],
+    stated_at: &[Option<Pos>],
+    sink: &mut Sink,
+) {
     for (id, metric) in schema.ids().zip(schema.metrics()) {
         let Derive::Sum(parts) = &metric.derive else {
             continue;
         };
         let Some(FigureEntry {
-            figure: Figure::Stated(total),
+            figure: total,
             computed: false,
         }) = figures.get(id.index())
         else {
@@ -125,67 +170,282 @@ pub fn complete_figures(
         let Some(total_pos) = stated_at.get(id.index()).copied().flatten() else {
             continue;
         };
-        // Sum of the parts that are stated; whether all are.
-        let mut sum = Amount::ZERO;
-        let mut precision = Precision::Exact;
+        // The parts: their sum (exact, in 128 bits), how exact, whether all
+        // are given, and where each was written.
+        let mut sum = Sum::default();
         let mut complete = true;
+        let mut any_strict = false;
         let mut labels = Vec::new();
+        let mut na_labels = Vec::new();
         for part in parts {
             let Some(pm) = schema.metric(*part) else {
                 continue;
             };
+            let at = stated_at.get(part.index()).copied().flatten();
             match figures.get(part.index()).map(|e| &e.figure) {
                 Some(Figure::Stated(s)) => {
-                    sum = sum.checked_add(s.amount).unwrap_or(sum);
-                    precision = precision.combine(s.precision);
-                    if let Some(Some(pos)) = stated_at.get(part.index()) {
-                        labels.push((*pos, pm.label.clone(), format::stated(s, pm.kind, Lang::Zh)));
+                    sum.add_stated(s);
+                    any_strict |= strict(s);
+                    if let Some(pos) = at {
+                        labels.push((pos, pm.label.clone(), format::stated(s, pm.kind, Lang::Zh)));
                     }
                 }
-                Some(Figure::NotApplicable) => {}
+                Some(Figure::NotApplicable) => {
+                    sum.add(&Figure::NotApplicable);
+                    if let Some(pos) = at {
+                        na_labels.push((pos, pm.label.clone(), "无相关职责".to_string()));
+                    }
+                }
                 _ => complete = false,
             }
+        }
+        let total = match total {
+            Figure::Stated(t) => t,
+            Figure::NotApplicable => {
+                if !labels.is_empty() {
+                    at_total(
+                        Problem::NotApplicableConflict {
+                            key: metric.key.clone(),
+                            label: metric.label.clone(),
+                            total_not_applicable: true,
+                        },
+                        total_pos,
+                        labels,
+                        sink,
+                    );
+                }
+                continue;
+            }
+            Figure::NotReported => continue,
+        };
+        if complete && sum.stated() == 0 && !na_labels.is_empty() {
+            at_total(
+                Problem::NotApplicableConflict {
+                    key: metric.key.clone(),
+                    label: metric.label.clone(),
+                    total_not_applicable: false,
+                },
+                total_pos,
+                na_labels,
+                sink,
+            );
+            continue;
         }
         if labels.is_empty() {
             continue;
         }
-        let wrong = match (total.precision, precision, complete) {
-            // All exact and complete: must be equal.
-            (Precision::Exact, Precision::Exact, true) => total.amount != sum,
-            // Exact total, lower-bound or partial parts: the parts cannot exceed it.
-            (Precision::Exact, Precision::Exact | Precision::AtLeast, _) => sum > total.amount,
-            _ => false,
+        let Some(Figure::Stated(parts_sum)) = sum.figure() else {
+            continue;
         };
-        if wrong {
+        let s = parts_sum.amount;
+        let t = total.amount;
+        let bound = |wrong: bool| wrong.then_some(true);
+        let wrong = match (total.precision, parts_sum.precision, complete) {
+            // All exact and complete: must be equal.
+            (Precision::Exact, Precision::Exact, true) => (t != s).then_some(false),
+            // Exact total, exact but incomplete parts: they cannot exceed it.
+            (Precision::Exact, Precision::Exact, false) => (s > t).then_some(false),
+            // Exact total, lower-bound parts: it must be at least their sum,
+            // and above it if a part is "more than".
+            (Precision::Exact, Precision::AtLeast, _) => bound(s > t || (s == t && any_strict)),
+            // A lower-bound total of exact, complete parts cannot exceed them.
+            (Precision::AtLeast, Precision::Exact, true) => {
+                bound(t > s || (t == s && strict(total)))
+            }
+            _ => None,
+        };
+        if let Some(bound) = wrong {
             let computed = Stated::computed(
-                sum,
+                s,
                 if complete {
-                    precision
+                    parts_sum.precision
                 } else {
                     Precision::AtLeast
                 },
             );
-            let mut d = Diagnostic::at(
+            at_total(
                 Problem::TotalMismatch {
                     key: metric.key.clone(),
                     label: metric.label.clone(),
                     stated: format::stated(total, metric.kind, Lang::Zh),
                     computed: format::stated(&computed, metric.kind, Lang::Zh),
+                    bound,
                 },
-                sink.file.clone(),
                 total_pos,
-                sink.source.clone(),
+                labels,
+                sink,
             );
-            for (pos, label, value) in labels {
-                d = d.with_label(pos, Note::Part { label, value });
-            }
-            sink.push(d);
         }
     }
 }
 
+/// Stated rates against their stated counts: a warning when they disagree
+/// by more than the stated rate's last digit (88% beside 9 of 10 officers);
+/// a lower-bound rate (88%以上) only when the counts give less.
+fn check_rates(
+    schema: &Schema,
+    figures: &[FigureEntry],
+    stated_at: &[Option<Pos>],
+    sink: &mut Sink,
+) {
+    for (id, metric) in schema.ids().zip(schema.metrics()) {
+        let Derive::Rate {
+            numerator,
+            denominator,
+        } = &metric.derive
+        else {
+            continue;
+        };
+        let fig = |m: &crate::schema::MetricId| figures.get(m.index()).map(|e| &e.figure);
+        let (
+            Some(FigureEntry {
+                figure: Figure::Stated(rate),
+                computed: false,
+            }),
+            Some(Figure::Stated(n)),
+            Some(Figure::Stated(d)),
+            Some(Some(pos)),
+        ) = (
+            figures.get(id.index()),
+            fig(numerator),
+            fig(denominator),
+            stated_at.get(id.index()),
+        )
+        else {
+            continue;
+        };
+        if n.precision != Precision::Exact || d.precision != Precision::Exact {
+            continue;
+        }
+        let Some(computed) = n.amount.percent_of(d.amount) else {
+            continue;
+        };
+        // One unit of the stated rate's last digit, in hundredths of a percent.
+        let unit: i64 = match rate.amount.natural_decimals() {
+            0 => 100,
+            1 => 10,
+            _ => 1,
+        };
+        let diff = computed
+            .hundredths()
+            .saturating_sub(rate.amount.hundredths());
+        let wrong = match rate.precision {
+            Precision::Exact => diff.saturating_abs() >= unit,
+            Precision::AtLeast => diff <= unit.saturating_neg(),
+            Precision::About => false,
+        };
+        if !wrong {
+            continue;
+        }
+        let mut labels = Vec::new();
+        for (part, s) in [(numerator, n), (denominator, d)] {
+            if let (Some(pm), Some(Some(at))) = (schema.metric(*part), stated_at.get(part.index()))
+            {
+                labels.push((*at, pm.label.clone(), format::stated(s, pm.kind, Lang::Zh)));
+            }
+        }
+        at_total(
+            Problem::RateMismatch {
+                key: metric.key.clone(),
+                label: metric.label.clone(),
+                stated: format::stated(rate, metric.kind, Lang::Zh),
+                computed: format::stated(&Stated::exact(computed), metric.kind, Lang::Zh),
+            },
+            *pos,
+            labels,
+            sink,
+        );
+    }
+}
+
+/// The parts of a total add up to more than an amount can hold: an error
+/// pointing at each stated part.
+fn too_large(
+    schema: &Schema,
+    metric: &crate::schema::Metric,
+    parts: &[crate::schema::MetricId],
+    figures: &[FigureEntry],
+    stated_at: &[Option<Pos>],
+    sink: &mut Sink,
+) {
+    let mut shown = Vec::new();
+    let mut places = Vec::new();
+    for part in parts {
+        let (Some(pm), Some(Figure::Stated(s))) = (
+            schema.metric(*part),
+            figures.get(part.index()).map(|e| &e.figure),
+        ) else {
+            continue;
+        };
+        let value = format::stated(s, pm.kind, Lang::Zh);
+        shown.push(format!("{} {value}", pm.key));
+        if let Some(Some(pos)) = stated_at.get(part.index()) {
+            places.push((*pos, pm.label.clone(), value));
+        }
+    }
+    let problem = Problem::SumTooLarge {
+        key: metric.key.clone(),
+        label: metric.label.clone(),
+        year: None,
+        parts: shown,
+    };
+    let Some(((first, _, _), rest)) = places.split_first() else {
+        sink.whole(problem);
+        return;
+    };
+    let mut d = Diagnostic::at(problem, sink.file.clone(), *first, sink.source.clone());
+    for (pos, label, value) in rest {
+        d = d.with_label(
+            *pos,
+            Note::Part {
+                label: label.clone(),
+                value: value.clone(),
+            },
+        );
+    }
+    sink.push(d);
+}
+
+/// Read a township profile's coverage: `covered_from` and `covered_until`.
+pub fn coverage_fields(f: &mut Fields<'_, '_>) -> (Option<Year>, Option<Year>) {
+    let from = f.year("covered_from");
+    let until = f.year("covered_until");
+    if let (Some((from, _)), Some((until, pos))) = (from, until)
+        && from > until
+    {
+        f.sink().at(Problem::InvalidCoverage { from, until }, pos);
+    }
+    (from.map(|y| y.0), until.map(|y| y.0))
+}
+
+/// A township with no report and no coverage setting: the site cannot say
+/// whether its reports are missing or simply not held (a warning, so that a
+/// township that never publishes does not go unnoticed).
+pub fn coverage_known(
+    townships: &[std::sync::Arc<Township>],
+    with_reports: &[String],
+    config: &crate::config::Config,
+) -> Vec<Diagnostic> {
+    if config.first_year.is_some() {
+        return Vec::new();
+    }
+    townships
+        .iter()
+        .filter(|t| t.covered_from.is_none() && !with_reports.contains(&t.slug))
+        .map(|t| {
+            let problem = Problem::CoverageUnknown {
+                name: t.name.clone(),
+            };
+            match t.name_pos {
+                Some(pos) => Diagnostic::at(problem, t.file.clone(), pos, t.source.clone()),
+                None => Diagnostic::file(problem, t.file.clone()),
+            }
+        })
+        .collect()
+}
+
 /// Where a report's dates were written.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct DatePositions {
     /// The `published` value, if it was read.
     pub published: Option<Pos>,
@@ -193,13 +453,52 @@ pub struct DatePositions {
     pub published_written: bool,
     /// The `updated` value, if it was read.
     pub updated: Option<Pos>,
+    /// The `period_end` value, if it was read.
+    pub period_end: Option<Pos>,
+    /// The date of each entry of the revision record, in order.
+    pub revisions: Vec<Pos>,
     /// The front matter as a whole.
     pub whole: Pos,
 }
 
-/// Check a report's dates: publication not before its year or period end,
-/// late publication and missing dates (warnings), and the revision record.
-pub fn report_dates(report: &Report, at: &DatePositions, sink: &mut Sink) {
+/// Check a report's dates: none after the status date, publication not
+/// before its year or period end, late publication and missing dates
+/// (warnings), and the revision record.
+pub fn report_dates(
+    report: &Report,
+    at: &DatePositions,
+    status_date: Option<Date>,
+    sink: &mut Sink,
+) {
+    if let Some(as_of) = status_date {
+        let dated = [
+            ("published", report.published, at.published),
+            ("updated", report.updated, at.updated),
+            ("period_end", report.period_end, at.period_end),
+        ]
+        .into_iter()
+        .chain(
+            report
+                .revisions
+                .iter()
+                .zip(&at.revisions)
+                .map(|(r, pos)| ("revisions.date", Some(r.date), Some(*pos))),
+        );
+        for (key, date, pos) in dated {
+            if let (Some(date), Some(pos)) = (date, pos)
+                && date > as_of
+            {
+                sink.at(
+                    Problem::DateAfterStatusDate {
+                        key: key.to_string(),
+                        date: date.to_string(),
+                        as_of: as_of.to_string(),
+                    },
+                    pos,
+                );
+            }
+        }
+    }
     if let (Some(published), Some(pos)) = (report.published, at.published) {
         let year_start = i16::try_from(report.year)
             .ok()
@@ -222,7 +521,11 @@ pub fn report_dates(report: &Report, at: &DatePositions, sink: &mut Sink) {
                 },
                 pos,
             );
-        } else if let Some(due) = deadline(report.year).filter(|d| published > *d) {
+        } else if let Some(due) = deadline(report.year)
+            .filter(|d| published > *d)
+            // A date after the status date is an error already.
+            .filter(|_| status_date.is_none_or(|as_of| published <= as_of))
+        {
             sink.at(
                 Problem::LatePublication {
                     published: published.to_string(),
@@ -249,10 +552,14 @@ pub fn report_dates(report: &Report, at: &DatePositions, sink: &mut Sink) {
 }
 
 /// Cross-file checks on townships: the same Chinese name used twice.
-pub fn townships(townships: &[Township]) -> Vec<Diagnostic> {
+pub fn townships(townships: &[std::sync::Arc<Township>]) -> Vec<Diagnostic> {
+    // The first township of each name, in the order given (by slug).
+    let mut first_of: std::collections::HashMap<&str, &Township> =
+        std::collections::HashMap::with_capacity(townships.len());
     let mut out = Vec::new();
-    for (i, t) in townships.iter().enumerate() {
-        if let Some(first) = townships.iter().take(i).find(|o| o.name == t.name) {
+    for t in townships {
+        let first = *first_of.entry(t.name.as_str()).or_insert(t);
+        if !std::ptr::eq(first, &**t) {
             let problem = Problem::DuplicateTownship {
                 name: t.name.clone(),
                 other: first.file.clone(),
@@ -266,9 +573,54 @@ pub fn townships(townships: &[Township]) -> Vec<Diagnostic> {
     out
 }
 
+/// Every sum the site shows must fit: an error for each year and metric
+/// whose total across townships does not, naming the figures (which are
+/// then far too large to be real).
+pub fn year_sums(
+    reports: &[std::sync::Arc<Report>],
+    config: &crate::config::Config,
+) -> Vec<Diagnostic> {
+    let schema = &config.schema;
+    let mut by_year: std::collections::BTreeMap<Year, Vec<&Report>> = Default::default();
+    for r in reports {
+        by_year.entry(r.year).or_default().push(r);
+    }
+    let mut out = Vec::new();
+    for (year, reports) in by_year {
+        for (id, metric) in schema.ids().zip(schema.metrics()) {
+            let mut sum = Sum::default();
+            for r in &reports {
+                sum.add(r.figure(id));
+            }
+            if sum.fits() {
+                continue;
+            }
+            let parts = reports
+                .iter()
+                .filter_map(|r| {
+                    let s = r.figure(id).stated()?;
+                    Some(format!(
+                        "{} {}",
+                        r.file,
+                        crate::format::stated(s, metric.kind, config.language)
+                    ))
+                })
+                .collect();
+            out.push(Diagnostic::site(Problem::SumTooLarge {
+                key: metric.key.clone(),
+                label: metric.label.clone(),
+                year: Some(year),
+                parts,
+            }));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::amount::Amount;
     use crate::schema::{default_groups, default_metrics};
     use std::sync::Arc;
 

@@ -6,6 +6,11 @@
 //! elsewhere with two renames. A failed or killed build leaves the previous
 //! output as it was; the next build removes the leftover staging folder.
 //!
+//! One build at a time writes an output: a build holds the output's lock
+//! ([`OutputLock`]) from before it clears leftovers until its new output
+//! is in place, so a second build (or a `serve` rebuilding the same
+//! output) waits, and never deletes the first one's staging folder.
+//!
 //! gongshi only ever replaces or deletes folders that carry its marker file
 //! (`.gongshi-output`), and refuses output folders where a mistake would
 //! destroy the site itself: the site root, its parents, `content/`,
@@ -108,6 +113,147 @@ pub struct Staging {
     output: PathBuf,
     staging: PathBuf,
     old: PathBuf,
+    /// Held until the staging folder is committed or abandoned.
+    _lock: OutputLock,
+}
+
+/// A lock on an output folder: whoever holds it is the only one writing
+/// the output, its staging and old folders (a build, or a coming `serve`
+/// rebuilding into the same output). It is an advisory lock (`flock` on
+/// Unix, `LockFileEx` on Windows, through the standard library) on the file
+/// `.<name>.gongshi-lock` beside the output, so the system releases it when
+/// the process ends, even killed. The lock file itself is left in place:
+/// The holder removes the lock file when it is done (on Unix); a process
+/// that waited on the removed file notices, and locks the file anew.
+#[derive(Debug)]
+pub struct OutputLock {
+    /// The locked file: the lock lasts as long as it is open.
+    _file: fs::File,
+    path: PathBuf,
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        // Still locked here: the lock goes with the file, closed after this.
+        #[cfg(unix)]
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// Whether `file` is still the file at `path` (not removed by the holder
+/// it waited for).
+fn still_there(file: &fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
+/// Another process holds the output's lock.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Held {
+    /// The lock file.
+    pub lock_file: PathBuf,
+    /// The process holding it, as it wrote itself into the lock file.
+    pub pid: Option<u32>,
+}
+
+impl OutputLock {
+    /// The lock file of `output`: `.<name>.gongshi-lock` beside it.
+    pub fn path_for(output: &Path) -> Result<PathBuf, OutputError> {
+        let out = absolute(output).map_err(io_err(format!("resolving {}", output.display())))?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let parent = out.parent().map(Path::to_path_buf).unwrap_or_default();
+        Ok(parent.join(format!(".{name}.gongshi-lock")))
+    }
+
+    fn open(output: &Path) -> Result<(fs::File, PathBuf), OutputError> {
+        let path = Self::path_for(output)?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io_err(format!("creating {}", parent.display())))?;
+        }
+        let file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io_err(format!("opening {}", path.display())))?;
+        Ok((file, path))
+    }
+
+    fn holding(file: fs::File, path: PathBuf) -> OutputLock {
+        // Say who holds it, for the message of whoever waits.
+        let mut f = &file;
+        let _ = f.set_len(0);
+        let _ = io::Write::write_all(&mut f, format!("{}\n", std::process::id()).as_bytes());
+        OutputLock { _file: file, path }
+    }
+
+    fn held(path: &Path) -> Held {
+        let pid = fs::read_to_string(path)
+            .ok()
+            .and_then(|t| t.trim().parse().ok());
+        Held {
+            lock_file: path.to_path_buf(),
+            pid,
+        }
+    }
+
+    /// Take the lock of `output` if it is free; `Ok(Err(held))` if another
+    /// process holds it.
+    pub fn try_acquire(output: &Path) -> Result<Result<OutputLock, Held>, OutputError> {
+        loop {
+            let (file, path) = Self::open(output)?;
+            match file.try_lock() {
+                Ok(()) if still_there(&file, &path) => return Ok(Ok(Self::holding(file, path))),
+                // Removed by the holder just before we locked it: again.
+                Ok(()) => continue,
+                Err(fs::TryLockError::WouldBlock) => return Ok(Err(Self::held(&path))),
+                Err(fs::TryLockError::Error(error)) => {
+                    return Err(OutputError::Io {
+                        action: format!("locking {}", path.display()),
+                        error,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Take the lock of `output`, waiting for the process that holds it to
+    /// finish; `waiting` is called once, before waiting, if it must.
+    pub fn acquire(output: &Path, waiting: impl FnOnce(&Held)) -> Result<OutputLock, OutputError> {
+        let held = match Self::try_acquire(output)? {
+            Ok(lock) => return Ok(lock),
+            Err(held) => held,
+        };
+        waiting(&held);
+        loop {
+            let (file, path) = Self::open(output)?;
+            file.lock()
+                .map_err(io_err(format!("locking {}", path.display())))?;
+            if still_there(&file, &path) {
+                return Ok(Self::holding(file, path));
+            }
+        }
+    }
+
+    /// The lock file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
 }
 
 /// Make `path` absolute and lexically clean (without touching the disk,
@@ -188,8 +334,20 @@ pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf, OutputError> 
 
 impl Staging {
     /// Prepare a staging folder for `output` (after [`check_output`]),
-    /// removing what an interrupted earlier build left behind.
+    /// removing what an interrupted earlier build left behind. Takes the
+    /// output's lock first, waiting (silently) for another build of the same
+    /// output to finish; see [`Staging::begin_locked`] to take it yourself.
     pub fn begin(root: &Path, output: &Path) -> Result<Staging, OutputError> {
+        let lock = OutputLock::acquire(output, |_| {})?;
+        Staging::begin_locked(root, output, lock)
+    }
+
+    /// [`Staging::begin`] with the output's lock already held.
+    pub fn begin_locked(
+        root: &Path,
+        output: &Path,
+        lock: OutputLock,
+    ) -> Result<Staging, OutputError> {
         let output = check_output(root, output)?;
         let parent = output.parent().map(Path::to_path_buf).unwrap_or_default();
         let name = output
@@ -209,6 +367,7 @@ impl Staging {
             output,
             staging,
             old,
+            _lock: lock,
         })
     }
 
@@ -292,11 +451,14 @@ impl Output for Staging {
 
     fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
         let path = self.prepare(rel)?;
-        fs::copy(from, &path).map(|_| ()).map_err(io_err(format!(
-            "copying {} to {}",
-            from.display(),
-            path.display()
-        )))
+        let action = || format!("copying {} to {}", from.display(), path.display());
+        // Only a regular file is copied: a named pipe put in its place since
+        // discovery would block the copy forever.
+        let mut source = open_source(from).map_err(io_err(action()))?;
+        let mut target = fs::File::create(&path).map_err(io_err(action()))?;
+        io::copy(&mut source, &mut target)
+            .map(|_| ())
+            .map_err(io_err(action()))
     }
 
     fn write_with(
@@ -347,7 +509,13 @@ impl Output for Memory {
     }
 
     fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
-        let bytes = fs::read(from).map_err(io_err(format!("reading {}", from.display())))?;
+        let action = || format!("reading {}", from.display());
+        let mut bytes = Vec::new();
+        io::Read::read_to_end(
+            &mut open_source(from).map_err(io_err(action()))?,
+            &mut bytes,
+        )
+        .map_err(io_err(action()))?;
         self.put(rel, bytes);
         Ok(())
     }
@@ -363,6 +531,12 @@ impl Output for Memory {
         self.put(rel, bytes);
         Ok(len)
     }
+}
+
+/// Open a source file to copy, refusing anything but a regular file.
+fn open_source(from: &Path) -> io::Result<fs::File> {
+    crate::source::open_regular(from)
+        .map_err(|problem| io::Error::other(problem.message(crate::i18n::Lang::En)))
 }
 
 /// Remove `dir` if it is gongshi's (carries the marker) or empty.
@@ -446,6 +620,34 @@ mod tests {
         fs::write(root.join("mine/keep.txt"), "x").ok();
         assert_eq!(refused(&root.join("mine")), Some(RefusedBecause::NotOurs));
         assert_eq!(refused(&root.join("public")), None);
+    }
+
+    #[test]
+    fn one_holder_at_a_time() {
+        let site = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let out = site.path().join("public");
+        let first = OutputLock::try_acquire(&out)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|h| panic!("{h:?}"));
+        assert_eq!(
+            first.path(),
+            site.path().join(".public.gongshi-lock").as_path()
+        );
+        let second = OutputLock::try_acquire(&out).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            second.err(),
+            Some(Held {
+                lock_file: site.path().join(".public.gongshi-lock"),
+                pid: Some(std::process::id())
+            })
+        );
+        drop(first);
+        assert!(!site.path().join(".public.gongshi-lock").exists());
+        assert!(
+            OutputLock::try_acquire(&out)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .is_ok()
+        );
     }
 
     #[test]

@@ -10,6 +10,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::granit_parser::ErrorKind;
+use serde_saphyr::localizer::ExternalMessageSource;
 use serde_saphyr::{Error as YamlError, Spanned};
 
 use crate::diagnostic::{Diagnostic, Expected, Pos, Problem, YamlHint};
@@ -82,14 +84,29 @@ pub struct Offset {
     pub lines: u32,
 }
 
-/// Read a YAML block. On failure, returns the diagnostic (YAML stops at the
-/// first syntax error; other files and later checks still report theirs).
+/// Read a YAML block. On failure, returns the diagnostics: every line typed
+/// with a tab or a full-width space as indentation, or a full-width colon
+/// after a key (see [`lint`]); else the reader's first syntax error (YAML
+/// stops at it; other files and later checks still report theirs).
 pub fn parse(
     yaml: &str,
     offset: Offset,
     file: &str,
     source: &Arc<str>,
-) -> Result<Node, Diagnostic> {
+) -> Result<Node, Vec<Diagnostic>> {
+    let typed = lint(yaml, offset);
+    if !typed.is_empty() {
+        return Err(typed
+            .into_iter()
+            .map(|(hint, pos)| {
+                let problem = Problem::YamlSyntax {
+                    detail: String::new(),
+                    hint,
+                };
+                Diagnostic::at(problem, file, pos, source.clone())
+            })
+            .collect());
+    }
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_depth: 24,
@@ -107,8 +124,128 @@ pub fn parse(
         serde_saphyr::from_str_with_options(yaml, options);
     match result {
         Ok(root) => Ok(ctx.convert(root)),
-        Err(err) => Err(ctx.error(&err, file, source)),
+        Err(err) => Err(vec![ctx.error(&err, file, source)]),
     }
+}
+
+/// Characters a line may be indented with by mistake: YAML indents with
+/// spaces only.
+const INDENT_CHARS: [char; 3] = [' ', '\t', '\u{3000}'];
+
+/// Find what officials type on Chinese input methods and in WPS habits that
+/// breaks YAML: tabs and full-width spaces as indentation, and a full-width
+/// colon after a key. Every such line is reported (the YAML reader stops at
+/// the first, in English, often lines later). Lines inside block scalars
+/// (`|`, `>`) and continuation lines of a multi-line value are text and
+/// never reported. Written by hand: it is a question of how people type,
+/// which no YAML crate answers.
+pub fn lint(yaml: &str, offset: Offset) -> Vec<(YamlHint, Pos)> {
+    let mut found = Vec::new();
+    // Indentation (in characters) of the line that opened a block scalar,
+    // or a value that may continue on more-indented lines.
+    let mut block: Option<usize> = None;
+    let mut open: Option<usize> = None;
+    for (i, raw_line) in yaml.split('\n').enumerate() {
+        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let file_line = u32::try_from(i)
+            .unwrap_or(u32::MAX)
+            .saturating_add(1)
+            .saturating_add(offset.lines);
+        let rest = line.trim_start_matches(INDENT_CHARS);
+        let indent = line
+            .get(..line.len().saturating_sub(rest.len()))
+            .unwrap_or("");
+        let width = indent.chars().count();
+        if let Some(b) = block {
+            if width > b {
+                continue;
+            }
+            block = None;
+        }
+        if let Some(o) = open {
+            if width > o {
+                continue;
+            }
+            open = None;
+        }
+        let column = |needle: char| {
+            indent
+                .chars()
+                .position(|c| c == needle)
+                .map(|p| u32::try_from(p).unwrap_or(u32::MAX).saturating_add(1))
+        };
+        if let Some(col) = column('\t') {
+            found.push((YamlHint::Tab, Pos::new(file_line, col, 1)));
+        }
+        if let Some(col) = column('\u{3000}') {
+            found.push((YamlHint::FullWidthSpace, Pos::new(file_line, col, 1)));
+        }
+        if rest.starts_with('#') {
+            continue;
+        }
+        let mut item = rest;
+        let mut is_item = false;
+        while let Some(r) = item
+            .strip_prefix("- ")
+            .or_else(|| (item == "-").then_some(""))
+        {
+            item = r.trim_start_matches(INDENT_CHARS);
+            is_item = true;
+        }
+        let full = item.find('：');
+        let ascii = item.find(':');
+        if let Some(p) = full.filter(|p| ascii.is_none_or(|a| *p < a)) {
+            let key = item.get(..p).unwrap_or("").trim_end();
+            let key_like = !key.is_empty()
+                && key.chars().count() <= 30
+                && !key.contains(char::is_whitespace)
+                && !key.starts_with(['"', '\'', '[', '{', '&', '*', '!', '|', '>', '%', '@', '`'])
+                && (!is_item || key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            if key_like {
+                let value = item.get(p + '：'.len_utf8()..).unwrap_or("").trim_start();
+                let before = line
+                    .get(..line.len().saturating_sub(item.len()))
+                    .unwrap_or("");
+                let fixed = if value.is_empty() {
+                    format!("{before}{key}:")
+                } else {
+                    format!("{before}{key}: {value}")
+                };
+                let col = line
+                    .get(..line.len().saturating_sub(item.len()).saturating_add(p))
+                    .map_or(1, |b| b.chars().count().saturating_add(1));
+                found.push((
+                    YamlHint::FullWidthColon {
+                        key: key.to_string(),
+                        fixed,
+                    },
+                    Pos::new(file_line, u32::try_from(col).unwrap_or(u32::MAX), 1),
+                ));
+                if !value.is_empty() {
+                    open = Some(width);
+                }
+                continue;
+            }
+        }
+        // Does a value start on this line, which may continue below?
+        let value = ascii
+            .filter(|a| {
+                item.get(a + 1..)
+                    .is_none_or(|r| r.is_empty() || r.starts_with([' ', '\t']))
+            })
+            .map(|a| item.get(a + 1..).unwrap_or("").trim());
+        match value {
+            Some(v) if v.starts_with(['|', '>']) => block = Some(width),
+            Some(v) if v.is_empty() || v.starts_with('#') => {}
+            Some(_) => open = Some(width),
+            None if is_item => open = Some(width),
+            None => {}
+        }
+    }
+    found
 }
 
 struct Ctx<'a> {
@@ -180,6 +317,7 @@ impl Ctx<'_> {
         let root = root_error(err);
         let pos = err.location().map(|l| self.pos(&l, 1));
         let detail = plain_message(root);
+        let kind = scan_kind(root);
         let problem = match root {
             YamlError::DuplicateMappingKey { key, .. } => Problem::DuplicateKey {
                 key: key.clone().unwrap_or_default(),
@@ -189,11 +327,20 @@ impl Ctx<'_> {
             | YamlError::AliasExpansionLimitExceeded { .. }
             | YamlError::AliasReplayStackDepthExceeded { .. }
             | YamlError::AliasReplayCounterOverflow { .. } => Problem::YamlLimit { detail },
-            _ if detail.contains("recursion limit") || detail.contains("nesting") => {
+            YamlError::UnknownAnchor { .. } => Problem::YamlSyntax {
+                hint: YamlHint::Alias,
+                detail,
+            },
+            _ if matches!(kind, Some(ErrorKind::RecursionLimitExceeded))
+                || detail.contains("recursion limit")
+                || detail.contains("nesting") =>
+            {
                 Problem::YamlLimit { detail }
             }
             _ => Problem::YamlSyntax {
-                hint: hint_for(&detail),
+                hint: kind
+                    .and_then(hint_for_kind)
+                    .unwrap_or_else(|| hint_for(&detail)),
                 detail,
             },
         };
@@ -202,6 +349,64 @@ impl Ctx<'_> {
             None => Diagnostic::file(problem, file),
         }
     }
+}
+
+/// The YAML scanner's structured error kind, when the error comes from it.
+fn scan_kind(err: &YamlError) -> Option<&ErrorKind> {
+    match err {
+        YamlError::ExternalMessage { source, .. } => match source.as_ref() {
+            ExternalMessageSource::Parser(scan) => Some(scan.kind()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The hint for a scanner error kind (the reader's words are English).
+fn hint_for_kind(kind: &ErrorKind) -> Option<YamlHint> {
+    Some(match kind {
+        ErrorKind::TabNotAllowed
+        | ErrorKind::TabInBlockIndentation
+        | ErrorKind::TabInIndentation
+        | ErrorKind::TabAtBlockScalarStart
+        | ErrorKind::TabInPlainScalar => YamlHint::Tab,
+        ErrorKind::UnclosedQuotedScalar => YamlHint::UnclosedQuote,
+        ErrorKind::InvalidTrailingSingleQuotedScalar
+        | ErrorKind::InvalidTrailingDoubleQuotedScalar => YamlHint::TextAfterQuote,
+        ErrorKind::UnknownQuotedScalarEscape
+        | ErrorKind::InvalidQuotedScalarHexEscape
+        | ErrorKind::InvalidLowSurrogateHexEscape
+        | ErrorKind::InvalidLowSurrogate
+        | ErrorKind::MissingLowSurrogate
+        | ErrorKind::UnpairedLowSurrogate
+        | ErrorKind::InvalidUnicodeEscape => YamlHint::BadEscape,
+        ErrorKind::UnclosedFlowCollection { .. }
+        | ErrorKind::MismatchedFlowCollectionEnd { .. }
+        | ErrorKind::MisplacedFlowCollectionEnd
+        | ErrorKind::UnexpectedEofFlowSequence
+        | ErrorKind::UnexpectedEofFlowMapping
+        | ErrorKind::UnexpectedEofImplicitFlowMapping
+        | ErrorKind::ExpectedFlowMappingSeparator
+        | ErrorKind::ExpectedFlowSequenceSeparator
+        | ErrorKind::InvalidColonPlacement
+        | ErrorKind::FlowMappingValueAdjacentCollection => YamlHint::UnclosedBracket,
+        ErrorKind::InvalidIndentation
+        | ErrorKind::ExpectedBlockMappingKey
+        | ErrorKind::ExpectedBlockSequenceEntry
+        | ErrorKind::BlockSequenceEntryNotAllowed
+        | ErrorKind::MappingValueNotAllowed
+        | ErrorKind::MappingKeyNotAllowed
+        | ErrorKind::SimpleKeyExpected
+        | ErrorKind::InvalidSimpleKey
+        | ErrorKind::InvalidQuotedScalarIndent
+        | ErrorKind::InvalidFlowScalarIndent
+        | ErrorKind::InvalidBlockScalarIndent
+        | ErrorKind::UnexpectedEofBlockMapping
+        | ErrorKind::UnexpectedEofBlockSequence => YamlHint::Indentation,
+        ErrorKind::UnexpectedCharacter { character } => YamlHint::Reserved(*character),
+        ErrorKind::UnknownAnchor | ErrorKind::MissingAnchorOrAliasName => YamlHint::Alias,
+        _ => return None,
+    })
 }
 
 /// The innermost error, past snippet and alias wrappers.
@@ -527,6 +732,29 @@ impl<'a, 's> Fields<'a, 's> {
         }
     }
 
+    /// Optional year (`covered_from`, `first_year` ...): four digits.
+    pub fn year(&mut self, key: &'static str) -> Option<(crate::model::Year, Pos)> {
+        let entry = self.take(key)?;
+        let node = &entry.value;
+        match node
+            .scalar_text()
+            .map(str::trim)
+            .and_then(crate::discover::parse_year)
+        {
+            Some(y) => Some((y, node.pos)),
+            None => {
+                self.sink.at(
+                    Problem::WrongType {
+                        key: key.to_string(),
+                        expected: Expected::Year,
+                    },
+                    node.pos,
+                );
+                None
+            }
+        }
+    }
+
     /// Optional date `YYYY-MM-DD`.
     pub fn date(&mut self, key: &'static str) -> Option<(jiff::civil::Date, Pos)> {
         let entry = self.take(key)?;
@@ -613,6 +841,7 @@ pub fn read_date(key: &str, node: &Node, sink: &mut Sink) -> Option<(jiff::civil
                 Problem::InvalidDate {
                     key: key.to_string(),
                     text: text.to_string(),
+                    rewrite: date_rewrite(text),
                 },
                 node.pos,
             );
@@ -621,24 +850,59 @@ pub fn read_date(key: &str, node: &Node, sink: &mut Sink) -> Option<(jiff::civil
     }
 }
 
-/// Parse `YYYY-MM-DD` strictly (a real day, four-digit year).
+/// Parse `YYYY-MM-DD` strictly: a real day, four-digit year, two-digit
+/// month and day. Other spellings are refused with their rewrite (see
+/// [`date_rewrite`]), so every date in the content is written one way.
 pub fn parse_date(text: &str) -> Option<jiff::civil::Date> {
     let t = text.trim();
-    let mut parts = t.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some()
-        || y.len() != 4
-        || m.is_empty()
-        || m.len() > 2
-        || d.is_empty()
-        || d.len() > 2
-    {
+    let b = t.as_bytes();
+    let shape = b.len() == 10
+        && b.get(4) == Some(&b'-')
+        && b.get(7) == Some(&b'-')
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
         return None;
     }
-    let y: i16 = y.parse().ok()?;
-    let m: i8 = m.parse().ok()?;
-    let d: i8 = d.parse().ok()?;
+    let y: i16 = t.get(..4)?.parse().ok()?;
+    let m: i8 = t.get(5..7)?.parse().ok()?;
+    let d: i8 = t.get(8..10)?.parse().ok()?;
     jiff::civil::Date::new(y, m, d).ok()
+}
+
+/// The `YYYY-MM-DD` form of a real date written another common way:
+/// `2025年1月20日`, `2025/1/20`, `2025.01.20`, `2025-1-20`, `20250120`,
+/// full-width digits. `None` if it is not a real date in any of them.
+pub fn date_rewrite(text: &str) -> Option<String> {
+    let folded: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => {
+                char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)
+            }
+            _ => c,
+        })
+        .collect();
+    let parts: Vec<&str> = folded
+        .trim_end_matches(['日', '号'])
+        .split(['年', '月', '/', '.', '-', '－', '／', '．'])
+        .map(str::trim)
+        .collect();
+    let (y, m, d) = match parts.as_slice() {
+        [y, m, d] => (*y, *m, *d),
+        [ymd] if ymd.len() == 8 => (ymd.get(..4)?, ymd.get(4..6)?, ymd.get(6..)?),
+        _ => return None,
+    };
+    let digits = |s: &str, max: usize| {
+        !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if y.len() != 4 || !digits(y, 4) || !digits(m, 2) || !digits(d, 2) {
+        return None;
+    }
+    let date = jiff::civil::Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()?;
+    Some(date.to_string())
 }
 
 /// The closest candidate to `word`, if it is close enough to be a likely typo.
@@ -662,7 +926,7 @@ mod tests {
         let src: Arc<str> = Arc::from(y);
         match parse(y, Offset { lines: 1 }, "f.md", &src) {
             Ok(n) => n,
-            Err(d) => panic!("{:?}", d.problem),
+            Err(d) => panic!("{:?}", d.iter().map(|d| &d.problem).collect::<Vec<_>>()),
         }
     }
 
@@ -683,17 +947,94 @@ mod tests {
         let src: Arc<str> = Arc::from("");
         let d = parse("a: 1\nb: 2\na: 3\n", Offset { lines: 1 }, "f.md", &src).err();
         assert_eq!(
-            d.map(|d| (d.problem.code(), d.pos.map(|p| p.line))),
-            Some(("duplicate-key", Some(4)))
+            d.map(|d| d
+                .iter()
+                .map(|d| (d.problem.code(), d.pos.map(|p| p.line)))
+                .collect::<Vec<_>>()),
+            Some(vec![("duplicate-key", Some(4))])
         );
         let d = parse("a:\n\tb: 1\n", Offset { lines: 0 }, "f.md", &src).err();
         assert!(matches!(
-            d.map(|d| d.problem),
+            d.as_deref().and_then(|d| d.first()).map(|d| &d.problem),
             Some(Problem::YamlSyntax {
                 hint: YamlHint::Tab,
                 ..
             })
         ));
+    }
+
+    fn hints(yaml: &str) -> Vec<(YamlHint, u32, u32)> {
+        lint(yaml, Offset { lines: 1 })
+            .into_iter()
+            .map(|(h, p)| (h, p.line, p.column))
+            .collect()
+    }
+
+    #[test]
+    fn every_line_typed_the_chinese_way_is_found() {
+        let yaml = "title: x\nmetrics:\n\tinspections: 5\n\tpenalty_cases: 3\nother:\n\u{3000}\u{3000}fines_total: 3\n  permits：7\nyear：2025\n";
+        assert_eq!(
+            hints(yaml),
+            vec![
+                (YamlHint::Tab, 4, 1),
+                (YamlHint::Tab, 5, 1),
+                (YamlHint::FullWidthSpace, 7, 1),
+                (
+                    YamlHint::FullWidthColon {
+                        key: "permits".into(),
+                        fixed: "  permits: 7".into()
+                    },
+                    8,
+                    10
+                ),
+                (
+                    YamlHint::FullWidthColon {
+                        key: "year".into(),
+                        fixed: "year: 2025".into()
+                    },
+                    9,
+                    5
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn text_with_full_width_colons_and_tabs_is_left_alone() {
+        for yaml in [
+            "title: 关于：执法情况\nsource: 数据引自\n  说明：2024年报告\n",
+            "reason: |\n  更正：罚款金额\n  \t缩进的文字\nyear: 2025\n",
+            "districts:\n  - 西青区：说明文字\n",
+            "# 注意：这是注释\ntitle: x\n",
+            "title: \"引号里\n  的文字：续行\"\n",
+            "inspections:\t5\n",
+        ] {
+            assert_eq!(hints(yaml), vec![], "{yaml}");
+        }
+    }
+
+    #[test]
+    fn reader_errors_get_specific_hints() {
+        let src: Arc<str> = Arc::from("");
+        let hint = |yaml: &str| {
+            parse(yaml, Offset { lines: 0 }, "f.md", &src)
+                .err()
+                .and_then(|d| d.into_iter().next())
+                .map(|d| d.problem)
+        };
+        for (yaml, expected) in [
+            ("title: \"x\\q\"\n", YamlHint::BadEscape),
+            ("title: \"x\" y\n", YamlHint::TextAfterQuote),
+            ("title: [x\nyear: 1\n", YamlHint::UnclosedBracket),
+            ("title: *x\n", YamlHint::Alias),
+            ("title: @x\n", YamlHint::Reserved('@')),
+            ("title: \"x\n", YamlHint::UnclosedQuote),
+        ] {
+            match hint(yaml) {
+                Some(Problem::YamlSyntax { hint, .. }) => assert_eq!(hint, expected, "{yaml}"),
+                other => panic!("{yaml}: {other:?}"),
+            }
+        }
     }
 
     #[test]
@@ -703,6 +1044,27 @@ mod tests {
         assert!(parse_date("2024-02-29").is_some());
         assert!(parse_date("2025/12/08").is_none());
         assert!(parse_date("25-12-08").is_none());
+        assert!(parse_date("2025-1-20").is_none());
+        assert!(parse_date(" 2025-01-20 ").is_some());
+    }
+
+    #[test]
+    fn other_date_spellings_get_their_rewrite() {
+        for text in [
+            "2025年1月20日",
+            "2025年01月20日",
+            "2025/1/20",
+            "2025.01.20",
+            "2025-1-20",
+            "20250120",
+            "２０２５年１月２０日",
+            "2025年1月20号",
+        ] {
+            assert_eq!(date_rewrite(text).as_deref(), Some("2025-01-20"), "{text}");
+        }
+        assert_eq!(date_rewrite("2025年2月30日"), None);
+        assert_eq!(date_rewrite("去年"), None);
+        assert_eq!(date_rewrite("25/1/20"), None);
     }
 
     #[test]

@@ -120,12 +120,14 @@ fn a_build_killed_mid_write_leaves_the_previous_output_complete() {
     let (site, out, before) = built_sample();
 
     // Change the content, start a build and stop it after three pages.
-    std::fs::write(site.path().join("content/xinkou/2026.md"), "---\ntitle: 辛口镇2026年度行政执法工作报告\nyear: 2026\npublished: 2026-12-01\nmetrics:\n  inspections: 5\n---\n").unwrap();
+    std::fs::write(site.path().join("content/xinkou/2026.md"), "---\ntitle: 辛口镇2026年度行政执法工作报告\nyear: 2026\npublished: 2026-02-20\nmetrics:\n  inspections: 5\n---\n").unwrap();
     let marker = site.path().join("paused");
     let mut child = gongshi()
         .args(["build", "--root"])
         .arg(site.path())
         .env("GONGSHI_TEST_PAUSE_AFTER_PAGES", "3")
+        // One thread: the pause stops all writing (pages are rendered in parallel).
+        .env("RAYON_NUM_THREADS", "1")
         .env("GONGSHI_TEST_PAUSE_MARKER", &marker)
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -176,4 +178,112 @@ fn a_build_killed_mid_write_leaves_the_previous_output_complete() {
     );
     assert!(!staging.exists(), "the leftover staging folder was removed");
     assert!(out.join("xinkou/2026/index.html").is_file());
+}
+
+/// A fixed status date for the builds of these tests.
+const EPOCH: &str = "1769904000"; // 2026-02-01 08:00 in Beijing
+
+#[test]
+fn a_second_build_waits_for_the_first_and_the_output_is_always_one_complete_build() {
+    let (site, out, before) = built_sample();
+    std::fs::write(site.path().join("content/xinkou/2026.md"), "---\ntitle: 辛口镇2026年度行政执法工作报告\nyear: 2026\nmetrics:\n  inspections: 5\n---\n\n正文。\n").unwrap();
+
+    // The first build stops mid-write, holding the output.
+    let marker = site.path().join("paused");
+    let mut first = gongshi()
+        .args(["build", "--root"])
+        .arg(site.path())
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .env("GONGSHI_TEST_PAUSE_AFTER_PAGES", "3")
+        // One thread: the pause stops all writing (pages are rendered in parallel).
+        .env("RAYON_NUM_THREADS", "1")
+        .env("GONGSHI_TEST_PAUSE_MARKER", &marker)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while !marker.exists() {
+        assert!(
+            start.elapsed().as_secs() < 60,
+            "the first build never paused"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let staging = site.path().join(".public.gongshi-staging");
+    let partial = tree(&staging);
+
+    // A second build of the same output says that it waits, and waits.
+    let mut second = gongshi()
+        .args(["build", "--root"])
+        .arg(site.path())
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = second.stderr.take().unwrap();
+    let said = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let reader = {
+        let said = said.clone();
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut stderr = stderr;
+            let mut buf = [0u8; 256];
+            while let Ok(n) = stderr.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                said.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        })
+    };
+    let start = std::time::Instant::now();
+    while !said.lock().unwrap().contains("正在写入") {
+        assert!(
+            start.elapsed().as_secs() < 60,
+            "the second build did not say it waits"
+        );
+        assert!(
+            second.try_wait().unwrap().is_none(),
+            "the second build did not wait: {}",
+            said.lock().unwrap()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let waiting = said.lock().unwrap().clone();
+    assert!(
+        waiting.contains(&format!("进程 {}", first.id())),
+        "names the build it waits for: {waiting}"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(second.try_wait().unwrap().is_none(), "still waiting");
+    // Meanwhile nothing of the first build was touched.
+    assert_eq!(
+        tree(&out),
+        before,
+        "the published output is the previous build"
+    );
+    assert_eq!(
+        tree(&staging),
+        partial,
+        "the first build's staging folder is its own"
+    );
+
+    // The first build dies; the second takes over and publishes a whole site.
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let status = second.wait().unwrap();
+    reader.join().unwrap();
+    assert!(status.success(), "{}", said.lock().unwrap());
+    let after = tree(&out);
+    assert!(
+        after.contains_key(".gongshi-output"),
+        "the output carries its marker"
+    );
+    assert!(after.contains_key("xinkou/2026/index.html"));
+    assert!(!staging.exists(), "no staging folder is left");
+    // It is exactly what a build alone produces.
+    let alone = common::build_with(site.path(), &[("SOURCE_DATE_EPOCH", EPOCH)]);
+    assert_eq!(after, tree(&alone.out), "the output is one complete build");
 }

@@ -7,6 +7,8 @@
 //! To add a case: make a folder with the files to lay over the base, run
 //! `GONGSHI_BLESS=1 cargo test --test bad_input` to write its expect.txt and
 //! `INSTA_UPDATE=always` for its snapshot, and read both before committing.
+//! An empty `expect.en.txt` in a Chinese case asks for the English wording
+//! to be pinned too (expectations and snapshot), where it matters.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -134,6 +136,34 @@ fn every_case_reports_exactly_what_it_expects() {
             .map(|d| diagnostic::render_human(d, lang, false))
             .collect();
         insta::assert_snapshot!(format!("bad_input__{name}"), rendered.join("\n"));
+
+        // A case with an `expect.en.txt` is also pinned in English: the same
+        // diagnostics, worded for an English site.
+        let en_path = case.join("expect.en.txt");
+        if lang == Lang::Zh && en_path.is_file() {
+            let mut actual = vec![format!("outcome: {}", outcome(&site.diagnostics))];
+            actual.extend(site.diagnostics.iter().map(|d| line(d, Lang::En)));
+            let text = std::fs::read_to_string(&en_path).unwrap_or_default();
+            let expected: Vec<&str> = text
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+                .collect();
+            if bless {
+                std::fs::write(&en_path, actual.join("\n") + "\n").unwrap();
+            } else if expected != actual {
+                failures.push(format!(
+                    "== {name} (en)\nexpected:\n  {}\nactual:\n  {}",
+                    expected.join("\n  "),
+                    actual.join("\n  ")
+                ));
+            }
+            let rendered: Vec<String> = site
+                .diagnostics
+                .iter()
+                .map(|d| diagnostic::render_human(d, Lang::En, false))
+                .collect();
+            insta::assert_snapshot!(format!("bad_input__{name}.en"), rendered.join("\n"));
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
@@ -301,6 +331,40 @@ fn generated_cases() {
                 "content/base/2025.md: 错误[symlink]: 符号链接指向站点目录之外，已拒绝",
             ],
         );
+        let mkfifo = |path: &Path| {
+            let status = std::process::Command::new("mkfifo")
+                .arg(path)
+                .status()
+                .unwrap();
+            assert!(status.success());
+        };
+        // Named pipes and sockets are refused at once, naming the file: as a
+        // report, a profile, an attachment, a stray entry, behind a link.
+        // (Opening a pipe for reading would wait for a writer forever.)
+        check(
+            "special-files",
+            &|root| {
+                mkfifo(&base(root).join("2025.md"));
+                std::fs::create_dir_all(base(root).join("2024")).unwrap();
+                mkfifo(&base(root).join("2024/原件.pdf"));
+                mkfifo(&root.join("content/pipe"));
+                std::fs::create_dir_all(root.join("content/other")).unwrap();
+                mkfifo(&root.join("content/other/_index.md"));
+                mkfifo(&root.join("fifo.md"));
+                symlink(root.join("fifo.md"), base(root).join("2023.md")).unwrap();
+                let _socket =
+                    std::os::unix::net::UnixListener::bind(base(root).join("2022.md")).unwrap();
+            },
+            &[
+                "outcome: error",
+                "content/base/2022.md: 错误[special-file]: 这不是普通文件，而是套接字（socket），gongshi 拒绝读取",
+                "content/base/2023.md: 错误[special-file]: 这不是普通文件，而是命名管道（FIFO），gongshi 拒绝读取",
+                "content/base/2024/原件.pdf: 错误[special-file]: 这不是普通文件，而是命名管道（FIFO），gongshi 拒绝读取",
+                "content/base/2025.md: 错误[special-file]: 这不是普通文件，而是命名管道（FIFO），gongshi 拒绝读取",
+                "content/other/_index.md: 错误[special-file]: 这不是普通文件，而是命名管道（FIFO），gongshi 拒绝读取",
+                "content/pipe: 错误[special-file]: 这不是普通文件，而是命名管道（FIFO），gongshi 拒绝读取",
+            ],
+        );
         check(
             "symlink-inside-is-followed",
             &|root| {
@@ -315,4 +379,36 @@ fn generated_cases() {
         );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The special-file refusal, worded for an English site.
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_in_english_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_dir(&corpus().join("_base"), tmp.path());
+    let fifo = tmp.path().join("content/base/2025.md");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let site = Site::load(&LoadOptions {
+        root: tmp.path().to_path_buf(),
+        ..LoadOptions::default()
+    })
+    .unwrap();
+    let lines: Vec<String> = site.diagnostics.iter().map(|d| line(d, Lang::En)).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "content/base/2025.md: error[special-file]: this is not a regular file but a named pipe (FIFO); gongshi refuses to read it"
+        ]
+    );
+    assert_eq!(
+        site.diagnostics[0].problem.help(Lang::En).as_deref(),
+        Some("remove it: reports, profiles and attachments in content/ must be regular files")
+    );
 }

@@ -21,7 +21,8 @@ fn xlsx_has_numbers_totals_as_values_and_a_fixed_creation_time() {
     let path = built.out.join("data/2023.xlsx");
     let mut book: Xlsx<_> = calamine::open_workbook(&path).unwrap();
     let names = book.sheet_names();
-    assert_eq!(names.first().map(String::as_str), Some("执法主体与人员"));
+    assert_eq!(names.first().map(String::as_str), Some("公开情况"));
+    assert_eq!(names.get(1).map(String::as_str), Some("执法主体与人员"));
     assert_eq!(names.last().map(String::as_str), Some("说明"), "{names:?}");
     assert!(
         names.contains(&"其他数据".to_string()),
@@ -60,21 +61,22 @@ fn xlsx_has_numbers_totals_as_values_and_a_fixed_creation_time() {
         .find(|r| r[0] == Data::String("张家窝镇".into()))
         .unwrap();
     assert_eq!(zjw[fines_col], Data::Float(483340.6), "money is a number");
-    let xk = rows
-        .iter()
-        .find(|r| r[0] == Data::String("辛口镇".into()))
-        .unwrap();
-    assert_eq!(
-        xk[fines_col],
-        Data::String("未报告".into()),
-        "not reported is said, not zero"
-    );
-    let total = rows.last().unwrap();
+    // 辛口镇 is not covered in 2023: not a row of the table (its status is
+    // on the first sheet), and not counted in the total.
+    assert!(rows.iter().all(|r| r[0] != Data::String("辛口镇".into())));
+    let total = &rows[rows.len() - 2];
     assert_eq!(total[0], Data::String("合计".into()));
     assert_eq!(
         total[fines_col],
         Data::Float(483340.6),
         "the total is a value"
+    );
+    // Under the total, how many townships it counts.
+    let coverage = rows.last().unwrap();
+    assert_eq!(coverage[0], Data::String("合计 报告情况".into()));
+    assert_eq!(
+        coverage[fines_col],
+        Data::String("1 个乡镇中 1 个报告".into())
     );
     let formulas = book.worksheet_formula("行政处罚").unwrap();
     assert!(
@@ -82,7 +84,7 @@ fn xlsx_has_numbers_totals_as_values_and_a_fixed_creation_time() {
         "no formulas anywhere"
     );
 
-    // The workbook is dated by the status date (2025-12-08), never the clock.
+    // The workbook is dated by the status date (the tests fix it at 2026-03-01).
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
     let mut core = String::new();
     zip.by_name("docProps/core.xml")
@@ -91,7 +93,7 @@ fn xlsx_has_numbers_totals_as_values_and_a_fixed_creation_time() {
         .unwrap();
     assert!(
         core.contains(
-            "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2025-12-08T00:00:00Z</dcterms:created>"
+            "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2026-03-01T00:00:00Z</dcterms:created>"
         ),
         "{core}"
     );
@@ -109,6 +111,31 @@ fn lower_bounds_keep_their_marker_in_every_format() {
         .unwrap()
         .to_vec();
     assert_eq!(xk[2], Data::Float(1100.0));
+    // The township not covered in 2025 is in the status sheet, not in the tables.
+    assert!(
+        inspection
+            .rows()
+            .all(|r| r[0] != Data::String("张家窝镇".into()))
+    );
+    let statuses = book.worksheet_range("公开情况").unwrap();
+    let statuses: Vec<String> = statuses
+        .rows()
+        .skip(1)
+        .map(|r| {
+            r.iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            "辛口镇|西青区|按时公开|",
+            "张家窝镇|西青区|未收录|",
+            "报告情况||1 个乡镇中 1 个报告|",
+        ]
+    );
     let mut zip =
         zip::ZipArchive::new(std::fs::File::open(built.out.join("data/2025.xlsx")).unwrap())
             .unwrap();
@@ -124,7 +151,7 @@ fn lower_bounds_keep_their_marker_in_every_format() {
     // CSV: value 1100, status lower_bound, display as written.
     let csv = std::fs::read_to_string(built.out.join("data/2025.csv")).unwrap();
     assert!(csv.starts_with('\u{feff}'));
-    assert!(csv.contains("2025,西青区,辛口镇,xinkou,township,inspection,inspections,行政检查,次,1100,lower_bound,1100余,false,,,\r\n"), "{csv}");
+    assert!(csv.contains("2025,西青区,辛口镇,xinkou,township,inspection,inspections,行政检查,次,1100,lower_bound,\"1,100余\",false,,,,,\r\n"), "{csv}");
     // JSON: an exact number and its status.
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(built.out.join("data/2025.json")).unwrap()).unwrap();
@@ -137,7 +164,7 @@ fn lower_bounds_keep_their_marker_in_every_format() {
     let insp = &xinkou["report"]["figures"]["inspections"];
     assert_eq!(insp["status"], "lower_bound");
     assert_eq!(insp["value"], serde_json::json!(1100));
-    assert_eq!(insp["display"], "1100余");
+    assert_eq!(insp["display"], "1,100余");
     // The total carries the marker and says how many reported.
     let total = &json["totals"]["inspections"];
     assert_eq!(
@@ -146,7 +173,8 @@ fn lower_bounds_keep_their_marker_in_every_format() {
             total["reported"].as_u64(),
             total["of"].as_u64()
         ),
-        (Some("lower_bound"), Some(1), Some(2))
+        (Some("lower_bound"), Some(1), Some(1)),
+        "the total counts the one township covered in 2025"
     );
 }
 
@@ -156,7 +184,7 @@ fn json_money_is_exact_and_all_json_holds_every_report() {
     let raw = std::fs::read_to_string(built.out.join("data/all.json")).unwrap();
     assert!(raw.contains(r#""fines_general":{"value":473240.60,"status":"exact","display":"473,240.60","computed":false}"#), "exact decimals in the text");
     let all: serde_json::Value = serde_json::from_str(&raw).unwrap();
-    assert_eq!(all["version"], 1);
+    assert_eq!(all["version"], 2);
     let reports: usize = all["townships"]
         .as_array()
         .unwrap()
@@ -170,8 +198,14 @@ fn json_money_is_exact_and_all_json_holds_every_report() {
         .iter()
         .map(|y| y["year"].as_i64().unwrap())
         .collect();
-    assert_eq!(years, vec![2022, 2023, 2025]);
+    // 2024 is there although nobody published: it is a year the site speaks about.
+    assert_eq!(years, vec![2022, 2023, 2024, 2025]);
     assert_eq!(all["years"][1]["statuses"]["zhangjiawo"], "date_not_stated");
+    assert_eq!(all["years"][1]["statuses"]["xinkou"], "not_covered");
+    assert_eq!(
+        all["years"][2]["coverage"],
+        serde_json::json!({"reported": 0, "of": 0})
+    );
     assert_eq!(
         all["years"][1]["totals"]["fines_total"]["value"],
         serde_json::json!(483340.6)

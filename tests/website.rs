@@ -145,8 +145,13 @@ fn report_page_has_dates_contents_attachments_revisions_and_neighbours() {
 
 #[test]
 fn charts_carry_a_text_alternative_and_their_data() {
-    let built = build(&repo());
-    for path in ["index.html", "zhangjiawo/index.html"] {
+    let sample = build(&repo());
+    let fixture = build(&fixture("two-districts"));
+    // A township's charts (Chinese) and the like-for-like totals (English).
+    for (built, path, sep) in [
+        (&sample, "zhangjiawo/index.html", "："),
+        (&fixture, "index.html", ": "),
+    ] {
         let page = html(&built.out.join(path));
         let charts: Vec<_> = page.select(&sel("figure.chart")).collect();
         assert!(!charts.is_empty(), "{path} has charts");
@@ -166,7 +171,7 @@ fn charts_carry_a_text_alternative_and_their_data() {
             for row in &rows {
                 let (year, value) = row.split_once(' ').unwrap();
                 assert!(
-                    desc.contains(&format!("{year}：{value}")),
+                    desc.contains(&format!("{year}{sep}{value}")),
                     "{path}: {desc} lacks {row}"
                 );
             }
@@ -218,9 +223,33 @@ fn feed_sitemap_and_robots() {
             "https://zhifa.example.cn/xiqing/zhangjiawo/2022/",
         ]
     );
-    // Undated reports take the status date (2025-12-08); the dated one keeps its own.
+    // An undated report is dated 31 December of its year, never the build
+    // day, and its text says it states no date.
     let updated: Vec<String> = doc.select(&sel("entry updated")).map(text).collect();
-    assert_eq!(updated, vec!["2025-12-08T00:00:00+08:00"; 3]);
+    assert_eq!(
+        updated,
+        vec![
+            "2025-12-08T00:00:00+08:00",
+            "2023-12-31T00:00:00+08:00",
+            "2022-12-31T00:00:00+08:00"
+        ]
+    );
+    let summaries: Vec<String> = doc.select(&sel("entry summary")).map(text).collect();
+    assert!(!summaries[0].contains("未载明发布日期"), "{summaries:?}");
+    assert!(
+        summaries[1..]
+            .iter()
+            .all(|s| s.contains("报告未载明发布日期")),
+        "{summaries:?}"
+    );
+    assert_eq!(doc.select(&sel("entry published")).count(), 1);
+    // The feed does not change with the status date.
+    let later = common::build_with(&repo(), &[("SOURCE_DATE_EPOCH", "1800000000")]);
+    assert_eq!(
+        std::fs::read(later.out.join("feed.xml")).unwrap(),
+        feed.as_bytes(),
+        "the same feed whatever the day of the build"
+    );
     assert!(feed.starts_with("<?xml"));
     let sitemap = std::fs::read_to_string(built.out.join("sitemap.xml")).unwrap();
     let locs: Vec<String> = scraper::Html::parse_document(&sitemap)

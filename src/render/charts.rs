@@ -4,16 +4,15 @@
 //! title and a text alternative (`<title>`, `<desc>`, `role="img"`), scales
 //! with the page through its viewBox, prints, and is always accompanied by
 //! its data table in the page. Bars are drawn from exact amounts; an inexact
-//! value is labelled as written (1100余) and drawn with a dashed outline.
+//! value is labelled as shown everywhere (1,100余) and drawn with a dashed outline.
 
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::views::Words;
 use crate::amount::Amount;
 use crate::figure::{Figure, Kind, Precision};
-use crate::i18n::Lang;
+use crate::i18n::Words;
 
 /// One bar.
 #[derive(Clone, Debug, Serialize)]
@@ -36,10 +35,23 @@ impl Point {
         let stated = figure.stated();
         Point {
             label,
-            display: super::views::cell(figure, kind, w),
+            display: crate::format::cell_words(figure, kind, w),
             status: figure.status(),
             amount: stated.map(|s| s.amount),
             precision: stated.map_or(Precision::Exact, |s| s.precision),
+        }
+    }
+}
+
+impl Point {
+    /// A year with no figure to draw: no report (its status says why).
+    pub fn absent(label: String, status: String) -> Point {
+        Point {
+            label,
+            display: status,
+            status: "absent",
+            amount: None,
+            precision: Precision::Exact,
         }
     }
 }
@@ -57,6 +69,8 @@ pub struct Chart {
     pub svg: String,
     /// The data behind it.
     pub points: Vec<Point>,
+    /// What the chart counts, when it is not obvious (which townships).
+    pub note: Option<String>,
 }
 
 fn escape(s: &str) -> String {
@@ -94,7 +108,7 @@ fn nice_max(max: i64) -> i64 {
 }
 
 /// Draw a bar chart of `points`.
-pub fn bar_chart(id: &str, title: &str, unit: &str, points: Vec<Point>, lang: Lang) -> Chart {
+pub fn bar_chart(id: &str, title: &str, unit: &str, points: Vec<Point>, w: &Words) -> Chart {
     const W: i64 = 400;
     const H: i64 = 240;
     const LEFT: i64 = 8;
@@ -115,15 +129,21 @@ pub fn bar_chart(id: &str, title: &str, unit: &str, points: Vec<Point>, lang: La
 
     let desc: Vec<String> = points
         .iter()
-        .map(|p| match lang {
-            Lang::Zh => format!("{}：{}", p.label, p.display),
-            Lang::En => format!("{}: {}", p.label, p.display),
+        .map(|p| {
+            w.fill(
+                "chart_point_fmt",
+                &[("label", &p.label), ("value", &p.display)],
+            )
         })
         .collect();
-    let desc = match lang {
-        Lang::Zh => format!("{title}（{unit}）。{}", desc.join("；")),
-        Lang::En => format!("{title} ({unit}). {}", desc.join("; ")),
-    };
+    let desc = w.fill(
+        "chart_desc_fmt",
+        &[
+            ("title", title),
+            ("unit", unit),
+            ("points", &desc.join(w.get("chart_point_sep"))),
+        ],
+    );
 
     let mut svg = String::new();
     let _ = write!(
@@ -190,6 +210,7 @@ pub fn bar_chart(id: &str, title: &str, unit: &str, points: Vec<Point>, lang: La
         unit: unit.to_string(),
         svg,
         points,
+        note: None,
     }
 }
 
@@ -197,11 +218,21 @@ pub fn bar_chart(id: &str, title: &str, unit: &str, points: Vec<Point>, lang: La
 mod tests {
     use super::*;
     use crate::figure::{Stated, parse_figure};
+    use crate::i18n::Lang;
 
     #[test]
     fn charts_have_a_text_alternative_and_escape_labels() {
         let mut map = std::collections::BTreeMap::new();
         map.insert("cell_not_reported".to_string(), "未报告".to_string());
+        map.insert(
+            "chart_point_fmt".to_string(),
+            "{label}：{value}".to_string(),
+        );
+        map.insert(
+            "chart_desc_fmt".to_string(),
+            "{title}（{unit}）。{points}".to_string(),
+        );
+        map.insert("chart_point_sep".to_string(), "；".to_string());
         let w = Words::new(Lang::Zh, map);
         let points = vec![
             Point::new(
@@ -218,9 +249,9 @@ mod tests {
             ),
             Point::new("2024".into(), &Figure::NotReported, Kind::Count, &w),
         ];
-        let c = bar_chart("c1", "行政检查<x>", "次", points, Lang::Zh);
+        let c = bar_chart("c1", "行政检查<x>", "次", points, &w);
         assert!(c.svg.contains(r#"role="img""#));
-        assert!(c.svg.contains("<desc id=\"c1-d\">行政检查&lt;x&gt;（次）。2022：553；2023：1100余；2024：未报告</desc>"), "{}", c.svg);
+        assert!(c.svg.contains("<desc id=\"c1-d\">行政检查&lt;x&gt;（次）。2022：553；2023：1,100余；2024：未报告</desc>"), "{}", c.svg);
         assert!(!c.svg.contains("<x>"));
         assert_eq!(c.svg.matches("<rect").count(), 2);
         assert!(c.svg.contains("stroke-dasharray"));

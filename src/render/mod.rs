@@ -6,8 +6,9 @@
 //! autoescaping on; JSON and CSV are written by serde_json and csv.
 
 pub mod charts;
-pub mod data;
-mod pages;
+pub mod download;
+mod page;
+pub mod paths;
 pub mod search;
 pub mod theme;
 pub mod views;
@@ -21,9 +22,10 @@ use tera::{Context, Tera};
 use crate::assemble::Assembled;
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::i18n::Lang;
+use crate::model::Year;
 use crate::site::Site;
 use crate::write::{Output, OutputError};
-pub use pages::{canonical, percent_encode};
+pub use page::{canonical, percent_encode};
 pub use theme::Theme;
 
 /// Why rendering stopped.
@@ -45,9 +47,37 @@ impl From<OutputError> for RenderError {
 pub struct Renderer {
     tera: Tera,
     css: String,
-    words: views::Words,
+    words: crate::i18n::Words,
     words_value: tera::Value,
     statics: Vec<(String, Vec<u8>)>,
+    glossary: Vec<GlossarySection>,
+}
+
+/// A section of the glossary page, as the theme's `glossary.yaml` lists
+/// it: a title and terms, each a key of the translation table (whose
+/// `<key>_desc` is the one-line explanation). Extending the glossary is
+/// adding keys there and words to `i18n.yaml`.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossarySection {
+    /// The key of the section's title.
+    pub title: String,
+    /// The keys of its terms, in order.
+    pub terms: Vec<String>,
+}
+
+/// The theme's glossary.
+fn load_glossary(theme: &Theme) -> Result<Vec<GlossarySection>, Diagnostic> {
+    let text = theme.text("glossary.yaml").unwrap_or_default();
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    serde_saphyr::from_str(&text).map_err(|e| {
+        Diagnostic::site(Problem::Template {
+            template: "glossary.yaml".into(),
+            detail: e.to_string(),
+        })
+    })
 }
 
 fn template_error(template: &str, error: &tera::Error) -> Diagnostic {
@@ -79,11 +109,13 @@ impl Renderer {
             .map(|(p, b)| (p.to_string(), b.to_vec()))
             .collect();
         let css = theme.text("static/style.css").unwrap_or_default();
+        let glossary = load_glossary(theme).map_err(Box::new)?;
         Ok(Renderer {
             tera,
             css,
+            glossary,
             words_value: tera::Value::from_serializable(&words),
-            words: views::Words::new(lang, words),
+            words: crate::i18n::Words::new(lang, words),
             statics,
         })
     }
@@ -149,6 +181,113 @@ fn data_error(path: &str, e: String) -> RenderError {
     })
 }
 
+/// One thing a build writes: a page, the downloads of a year or a
+/// township, a file of web plumbing. A full build renders every target of
+/// the site ([`targets`]); `serve` renders again only the targets an edit
+/// touches ([`touched`]). Each target is rendered from the loaded site and
+/// the assembled summaries alone, so rendering a target twice from the
+/// same data gives the same bytes.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    /// `data/<year>.csv`, `.xlsx`, `.json`.
+    YearData(Year),
+    /// `data/townships/<slug>.csv`, `.xlsx`, `.json`.
+    TownshipData(String),
+    /// `data/all.json`.
+    AllData,
+    /// `index.html`.
+    Home,
+    /// `404.html`.
+    NotFound,
+    /// `years/index.html`.
+    Years,
+    /// `glossary/index.html`.
+    Glossary,
+    /// `<slug>/index.html`.
+    Township(String),
+    /// `years/<year>/index.html`.
+    Year(Year),
+    /// `<slug>/<year>/index.html` and the report's attachments.
+    Report(String, Year),
+    /// `data/index.html`: every download with its size (rendered after them).
+    Data,
+    /// `feed.xml`.
+    Feed,
+    /// `sitemap.xml`.
+    Sitemap,
+    /// `robots.txt`.
+    Robots,
+    /// The theme's static files, under `assets/`.
+    Assets,
+    /// `search/index.html` and the search index of every report rendered
+    /// in the same call (issue 11).
+    Search,
+}
+
+impl Target {
+    /// Whether this target is downloads (rendered first: the data page
+    /// lists their sizes).
+    fn is_download(&self) -> bool {
+        matches!(
+            self,
+            Target::YearData(_) | Target::TownshipData(_) | Target::AllData
+        )
+    }
+
+    /// Whether this target needs the downloads' sizes or is web plumbing
+    /// (rendered last).
+    fn is_last(&self) -> bool {
+        matches!(
+            self,
+            Target::Data
+                | Target::Feed
+                | Target::Sitemap
+                | Target::Robots
+                | Target::Assets
+                | Target::Search
+        )
+    }
+}
+
+/// Every target of the site, in rendering order.
+pub fn targets(site: &Site, asm: &Assembled) -> Vec<Target> {
+    let mut out: Vec<Target> = Vec::new();
+    out.extend(asm.summaries.iter().map(|s| Target::YearData(s.year)));
+    out.extend(
+        asm.order
+            .iter()
+            .filter_map(|&ti| site.township_at(ti))
+            .map(|t| Target::TownshipData(t.slug.clone())),
+    );
+    out.push(Target::AllData);
+    out.extend([
+        Target::Home,
+        Target::NotFound,
+        Target::Years,
+        Target::Glossary,
+    ]);
+    out.extend(
+        site.townships
+            .iter()
+            .map(|t| Target::Township(t.slug.clone())),
+    );
+    out.extend(asm.summaries.iter().map(|s| Target::Year(s.year)));
+    out.extend(
+        site.reports
+            .iter()
+            .map(|r| Target::Report(r.township.clone(), r.year)),
+    );
+    out.extend([
+        Target::Data,
+        Target::Feed,
+        Target::Sitemap,
+        Target::Robots,
+        Target::Assets,
+        Target::Search,
+    ]);
+    out
+}
+
 /// Render the whole site into `out`. `tick` is called once per page.
 pub fn render_site(
     site: &Site,
@@ -157,221 +296,287 @@ pub fn render_site(
     out: &dyn Output,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Stats, RenderError> {
-    let common = pages::Common {
+    render(
         site,
         asm,
-        w: &renderer.words,
-        words: &renderer.words_value,
-        lang: site.config.language,
-        css: &renderer.css,
+        renderer,
+        &targets(site, asm),
+        out,
+        &|_| None,
+        tick,
+    )
+}
+
+/// Render `targets` into `out`: the downloads first, then the pages (in
+/// parallel), then the data page and the web plumbing. The data page
+/// lists the size of every download: those rendered here are measured,
+/// the others are asked of `sizes` (the previous output's, for `serve`).
+pub fn render(
+    site: &Site,
+    asm: &Assembled,
+    renderer: &Renderer,
+    targets: &[Target],
+    out: &dyn Output,
+    sizes: &(dyn Fn(&str) -> Option<u64> + Sync),
+    tick: &(dyn Fn() + Sync),
+) -> Result<Stats, RenderError> {
+    let job = Job {
+        common: page::Common {
+            site,
+            asm,
+            w: &renderer.words,
+            words: &renderer.words_value,
+            lang: site.config.language,
+            css: &renderer.css,
+        },
+        renderer,
+        out,
+        counter: Counter::default(),
+        written: std::sync::Mutex::new(BTreeMap::new()),
+        records: std::sync::Mutex::new(Vec::new()),
+        tick,
     };
-    let counter = Counter::default();
-    let page = |path: &str, template: &str, ctx: Context| -> Result<(), RenderError> {
-        let html = renderer
-            .render(template, &ctx)
-            .map_err(RenderError::Template)?;
-        out.write(path, html.as_bytes())?;
-        counter.page();
-        tick();
-        Ok(())
-    };
-    // A download: written, counted, and its size kept for the data page.
-    let file =
-        |path: String, bytes: Result<Vec<u8>, String>| -> Result<pages::DataFile, RenderError> {
-            let bytes = bytes.map_err(|e| data_error(&path, e))?;
-            out.write(&path, &bytes)?;
-            counter.file();
-            let format = match path.rsplit('.').next() {
-                Some("csv") => "CSV",
-                Some("xlsx") => "XLSX",
-                _ => "JSON",
-            };
-            Ok(pages::DataFile {
-                size: views::size(bytes.len() as u64),
-                path,
-                format,
-            })
-        };
-    let lang = site.config.language;
     let mut phases = Vec::new();
     let mut clock = std::time::Instant::now();
     let mut lap = |name: &'static str| {
         phases.push((name, clock.elapsed()));
         clock = std::time::Instant::now();
     };
-
-    // Open data first: the data page lists the files with their sizes.
-    let year_files: Vec<pages::DataRow> = asm
-        .summaries
-        .par_iter()
-        .map(|s| -> Result<pages::DataRow, RenderError> {
-            let records = data::year_records(site, asm, s);
-            let sheets = data::year_sheets(site, s);
-            Ok(pages::DataRow {
-                label: renderer
-                    .words
-                    .fill("year_label_fmt", &[("year", &s.year.to_string())]),
-                files: vec![
-                    file(views::paths::year_data(s.year, "csv"), data::csv(&records))?,
-                    file(
-                        views::paths::year_data(s.year, "xlsx"),
-                        data::xlsx::workbook(&sheets, &records, site.as_of, lang),
-                    )?,
-                    file(
-                        views::paths::year_data(s.year, "json"),
-                        data::year_json(site, s),
-                    )?,
-                ],
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    let township_files: Vec<pages::DataRow> = asm
-        .order
-        .par_iter()
-        .filter_map(|&ti| Some((ti, site.townships.get(ti)?)))
-        .map(|(ti, t)| -> Result<pages::DataRow, RenderError> {
-            let reports: Vec<&crate::model::Report> = asm
-                .by_township
-                .get(ti)
-                .map(|l| l.iter().filter_map(|&i| site.reports.get(i)).collect())
-                .unwrap_or_default();
-            let records = data::township_records(site, t, &reports);
-            let sheets = data::township_sheets(site, &reports);
-            Ok(pages::DataRow {
-                label: views::township_name(t, lang),
-                files: vec![
-                    file(
-                        views::paths::township_data(&t.slug, "csv"),
-                        data::csv(&records),
-                    )?,
-                    file(
-                        views::paths::township_data(&t.slug, "xlsx"),
-                        data::xlsx::workbook(&sheets, &records, site.as_of, lang),
-                    )?,
-                    file(
-                        views::paths::township_data(&t.slug, "json"),
-                        data::township_json(site, t, &reports),
-                    )?,
-                ],
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    // The all-data file is streamed: it never sits in memory whole.
-    let all = {
-        let path = "data/all.json";
-        let bytes = out.write_with(path, &mut |w| data::write_all_json(site, asm, w))?;
-        counter.file();
-        pages::DataFile {
-            path: path.to_string(),
-            format: "JSON",
-            size: views::size(bytes),
-        }
-    };
+    let downloads: Vec<&Target> = targets.iter().filter(|t| t.is_download()).collect();
+    downloads.par_iter().try_for_each(|t| job.target(t))?;
     lap("downloads");
-
-    page(&views::paths::home(), "home.html", pages::home(&common))?;
-    page("404.html", "404.html", pages::not_found(&common))?;
-    page(&views::paths::years(), "years.html", pages::years(&common))?;
-    page(
-        &views::paths::data(),
-        "data.html",
-        pages::data(&common, year_files, township_files, all),
-    )?;
-
-    site.townships.par_iter().try_for_each(|t| {
-        page(
-            &views::paths::township(&t.slug),
-            "township.html",
-            pages::township(&common, t),
-        )
-    })?;
-    asm.summaries.par_iter().try_for_each(|s| {
-        page(
-            &views::paths::year(s.year),
-            "year.html",
-            pages::year(&common, s),
-        )
-    })?;
-    // search (issue 11): each report page also gives its search record.
-    let records = std::sync::Mutex::new(Vec::with_capacity(site.reports.len()));
-    (0..site.reports.len())
-        .into_par_iter()
-        .try_for_each(|i| -> Result<(), RenderError> {
-            let Some(r) = site.reports.get(i) else {
-                return Ok(());
-            };
-            // `None`: the file changed since it was loaded (or vanished).
-            let ctx = pages::report(&common, i).ok_or_else(|| {
-                RenderError::Template(Box::new(Diagnostic::file(
-                    Problem::SourceChanged,
-                    r.file.clone(),
-                )))
-            })?;
-            let path = views::paths::report(&r.township, r.year);
-            // search (issue 11): the record, from the page's own context.
-            let record =
-                search::record(renderer, &ctx, &path, r.year).map_err(RenderError::Template)?;
-            records
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push(record);
-            page(&path, "report.html", ctx)?;
-            for a in &r.attachments {
-                out.copy(
-                    &views::paths::attachment(&r.township, r.year, &a.name),
-                    &a.path,
-                )?;
-                counter.file();
-            }
-            Ok(())
-        })?;
-
+    let pages: Vec<&Target> = targets
+        .iter()
+        .filter(|t| !t.is_download() && !t.is_last())
+        .collect();
+    pages.par_iter().try_for_each(|t| job.target(t))?;
     lap("pages");
-
-    // search (issue 11): the search page, and the index of every report.
-    let records = records
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let years: Vec<crate::model::Year> = records.iter().map(|r| r.year).collect();
-    page(
-        &search::page_path(),
-        "search.html",
-        search::page(&common, &years),
-    )?;
-    for _ in 0..search::write_index(&records, out)? {
-        counter.file();
-    }
-    drop(records);
-    lap("search index");
-
-    // Web plumbing.
-    let xml = |path: &str, template: &str, ctx: Context| -> Result<(), RenderError> {
-        let text = renderer
-            .render(template, &ctx)
-            .map_err(RenderError::Template)?;
-        out.write(path, text.as_bytes())?;
-        counter.file();
-        Ok(())
+    let sizes = |path: &str| -> Option<u64> {
+        job.written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(path)
+            .copied()
+            .or_else(|| sizes(path))
     };
-    xml("feed.xml", "feed.xml", pages::feed(&common))?;
-    xml("sitemap.xml", "sitemap.xml", pages::sitemap(&common))?;
-    let robots = format!(
-        "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
-        site.config.base_url
-    );
-    out.write("robots.txt", robots.as_bytes())?;
-    counter.file();
-
-    for (path, bytes) in &renderer.statics {
-        out.write(&format!("assets/{path}"), bytes)?;
-        counter.file();
+    for t in targets
+        .iter()
+        .filter(|t| t.is_last() && **t != Target::Search)
+    {
+        match t {
+            Target::Data => {
+                job.page(&paths::data(), "data.html", page::data(&job.common, &sizes))?
+            }
+            other => job.target(other)?,
+        }
     }
     lap("feed, sitemap, assets");
+    if targets.contains(&Target::Search) {
+        job.target(&Target::Search)?;
+        lap("search");
+    }
     Ok(Stats {
-        pages: counter.pages.load(Ordering::Relaxed),
-        files: counter.files.load(Ordering::Relaxed),
+        pages: job.counter.pages.load(Ordering::Relaxed),
+        files: job.counter.files.load(Ordering::Relaxed),
         phases,
     })
+}
+
+/// What one call of [`render`] shares between its threads.
+struct Job<'a> {
+    common: page::Common<'a>,
+    renderer: &'a Renderer,
+    out: &'a dyn Output,
+    counter: Counter,
+    /// The sizes of the downloads written, for the data page.
+    written: std::sync::Mutex<BTreeMap<String, u64>>,
+    /// The search records of the reports rendered (issue 11).
+    records: std::sync::Mutex<Vec<crate::search::Record>>,
+    tick: &'a (dyn Fn() + Sync),
+}
+
+impl Job<'_> {
+    fn page(&self, path: &str, template: &str, ctx: Context) -> Result<(), RenderError> {
+        let html = self
+            .renderer
+            .render(template, &ctx)
+            .map_err(RenderError::Template)?;
+        self.out.write(path, html.as_bytes())?;
+        self.counter.page();
+        (self.tick)();
+        Ok(())
+    }
+
+    /// A file that is not a page (XML, text).
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
+        self.out.write(path, bytes)?;
+        self.counter.file();
+        Ok(())
+    }
+
+    /// A download, its size kept for the data page.
+    fn download(&self, path: String, bytes: Result<Vec<u8>, String>) -> Result<(), RenderError> {
+        let bytes = bytes.map_err(|e| data_error(&path, e))?;
+        self.out.write(&path, &bytes)?;
+        self.counter.file();
+        self.written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(path, bytes.len() as u64);
+        Ok(())
+    }
+
+    fn target(&self, target: &Target) -> Result<(), RenderError> {
+        let c = &self.common;
+        let (site, asm, w) = (c.site, c.asm, c.w);
+        match target {
+            Target::YearData(year) => {
+                let Some(s) = asm.summary(*year) else {
+                    return Ok(());
+                };
+                let records = download::year_records(site, asm, s);
+                let sheets = download::year_sheets(site, s, w);
+                self.download(paths::year_data(s.year, "csv"), download::csv(&records))?;
+                self.download(
+                    paths::year_data(s.year, "xlsx"),
+                    download::xlsx::workbook(&sheets, &records, site.as_of, w),
+                )?;
+                self.download(
+                    paths::year_data(s.year, "json"),
+                    download::year_json(site, asm, s),
+                )
+            }
+            Target::TownshipData(slug) => {
+                let Some((ti, t)) = site
+                    .township_index(slug)
+                    .and_then(|ti| Some((ti, site.township_at(ti)?)))
+                else {
+                    return Ok(());
+                };
+                let reports: Vec<&crate::model::Report> = asm
+                    .by_township
+                    .get(ti)
+                    .map(|l| l.iter().filter_map(|&i| site.report_at(i)).collect())
+                    .unwrap_or_default();
+                let records = download::township_records(site, t, &reports);
+                let sheets = download::township_sheets(site, &reports, w);
+                self.download(paths::township_data(slug, "csv"), download::csv(&records))?;
+                self.download(
+                    paths::township_data(slug, "xlsx"),
+                    download::xlsx::workbook(&sheets, &records, site.as_of, w),
+                )?;
+                self.download(
+                    paths::township_data(slug, "json"),
+                    download::township_json(site, t, &reports),
+                )
+            }
+            Target::AllData => {
+                // Streamed: it never sits in memory whole.
+                let path = paths::all_data();
+                let bytes = self
+                    .out
+                    .write_with(&path, &mut |out| download::write_all_json(site, asm, out))?;
+                self.counter.file();
+                self.written
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(path, bytes);
+                Ok(())
+            }
+            Target::Home => self.page(&paths::home(), "home.html", page::home(c)),
+            Target::NotFound => self.page("404.html", "404.html", page::not_found(c)),
+            Target::Years => self.page(&paths::years(), "years.html", page::years(c)),
+            Target::Glossary => self.page(
+                &paths::glossary(),
+                "glossary.html",
+                page::glossary(c, &self.renderer.glossary),
+            ),
+            Target::Township(slug) => match site.township(slug) {
+                Some(t) => self.page(
+                    &paths::township(slug),
+                    "township.html",
+                    page::township(c, t),
+                ),
+                None => Ok(()),
+            },
+            Target::Year(year) => match asm.summary(*year) {
+                Some(s) => self.page(&paths::year(*year), "year.html", page::year(c, s)),
+                None => Ok(()),
+            },
+            Target::Report(slug, year) => {
+                let Some(i) = site.report_index(slug, *year) else {
+                    return Ok(());
+                };
+                let Some(r) = site.report_at(i) else {
+                    return Ok(());
+                };
+                // `None`: the file changed since it was loaded (or vanished).
+                let ctx = page::report(c, i).ok_or_else(|| {
+                    RenderError::Template(Box::new(Diagnostic::file(
+                        Problem::SourceChanged,
+                        r.file.clone(),
+                    )))
+                })?;
+                let path = paths::report(slug, *year);
+                // search (issue 11): the record, from the page's own context.
+                let record = search::record(self.renderer, &ctx, &path, *year)
+                    .map_err(RenderError::Template)?;
+                self.records
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(record);
+                self.page(&path, "report.html", ctx)?;
+                for a in &r.attachments {
+                    self.out
+                        .copy(&paths::attachment(slug, *year, &a.name), &a.path)?;
+                    self.counter.file();
+                }
+                Ok(())
+            }
+            Target::Data => Ok(()),
+            Target::Feed => {
+                let text = self
+                    .renderer
+                    .render("feed.xml", &page::feed(c))
+                    .map_err(RenderError::Template)?;
+                self.file("feed.xml", text.as_bytes())
+            }
+            Target::Sitemap => {
+                let text = self
+                    .renderer
+                    .render("sitemap.xml", &page::sitemap(c))
+                    .map_err(RenderError::Template)?;
+                self.file("sitemap.xml", text.as_bytes())
+            }
+            Target::Robots => {
+                let robots = format!(
+                    "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+                    site.config.base_url
+                );
+                self.file("robots.txt", robots.as_bytes())
+            }
+            Target::Assets => {
+                for (path, bytes) in &self.renderer.statics {
+                    self.file(&format!("assets/{path}"), bytes)?;
+                }
+                Ok(())
+            }
+            Target::Search => {
+                let records = std::mem::take(
+                    &mut *self
+                        .records
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner),
+                );
+                let years: Vec<Year> = records.iter().map(|r| r.year).collect();
+                self.page(&search::page_path(), "search.html", search::page(c, &years))?;
+                for _ in 0..search::write_index(&records, self.out)? {
+                    self.counter.file();
+                }
+                Ok(())
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -386,6 +591,38 @@ mod tests {
         "status_not_yet_due",
         "status_date_not_stated",
         "status_figures_only",
+        "status_not_covered",
+        "status_on_time_desc",
+        "status_late_desc",
+        "status_missing_desc",
+        "status_not_yet_due_desc",
+        "status_date_not_stated_desc",
+        "status_figures_only_desc",
+        "status_not_covered_desc",
+        "glossary",
+        "change",
+        "change_prev_year",
+        "change_since_fmt",
+        "change_compared_to",
+        "like_for_like_fmt",
+        "list_sep",
+        "covered_from_fmt",
+        "covered_range_fmt",
+        "covered_single_fmt",
+        "feed_undated",
+        "xlsx_changes",
+        "township",
+        "district",
+        "status",
+        "rank",
+        "total",
+        "subtotal",
+        "reported_of",
+        "disclosure_status",
+        "years",
+        "figure",
+        "unit",
+        "value",
         "cell_not_applicable",
         "cell_not_reported",
         "note_zero",
@@ -440,8 +677,30 @@ mod tests {
                 }
             }
         }
-        for key in RUST_WORDS {
-            assert!(zh.contains_key(*key), "{key} missing from i18n.yaml");
+        for key in RUST_WORDS.iter().copied().chain(download::xlsx::NOTES) {
+            assert!(zh.contains_key(key), "{key} missing from i18n.yaml");
+        }
+        // Every glossary term has its word and its explanation in both languages.
+        let glossary = load_glossary(&theme).unwrap();
+        assert!(!glossary.is_empty());
+        for section in &glossary {
+            assert!(zh.contains_key(&section.title), "{}", section.title);
+            for term in &section.terms {
+                for key in [term.clone(), format!("{term}_desc")] {
+                    assert!(
+                        zh.contains_key(&key) && en.contains_key(&key),
+                        "glossary: {key}"
+                    );
+                }
+            }
+        }
+        // Every status is in the glossary (badges link to it).
+        for status in crate::assemble::Status::ALL {
+            let term = format!("status_{}", status.key());
+            assert!(
+                glossary.iter().any(|s| s.terms.contains(&term)),
+                "{term} not in glossary.yaml"
+            );
         }
     }
 

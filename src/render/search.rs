@@ -15,8 +15,9 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::pages::Common;
-use super::views::{TownshipLink, paths};
+use super::page::Common;
+use super::paths;
+use super::views::TownshipLink;
 use super::{RenderError, Renderer};
 use crate::diagnostic::Diagnostic;
 use crate::model::Year;

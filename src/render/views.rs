@@ -7,112 +7,62 @@
 
 use serde::Serialize;
 
+use crate::format::{cell_words, change_label, coverage, date, empty_note, labels, plain_figure};
+use crate::i18n::Words;
+use crate::render::paths;
+
 use crate::assemble::{Status, Total};
-use crate::figure::{Figure, Kind, Precision};
+use crate::figure::{Figure, Kind};
 use crate::format;
 use crate::i18n::Lang;
 use crate::model::{Report, Township};
 use crate::schema::Metric;
 
-/// Paths of the site's pages and files (site-relative, `/`-separated).
-pub mod paths {
-    use crate::model::Year;
-
-    /// The home page.
-    pub fn home() -> String {
-        "index.html".into()
-    }
-    /// A township's page.
-    pub fn township(slug: &str) -> String {
-        format!("{slug}/index.html")
-    }
-    /// A report's page.
-    pub fn report(slug: &str, year: Year) -> String {
-        format!("{slug}/{year}/index.html")
-    }
-    /// An attachment of a report.
-    pub fn attachment(slug: &str, year: Year, name: &str) -> String {
-        format!("{slug}/{year}/{name}")
-    }
-    /// A year's summary page.
-    pub fn year(year: Year) -> String {
-        format!("years/{year}/index.html")
-    }
-    /// The district-over-years page.
-    pub fn years() -> String {
-        "years/index.html".into()
-    }
-    /// The open-data page.
-    pub fn data() -> String {
-        "data/index.html".into()
-    }
-    /// A year's download.
-    pub fn year_data(year: Year, ext: &str) -> String {
-        format!("data/{year}.{ext}")
-    }
-    /// A township's download.
-    pub fn township_data(slug: &str, ext: &str) -> String {
-        format!("data/townships/{slug}.{ext}")
-    }
-    /// How many folders deep a path is (for the `root` prefix).
-    pub fn depth(path: &str) -> usize {
-        path.matches('/').count()
-    }
-    /// The prefix leading from a page at `path` back to the site root.
-    pub fn root_of(path: &str) -> String {
-        "../".repeat(depth(path))
-    }
-}
-
-/// The interface words of the theme's translation table, in the site language.
-#[derive(Clone, Debug, Default)]
-pub struct Words {
-    lang: Lang,
-    map: std::collections::BTreeMap<String, String>,
-}
-
-impl Words {
-    /// Words for `lang` from the table.
-    pub fn new(lang: Lang, map: std::collections::BTreeMap<String, String>) -> Words {
-        Words { lang, map }
-    }
-
-    /// The site language.
-    pub fn lang(&self) -> Lang {
-        self.lang
-    }
-
-    /// A word; a missing word shows as its key (so a theme bug is visible, not fatal).
-    pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
-        self.map.get(key).map_or(key, String::as_str)
-    }
-
-    /// A word with `{name}` placeholders filled in.
-    pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
-        let mut text = self.get(key).to_string();
-        for (name, value) in values {
-            text = text.replace(&format!("{{{name}}}"), value);
-        }
-        text
-    }
-}
-
-/// A status with its words.
+/// A status with its words and where the glossary explains it.
 #[derive(Clone, Debug, Serialize)]
 pub struct StatusView {
     /// Machine name (CSS class).
     pub key: &'static str,
     /// Words for people.
     pub label: String,
+    /// The one-line explanation (the glossary's, also used in legends).
+    pub desc: String,
+    /// The glossary entry, site-relative (`glossary/index.html#status_missing`).
+    pub glossary: String,
 }
 
 impl StatusView {
     /// The view of a status.
     pub fn new(status: Status, w: &Words) -> StatusView {
         let key = status.key();
+        let term = format!("status_{key}");
         StatusView {
             key,
-            label: w.get(&format!("status_{key}")).to_string(),
+            label: w.get(&term).to_string(),
+            desc: w.get(&format!("{term}_desc")).to_string(),
+            glossary: paths::glossary_entry(&term),
+        }
+    }
+}
+
+/// A rank for display.
+#[derive(Clone, Debug, Serialize)]
+pub struct RankView {
+    /// As shown: `1`, `2（并列）`, `1–2`.
+    pub display: String,
+    /// The best place, for sorting.
+    pub sort: u32,
+    /// Whether the place is open (a lower bound is involved).
+    pub open: bool,
+}
+
+impl RankView {
+    /// The view of a rank.
+    pub fn new(rank: &crate::assemble::Rank, w: &Words) -> RankView {
+        RankView {
+            display: format::rank(rank.best, rank.worst, rank.tied, w.lang()),
+            sort: rank.best,
+            open: rank.best != rank.worst,
         }
     }
 }
@@ -138,6 +88,9 @@ pub struct FigureView {
     pub computed: bool,
     /// Change against the previous report (`+16`, `-5`), when both are exact.
     pub change: Option<String>,
+    /// What the change compares to: 较上年 for the previous calendar year,
+    /// else the year (较2023年).
+    pub change_label: Option<String>,
     /// Direction of the change: up, down, same.
     pub trend: Option<&'static str>,
 }
@@ -150,19 +103,48 @@ impl FigureView {
             key: metric.key.clone(),
             label,
             unit,
-            display: cell(figure, metric.kind, w),
+            display: cell_words(figure, metric.kind, w),
             note: empty_note(figure, w),
             status: figure.status(),
-            sort: sort_key(figure, metric.kind),
+            sort: plain_figure(figure, metric.kind),
             computed,
             change: None,
+            change_label: None,
             trend: None,
         }
     }
 
-    /// Add the change against a previous figure.
-    pub fn with_change(mut self, delta: Option<crate::amount::Amount>, kind: Kind) -> FigureView {
-        if let Some(d) = delta {
+    /// A year without a report for `metric`: the cell says the year's
+    /// status (未公开, 未收录 …) instead of a figure.
+    pub fn absent(metric: &Metric, status: &StatusView, w: &Words) -> FigureView {
+        let (label, unit) = labels(metric, w.lang());
+        FigureView {
+            key: metric.key.clone(),
+            label,
+            unit,
+            display: status.label.clone(),
+            note: None,
+            status: "absent",
+            sort: String::new(),
+            computed: false,
+            change: None,
+            change_label: None,
+            trend: None,
+        }
+    }
+
+    /// Add the change against the township's previous report, labelled with
+    /// the year it compares to (`year` is this figure's year).
+    pub fn with_change(
+        mut self,
+        change: Option<crate::assemble::Change>,
+        kind: Kind,
+        year: crate::model::Year,
+        w: &Words,
+    ) -> FigureView {
+        if let Some(c) = change {
+            let d = c.delta;
+            self.change_label = Some(change_label(c.base_year, year, w));
             self.change = Some(format::change(d, kind));
             self.trend = Some(if d.is_negative() {
                 "down"
@@ -173,47 +155,6 @@ impl FigureView {
             });
         }
         self
-    }
-}
-
-/// The metric's label and unit in the site language.
-pub fn labels(metric: &Metric, lang: Lang) -> (String, String) {
-    match lang {
-        Lang::Zh => (metric.label.clone(), metric.unit.clone()),
-        Lang::En => (metric.label_en.clone(), metric.unit_en.clone()),
-    }
-}
-
-/// A figure in a table cell: the number, or the words for "not
-/// applicable" and "not reported".
-pub fn cell(figure: &Figure, kind: Kind, w: &Words) -> String {
-    match figure {
-        Figure::Stated(s) => format::stated(s, kind, w.lang()),
-        Figure::NotApplicable => w.get("cell_not_applicable").to_string(),
-        Figure::NotReported => w.get("cell_not_reported").to_string(),
-    }
-}
-
-/// The sentence for an empty state, if the figure is one.
-pub fn empty_note(figure: &Figure, w: &Words) -> Option<String> {
-    let key = match figure {
-        Figure::Stated(s)
-            if s.amount == crate::amount::Amount::ZERO && s.precision == Precision::Exact =>
-        {
-            "note_zero"
-        }
-        Figure::NotApplicable => "note_not_applicable",
-        Figure::NotReported => "note_not_reported",
-        Figure::Stated(_) => return None,
-    };
-    Some(w.get(key).to_string())
-}
-
-/// The plain number of a figure for sorting; empty if none.
-pub fn sort_key(figure: &Figure, kind: Kind) -> String {
-    match figure {
-        Figure::Stated(s) => format::plain(s.amount, kind),
-        _ => String::new(),
     }
 }
 
@@ -236,7 +177,7 @@ impl TotalView {
         let display = if total.summed {
             match &total.figure {
                 Figure::NotReported if total.reported == 0 => "—".to_string(),
-                f => cell(f, metric.kind, w),
+                f => cell_words(f, metric.kind, w),
             }
         } else {
             w.get("not_summed").to_string()
@@ -246,32 +187,18 @@ impl TotalView {
             coverage: total
                 .is_partial()
                 .then(|| coverage(total.reported, total.of, w)),
-            status: total.figure.status(),
-            sort: sort_key(&total.figure, metric.kind),
+            status: if total.summed {
+                total.figure.status()
+            } else {
+                "not_summed"
+            },
+            sort: if total.summed {
+                plain_figure(&total.figure, metric.kind)
+            } else {
+                String::new()
+            },
         }
     }
-}
-
-/// "n of m townships reported".
-pub fn coverage(n: usize, m: usize, w: &Words) -> String {
-    w.fill(
-        "coverage_fmt",
-        &[("n", &n.to_string()), ("m", &m.to_string())],
-    )
-}
-
-/// A date for people, by the table's `date_fmt` (`2025年12月8日` / `2025-12-08`).
-pub fn date(d: jiff::civil::Date, w: &Words) -> String {
-    w.fill(
-        "date_fmt",
-        &[
-            ("y", &d.year().to_string()),
-            ("m", &d.month().to_string()),
-            ("d", &d.day().to_string()),
-            ("mm", &format!("{:02}", d.month())),
-            ("dd", &format!("{:02}", d.day())),
-        ],
-    )
 }
 
 /// A link to a township.
@@ -340,17 +267,5 @@ impl ReportLink {
             published_iso: r.published.map(|d| d.to_string()),
             status: StatusView::new(status, w),
         }
-    }
-}
-
-/// A file size for people.
-pub fn size(bytes: u64) -> String {
-    if bytes < 1024 {
-        format!("{bytes} B")
-    } else if bytes < 1024 * 1024 {
-        format!("{} KB", bytes.div_ceil(1024))
-    } else {
-        let tenths = bytes * 10 / (1024 * 1024);
-        format!("{}.{} MB", tenths / 10, tenths % 10)
     }
 }

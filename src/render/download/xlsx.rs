@@ -1,0 +1,456 @@
+//! XLSX downloads, for people: numbers as numbers (an inexact figure is its
+//! number with a display format adding its word), totals as values, never
+//! formulas; one sheet per group, a status sheet, the figures outside the
+//! schema and notes; the creation time is the status date.
+
+use crate::assemble::{self, Total, YearSummary};
+use crate::format;
+use crate::model::Report;
+use crate::schema::{Metric, MetricId};
+use crate::site::Site;
+
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+
+use super::*;
+use super::{Record, neutralize};
+use crate::figure::{Figure, Kind, Precision, Stated};
+use crate::i18n::Lang;
+use crate::i18n::Words;
+
+/// The lines of the notes sheet (keys of the translation table).
+pub const NOTES: [&str; 7] = [
+    "xlsx_note_numbers",
+    "xlsx_note_inexact",
+    "xlsx_note_rounding",
+    "xlsx_note_words",
+    "xlsx_note_coverage",
+    "xlsx_note_changes",
+    "xlsx_note_machine",
+];
+
+/// A cell of a wide sheet.
+pub enum Cell<'a> {
+    /// Text.
+    Text(String),
+    /// A figure of a kind.
+    Figure(&'a Figure, Kind),
+}
+
+/// A wide sheet: a title, headers and rows.
+pub struct Sheet<'a> {
+    /// Sheet name (at most 31 characters).
+    pub name: String,
+    /// Column headers.
+    pub headers: Vec<String>,
+    /// Rows of cells.
+    pub rows: Vec<Vec<Cell<'a>>>,
+}
+
+fn sheet_name(name: &str, used: &mut Vec<String>) -> String {
+    let mut clean: String = name
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+        .take(28)
+        .collect();
+    if clean.is_empty() {
+        clean = "Sheet".into();
+    }
+    let mut candidate = clean.clone();
+    let mut n = 1;
+    while used.contains(&candidate) {
+        n += 1;
+        candidate = format!("{clean}{n}");
+    }
+    used.push(candidate.clone());
+    candidate
+}
+
+/// The number format of one figure's cell, chosen for that figure so
+/// Excel shows it as the site does: as many decimals as it has (money:
+/// two when exact), no trailing dot, and the report's word around an
+/// inexact number (`#,##0"余"`, `"超过"#,##0`). A number written with 万
+/// cannot be scaled by a format, so its cell shows its text as written
+/// (the cell still holds the number).
+pub fn number_format(s: &Stated, kind: Kind, lang: Lang) -> String {
+    let decimals = match (kind, s.precision) {
+        (Kind::Money, Precision::Exact) => 2,
+        (Kind::Count, _) => 0,
+        _ => s.amount.natural_decimals(),
+    };
+    let mut base = "#,##0".to_string();
+    if decimals > 0 {
+        base.push('.');
+        base.push_str(&"0".repeat(usize::from(decimals)));
+    }
+    if kind == Kind::Rate {
+        base.push_str("\"%\"");
+    }
+    let display = crate::format::stated(s, kind, lang);
+    if s.precision == Precision::Exact {
+        return base;
+    }
+    if s.written
+        .as_ref()
+        .is_some_and(|w| w.number.contains(['万', '亿']))
+    {
+        return format!("\"{}\"", display.replace('"', ""));
+    }
+    // The words around the number, as `format::stated` puts them.
+    let number = s.amount.to_grouped(s.amount.natural_decimals());
+    let pct = if kind == Kind::Rate { "%" } else { "" };
+    let shown = format!("{number}{pct}");
+    match display.split_once(&shown) {
+        Some((before, after)) => {
+            let quote = |t: &str| {
+                if t.is_empty() {
+                    String::new()
+                } else {
+                    format!("\"{}\"", t.replace('"', ""))
+                }
+            };
+            let base = base.trim_end_matches("\"%\"");
+            format!("{}{base}{}", quote(before), quote(&format!("{pct}{after}")))
+        }
+        None => format!("\"{}\"", display.replace('"', "")),
+    }
+}
+
+fn write_figure(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    f: &Figure,
+    kind: Kind,
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    match f {
+        Figure::Stated(s) => {
+            // Excel holds numbers as doubles; the exact decimal text is in the CSV and JSON.
+            let text = crate::format::plain_stated(s, kind);
+            let value: f64 = text.parse().unwrap_or(0.0);
+            let fmt = Format::new().set_num_format(number_format(s, kind, lang));
+            ws.write_number_with_format(row, col, value, &fmt)?;
+        }
+        other => {
+            ws.write_string(row, col, crate::format::cell(other, kind, lang))?;
+        }
+    }
+    Ok(())
+}
+
+/// A workbook of wide sheets plus the long data sheet; created at `date`.
+pub fn workbook(
+    sheets: &[Sheet<'_>],
+    records: &[Record],
+    date: jiff::civil::Date,
+    w: &Words,
+) -> Result<Vec<u8>, String> {
+    build(sheets, records, date, w).map_err(|e| e.to_string())
+}
+
+fn build(
+    sheets: &[Sheet<'_>],
+    records: &[Record],
+    date: jiff::civil::Date,
+    w: &Words,
+) -> Result<Vec<u8>, XlsxError> {
+    let lang = w.lang();
+    let mut wb = Workbook::new();
+    // Fast compression: the files stay small, and the build stays fast
+    // (default deflate made workbooks the largest cost of a big build).
+    wb.set_zip_compression_level(1);
+    let created = ExcelDateTime::from_ymd(
+        u16::try_from(date.year()).unwrap_or(2000),
+        u8::try_from(date.month()).unwrap_or(1),
+        u8::try_from(date.day()).unwrap_or(1),
+    )?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    let header = Format::new().set_bold();
+    let mut used = Vec::new();
+    for sheet in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name(&sheet.name, &mut used))?;
+        for (c, h) in sheet.headers.iter().enumerate() {
+            let col = u16::try_from(c).unwrap_or(u16::MAX);
+            ws.write_string_with_format(0, col, neutralize(h).as_ref(), &header)?;
+            ws.set_column_width(col, if c == 0 { 16 } else { 14 })?;
+        }
+        for (r, cells) in sheet.rows.iter().enumerate() {
+            let row = u32::try_from(r + 1).unwrap_or(u32::MAX);
+            for (c, cell) in cells.iter().enumerate() {
+                let col = u16::try_from(c).unwrap_or(u16::MAX);
+                match cell {
+                    Cell::Text(t) => {
+                        ws.write_string(row, col, neutralize(t).as_ref())?;
+                    }
+                    Cell::Figure(f, kind) => write_figure(ws, row, col, f, *kind, lang)?,
+                }
+            }
+        }
+        ws.set_freeze_panes(1, 1)?;
+    }
+    // Figures outside the schema, with their status spelled out. (The
+    // long table of every figure is the CSV and JSON; repeating it here
+    // made workbooks the largest cost of a big build.)
+    let others: Vec<&Record> = records.iter().filter(|r| r.row == "other").collect();
+    if !others.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name(w.get("xlsx_sheet_other"), &mut used))?;
+        let headers = [
+            "year", "township", "group", "label", "unit", "value", "status", "display",
+        ];
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string_with_format(0, u16::try_from(c).unwrap_or(0), *h, &header)?;
+        }
+        for (i, r) in others.iter().enumerate() {
+            let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            ws.write_number(row, 0, f64::from(r.year))?;
+            ws.write_string(row, 1, neutralize(&r.township).as_ref())?;
+            ws.write_string(row, 2, neutralize(&r.group).as_ref())?;
+            ws.write_string(row, 3, neutralize(&r.label).as_ref())?;
+            ws.write_string(row, 4, neutralize(&r.unit).as_ref())?;
+            if let Ok(v) = r.value.parse::<f64>() {
+                ws.write_number(row, 5, v)?;
+            }
+            ws.write_string(row, 6, r.status)?;
+            ws.write_string(row, 7, neutralize(&r.display).as_ref())?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+    }
+    // Changes against each township's previous report, with the year
+    // compared to (not always the previous calendar year).
+    let changes: Vec<&Record> = records
+        .iter()
+        .filter(|r| r.row == "township" && !r.change.is_empty())
+        .collect();
+    if !changes.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name(w.get("xlsx_changes"), &mut used))?;
+        let headers = [
+            w.get("years"),
+            w.get("township"),
+            w.get("figure"),
+            w.get("unit"),
+            w.get("value"),
+            w.get("change_compared_to"),
+            w.get("change"),
+        ];
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string_with_format(0, u16::try_from(c).unwrap_or(0), *h, &header)?;
+        }
+        for (i, r) in changes.iter().enumerate() {
+            let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            ws.write_number(row, 0, f64::from(r.year))?;
+            ws.write_string(row, 1, neutralize(&r.township).as_ref())?;
+            ws.write_string(row, 2, neutralize(&r.label).as_ref())?;
+            ws.write_string(row, 3, neutralize(&r.unit).as_ref())?;
+            ws.write_string(row, 4, neutralize(&r.display).as_ref())?;
+            let base = r.change_from.unwrap_or(r.year);
+            let label = if r.year.checked_sub(1) == Some(base) {
+                w.get("change_prev_year").to_string()
+            } else {
+                w.fill("change_since_fmt", &[("year", &base.to_string())])
+            };
+            ws.write_string(row, 5, &label)?;
+            if let Ok(v) = r.change.parse::<f64>() {
+                ws.write_number(row, 6, v)?;
+            }
+        }
+        ws.set_column_width(2, 24)?;
+        ws.set_freeze_panes(1, 0)?;
+    }
+    // How to read the sheets.
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet_name(w.get("xlsx_sheet_notes"), &mut used))?;
+    ws.set_column_width(0, 100)?;
+    for (i, key) in NOTES.iter().enumerate() {
+        ws.write_string(u32::try_from(i).unwrap_or(0), 0, w.get(key))?;
+    }
+    wb.save_to_buffer()
+}
+
+/// The wide sheets of a year: first the townships with their disclosure
+/// status and rank (those the site does not cover that year too), then one
+/// sheet per group like the year page, each total and district subtotal
+/// followed by a row saying how many townships it counts ("n of m").
+pub fn year_sheets<'a>(
+    site: &'a Site,
+    summary: &'a YearSummary,
+    w: &crate::i18n::Words,
+) -> Vec<xlsx::Sheet<'a>> {
+    let schema = &site.config.schema;
+    let lang = site.config.language;
+    let reports: Vec<&Report> = summary
+        .rows
+        .iter()
+        .filter_map(|r| r.report.and_then(|i| site.report_at(i)))
+        .collect();
+    let used = assemble::stated_metrics(schema, &reports);
+    let mut sheets = Vec::new();
+
+    let rank_label = site
+        .config
+        .rank_metric
+        .and_then(|id| schema.metric(id))
+        .map(|m| crate::format::labels(m, lang).0);
+    let mut headers = vec![
+        w.get("township").to_string(),
+        w.get("district").to_string(),
+        w.get("status").to_string(),
+    ];
+    if let Some(l) = &rank_label {
+        headers.push(format!(
+            "{}{}{l}{}",
+            w.get("rank"),
+            w.get("paren_open"),
+            w.get("paren_close")
+        ));
+    }
+    let mut rows: Vec<Vec<xlsx::Cell<'a>>> = Vec::new();
+    let status_row =
+        |t: &crate::model::Township, status: assemble::Status, rank: Option<&assemble::Rank>| {
+            let mut cells = vec![
+                xlsx::Cell::Text(crate::render::views::township_name(t, lang)),
+                xlsx::Cell::Text(t.district.clone().unwrap_or_default()),
+                xlsx::Cell::Text(w.get(&format!("status_{}", status.key())).to_string()),
+            ];
+            if rank_label.is_some() {
+                cells.push(xlsx::Cell::Text(
+                    rank.map(|r| format::rank(r.best, r.worst, r.tied, lang))
+                        .unwrap_or_default(),
+                ));
+            }
+            cells
+        };
+    for row in &summary.rows {
+        if let Some(t) = site.township_at(row.township) {
+            rows.push(status_row(t, row.status, row.rank.as_ref()));
+        }
+    }
+    for &ti in &summary.not_covered {
+        if let Some(t) = site.township_at(ti) {
+            rows.push(status_row(t, assemble::Status::NotCovered, None));
+        }
+    }
+    rows.push(vec![
+        xlsx::Cell::Text(w.get("reported_of").to_string()),
+        xlsx::Cell::Text(String::new()),
+        xlsx::Cell::Text(crate::format::coverage(
+            summary.reported(),
+            summary.rows.len(),
+            w,
+        )),
+    ]);
+    sheets.push(xlsx::Sheet {
+        name: w.get("disclosure_status").to_string(),
+        headers,
+        rows,
+    });
+
+    for (gi, g) in schema.groups().iter().enumerate() {
+        let metrics: Vec<&(MetricId, &Metric)> =
+            used.iter().filter(|(_, m)| m.group.index() == gi).collect();
+        if metrics.is_empty() {
+            continue;
+        }
+        let mut headers = vec![w.get("township").to_string(), w.get("district").to_string()];
+        headers.extend(metrics.iter().map(|(_, m)| {
+            let (l, u) = crate::format::labels(m, lang);
+            format!("{l}{}{u}{}", w.get("paren_open"), w.get("paren_close"))
+        }));
+        let mut rows = Vec::new();
+        for row in &summary.rows {
+            let Some(t) = site.township_at(row.township) else {
+                continue;
+            };
+            let r = row.report.and_then(|i| site.report_at(i));
+            let mut cells = vec![
+                xlsx::Cell::Text(crate::render::views::township_name(t, lang)),
+                xlsx::Cell::Text(t.district.clone().unwrap_or_default()),
+            ];
+            for (id, m) in &metrics {
+                let f = r.map_or(&NOT_REPORTED, |r| r.figure(*id));
+                cells.push(xlsx::Cell::Figure(f, m.kind));
+            }
+            rows.push(cells);
+        }
+        let mut total_rows = |label: String, district: String, totals: &'a [Total]| {
+            let mut cells = vec![
+                xlsx::Cell::Text(label.clone()),
+                xlsx::Cell::Text(district.clone()),
+            ];
+            let mut coverage = vec![
+                xlsx::Cell::Text(format!("{label} {}", w.get("reported_of"))),
+                xlsx::Cell::Text(district),
+            ];
+            for (id, m) in &metrics {
+                let t = totals.get(id.index());
+                cells.push(total_cell(t, m, w));
+                coverage.push(xlsx::Cell::Text(
+                    t.map(|t| crate::format::coverage(t.reported, t.of, w))
+                        .unwrap_or_default(),
+                ));
+            }
+            rows.push(cells);
+            rows.push(coverage);
+        };
+        for d in &summary.districts {
+            total_rows(
+                format!("{} {}", d.district, w.get("subtotal")),
+                d.district.clone(),
+                &d.totals,
+            );
+        }
+        total_rows(w.get("total").to_string(), String::new(), &summary.totals);
+        sheets.push(xlsx::Sheet {
+            name: lang.pick(&g.label, &g.label_en).to_string(),
+            headers,
+            rows,
+        });
+    }
+    sheets
+}
+
+static NOT_REPORTED: Figure = Figure::NotReported;
+
+fn total_cell<'a>(total: Option<&'a Total>, m: &Metric, w: &crate::i18n::Words) -> xlsx::Cell<'a> {
+    match total {
+        Some(t) if t.summed && t.reported > 0 => xlsx::Cell::Figure(&t.figure, m.kind),
+        Some(t) if !t.summed => xlsx::Cell::Text(w.get("not_summed").to_string()),
+        _ => xlsx::Cell::Text("—".to_string()),
+    }
+}
+
+/// The wide sheet of a township: metrics by year.
+pub fn township_sheets<'a>(
+    site: &'a Site,
+    reports: &[&'a Report],
+    w: &Words,
+) -> Vec<xlsx::Sheet<'a>> {
+    let schema = &site.config.schema;
+    let lang = site.config.language;
+    let used = assemble::stated_metrics(schema, reports);
+    let mut headers = vec![
+        w.get("xlsx_header_metric").to_string(),
+        w.get("xlsx_header_unit").to_string(),
+    ];
+    headers.extend(reports.iter().map(|r| r.year.to_string()));
+    let rows = used
+        .iter()
+        .map(|(id, m)| {
+            let (l, u) = crate::format::labels(m, lang);
+            let mut cells = vec![xlsx::Cell::Text(l), xlsx::Cell::Text(u)];
+            cells.extend(
+                reports
+                    .iter()
+                    .map(|r| xlsx::Cell::Figure(r.figure(*id), m.kind)),
+            );
+            cells
+        })
+        .collect();
+    vec![xlsx::Sheet {
+        name: w.get("xlsx_sheet_by_year").to_string(),
+        headers,
+        rows,
+    }]
+}

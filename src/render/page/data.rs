@@ -1,0 +1,79 @@
+//! The open-data page: every download, with its size.
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::render::paths;
+
+use super::*;
+
+/// A file on the open-data page.
+#[derive(Serialize)]
+pub struct DataFile {
+    /// Path.
+    pub path: String,
+    /// Format (CSV, XLSX, JSON).
+    pub format: &'static str,
+    /// Size for people.
+    pub size: String,
+}
+
+/// A row of the open-data page.
+#[derive(Serialize)]
+pub struct DataRow {
+    /// What it covers (a year, a township).
+    pub label: String,
+    /// Its files.
+    pub files: Vec<DataFile>,
+}
+
+/// The open-data page: every download, with its size (`sizes` gives the
+/// size of an output file by path).
+pub fn data(c: &Common<'_>, sizes: &dyn Fn(&str) -> Option<u64>) -> Context {
+    let files = |make: &dyn Fn(&str) -> String| -> Vec<DataFile> {
+        [("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON")]
+            .into_iter()
+            .map(|(ext, format)| {
+                let path = make(ext);
+                DataFile {
+                    size: sizes(&path).map(crate::format::size).unwrap_or_default(),
+                    path,
+                    format,
+                }
+            })
+            .collect()
+    };
+    let years: Vec<DataRow> = c
+        .asm
+        .summaries
+        .iter()
+        .map(|s| DataRow {
+            label: c.w.fill("year_label_fmt", &[("year", &s.year.to_string())]),
+            files: files(&|ext| paths::year_data(s.year, ext)),
+        })
+        .collect();
+    let townships: Vec<DataRow> = c
+        .asm
+        .order
+        .iter()
+        .filter_map(|&ti| c.site.township_at(ti))
+        .map(|t| DataRow {
+            label: crate::render::views::township_name(t, c.lang),
+            files: files(&|ext| paths::township_data(&t.slug, ext)),
+        })
+        .collect();
+    let all_path = paths::all_data();
+    let all = DataFile {
+        size: sizes(&all_path)
+            .map(crate::format::size)
+            .unwrap_or_default(),
+        path: all_path,
+        format: "JSON",
+    };
+    let mut ctx = c.context(&paths::data(), c.w.get("open_data"), "data");
+    ctx.insert("year_files", &years);
+    ctx.insert("township_files", &townships);
+    ctx.insert("all_file", &all);
+    ctx.insert("columns", &crate::render::download::COLUMNS);
+    ctx
+}

@@ -1,0 +1,360 @@
+//! The pages of the site: one file per page kind, each producing its
+//! template context from the loaded site and the assembled summaries. This
+//! file holds what several pages share: the base context every page gets,
+//! the summary tables and the download links.
+
+mod data;
+mod feed;
+mod glossary;
+mod home;
+mod not_found;
+mod report;
+mod sitemap;
+mod township;
+mod year;
+mod years;
+
+pub use data::data;
+pub use feed::feed;
+pub use glossary::glossary;
+pub use home::home;
+pub use not_found::not_found;
+pub use report::report;
+pub use sitemap::sitemap;
+pub use township::township;
+pub use year::year;
+pub use years::years;
+
+use serde::Serialize;
+use tera::Context;
+
+use super::views::{FigureView, RankView, StatusView, TotalView, TownshipLink};
+use crate::assemble::{self, Assembled, Status, Total};
+use crate::format::{date, labels};
+use crate::i18n::Lang;
+use crate::model::{Report, Year};
+use crate::render::paths;
+use crate::schema::MetricId;
+use crate::site::Site;
+
+/// What every page needs.
+pub struct Common<'a> {
+    /// The site.
+    pub site: &'a Site,
+    /// The assembled summaries.
+    pub asm: &'a Assembled,
+    /// The interface words.
+    pub w: &'a crate::i18n::Words,
+    /// The interface words as a template value.
+    pub words: &'a tera::Value,
+    /// The site language.
+    pub lang: Lang,
+    /// The theme's stylesheet, for the self-contained 404 page.
+    pub css: &'a str,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    lang: &'static str,
+    base_url: &'a str,
+    as_of: String,
+    as_of_iso: String,
+    latest_year: Option<Year>,
+}
+
+#[derive(Serialize)]
+struct PageView {
+    title: String,
+    path: String,
+    canonical: String,
+    kind: &'static str,
+}
+
+impl Common<'_> {
+    /// The base context of a page at `path`.
+    pub fn context(&self, path: &str, title: &str, kind: &'static str) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("inline_css", &false);
+        let c = &self.site.config;
+        ctx.insert(
+            "site",
+            &SiteView {
+                title: &c.title,
+                description: &c.description,
+                lang: c.language.tag(),
+                base_url: &c.base_url,
+                as_of: date(self.site.as_of, self.w),
+                as_of_iso: self.site.as_of.to_string(),
+                latest_year: self.asm.years.last().copied(),
+            },
+        );
+        ctx.insert(
+            "page",
+            &PageView {
+                title: title.to_string(),
+                path: path.to_string(),
+                canonical: canonical(&c.base_url, path),
+                kind,
+            },
+        );
+        ctx.insert("root", &paths::root_of(path));
+        ctx.insert_value("t", self.words.clone());
+        // A draft's page (a preview with --drafts) says so and is not indexed.
+        ctx.insert("draft", &false);
+        ctx
+    }
+
+    /// The site's key metrics with their definitions.
+    fn key_metrics(&self) -> impl Iterator<Item = (MetricId, &crate::schema::Metric)> {
+        let schema = &self.site.config.schema;
+        self.site
+            .config
+            .key_metrics
+            .iter()
+            .filter_map(|id| Some((*id, schema.metric(*id)?)))
+    }
+
+    fn township_index(&self, slug: &str) -> Option<usize> {
+        self.site.township_index(slug)
+    }
+
+    fn status_of(&self, r: &Report) -> Status {
+        assemble::report_status(r)
+    }
+}
+
+/// The canonical URL of a page: the base URL and the path without `index.html`.
+pub fn canonical(base: &str, path: &str) -> String {
+    let p = path.strip_suffix("index.html").unwrap_or(path);
+    format!("{base}{p}")
+}
+
+/// A column of a summary table.
+#[derive(Serialize)]
+struct Column {
+    key: String,
+    label: String,
+    unit: String,
+    unit_label: String,
+    computed: bool,
+}
+
+/// A summary table for one group.
+#[derive(Serialize)]
+struct GroupTable {
+    key: String,
+    label: String,
+    columns: Vec<Column>,
+    rows: Vec<TableRow>,
+    subtotals: Vec<SubtotalRow>,
+    total: Vec<TotalView>,
+}
+
+#[derive(Serialize)]
+struct TableRow {
+    township: TownshipLink,
+    report_path: Option<String>,
+    status: StatusView,
+    rank: Option<RankView>,
+    cells: Vec<FigureView>,
+}
+
+#[derive(Serialize)]
+struct SubtotalRow {
+    district: String,
+    cells: Vec<TotalView>,
+}
+
+fn column(m: &crate::schema::Metric, w: &crate::i18n::Words) -> Column {
+    let (label, unit) = labels(m, w.lang());
+    let unit_label = format!("{}{unit}{}", w.get("paren_open"), w.get("paren_close"));
+    Column {
+        key: m.key.clone(),
+        label,
+        unit,
+        unit_label,
+        computed: !matches!(m.derive, crate::schema::Derive::Stated),
+    }
+}
+
+/// A summary table of `summary` with the columns `ids`: a row per township,
+/// district subtotals and the total.
+fn summary_table(
+    c: &Common<'_>,
+    summary: &assemble::YearSummary,
+    key: String,
+    label: String,
+    ids: &[MetricId],
+) -> GroupTable {
+    let schema = &c.site.config.schema;
+    let metrics: Vec<(MetricId, &crate::schema::Metric)> = ids
+        .iter()
+        .filter_map(|id| Some((*id, schema.metric(*id)?)))
+        .collect();
+    let rows = summary
+        .rows
+        .iter()
+        .filter_map(|row| {
+            let t = c.site.township_at(row.township)?;
+            let report = row.report.and_then(|i| c.site.report_at(i));
+            let cells = metrics
+                .iter()
+                .map(|(id, m)| {
+                    let e = report
+                        .and_then(|r| r.figures.get(id.index()).cloned())
+                        .unwrap_or_default();
+                    FigureView::new(m, &e.figure, e.computed, c.w)
+                })
+                .collect();
+            Some(TableRow {
+                township: TownshipLink::new(t, c.w),
+                report_path: report.map(|r| paths::report(&r.township, r.year)),
+                status: StatusView::new(row.status, c.w),
+                rank: row.rank.as_ref().map(|r| RankView::new(r, c.w)),
+                cells,
+            })
+        })
+        .collect();
+    let pick = |totals: &[Total]| -> Vec<TotalView> {
+        metrics
+            .iter()
+            .filter_map(|(id, m)| totals.get(id.index()).map(|t| TotalView::new(t, m, c.w)))
+            .collect()
+    };
+    GroupTable {
+        key,
+        label,
+        columns: metrics.iter().map(|(_, m)| column(m, c.w)).collect(),
+        rows,
+        subtotals: summary
+            .districts
+            .iter()
+            .map(|d| SubtotalRow {
+                district: d.district.clone(),
+                cells: pick(&d.totals),
+            })
+            .collect(),
+        total: pick(&summary.totals),
+    }
+}
+
+/// Tables of a year summary, one per group that has figures.
+fn group_tables(c: &Common<'_>, summary: &assemble::YearSummary) -> Vec<GroupTable> {
+    let schema = &c.site.config.schema;
+    let reports: Vec<&Report> = summary
+        .rows
+        .iter()
+        .filter_map(|r| r.report.and_then(|i| c.site.report_at(i)))
+        .collect();
+    let stated = assemble::stated_metrics(schema, &reports);
+    schema
+        .groups()
+        .iter()
+        .enumerate()
+        .filter_map(|(gi, g)| {
+            let ids: Vec<MetricId> = stated
+                .iter()
+                .filter(|(_, m)| m.group.index() == gi)
+                .map(|(id, _)| *id)
+                .collect();
+            (!ids.is_empty())
+                .then(|| summary_table(c, summary, g.key.clone(), group_label(g, c.lang), &ids))
+        })
+        .collect()
+}
+
+fn group_label(g: &crate::schema::Group, lang: Lang) -> String {
+    lang.pick(&g.label, &g.label_en).to_string()
+}
+
+/// The statuses a set of cells uses, in glossary order, with their
+/// explanations: the legend beside a status table.
+fn legend(c: &Common<'_>, used: impl IntoIterator<Item = Status>) -> Vec<StatusView> {
+    let used: std::collections::BTreeSet<Status> = used.into_iter().collect();
+    Status::ALL
+        .iter()
+        .filter(|s| used.contains(s))
+        .map(|s| StatusView::new(*s, c.w))
+        .collect()
+}
+
+#[derive(Serialize)]
+struct YearLink {
+    year: Year,
+    path: String,
+}
+
+impl YearLink {
+    /// A link to a year's summary.
+    fn summary(year: Year) -> YearLink {
+        YearLink {
+            year,
+            path: paths::year(year),
+        }
+    }
+
+    /// A link to a report, by its year.
+    fn report(r: &Report) -> YearLink {
+        YearLink {
+            year: r.year,
+            path: paths::report(&r.township, r.year),
+        }
+    }
+}
+
+/// The key-metric table of a year (for the home page): one row per township.
+fn key_table(c: &Common<'_>, summary: &assemble::YearSummary) -> GroupTable {
+    summary_table(
+        c,
+        summary,
+        "key".into(),
+        c.w.get("key_figures").to_string(),
+        &c.site.config.key_metrics,
+    )
+}
+
+/// Percent-encode a file name for use in a link (keeping it readable where safe).
+pub fn percent_encode(name: &str) -> String {
+    let mut out = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Downloads of one table: CSV, XLSX and JSON paths.
+#[derive(Serialize, Clone)]
+pub struct Downloads {
+    /// CSV.
+    pub csv: String,
+    /// XLSX.
+    pub xlsx: String,
+    /// JSON.
+    pub json: String,
+}
+
+impl Downloads {
+    /// A year's downloads.
+    pub fn year(year: Year) -> Downloads {
+        Downloads {
+            csv: paths::year_data(year, "csv"),
+            xlsx: paths::year_data(year, "xlsx"),
+            json: paths::year_data(year, "json"),
+        }
+    }
+
+    /// A township's downloads.
+    pub fn township(slug: &str) -> Downloads {
+        Downloads {
+            csv: paths::township_data(slug, "csv"),
+            xlsx: paths::township_data(slug, "xlsx"),
+            json: paths::township_data(slug, "json"),
+        }
+    }
+}

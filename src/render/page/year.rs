@@ -1,0 +1,62 @@
+//! A year's summary page: a table per group, exact totals, district subtotals, ranks, statuses.
+
+use tera::Context;
+
+use crate::assemble::{self, Status};
+use crate::format::{coverage, date, labels};
+use crate::render::paths;
+use crate::render::views::{StatusView, TownshipLink};
+
+use super::*;
+
+/// A year's summary page.
+pub fn year(c: &Common<'_>, summary: &assemble::YearSummary) -> Context {
+    let title =
+        c.w.fill("year_summary_fmt", &[("year", &summary.year.to_string())]);
+    let path = paths::year(summary.year);
+    let mut ctx = c.context(&path, &title, "year");
+    ctx.insert("year", &summary.year);
+    ctx.insert("overview", &key_table(c, summary));
+    ctx.insert("downloads", &Downloads::year(summary.year));
+    ctx.insert("tables", &group_tables(c, summary));
+    let rank_label = c
+        .site
+        .config
+        .rank_metric
+        .and_then(|id| c.site.config.schema.metric(id))
+        .map(|m| labels(m, c.lang).0);
+    ctx.insert("rank_label", &rank_label);
+    ctx.insert(
+        "deadline",
+        &crate::validate::deadline(summary.year).map(|d| date(d, c.w)),
+    );
+    ctx.insert(
+        "coverage",
+        &coverage(summary.reported(), summary.rows.len(), c.w),
+    );
+    let not_covered: Vec<TownshipLink> = summary
+        .not_covered
+        .iter()
+        .filter_map(|&t| c.site.township_at(t))
+        .map(|t| TownshipLink::new(t, c.w))
+        .collect();
+    ctx.insert("not_covered", &not_covered);
+    ctx.insert(
+        "not_covered_status",
+        &StatusView::new(Status::NotCovered, c.w),
+    );
+    ctx.insert("legend", &legend(c, summary.rows.iter().map(|r| r.status)));
+    let ranked = summary.rows.iter().any(|r| r.rank.is_some());
+    ctx.insert("ranked", &ranked);
+    let pos = c.asm.years.iter().position(|&y| y == summary.year);
+    let prev = pos
+        .and_then(|p| p.checked_sub(1))
+        .and_then(|p| c.asm.years.get(p))
+        .map(|&y| YearLink::summary(y));
+    let next = pos
+        .and_then(|p| c.asm.years.get(p + 1))
+        .map(|&y| YearLink::summary(y));
+    ctx.insert("prev", &prev);
+    ctx.insert("next", &next);
+    ctx
+}

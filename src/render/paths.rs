@@ -1,0 +1,62 @@
+//! Where every page and file of the site is written: paths relative to the
+//! output folder, `/`-separated. One function per kind of output, so that
+//! the file tree answers "where does `data/2024.xlsx` come from?".
+
+use crate::model::Year;
+
+/// The home page.
+pub fn home() -> String {
+    "index.html".into()
+}
+/// A township's page.
+pub fn township(slug: &str) -> String {
+    format!("{slug}/index.html")
+}
+/// A report's page.
+pub fn report(slug: &str, year: Year) -> String {
+    format!("{slug}/{year}/index.html")
+}
+/// An attachment of a report.
+pub fn attachment(slug: &str, year: Year, name: &str) -> String {
+    format!("{slug}/{year}/{name}")
+}
+/// A year's summary page.
+pub fn year(year: Year) -> String {
+    format!("years/{year}/index.html")
+}
+/// The district-over-years page.
+pub fn years() -> String {
+    "years/index.html".into()
+}
+/// The open-data page.
+pub fn data() -> String {
+    "data/index.html".into()
+}
+/// The glossary page.
+pub fn glossary() -> String {
+    "glossary/index.html".into()
+}
+/// A term's entry on the glossary page (its anchor is the term's key).
+pub fn glossary_entry(term: &str) -> String {
+    format!("glossary/index.html#{term}")
+}
+/// A year's download.
+pub fn year_data(year: Year, ext: &str) -> String {
+    format!("data/{year}.{ext}")
+}
+/// The all-data download.
+pub fn all_data() -> String {
+    "data/all.json".into()
+}
+/// A township's download.
+pub fn township_data(slug: &str, ext: &str) -> String {
+    format!("data/townships/{slug}.{ext}")
+}
+/// How many folders deep a path is (for the `root` prefix).
+pub fn depth(path: &str) -> usize {
+    path.matches('/').count()
+}
+/// The prefix leading from a page at `path` back to the site root.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(depth(path))
+}
