@@ -27,11 +27,11 @@ export RAYON_NUM_THREADS=$THREADS
 /usr/bin/time -f "build: %e s wall, %U s user, %S s sys, %M KB max RSS, %P CPU" target/release/gongshi build --root "$SITE" --quiet --timings 2>&1 \
   | grep -E '^build:|^  [a-z][a-z ,]+ +[0-9.]+ s$'
 echo "output: $(find "$SITE/public" -type f | wc -l) files, $(du -sh "$SITE/public" | cut -f1)"
-# The search index (README: Search): its size, and each index's page list.
-echo "search index: $(find "$SITE/public/search" -type f | wc -l) files, $(du -sh "$SITE/public/search" | cut -f1)"
-for meta in "$SITE"/public/search/pagefind*/*.pf_meta; do
-  echo "  $(dirname "$meta" | sed "s|$SITE/public/||"): page list $(wc -c <"$meta") bytes"
-done
+# The search index (README: Search): the manifest, the shards, the texts.
+bytes() { find "$@" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.1f MB", s / 1e6}'; }
+echo "search: manifest $(wc -c <"$SITE/public/search/index.json") bytes;" \
+  "shards $(find "$SITE/public/search/shards" -type f | wc -l) files, $(bytes "$SITE/public/search/shards");" \
+  "texts $(find "$SITE/public/search/text" -type f | wc -l) files, $(bytes "$SITE/public/search/text")"
 /usr/bin/time -f "check: %e s wall, %M KB max RSS" target/release/gongshi check --root "$SITE" --format short 2>/dev/null >/dev/null || true
 if command -v hyperfine >/dev/null; then
   hyperfine --warmup 1 --runs 3 "target/release/gongshi build --root $SITE --quiet"

@@ -14,6 +14,7 @@ pub mod theme;
 pub mod views;
 
 use std::collections::BTreeMap;
+use std::sync::PoisonError;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -219,8 +220,9 @@ pub enum Target {
     Robots,
     /// The theme's static files, under `assets/`.
     Assets,
-    /// `search/index.html` and the search index of every report rendered
-    /// in the same call (issue 11).
+    /// `search/index.html` and the search index of every report (rendered
+    /// after the report pages: a report target hands its record over). Each
+    /// report's text for search is written by its report target.
     Search,
 }
 
@@ -333,7 +335,9 @@ pub fn render(
         out,
         counter: Counter::default(),
         written: std::sync::Mutex::new(BTreeMap::new()),
-        records: std::sync::Mutex::new(Vec::new()),
+        records: targets
+            .contains(&Target::Search)
+            .then(|| std::sync::Mutex::new(Vec::with_capacity(site.reports.len()))),
         tick,
     };
     let mut phases = Vec::new();
@@ -390,8 +394,9 @@ struct Job<'a> {
     counter: Counter,
     /// The sizes of the downloads written, for the data page.
     written: std::sync::Mutex<BTreeMap<String, u64>>,
-    /// The search records of the reports rendered (issue 11).
-    records: std::sync::Mutex<Vec<crate::search::Record>>,
+    /// The search records of the reports rendered, by report, when the
+    /// search index is one of the targets.
+    records: Option<std::sync::Mutex<Vec<(usize, crate::search::Record)>>>,
     tick: &'a (dyn Fn() + Sync),
 }
 
@@ -511,21 +516,28 @@ impl Job<'_> {
                     return Ok(());
                 };
                 // `None`: the file changed since it was loaded (or vanished).
-                let ctx = page::report(c, i).ok_or_else(|| {
+                let changed = || {
                     RenderError::Template(Box::new(Diagnostic::file(
                         Problem::SourceChanged,
                         r.file.clone(),
                     )))
-                })?;
-                let path = paths::report(slug, *year);
-                // search (issue 11): the record, from the page's own context.
-                let record = search::record(self.renderer, &ctx, &path, *year)
-                    .map_err(RenderError::Template)?;
-                self.records
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .push(record);
-                self.page(&path, "report.html", ctx)?;
+                };
+                // The body is rendered once, for the page and for search.
+                let body = page::report_body(c, i).ok_or_else(changed)?;
+                let ctx = page::report(c, i, &body).ok_or_else(changed)?;
+                let record = search::record(c, i, &body.sections).ok_or_else(changed)?;
+                drop(body);
+                self.file(
+                    &paths::search_text(slug, *year),
+                    &crate::search::text_file(&record).bytes,
+                )?;
+                if let Some(records) = &self.records {
+                    records
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push((i, record));
+                }
+                self.page(&paths::report(slug, *year), "report.html", ctx)?;
                 for a in &r.attachments {
                     self.out
                         .copy(&paths::attachment(slug, *year, &a.name), &a.path)?;
@@ -562,16 +574,50 @@ impl Job<'_> {
                 Ok(())
             }
             Target::Search => {
-                let records = std::mem::take(
-                    &mut *self
-                        .records
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner),
-                );
-                let years: Vec<Year> = records.iter().map(|r| r.year).collect();
-                self.page(&search::page_path(), "search.html", search::page(c, &years))?;
-                for _ in 0..search::write_index(&records, self.out)? {
-                    self.counter.file();
+                let mut records: Vec<(usize, crate::search::Record)> = self
+                    .records
+                    .as_ref()
+                    .map(|r| std::mem::take(&mut *r.lock().unwrap_or_else(PoisonError::into_inner)))
+                    .unwrap_or_default();
+                // The reports not rendered in this call (`serve` after an
+                // edit elsewhere): their records from the site data.
+                let mut have = vec![false; site.reports.len()];
+                for (i, _) in &records {
+                    if let Some(h) = have.get_mut(*i) {
+                        *h = true;
+                    }
+                }
+                let missing: Vec<(usize, crate::search::Record)> = (0..site.reports.len())
+                    .into_par_iter()
+                    .filter(|i| !have.get(*i).copied().unwrap_or(true))
+                    .map(|i| {
+                        search::record_of(c, i).map(|r| (i, r)).ok_or_else(|| {
+                            RenderError::Template(Box::new(Diagnostic::file(
+                                Problem::SourceChanged,
+                                site.report_at(i)
+                                    .map(|r| r.file.clone())
+                                    .unwrap_or_default(),
+                            )))
+                        })
+                    })
+                    .collect::<Result<_, _>>()?;
+                records.extend(missing);
+                let records: Vec<crate::search::Record> =
+                    records.into_iter().map(|(_, r)| r).collect();
+                let index = crate::search::build_index(&records).map_err(|e| {
+                    RenderError::Output(OutputError::Io {
+                        action: "building the search index".into(),
+                        error: std::io::Error::other(e.0),
+                    })
+                })?;
+                drop(records);
+                self.page(
+                    &paths::search(),
+                    "search.html",
+                    page::search(c, &index.version),
+                )?;
+                for f in &index.files {
+                    self.file(&f.path, &f.bytes)?;
                 }
                 Ok(())
             }

@@ -1,161 +1,147 @@
-//! The search page and the search index of the site.
+//! What search indexes of a report, and the writing of the index.
 //!
-//! Each report page, once rendered, also gives its search record: the
-//! theme's `search_record.html` rendered with the report page's own context
-//! (the same title, figures, body HTML and heading ids). When every page is
-//! written, [`write_index`] turns the records into the Pagefind index
-//! ([`crate::search::build_index`]) inside the same output, so the index is
-//! published only with a build that succeeded, atomically with it.
-//!
-//! The search page (`search/index.html`) is a plain GET form with the
-//! township, district and year lists; `assets/search.js` runs the search in
-//! the browser. Without JavaScript, or opened from disk (`file://`), the
-//! page says so and offers the township and year lists.
+//! Each report's [`record`] is made from the site data: the title, the
+//! township and district, the year, every *stated* figure with its label
+//! and unit (so 罚款金额 finds the reports that state fines), and the body
+//! cut at its headings, each part with the heading's id on the report
+//! page. A full build makes it from the body the report page has just
+//! rendered (no second Markdown pass), writes the report's text file with
+//! the page, and hands the record to the `Search` target, which builds the
+//! index when every page is written — inside the staging folder, so the
+//! index is published only with a build that succeeded. `serve` can make a
+//! record for one report ([`record_of`]) and rebuild the index from them.
 
-use serde::Serialize;
-use tera::Context;
+use crate::figure::Figure;
+use crate::format::{cell_words, labels};
+use crate::markdown::{self, TextSection};
+use crate::render::page::Common;
+use crate::render::views::township_name;
+use crate::search::{Record, Section};
 
-use super::page::Common;
-use super::paths;
-use super::views::TownshipLink;
-use super::{RenderError, Renderer};
-use crate::diagnostic::Diagnostic;
-use crate::model::Year;
-use crate::search::{self, Record};
-use crate::write::{Output, OutputError};
+/// The anchor of the figures on a report page (`report.html`).
+pub const FIGURES_ID: &str = "h-figures";
 
-/// The search page's path.
-pub fn page_path() -> String {
-    "search/index.html".into()
-}
+/// The anchor of the body on a report page (`report.html`).
+pub const BODY_ID: &str = "h-body";
 
-/// The search record of the report of `year` whose page is at `path`, from
-/// the page's context.
-pub fn record(
-    renderer: &Renderer,
-    ctx: &Context,
-    path: &str,
-    year: Year,
-) -> Result<Record, Box<Diagnostic>> {
-    Ok(Record {
-        url: path.to_string(),
-        year,
-        html: renderer.render("search_record.html", ctx)?,
+/// The record of report `index`, from its body as rendered (`sections`)
+/// and the site data; `None` if there is no such report.
+pub fn record(c: &Common<'_>, index: usize, body: &[TextSection]) -> Option<Record> {
+    let r = c.site.report_at(index)?;
+    let t = c.site.township(&r.township)?;
+    let w = c.w;
+    let name = township_name(t, c.lang);
+    let district = t.district.clone().unwrap_or_default();
+    let mut sections = Vec::with_capacity(body.len() + 2);
+
+    // The top of the page: the title, where and when, the source note.
+    let mut head = format!("{}\n{name}", r.title);
+    if name != t.name {
+        head.push(' ');
+        head.push_str(&t.name);
+    }
+    for part in [
+        district.as_str(),
+        &format!("{}{}", r.year, w.get("year_suffix")),
+    ] {
+        if !part.is_empty() {
+            head.push(' ');
+            head.push_str(part);
+        }
+    }
+    head.push('\n');
+    if let Some(source) = &r.source {
+        head.push_str(source);
+        head.push('\n');
+    }
+    sections.push(Section {
+        id: String::new(),
+        heading: String::new(),
+        text: head,
+    });
+
+    // The figures the report states, one a line, in the page's order:
+    // `罚款金额 483,340.60 元`. On a site in English the Chinese label too.
+    let schema = &c.site.config.schema;
+    let mut figures = String::new();
+    let mut line =
+        |label: &str, zh: &str, figure: &Figure, kind: crate::figure::Kind, unit: &str| {
+            if !matches!(figure, Figure::Stated(_)) {
+                return;
+            }
+            figures.push_str(label);
+            if zh != label {
+                figures.push_str(&format!(
+                    " {}{zh}{}",
+                    w.get("paren_open"),
+                    w.get("paren_close")
+                ));
+            }
+            figures.push(' ');
+            figures.push_str(&cell_words(figure, kind, w));
+            if !unit.is_empty() {
+                figures.push(' ');
+                figures.push_str(unit);
+            }
+            figures.push('\n');
+        };
+    for (gi, _) in schema.groups().iter().enumerate() {
+        let Ok(gid) = u16::try_from(gi).map(crate::schema::GroupId) else {
+            continue;
+        };
+        for (id, m) in schema.metrics_of(gid) {
+            let (label, unit) = labels(m, c.lang);
+            let figure = r.figure(id);
+            line(&label, &m.label, figure, m.kind, &unit);
+        }
+        for o in r.other_figures.iter().filter(|o| o.group == Some(gid)) {
+            line(&o.label, &o.label, &o.figure, o.kind, &o.unit);
+        }
+    }
+    for o in r.other_figures.iter().filter(|o| o.group.is_none()) {
+        line(&o.label, &o.label, &o.figure, o.kind, &o.unit);
+    }
+    if !figures.is_empty() {
+        sections.push(Section {
+            id: FIGURES_ID.to_string(),
+            heading: w.get("figures").to_string(),
+            text: figures,
+        });
+    }
+
+    // The body under each heading; before the first, under 报告正文.
+    if !r.is_figures_only() {
+        for s in body {
+            sections.push(match &s.id {
+                Some(id) => Section {
+                    id: id.clone(),
+                    heading: s.heading.clone(),
+                    text: s.text.clone(),
+                },
+                None => Section {
+                    id: BODY_ID.to_string(),
+                    heading: w.get("body").to_string(),
+                    text: s.text.clone(),
+                },
+            });
+        }
+    }
+    Some(Record {
+        township: r.township.clone(),
+        year: r.year,
+        title: r.title.clone(),
+        township_name: name,
+        district,
+        sections,
     })
 }
 
-#[derive(Serialize)]
-struct YearView {
-    year: Year,
-    path: String,
-}
-
-/// An option of a filter: shown as written, valued as indexed.
-#[derive(Serialize)]
-struct FilterOption {
-    label: String,
-    value: String,
-}
-
-/// One index of a site split by years, as the search page offers it.
-#[derive(Serialize)]
-struct PartView {
-    /// The index folder relative to the search page (`pagefind/`).
-    bundle: String,
-    /// `2021–2025`
-    label: String,
-    from: Year,
-    to: Year,
-}
-
-/// The search page, for a site whose reports are of `years` (one per
-/// report: how the index is split, [`search::plan`]).
-pub fn page(c: &Common<'_>, report_years: &[Year]) -> Context {
-    let path = page_path();
-    let mut ctx = c.context(&path, c.w.get("search_title"), "search");
-    let townships: Vec<TownshipLink> = c
-        .asm
-        .order
-        .iter()
-        .filter_map(|&i| c.site.townships.get(i))
-        .map(|t| TownshipLink::new(t, c.w))
-        .collect();
-    // Districts that have townships, in the config's order.
-    let districts: Vec<&String> = c
-        .site
-        .config
-        .districts
-        .iter()
-        .filter(|d| townships.iter().any(|t| &t.district == *d))
-        .collect();
-    let years: Vec<YearView> = c
-        .asm
-        .years
-        .iter()
-        .rev()
-        .map(|&year| YearView {
-            year,
-            path: paths::year(year),
-        })
-        .collect();
-    // The browse list, by district (in display order).
-    #[derive(Serialize)]
-    struct District<'a> {
-        name: &'a str,
-        townships: Vec<&'a TownshipLink>,
-    }
-    let mut by_district: Vec<District<'_>> = Vec::new();
-    for t in &townships {
-        match by_district.last_mut() {
-            Some(d) if d.name == t.district => d.townships.push(t),
-            _ => by_district.push(District {
-                name: &t.district,
-                townships: vec![t],
-            }),
-        }
-    }
-    ctx.insert("by_district", &by_district);
-    // The filters' values are as the index holds them: folded (a township
-    // named in traditional characters is filtered by its simplified name).
-    let option = |label: &str| FilterOption {
-        label: label.to_string(),
-        value: search::fold::fold(label).into_owned(),
-    };
-    let township_options: Vec<FilterOption> = townships.iter().map(|t| option(&t.name)).collect();
-    let district_options: Vec<FilterOption> = districts.iter().map(|d| option(d)).collect();
-    ctx.insert("township_options", &township_options);
-    ctx.insert("district_options", &district_options);
-    ctx.insert("townships", &townships);
-    ctx.insert("districts", &districts);
-    ctx.insert("years", &years);
-    let parts: Vec<PartView> = search::plan(report_years)
-        .into_iter()
-        .map(|p| PartView {
-            bundle: format!("{}/", p.dir.strip_prefix("search/").unwrap_or(&p.dir)),
-            label: if p.from == p.to {
-                p.to.to_string()
-            } else {
-                format!("{}–{}", p.from, p.to)
-            },
-            from: p.from,
-            to: p.to,
-        })
-        .collect();
-    ctx.insert("parts", &parts);
-    ctx
-}
-
-/// Build the index of `records` and write it into `out`; the number of
-/// files written.
-pub fn write_index(records: &[Record], out: &dyn Output) -> Result<usize, RenderError> {
-    let files = search::build_index(records).map_err(|e| {
-        RenderError::Output(OutputError::Io {
-            action: "building the search index".into(),
-            error: std::io::Error::other(e.0),
-        })
-    })?;
-    for f in &files {
-        out.write(&f.path, &f.bytes)?;
-    }
-    Ok(files.len())
+/// The record of report `index`, rendering its body: for a caller that has
+/// not rendered the report page (`serve` after an edit elsewhere). `None`
+/// if there is no such report or its file changed since it was loaded.
+pub fn record_of(c: &Common<'_>, index: usize) -> Option<Record> {
+    let r = c.site.report_at(index)?;
+    let body = r.body.markdown().ok()?;
+    let rendered = markdown::render(&body, Some(&format!("{}/", r.year)));
+    record(c, index, &rendered.sections)
 }

@@ -1,91 +1,88 @@
-//! Full-text search without a server: a Pagefind index of every report,
-//! written into the site and searched in the browser.
+//! Full-text search without a server: gongshi's own static index of every
+//! report, built for Chinese, searched in the browser by
+//! `assets/search.js`.
 //!
-//! [`build_index`] is the whole API: given one [`Record`] per report (the
-//! report page's path and a small HTML document of what to index), it returns
-//! the files of the index, by path. It is pure and deterministic: the records
-//! are given to Pagefind one by one in path order (its parallel steps keep
-//! that order), so the same records give the same bytes whatever order they
-//! come in and however many threads there are.
-//! The build calls it once the pages are rendered
-//! (`render::search::write_index`); `serve` can call it again after an edit.
+//! Written by hand because nothing off the shelf fits: the index must be
+//! static files, match Chinese typed without spaces (no word list knows
+//! every local enforcement term, so it indexes characters and their pairs,
+//! [`token`]), let a first search download a few kilobytes of a large
+//! site, and be built in Rust inside the build, fast and byte for byte the
+//! same whatever the thread count. (Pagefind, tried first, took 15 s and
+//! 1.9 GB for 10,000 reports, and its Chinese word segmentation had to be
+//! bypassed anyway: see the README.)
 //!
-//! Pagefind (the Rust library, with its `extended` feature) segments Chinese
-//! into words with ICU's dictionary and also indexes every pair of adjacent
-//! characters, so a query typed without spaces finds its words; the browser
-//! segments the query the same way (`Intl.Segmenter`). Before indexing, text
-//! is folded ([`fold`]): full-width digits and letters to ASCII, traditional
-//! characters to simplified ones; `assets/search.js` folds queries alike.
+//! What it writes (paths relative to the site root):
+//! - `search/index.json`, the manifest: the version, the number of shards,
+//!   and the reports by number (each township's slug, district and years;
+//!   report numbers follow townships by slug, then years);
+//! - `search/shards/<n>.bin`: posting lists, each token in the shard its
+//!   hash picks ([`shard`]), so that a query downloads only the shards of
+//!   its own tokens;
+//! - `search/text/<slug>/<year>.json`: one report's text by section (title,
+//!   figures, the body under each heading) with the section's anchor, for
+//!   the excerpts and to check that a hit is the whole phrase; fetched only
+//!   for the results shown ([`text_file`], written with the report's page);
+//! - `search/t2s.txt`: the traditional-to-simplified table ([`fold`]).
+//!
+//! [`build_index`] is pure: the same records, in any order, give the same
+//! bytes on any number of threads. `serve` can keep one [`Record`] per report
+//! (`render::search::record_of` makes one) and call it again after an edit.
 
 pub mod fold;
+mod invert;
+pub mod shard;
+pub mod token;
 
 use std::fmt;
 
-use pagefind::api::PagefindIndex;
-use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
+use serde::Serialize;
 
 use crate::model::Year;
+use shard::Posting;
+use token::Token;
 
-/// Where the index is written, relative to the site root; a site split into
-/// several indexes ([`plan`]) has the others beside it (`search/pagefind-2`…).
-pub const BUNDLE_DIR: &str = "search/pagefind";
+/// The manifest's path.
+pub const MANIFEST_PATH: &str = "search/index.json";
 
-/// The most reports in one index. Pagefind holds every indexed word of
-/// every page in memory while it builds (about 180 kB a report), and the
-/// browser's first search downloads the index's page list (about 9 bytes a
-/// report, compressed): at 10,000 reports one index takes about 1.9 GB to
-/// build and a first search stays under 300 kB. A larger site is split by
-/// years ([`plan`]); the search page then searches one range of years at a
-/// time, chosen with a selector.
-pub const MAX_REPORTS_PER_INDEX: usize = 10_000;
+/// The average size of a shard the index aims at: a query downloads one
+/// shard per token, so smaller shards mean less to download and more files.
+pub const SHARD_TARGET_BYTES: usize = 16 * 1024;
 
-/// The language the index is built for: reports are Chinese documents, also
-/// on a site with an English interface, so they are always segmented as
-/// Chinese (English words in them are still found, unstemmed). `zh` rather
-/// than `zh-cn`: the code prefixes every page's name in the index.
-const LANGUAGE: &str = "zh";
+/// The most shards an index has.
+pub const MAX_SHARDS: usize = 1 << 16;
 
-/// The files of Pagefind's bundle that the search page uses. The rest
-/// (Pagefind's own interfaces, the worker, the highlighter, the playground)
-/// is not written.
-fn wanted(name: &str) -> bool {
-    matches!(name, "pagefind.js" | "pagefind-entry.json")
-        || name.ends_with(".pf_meta")
-        || (name.starts_with("wasm.") && name.ends_with(".pagefind"))
-        || ["index/", "filter/", "fragment/"]
-            .iter()
-            .any(|dir| name.starts_with(dir))
-}
+/// The most reports an index can number (a report's number shares 32 bits
+/// with how often a token occurs in it while the index is built).
+pub const MAX_REPORTS: usize = 1 << 24;
 
-/// One document to index: a report.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One report, as search sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Record {
-    /// The report page's path in the output (`zhangjiawo/2023/index.html`);
-    /// results link to it.
-    pub url: String,
-    /// The year reported on: a site too large for one index is split by
-    /// years.
+    /// The township's slug: the report's page is `<slug>/<year>/index.html`.
+    pub township: String,
+    /// The year reported on.
     pub year: Year,
-    /// What Pagefind reads: an HTML document whose `data-pagefind-body`
-    /// element holds the indexed text, with `data-pagefind-filter` and
-    /// `data-pagefind-meta` elements (see the theme's
-    /// `templates/search_record.html`). Headings with an `id` become the
-    /// anchors of sub-results, so they must be the report page's ids.
-    pub html: String,
+    /// The report's title.
+    pub title: String,
+    /// The township's name, as the site shows it.
+    pub township_name: String,
+    /// The township's district (empty when not stated).
+    pub district: String,
+    /// What is indexed, by part of the report page.
+    pub sections: Vec<Section>,
 }
 
-/// One index of a site: a range of years.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Part {
-    /// Its folder relative to the site root (`search/pagefind`).
-    pub dir: String,
-    /// The latest year it holds.
-    pub to: Year,
-    /// The earliest year it holds.
-    pub from: Year,
-    /// How many reports it holds.
-    pub reports: usize,
+/// A part of a report page: text under an anchor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Section {
+    /// The id of its heading on the report page; empty for the top of the page.
+    pub id: String,
+    /// The heading's text (empty for the top of the page).
+    pub heading: String,
+    /// The text: blocks (paragraphs, list items, table cells, figures) end
+    /// with a line end.
+    pub text: String,
 }
 
 /// Why the index could not be built.
@@ -103,292 +100,423 @@ impl std::error::Error for SearchError {}
 /// One file of the index.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IndexFile {
-    /// Its path relative to the site root (`search/pagefind/pagefind.js`).
+    /// Its path relative to the site root.
     pub path: String,
     /// Its contents.
     pub bytes: Vec<u8>,
 }
 
-/// How the reports of these years are split into indexes: one index when
-/// they fit in [`MAX_REPORTS_PER_INDEX`], else ranges of whole years, latest
-/// first, each within the limit (a year larger than the limit on its own is
-/// an index of its own). `years` is each record's year, in any order.
-pub fn plan(years: &[Year]) -> Vec<Part> {
-    plan_with(years, max_reports())
+/// The index of a site: its files, and its version (for the search page:
+/// every file is fetched with `?v=<version>`, so that a browser never mixes
+/// files of two builds from its cache).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Index {
+    /// The manifest, the shards and the table, sorted by path.
+    pub files: Vec<IndexFile>,
+    /// A hash of the files' contents.
+    pub version: String,
+    /// What the index holds.
+    pub stats: IndexStats,
 }
 
-/// The most reports in one index: [`MAX_REPORTS_PER_INDEX`], or the
-/// environment's `GONGSHI_SEARCH_MAX_REPORTS` (to try the split on a small
-/// site).
-pub fn max_reports() -> usize {
-    std::env::var("GONGSHI_SEARCH_MAX_REPORTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(MAX_REPORTS_PER_INDEX)
+/// What an index holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IndexStats {
+    /// Reports indexed.
+    pub reports: usize,
+    /// Distinct tokens.
+    pub tokens: usize,
+    /// Reports listed, over all tokens.
+    pub postings: usize,
+    /// Shard files.
+    pub shards: usize,
+    /// Bytes of all shard files.
+    pub shard_bytes: usize,
 }
 
-/// [`plan`] with at most `max` reports in an index.
-pub fn plan_with(years: &[Year], max: usize) -> Vec<Part> {
-    let mut counts: Vec<(Year, usize)> = Vec::new();
-    let mut sorted = years.to_vec();
-    sorted.sort_unstable_by(|a, b| b.cmp(a));
-    for y in sorted {
-        match counts.last_mut() {
-            Some((last, n)) if *last == y => *n += 1,
-            _ => counts.push((y, 1)),
+/// Where a report's text is written.
+pub fn text_path(township: &str, year: Year) -> String {
+    format!("search/text/{township}/{year}.json")
+}
+
+/// A shard's path.
+pub fn shard_path(n: usize) -> String {
+    format!("search/shards/{n}.bin")
+}
+
+/// The report's text file: what the search page shows of a result and
+/// checks a hit against. A JSON object: `title`, `township`, `district`,
+/// `year`, `sections` (each `[id, heading, text]`), and `t2s: true` when
+/// the text has characters that only the traditional-to-simplified table
+/// folds (the browser then fetches it to find hits in the text).
+pub fn text_file(record: &Record) -> IndexFile {
+    #[derive(Serialize)]
+    struct Text<'a> {
+        title: &'a str,
+        township: &'a str,
+        district: &'a str,
+        year: Year,
+        sections: Vec<[&'a str; 3]>,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        t2s: bool,
+    }
+    let text = Text {
+        title: &record.title,
+        township: &record.township_name,
+        district: &record.district,
+        year: record.year,
+        sections: record
+            .sections
+            .iter()
+            .map(|s| [s.id.as_str(), s.heading.as_str(), s.text.as_str()])
+            .collect(),
+        t2s: record
+            .sections
+            .iter()
+            .any(|s| fold::needs_table(&s.heading) || fold::needs_table(&s.text)),
+    };
+    IndexFile {
+        path: text_path(&record.township, record.year),
+        bytes: serde_json::to_vec(&text).unwrap_or_default(),
+    }
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    format: u8,
+    version: &'a str,
+    shards: usize,
+    reports: usize,
+    districts: &'a [&'a str],
+    /// `[slug, district index, years]`, years as runs: `2019,2021+3` is
+    /// 2019, 2021, 2022 and 2023.
+    townships: &'a [(&'a str, usize, String)],
+}
+
+/// Years (ascending) as runs: `2019,2021+3`.
+fn year_runs(years: &[Year]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while let Some(&start) = years.get(i) {
+        let mut n = 1;
+        while years.get(i + n).copied() == start.checked_add(Year::try_from(n).unwrap_or(0)) {
+            n += 1;
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        out.push_str(&start.to_string());
+        if n > 1 {
+            out.push('+');
+            out.push_str(&n.to_string());
+        }
+        i += n;
+    }
+    out
+}
+
+/// Build the index of `records` (one per report; a report given twice is
+/// indexed once). Parallel; the same bytes for the same records.
+pub fn build_index(records: &[Record]) -> Result<Index, SearchError> {
+    let mut order: Vec<&Record> = records.iter().collect();
+    order.sort_by(|a, b| (&a.township, a.year).cmp(&(&b.township, b.year)));
+    order.dedup_by(|a, b| a.township == b.township && a.year == b.year);
+    let reports = order.len();
+    if reports >= MAX_REPORTS {
+        return Err(SearchError(format!(
+            "{reports} reports; an index holds fewer than {MAX_REPORTS}"
+        )));
+    }
+    let n = u32::try_from(reports).unwrap_or(u32::MAX);
+
+    let encoded: Vec<(Token, Posting)> = invert::invert(&order, |token, entries| {
+        let list: Vec<(u32, u32)> = entries.map(|v| (v >> 8, v & 0xff)).collect();
+        (token, shard::encode(&list, n))
+    });
+
+    // As many shards as make them about SHARD_TARGET_BYTES each.
+    let total: usize = encoded.iter().map(|(_, p)| p.bytes.len() + 20).sum();
+    let shards = total
+        .div_ceil(SHARD_TARGET_BYTES)
+        .next_power_of_two()
+        .clamp(1, MAX_SHARDS);
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); shards];
+    for (i, (t, _)) in encoded.iter().enumerate() {
+        let (bytes, len) = token::token_bytes(t);
+        let s = shard::fnv1a32(bytes.get(..len).unwrap_or_default()) as usize & (shards - 1);
+        if let Some(m) = members.get_mut(s) {
+            m.push(i);
         }
     }
-    let mut parts: Vec<Part> = Vec::new();
-    for (year, n) in counts {
-        match parts.last_mut() {
-            Some(p) if p.reports + n <= max => {
-                p.from = year;
-                p.reports += n;
-            }
-            _ => {
-                let dir = match parts.len() {
-                    0 => BUNDLE_DIR.to_string(),
-                    k => format!("{BUNDLE_DIR}-{}", k + 1),
-                };
-                parts.push(Part {
-                    dir,
-                    to: year,
-                    from: year,
-                    reports: n,
-                });
-            }
-        }
-    }
-    if parts.is_empty() {
-        parts.push(Part {
-            dir: BUNDLE_DIR.to_string(),
-            to: 0,
-            from: 0,
-            reports: 0,
-        });
-    }
-    parts
-}
-
-/// Build the index of `records`: its files, sorted by path. The indexes of
-/// a split site ([`plan`]) are built in parallel; each is deterministic.
-///
-/// Blocks; call it from a thread that is not running an async runtime.
-pub fn build_index(records: &[Record]) -> Result<Vec<IndexFile>, SearchError> {
-    build_index_with(records, max_reports())
-}
-
-/// [`build_index`] with at most `max` reports in an index.
-pub fn build_index_with(records: &[Record], max: usize) -> Result<Vec<IndexFile>, SearchError> {
-    if tokio::runtime::Handle::try_current().is_ok() {
-        return Err(SearchError(
-            "called from inside an async runtime; call it from a blocking thread".into(),
-        ));
-    }
-    let mut sorted: Vec<&Record> = records.iter().collect();
-    sorted.sort_by(|a, b| a.url.cmp(&b.url));
-    sorted.dedup_by(|a, b| a.url == b.url);
-    let years: Vec<Year> = sorted.iter().map(|r| r.year).collect();
-    let parts = plan_with(&years, max);
-    let built: Vec<Vec<IndexFile>> = parts
+    let shard_files: Vec<IndexFile> = members
         .par_iter()
-        .map(|part| {
-            let mine: Vec<&Record> = sorted
-                .iter()
-                .copied()
-                .filter(|r| part.from <= r.year && r.year <= part.to)
-                .collect();
-            build_part(&mine, &part.dir)
+        .enumerate()
+        .map(|(s, tokens)| {
+            let mut bytes = vec![shard::FORMAT];
+            for &i in tokens {
+                if let Some((t, p)) = encoded.get(i) {
+                    let (tb, len) = token::token_bytes(t);
+                    shard::push_entry(&mut bytes, tb.get(..len).unwrap_or_default(), p);
+                }
+            }
+            IndexFile {
+                path: shard_path(s),
+                bytes,
+            }
         })
-        .collect::<Result<_, _>>()?;
-    let mut out: Vec<IndexFile> = built.into_iter().flatten().collect();
-    out.push(IndexFile {
+        .collect();
+
+    // The reports by number: townships by slug, each with its years.
+    let mut districts: Vec<&str> = order.iter().map(|r| r.district.as_str()).collect();
+    districts.sort_unstable();
+    districts.dedup();
+    let mut townships: Vec<(&str, usize, String)> = Vec::new();
+    let mut i = 0;
+    while let Some(first) = order.get(i) {
+        let years: Vec<Year> = order
+            .get(i..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|r| r.township == first.township)
+            .map(|r| r.year)
+            .collect();
+        let district = districts
+            .binary_search(&first.district.as_str())
+            .unwrap_or(0);
+        i += years.len();
+        townships.push((first.township.as_str(), district, year_runs(&years)));
+    }
+    let mut hash = shard::FNV64_START;
+    for f in &shard_files {
+        hash = shard::fnv1a64(hash, &f.bytes);
+    }
+    let body = serde_json::to_vec(&(&districts, &townships)).unwrap_or_default();
+    let version = format!("{:016x}", shard::fnv1a64(hash, &body));
+    let manifest = Manifest {
+        format: shard::FORMAT,
+        version: &version,
+        shards,
+        reports,
+        districts: &districts,
+        townships: &townships,
+    };
+    let stats = IndexStats {
+        reports,
+        tokens: encoded.len(),
+        postings: encoded.iter().map(|(_, p)| p.count as usize).sum(),
+        shards,
+        shard_bytes: shard_files.iter().map(|f| f.bytes.len()).sum(),
+    };
+    let mut files = shard_files;
+    files.push(IndexFile {
+        path: MANIFEST_PATH.to_string(),
+        bytes: serde_json::to_vec(&manifest).unwrap_or_default(),
+    });
+    files.push(IndexFile {
         path: fold::TABLE_PATH.to_string(),
         bytes: fold::T2S.as_bytes().to_vec(),
     });
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
-}
-
-/// One index, of `records` (sorted by URL), into `dir`.
-fn build_part(records: &[&Record], dir: &str) -> Result<Vec<IndexFile>, SearchError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| SearchError(format!("starting the indexer: {e}")))?;
-    let files = runtime.block_on(async {
-        let config = PagefindServiceConfig::builder()
-            .force_language(LANGUAGE.to_string())
-            .keep_index_url(true)
-            .build();
-        let mut index = PagefindIndex::new(Some(config)).map_err(|e| SearchError(e.to_string()))?;
-        for r in records {
-            index
-                .add_html_file(None, Some(r.url.clone()), fold::fold(&r.html).into_owned())
-                .await
-                .map_err(|e| SearchError(format!("{}: {e}", r.url)))?;
-        }
-        index
-            .get_files()
-            .await
-            .map_err(|e| SearchError(e.to_string()))
-    })?;
-    Ok(files
-        .into_iter()
-        .filter_map(|f| {
-            let name = f.filename.to_string_lossy().replace('\\', "/");
-            wanted(&name).then(|| IndexFile {
-                path: format!("{dir}/{name}"),
-                bytes: f.contents,
-            })
-        })
-        .collect())
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Index {
+        files,
+        version,
+        stats,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn record(url: &str, text: &str) -> Record {
+    fn record(township: &str, year: Year, text: &str) -> Record {
         Record {
-            url: url.into(),
-            year: 2023,
-            html: format!(
-                "<html lang=\"zh-CN\"><body><main data-pagefind-body><h1>{text}</h1><p>{text}电动车</p></main></body></html>"
-            ),
+            township: township.into(),
+            year,
+            title: format!("{township}{year}年度报告"),
+            township_name: township.into(),
+            district: "甲区".into(),
+            sections: vec![
+                Section {
+                    id: String::new(),
+                    heading: String::new(),
+                    text: format!("{township}{year}年度报告\n"),
+                },
+                Section {
+                    id: "一基本情况".into(),
+                    heading: "一、基本情况".into(),
+                    text: text.into(),
+                },
+            ],
         }
     }
 
+    /// The reports (by number) whose postings hold `token`, decoded from
+    /// the index's files as the browser does.
+    fn lookup(index: &Index, token: &str) -> Option<Vec<u32>> {
+        let file = |path: &str| &index.files.iter().find(|f| f.path == path).unwrap().bytes;
+        let manifest: serde_json::Value = serde_json::from_slice(file(MANIFEST_PATH)).unwrap();
+        let shards = manifest["shards"].as_u64().unwrap() as u32;
+        let reports = manifest["reports"].as_u64().unwrap() as u32;
+        let s = shard::fnv1a32(token.as_bytes()) & (shards - 1);
+        let bytes = file(&shard_path(s as usize));
+        assert_eq!(bytes[0], shard::FORMAT);
+        let varint = |bytes: &[u8], at: &mut usize| {
+            let (mut v, mut shift) = (0u64, 0);
+            loop {
+                let b = bytes[*at];
+                *at += 1;
+                v |= u64::from(b & 0x7f) << shift;
+                shift += 7;
+                if b & 0x80 == 0 {
+                    return v;
+                }
+            }
+        };
+        let mut at = 1;
+        while at < bytes.len() {
+            let len = bytes[at] as usize;
+            let t = std::str::from_utf8(&bytes[at + 1..at + 1 + len]).unwrap();
+            at += 1 + len;
+            let form = bytes[at];
+            at += 1;
+            let count = varint(bytes, &mut at);
+            let size = varint(bytes, &mut at) as usize;
+            let list = &bytes[at..at + size];
+            at += size;
+            if t != token {
+                continue;
+            }
+            let (mut i, mut next, mut docs) = (0, 0u64, Vec::new());
+            match form {
+                0 => {
+                    while i < list.len() {
+                        let v = varint(list, &mut i);
+                        docs.push((next + (v >> 2)) as u32);
+                        next += (v >> 2) + 1;
+                    }
+                }
+                1 => {
+                    docs = (0..reports)
+                        .filter(|d| list[(d / 8) as usize] & (1 << (d % 8)) != 0)
+                        .collect()
+                }
+                _ => {
+                    let mut missing = Vec::new();
+                    while i < list.len() {
+                        let gap = varint(list, &mut i);
+                        missing.push((next + gap) as u32);
+                        next += gap + 1;
+                    }
+                    docs = (0..reports).filter(|d| !missing.contains(d)).collect();
+                }
+            }
+            assert_eq!(docs.len() as u64, count, "{token}");
+            return Some(docs);
+        }
+        None
+    }
+
     #[test]
-    fn the_same_records_in_any_order_give_the_same_files() {
-        let records: Vec<Record> = (0..40)
+    fn every_token_of_every_report_is_found_in_its_shard() {
+        let records: Vec<Record> = (0..300)
             .map(|i| {
+                let what = ["占道经营", "电动车", "违法建设", "法制审核"][i % 4];
                 record(
-                    &format!("t{i}/2023/index.html"),
-                    &format!("第{i}号 占道经营"),
+                    &format!("t{:03}", i / 3),
+                    2020 + (i % 3) as Year,
+                    &format!("开展{what}整治 {} 次，罚款 {},{:03} 元。\n", i, i, i % 1000),
                 )
             })
             .collect();
-        let a = build_index(&records).unwrap();
+        let index = build_index(&records).unwrap();
+        assert_eq!(index.stats.reports, 300);
+        assert!(index.stats.shards > 1, "{:?}", index.stats);
+        // Report numbers follow townships by slug, then years.
+        let zd = lookup(&index, "占道").unwrap();
+        assert_eq!(zd, (0..300).step_by(4).collect::<Vec<u32>>());
+        assert_eq!(lookup(&index, "营").unwrap(), zd);
+        // In every report: 行政 is not, 开展 is.
+        assert_eq!(lookup(&index, "开展").unwrap().len(), 300);
+        assert_eq!(lookup(&index, "行政"), None);
+        // A number, and one written with digit grouping (299,299).
+        assert_eq!(lookup(&index, "137").unwrap(), [137]);
+        assert_eq!(lookup(&index, "299299").unwrap(), [299]);
+        // The manifest lists the townships with their years and districts.
+        let manifest: serde_json::Value = serde_json::from_slice(
+            &index
+                .files
+                .iter()
+                .find(|f| f.path == MANIFEST_PATH)
+                .unwrap()
+                .bytes,
+        )
+        .unwrap();
+        assert_eq!(
+            manifest["townships"][0],
+            serde_json::json!(["t000", 0, "2020+3"])
+        );
+        assert_eq!(manifest["districts"], serde_json::json!(["甲区"]));
+        assert_eq!(manifest["version"], index.version.as_str());
+    }
+
+    #[test]
+    fn the_same_records_in_any_order_on_any_threads_give_the_same_files() {
+        let records: Vec<Record> = (0..500)
+            .map(|i| {
+                record(
+                    &format!("t{:03}", i / 5),
+                    2020 + (i % 5) as Year,
+                    &format!("第{i}号 占道经营 {}", "电动车".repeat(i % 7)),
+                )
+            })
+            .collect();
+        let on = |threads: usize, records: &[Record]| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| build_index(records).unwrap())
+        };
+        let a = on(1, &records);
         let mut reversed = records.clone();
         reversed.reverse();
-        // A record given twice is indexed once.
+        // A report given twice is indexed once.
         reversed.push(records[3].clone());
-        let b = build_index(&reversed).unwrap();
+        let b = on(3, &reversed);
         assert_eq!(a, b);
-        let paths: Vec<&str> = a.iter().map(|f| f.path.as_str()).collect();
-        assert!(paths.contains(&"search/pagefind/pagefind.js"), "{paths:?}");
-        assert!(paths.contains(&"search/pagefind/pagefind-entry.json"));
-        assert!(paths.contains(&fold::TABLE_PATH));
-        assert_eq!(
-            paths.iter().filter(|p| p.contains("/fragment/")).count(),
-            40
-        );
-        // Pagefind's own interfaces are not written.
-        assert!(!paths.iter().any(|p| p.contains("-ui")), "{paths:?}");
-        assert!(!paths.iter().any(|p| p.contains("worker")), "{paths:?}");
+        let paths: Vec<&str> = a.files.iter().map(|f| f.path.as_str()).collect();
         let mut sorted = paths.clone();
-        sorted.sort();
+        sorted.sort_unstable();
         assert_eq!(paths, sorted);
+        assert!(paths.contains(&MANIFEST_PATH));
+        assert!(paths.contains(&fold::TABLE_PATH));
     }
 
     #[test]
     fn an_empty_site_gets_an_empty_index() {
-        let files = build_index(&[]).unwrap();
-        assert!(
-            files
-                .iter()
-                .any(|f| f.path.ends_with("pagefind-entry.json"))
-        );
+        let index = build_index(&[]).unwrap();
+        assert_eq!(index.stats.shards, 1);
+        assert!(index.files.iter().any(|f| f.path == shard_path(0)));
     }
 
     #[test]
-    fn inside_an_async_runtime_it_is_an_error_not_a_panic() {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let r = rt.block_on(async { build_index(&[record("a/2023/index.html", "x")]) });
-        assert!(r.is_err());
+    fn years_are_written_as_runs() {
+        assert_eq!(year_runs(&[2019, 2021, 2022, 2023]), "2019,2021+3");
+        assert_eq!(year_runs(&[2025]), "2025");
+        assert_eq!(year_runs(&[]), "");
     }
 
     #[test]
-    fn a_large_site_is_split_by_whole_years_latest_first() {
-        let years = |spec: &[(Year, usize)]| -> Vec<Year> {
-            spec.iter()
-                .flat_map(|&(y, n)| std::iter::repeat_n(y, n))
-                .collect()
-        };
-        // Within the limit: one index, wherever the years are.
-        let one = plan(&years(&[(2020, 10), (2025, 3)]));
-        assert_eq!(
-            one,
-            [Part {
-                dir: BUNDLE_DIR.into(),
-                to: 2025,
-                from: 2020,
-                reports: 13
-            }]
-        );
-        assert_eq!(plan(&[]).len(), 1);
-        // 100,000 reports over 50 years: ranges of five years.
-        let big = plan(&years(
-            &(1976..=2025).map(|y| (y, 2_000)).collect::<Vec<_>>(),
-        ));
-        assert_eq!(big.len(), 10);
-        assert_eq!(
-            (big[0].to, big[0].from, big[0].reports),
-            (2025, 2021, 10_000)
-        );
-        assert_eq!(big[1].dir, "search/pagefind-2");
-        assert_eq!((big[9].to, big[9].from), (1980, 1976));
-        // A year larger than the limit is an index of its own.
-        let odd = plan(&years(&[(2025, MAX_REPORTS_PER_INDEX + 1), (2024, 5)]));
-        assert_eq!(odd.len(), 2);
-        assert_eq!((odd[1].to, odd[1].from, odd[1].reports), (2024, 2024, 5));
-        // The order of the input does not matter.
-        let mut shuffled = years(&[(2024, 6_000), (2025, 6_000), (2023, 1)]);
-        shuffled.reverse();
-        assert_eq!(
-            plan(&shuffled),
-            plan(&years(&[(2025, 6_000), (2024, 6_000), (2023, 1)]))
-        );
-    }
-
-    #[test]
-    fn a_split_site_gets_one_index_per_range_of_years() {
-        let records: Vec<Record> = (0..12)
-            .map(|i| Record {
-                year: 2020 + i / 4,
-                ..record(&format!("t{i}/{}/index.html", 2020 + i / 4), "电动车")
-            })
-            .collect();
-        let files = build_index_with(&records, 5).unwrap();
-        let entries: Vec<&str> = files
-            .iter()
-            .map(|f| f.path.as_str())
-            .filter(|p| p.ends_with("pagefind-entry.json"))
-            .collect();
-        assert_eq!(
-            entries,
-            [
-                "search/pagefind-2/pagefind-entry.json",
-                "search/pagefind-3/pagefind-entry.json",
-                "search/pagefind/pagefind-entry.json"
-            ]
-        );
-        // Each holds its years' reports: 2022 (4), 2021 (4), 2020 (4).
-        for dir in [
-            "search/pagefind/",
-            "search/pagefind-2/",
-            "search/pagefind-3/",
-        ] {
-            let fragments = files
-                .iter()
-                .filter(|f| f.path.starts_with(dir) && f.path.contains("/fragment/"))
-                .count();
-            assert_eq!(fragments, 4, "{dir}");
-            assert!(files.iter().any(|f| f.path == format!("{dir}pagefind.js")));
-        }
-        assert_eq!(build_index_with(&records, 5).unwrap(), files);
+    fn the_text_file_keeps_sections_and_says_when_it_needs_the_table() {
+        let r = record("dongjie", 2023, "開展電動車違規停放專項整治\n");
+        let f = text_file(&r);
+        assert_eq!(f.path, "search/text/dongjie/2023.json");
+        let v: serde_json::Value = serde_json::from_slice(&f.bytes).unwrap();
+        assert_eq!(v["sections"][1][0], "一基本情况");
+        assert_eq!(v["sections"][1][2], "開展電動車違規停放專項整治\n");
+        assert_eq!(v["t2s"], true);
+        let plain = text_file(&record("a", 2023, "电动车"));
+        let v: serde_json::Value = serde_json::from_slice(&plain.bytes).unwrap();
+        assert!(v.get("t2s").is_none());
     }
 }
