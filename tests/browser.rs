@@ -2290,7 +2290,8 @@ fn checkers_catch_bad_order_and_bad_totals() {
 /// The bytes the search page and its first search download, on a built
 /// site given by `GONGSHI_SEARCH_SITE` (its output folder), for each query
 /// of `GONGSHI_SEARCH_QUERIES` (comma-separated), each in a fresh page with
-/// nothing cached. A measurement for `bench/run.sh`, not a test:
+/// nothing cached; on a site of at most 10,000 reports, more than 300 kB
+/// uncompressed fails. A measurement for `bench/run.sh`, not a test:
 ///
 /// `GONGSHI_SEARCH_SITE=target/bench-site-10000/public cargo test --release --test browser -- --ignored --nocapture first_search`
 #[test]
@@ -2306,6 +2307,10 @@ fn first_search_download() {
         return;
     };
     let site = Site::new("bench", Path::new(&dir));
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(Path::new(&dir).join("search/index.json")).unwrap())
+            .unwrap();
+    let reports = manifest["reports"].as_u64().unwrap_or(0);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -2359,7 +2364,8 @@ fn first_search_download() {
                     println!("  {} {}", h.bytes, h.path);
                 }
             }
-            if bytes > FIRST_SEARCH_BUDGET {
+            // The budget is the issue's, for a site of 10,000 reports.
+            if bytes > FIRST_SEARCH_BUDGET && reports <= 10_000 {
                 report.fail(
                     "search",
                     format!("{q}: {bytes} bytes uncompressed, over {FIRST_SEARCH_BUDGET}"),
