@@ -604,13 +604,12 @@ impl Job<'_> {
                 records.extend(missing);
                 let records: Vec<crate::search::Record> =
                     records.into_iter().map(|(_, r)| r).collect();
-                let index = crate::search::build_index(&records).map_err(|e| {
+                let index = crate::search::build_index(records).map_err(|e| {
                     RenderError::Output(OutputError::Io {
                         action: "building the search index".into(),
                         error: std::io::Error::other(e.0),
                     })
                 })?;
-                drop(records);
                 self.page(
                     &paths::search(),
                     "search.html",

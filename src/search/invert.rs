@@ -129,8 +129,8 @@ impl Run {
     }
 }
 
-/// Invert the reports numbered from `first`.
-pub fn run(first: u32, records: &[&Record]) -> Run {
+/// Invert the reports numbered from `first`, dropping each once read.
+pub fn run(first: u32, records: Vec<Record>) -> Run {
     let mut seen = Slots::new(12);
     let mut distinct: Vec<(Token, u32)> = Vec::new();
     let mut numbers = Slots::new(16);
@@ -192,15 +192,24 @@ pub fn run(first: u32, records: &[&Record]) -> Run {
 /// [`Run`]), sorted by token, handed to `each` in parallel; its results in
 /// token order.
 pub fn invert<T: Send>(
-    records: &[&Record],
+    records: Vec<Record>,
     each: impl Fn(Token, &mut dyn Iterator<Item = u32>) -> T + Sync,
 ) -> Vec<T> {
     let per_run = records
         .len()
         .div_ceil(4 * rayon::current_num_threads())
         .max(64);
-    let runs: Vec<Run> = records
-        .par_chunks(per_run)
+    let mut chunks: Vec<Vec<Record>> = Vec::new();
+    let mut rest = records.into_iter();
+    loop {
+        let chunk: Vec<Record> = rest.by_ref().take(per_run).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        chunks.push(chunk);
+    }
+    let runs: Vec<Run> = chunks
+        .into_par_iter()
         .enumerate()
         .map(|(i, chunk)| run(u32::try_from(i * per_run).unwrap_or(u32::MAX), chunk))
         .collect();

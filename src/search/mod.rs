@@ -216,20 +216,26 @@ fn year_runs(years: &[Year]) -> String {
 }
 
 /// Build the index of `records` (one per report; a report given twice is
-/// indexed once). Parallel; the same bytes for the same records.
-pub fn build_index(records: &[Record]) -> Result<Index, SearchError> {
-    let mut order: Vec<&Record> = records.iter().collect();
-    order.sort_by(|a, b| (&a.township, a.year).cmp(&(&b.township, b.year)));
-    order.dedup_by(|a, b| a.township == b.township && a.year == b.year);
-    let reports = order.len();
+/// indexed once). Parallel; the same bytes for the same records. The
+/// records are dropped as they are indexed, so that their text and the
+/// postings are not all in memory at once.
+pub fn build_index(mut records: Vec<Record>) -> Result<Index, SearchError> {
+    records.sort_by(|a, b| (&a.township, a.year).cmp(&(&b.township, b.year)));
+    records.dedup_by(|a, b| a.township == b.township && a.year == b.year);
+    let reports = records.len();
     if reports >= MAX_REPORTS {
         return Err(SearchError(format!(
             "{reports} reports; an index holds fewer than {MAX_REPORTS}"
         )));
     }
     let n = u32::try_from(reports).unwrap_or(u32::MAX);
+    // What the manifest needs of each report, in report order.
+    let numbered: Vec<(String, Year, String)> = records
+        .iter()
+        .map(|r| (r.township.clone(), r.year, r.district.clone()))
+        .collect();
 
-    let encoded: Vec<(Token, Posting)> = invert::invert(&order, |token, entries| {
+    let encoded: Vec<(Token, Posting)> = invert::invert(records, |token, entries| {
         let list: Vec<(u32, u32)> = entries.map(|v| (v >> 8, v & 0xff)).collect();
         (token, shard::encode(&list, n))
     });
@@ -267,24 +273,22 @@ pub fn build_index(records: &[Record]) -> Result<Index, SearchError> {
         .collect();
 
     // The reports by number: townships by slug, each with its years.
-    let mut districts: Vec<&str> = order.iter().map(|r| r.district.as_str()).collect();
+    let mut districts: Vec<&str> = numbered.iter().map(|r| r.2.as_str()).collect();
     districts.sort_unstable();
     districts.dedup();
     let mut townships: Vec<(&str, usize, String)> = Vec::new();
     let mut i = 0;
-    while let Some(first) = order.get(i) {
-        let years: Vec<Year> = order
+    while let Some(first) = numbered.get(i) {
+        let years: Vec<Year> = numbered
             .get(i..)
             .unwrap_or_default()
             .iter()
-            .take_while(|r| r.township == first.township)
-            .map(|r| r.year)
+            .take_while(|r| r.0 == first.0)
+            .map(|r| r.1)
             .collect();
-        let district = districts
-            .binary_search(&first.district.as_str())
-            .unwrap_or(0);
+        let district = districts.binary_search(&first.2.as_str()).unwrap_or(0);
         i += years.len();
-        townships.push((first.township.as_str(), district, year_runs(&years)));
+        townships.push((first.0.as_str(), district, year_runs(&years)));
     }
     let mut hash = shard::FNV64_START;
     for f in &shard_files {
@@ -428,7 +432,7 @@ mod tests {
                 )
             })
             .collect();
-        let index = build_index(&records).unwrap();
+        let index = build_index(records).unwrap();
         assert_eq!(index.stats.reports, 300);
         assert!(index.stats.shards > 1, "{:?}", index.stats);
         // Report numbers follow townships by slug, then years.
@@ -475,7 +479,7 @@ mod tests {
                 .num_threads(threads)
                 .build()
                 .unwrap()
-                .install(|| build_index(records).unwrap())
+                .install(|| build_index(records.to_vec()).unwrap())
         };
         let a = on(1, &records);
         let mut reversed = records.clone();
@@ -494,7 +498,7 @@ mod tests {
 
     #[test]
     fn an_empty_site_gets_an_empty_index() {
-        let index = build_index(&[]).unwrap();
+        let index = build_index(Vec::new()).unwrap();
         assert_eq!(index.stats.shards, 1);
         assert!(index.files.iter().any(|f| f.path == shard_path(0)));
     }
