@@ -400,7 +400,7 @@
           score += idf(m, lists[k]) * lists[k][d];
         }
       }
-      if (hits && allowed(d)) scored.push({ doc: d, score: hits * 1000 + score });
+      if (hits && allowed(d)) scored.push({ doc: d, score: hits * 1e6 + score });
     }
     return sort(m, scored);
   }
