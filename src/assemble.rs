@@ -10,6 +10,7 @@
 #![deny(clippy::arithmetic_side_effects)]
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::amount::Amount;
@@ -146,45 +147,55 @@ impl Total {
 /// recomputed from the summed counts of the townships that state both
 /// exactly, never averaged.
 pub fn totals(schema: &Schema, reports: &[Option<&Report>]) -> Vec<Total> {
+    totals_from(schema, &sums(schema, reports), reports)
+}
+
+/// The sum of every metric over `reports`, report by report (each
+/// report's figures are read once, in order).
+fn sums(schema: &Schema, reports: &[Option<&Report>]) -> Vec<Sum> {
+    let mut sums = vec![Sum::default(); schema.metrics().len()];
+    for r in reports.iter().flatten() {
+        for (sum, entry) in sums.iter_mut().zip(&r.figures) {
+            sum.add(&entry.figure);
+        }
+    }
+    sums
+}
+
+/// Totals from the sums of `reports` (rates are recomputed from their
+/// counts over the same reports).
+fn totals_from(schema: &Schema, sums: &[Sum], reports: &[Option<&Report>]) -> Vec<Total> {
     let of = reports.len();
     schema
         .ids()
         .zip(schema.metrics())
-        .map(|(id, metric)| match (&metric.aggregate, &metric.derive) {
-            (Aggregate::None, _) => Total {
-                figure: Figure::NotReported,
-                reported: sum_of(reports, id).reported(),
-                of,
-                summed: false,
-            },
-            (
-                Aggregate::Ratio,
-                Derive::Rate {
-                    numerator,
-                    denominator,
+        .zip(sums)
+        .map(
+            |((_, metric), sum)| match (&metric.aggregate, &metric.derive) {
+                (Aggregate::None, _) => Total {
+                    figure: Figure::NotReported,
+                    reported: sum.reported(),
+                    of,
+                    summed: false,
                 },
-            ) => ratio_total(reports, *numerator, *denominator, of),
-            _ => {
-                let sum = sum_of(reports, id);
-                Total {
+                (
+                    Aggregate::Ratio,
+                    Derive::Rate {
+                        numerator,
+                        denominator,
+                    },
+                ) => ratio_total(reports, *numerator, *denominator, of),
+                _ => Total {
                     // Load refuses a site whose sums do not fit (see
-                    // `check_sums`), so `None` is never shown to anyone.
+                    // `validate::year_sums`), so `None` is never shown to anyone.
                     figure: sum.figure().unwrap_or_default(),
                     reported: sum.reported(),
                     of,
                     summed: true,
-                }
-            }
-        })
+                },
+            },
+        )
         .collect()
-}
-
-fn sum_of(reports: &[Option<&Report>], id: MetricId) -> Sum {
-    let mut sum = Sum::default();
-    for r in reports.iter().flatten() {
-        sum.add(r.figure(id));
-    }
-    sum
 }
 
 /// Sums of the exact numerators and denominators of a rate.
@@ -262,47 +273,62 @@ impl Orderable {
             _ => None,
         }
     }
-
-    /// Whether `self` is certainly greater than `other`.
-    fn above(self, other: Orderable) -> bool {
-        match (self, other) {
-            (Orderable::Exact(a) | Orderable::AtLeast(a), Orderable::Exact(b)) => a > b,
-            // Nothing is certainly above a lower bound: it has no upper limit.
-            (_, Orderable::AtLeast(_)) => false,
-        }
-    }
 }
 
 /// Ranks of `figures` (one per row): `None` for a row whose figure cannot
 /// be ordered, and for every row when fewer than two can.
 pub fn ranks(figures: &[&Figure]) -> Vec<Option<Rank>> {
     let values: Vec<Option<Orderable>> = figures.iter().map(|f| Orderable::of(f)).collect();
-    let ranked: Vec<Orderable> = values.iter().flatten().copied().collect();
-    let n = ranked.len();
+    // Sorted lists answer each "how many are certainly above / below"
+    // by binary search: ranking is O(n log n) in townships.
+    let mut exact: Vec<Amount> = Vec::new();
+    let mut at_least: Vec<Amount> = Vec::new();
+    for v in values.iter().flatten() {
+        match v {
+            Orderable::Exact(a) => exact.push(*a),
+            Orderable::AtLeast(a) => at_least.push(*a),
+        }
+    }
+    exact.sort_unstable();
+    at_least.sort_unstable();
+    let mut all: Vec<Amount> = exact.iter().chain(&at_least).copied().collect();
+    all.sort_unstable();
+    let n = all.len();
     let Ok(of) = u32::try_from(n) else {
         return vec![None; figures.len()];
     };
     if n < 2 {
         return vec![None; figures.len()];
     }
+    let count_below = |list: &[Amount], a: Amount| list.partition_point(|x| *x < a);
+    let count_above =
+        |list: &[Amount], a: Amount| list.len().saturating_sub(list.partition_point(|x| *x <= a));
     values
         .iter()
         .map(|v| {
-            let v = (*v)?;
-            let above = ranked.iter().filter(|o| o.above(v)).count();
-            let below = ranked.iter().filter(|o| v.above(**o)).count();
-            let tied =
-                matches!(v, Orderable::Exact(_)) && ranked.iter().filter(|o| **o == v).count() > 1;
+            let (above, below, tied, uncertain) = match (*v)? {
+                // Above an exact figure: every larger figure, exact or a
+                // lower bound. Unsure beside a lower bound that may pass it.
+                Orderable::Exact(a) => (
+                    count_above(&all, a),
+                    count_below(&exact, a),
+                    count_above(&exact, a.checked_sub(Amount::from_hundredths(1))?)
+                        .saturating_sub(count_above(&exact, a))
+                        > 1,
+                    at_least.first().is_some_and(|b| *b <= a),
+                ),
+                // Nothing is certainly above a lower bound; it is above the
+                // smaller exact figures; unsure beside any exact figure it
+                // may not reach and beside any other lower bound.
+                Orderable::AtLeast(a) => (
+                    0,
+                    count_below(&exact, a),
+                    false,
+                    exact.last().is_some_and(|b| *b >= a) || at_least.len() > 1,
+                ),
+            };
             let best = u32::try_from(above).ok()?.checked_add(1)?;
             let worst = of.checked_sub(u32::try_from(below).ok()?)?;
-            // Without lower bounds in the way, equal figures share the best place.
-            let uncertain = ranked
-                .iter()
-                .filter(|o| **o != v && !o.above(v) && !v.above(**o))
-                .count()
-                > 0
-                || (matches!(v, Orderable::AtLeast(_))
-                    && ranked.iter().filter(|o| **o == v).count() > 1);
             Some(Rank {
                 best,
                 worst: if uncertain { worst } else { best },
@@ -528,11 +554,9 @@ pub fn assemble(site: &Site) -> Assembled {
     }
 
     let mut order: Vec<usize> = (0..site.townships.len()).collect();
-    order.sort_by(|&a, &b| {
-        let key = |t: Option<&Township>| {
-            t.map(|t| (district_rank(site, t.district.as_deref()), t.slug.clone()))
-        };
-        key(site.township_at(a)).cmp(&key(site.township_at(b)))
+    order.sort_by_cached_key(|&i| {
+        site.township_at(i)
+            .map(|t| (district_rank(site, t.district.as_deref()), t.slug.clone()))
     });
     let districts: Vec<String> = {
         let mut d: Vec<String> = order
@@ -558,19 +582,75 @@ pub fn assemble(site: &Site) -> Assembled {
         trends: Vec::new(),
     };
     let summaries: Vec<YearSummary> = years
-        .iter()
+        .par_iter()
         .map(|&year| summarize(site, &partial, year, &districts))
         .collect();
-    let trends = site
-        .config
-        .key_metrics
-        .iter()
-        .filter_map(|&id| trend(site, &summaries, id))
-        .collect();
+    let trends = trends(site, &summaries);
     Assembled {
         summaries,
         trends,
         ..partial
+    }
+}
+
+fn trends(site: &Site, summaries: &[YearSummary]) -> Vec<Trend> {
+    site.config
+        .key_metrics
+        .iter()
+        .filter_map(|&id| trend(site, summaries, id))
+        .collect()
+}
+
+/// Assemble again after reports changed in place. `previous` was assembled
+/// from a site with the same townships and the same reports (same
+/// townships and years, in the same order: the caller checks), whose
+/// figures or dates may differ only in the reports of `years`: only those
+/// years' summaries are computed again (and the trends, which read every
+/// summary). The result is what [`assemble`] gives.
+pub fn reassemble(site: &Site, previous: &Assembled, years: &[Year]) -> Assembled {
+    let districts: Vec<String> = {
+        let mut d: Vec<String> = previous
+            .order
+            .iter()
+            .filter_map(|&i| site.township_at(i))
+            .map(|t| t.district.clone().unwrap_or_default())
+            .collect();
+        d.dedup();
+        d
+    };
+    let summaries: Vec<YearSummary> = previous
+        .summaries
+        .par_iter()
+        .map(|s| {
+            if years.contains(&s.year) {
+                summarize(site, previous, s.year, &districts)
+            } else {
+                s.clone()
+            }
+        })
+        .collect();
+    let trends = trends(site, &summaries);
+    Assembled {
+        summaries,
+        trends,
+        ..previous.clone_frame()
+    }
+}
+
+impl Assembled {
+    /// Everything but the summaries and trends.
+    fn clone_frame(&self) -> Assembled {
+        Assembled {
+            years: self.years.clone(),
+            summaries: Vec::new(),
+            coverage: self.coverage.clone(),
+            by_township: self.by_township.clone(),
+            previous: self.previous.clone(),
+            next: self.next.clone(),
+            order: self.order.clone(),
+            multi_district: self.multi_district,
+            trends: Vec::new(),
+        }
     }
 }
 
@@ -596,7 +676,6 @@ fn summarize(site: &Site, asm: &Assembled, year: Year, districts: &[String]) -> 
         .iter()
         .map(|row| row.report.and_then(|r| site.report_at(r)))
         .collect();
-    let year_totals = totals(schema, &reports);
     if let Some(rank_metric) = site.config.rank_metric {
         let figures: Vec<&Figure> = reports
             .iter()
@@ -606,35 +685,44 @@ fn summarize(site: &Site, asm: &Assembled, year: Year, districts: &[String]) -> 
             row.rank = rank;
         }
     }
-    let district_totals = if asm.multi_district {
-        districts
+    // Each district summed once; the year's total is their sum.
+    let (year_totals, district_totals) = if asm.multi_district {
+        let district_of: Vec<&str> = rows
+            .iter()
+            .map(|row| {
+                site.township_at(row.township)
+                    .and_then(|t| t.district.as_deref())
+                    .unwrap_or("")
+            })
+            .collect();
+        let mut all = vec![Sum::default(); schema.metrics().len()];
+        let district_totals = districts
             .iter()
             .map(|d| {
-                let idx: Vec<usize> = rows
+                let idx: Vec<usize> = district_of
                     .iter()
                     .enumerate()
-                    .filter(|(_, row)| {
-                        site.townships
-                            .get(row.township)
-                            .map(|t| t.district.clone().unwrap_or_default())
-                            .as_ref()
-                            == Some(d)
-                    })
+                    .filter(|(_, of)| **of == d.as_str())
                     .map(|(i, _)| i)
                     .collect();
                 let subset: Vec<Option<&Report>> = idx
                     .iter()
                     .map(|&i| reports.get(i).copied().flatten())
                     .collect();
+                let sums = sums(schema, &subset);
+                for (a, s) in all.iter_mut().zip(&sums) {
+                    a.merge(s);
+                }
                 DistrictTotals {
                     district: d.clone(),
-                    totals: totals(schema, &subset),
+                    totals: totals_from(schema, &sums, &subset),
                     rows: idx,
                 }
             })
-            .collect()
+            .collect();
+        (totals_from(schema, &all, &reports), district_totals)
     } else {
-        Vec::new()
+        (totals(schema, &reports), Vec::new())
     };
     YearSummary {
         year,
@@ -855,6 +943,80 @@ mod tests {
         assert_eq!(sum.exact_hundredths(), 2 * i128::from(i64::MAX));
         assert!(!sum.fits());
         assert_eq!(sum.figure(), None);
+    }
+
+    /// The definition, pair by pair (quadratic): what `ranks` computes by
+    /// binary search.
+    fn ranks_by_definition(figures: &[&Figure]) -> Vec<Option<Rank>> {
+        let above = |x: Orderable, y: Orderable| match (x, y) {
+            (Orderable::Exact(a) | Orderable::AtLeast(a), Orderable::Exact(b)) => a > b,
+            (_, Orderable::AtLeast(_)) => false,
+        };
+        let values: Vec<Option<Orderable>> = figures.iter().map(|f| Orderable::of(f)).collect();
+        let ranked: Vec<Orderable> = values.iter().flatten().copied().collect();
+        let of = ranked.len() as u32;
+        if ranked.len() < 2 {
+            return vec![None; figures.len()];
+        }
+        values
+            .iter()
+            .map(|v| {
+                let v = (*v)?;
+                let best =
+                    (ranked.iter().filter(|o| above(**o, v)).count() as u32).saturating_add(1);
+                let worst =
+                    of.saturating_sub(ranked.iter().filter(|o| above(v, **o)).count() as u32);
+                let tied = matches!(v, Orderable::Exact(_))
+                    && ranked.iter().filter(|o| **o == v).count() > 1;
+                let uncertain = ranked
+                    .iter()
+                    .any(|o| *o != v && !above(*o, v) && !above(v, *o))
+                    || (matches!(v, Orderable::AtLeast(_))
+                        && ranked.iter().filter(|o| **o == v).count() > 1);
+                Some(Rank {
+                    best,
+                    worst: if uncertain { worst } else { best },
+                    tied,
+                    of,
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fast_ranks_follow_the_definition() {
+        // A deterministic spread of exact, lower-bound, approximate and
+        // missing figures with many ties.
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..300 {
+            let len = (seed % 12) as usize;
+            let texts: Vec<String> = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    let n = seed % 6 * 10;
+                    match seed / 7 % 4 {
+                        0 => format!("{n}余"),
+                        1 => format!("约{n}"),
+                        2 => "-".to_string(),
+                        _ => n.to_string(),
+                    }
+                })
+                .collect();
+            let figures: Vec<Figure> = texts
+                .iter()
+                .map(|t| {
+                    if t == "-" {
+                        Figure::NotReported
+                    } else {
+                        fig(t)
+                    }
+                })
+                .collect();
+            let refs: Vec<&Figure> = figures.iter().collect();
+            assert_eq!(ranks(&refs), ranks_by_definition(&refs), "{texts:?}");
+        }
     }
 
     #[test]

@@ -19,6 +19,10 @@ use crate::yaml::{self, Fields, Node, Sink, Value};
 /// The name of the config file at the site root.
 pub const CONFIG_FILE: &str = "gongshi.yaml";
 
+/// The config's name for a count of cases (`kind: cases`): a count whose
+/// zero reads 本年度无此类案件 rather than 0 with its unit.
+pub const CASES_KIND: &str = "cases";
+
 /// A site's configuration.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -52,6 +56,76 @@ pub struct Config {
     pub schema: Arc<Schema>,
     /// Phone numbers that may be published (official hotlines).
     pub privacy_allow: Vec<String>,
+    /// What a government portal shows about itself (`portal:`): who runs
+    /// the site, how to reach them, its registrations. Each item is shown
+    /// only when set.
+    pub portal: Portal,
+}
+
+/// The portal furniture of the site's footer (`portal:` in
+/// `gongshi.yaml`): 主办单位, 承办单位, 联系我们, 网站标识码, ICP 备案号,
+/// 公安机关备案号. Nothing has a default: a site shows what it sets, and
+/// nothing it does not.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Portal {
+    /// 主办单位: the body responsible for the site (`sponsor`).
+    pub sponsor: Option<String>,
+    /// 承办单位: the body that runs it (`operator`).
+    pub operator: Option<String>,
+    /// 联系我们 (`contact`).
+    pub contact: PortalContact,
+    /// 网站标识码 (`site_code`): the ten digits of a government website's
+    /// registration.
+    pub site_code: Option<String>,
+    /// ICP 备案号 (`icp_record`), as registered (津ICP备12345678号-1); linked
+    /// to the MIIT record search, as portals do.
+    pub icp_record: Option<String>,
+    /// 公安机关备案号 (`police_record`), as registered (津公网安备
+    /// 12011102000123号); linked to the public-security record search by its
+    /// digits.
+    pub police_record: Option<String>,
+}
+
+/// 联系我们: how to reach the site's operator.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PortalContact {
+    /// Postal address.
+    pub address: Option<String>,
+    /// Telephone.
+    pub phone: Option<String>,
+    /// Email address.
+    pub email: Option<String>,
+}
+
+impl PortalContact {
+    /// Whether nothing is set.
+    pub fn is_empty(&self) -> bool {
+        self.address.is_none() && self.phone.is_none() && self.email.is_none()
+    }
+}
+
+impl Portal {
+    /// Whether nothing is set.
+    pub fn is_empty(&self) -> bool {
+        self.sponsor.is_none()
+            && self.operator.is_none()
+            && self.contact.is_empty()
+            && self.site_code.is_none()
+            && self.icp_record.is_none()
+            && self.police_record.is_none()
+    }
+
+    /// The digits of the public-security record number, by which its
+    /// record search finds it (津公网安备 12011102000123号 → 12011102000123).
+    pub fn police_code(&self) -> Option<String> {
+        let digits: String = self
+            .police_record
+            .as_deref()?
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        (!digits.is_empty()).then_some(digits)
+    }
 }
 
 impl Config {
@@ -76,6 +150,7 @@ impl Config {
             rank_metric,
             schema: Arc::new(schema),
             privacy_allow: Vec::new(),
+            portal: Portal::default(),
         }
     }
 }
@@ -206,9 +281,78 @@ pub fn parse(text: &Arc<str>) -> (Config, Vec<Diagnostic>) {
             }
             p.finish();
         }
+        if let Some(entry) = f.take("portal") {
+            config.portal = read_portal(&entry.value, f.sink());
+        }
         f.finish();
     }
     (config, sink.diagnostics)
+}
+
+/// The `portal:` section. An empty text counts as not set.
+fn read_portal(node: &Node, sink: &mut Sink) -> Portal {
+    let mut portal = Portal::default();
+    let Some(mut f) = Fields::of(node, "portal", "portal", sink) else {
+        return portal;
+    };
+    let set = |v: Option<(String, Pos)>| v.filter(|(s, _)| !s.is_empty());
+    portal.sponsor = set(f.text("sponsor")).map(|(s, _)| s);
+    portal.operator = set(f.text("operator")).map(|(s, _)| s);
+    if let Some(entry) = f.take("contact")
+        && let Some(mut c) = Fields::of(&entry.value, "contact", "portal.contact", f.sink())
+    {
+        portal.contact.address = set(c.text("address")).map(|(s, _)| s);
+        portal.contact.phone = set(c.text("phone")).map(|(s, _)| s);
+        if let Some((email, pos)) = set(c.text("email")) {
+            if is_email(&email) {
+                portal.contact.email = Some(email);
+            } else {
+                c.sink().at(portal_problem("email", email), pos);
+            }
+        }
+        c.finish();
+    }
+    if let Some((code, pos)) = set(f.text("site_code")) {
+        if code.len() == 10 && code.bytes().all(|b| b.is_ascii_digit()) {
+            portal.site_code = Some(code);
+        } else {
+            f.sink().at(portal_problem("site_code", code), pos);
+        }
+    }
+    portal.icp_record = set(f.text("icp_record")).map(|(s, _)| s);
+    if let Some((record, pos)) = set(f.text("police_record")) {
+        if record.chars().filter(char::is_ascii_digit).count() >= 8 {
+            portal.police_record = Some(record);
+        } else {
+            f.sink().at(portal_problem("police_record", record), pos);
+        }
+    }
+    f.finish();
+    portal
+}
+
+fn portal_problem(field: &'static str, value: String) -> Problem {
+    Problem::InvalidConfig {
+        key: format!("portal.{field}"),
+        reason: ConfigReason::Portal { field, value },
+    }
+}
+
+/// `name@host.tld`, with nothing that would break a `mailto:` link.
+fn is_email(s: &str) -> bool {
+    let Some((user, host)) = s.split_once('@') else {
+        return false;
+    };
+    !user.is_empty()
+        && host.contains('.')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+        && user
+            .chars()
+            .all(|c| c.is_alphanumeric() || "._%+-".contains(c))
 }
 
 /// The `privacy.allow` list, read loosely (for the guard of the config
@@ -569,8 +713,10 @@ fn read_metric_override(
             }
         }
     });
+    // `cases` is a count of cases: a count whose zero reads 本年度无此类案件.
     let kind = kind.and_then(|(k, pos)| match Kind::parse(&k) {
-        Some(k) => Some(k),
+        Some(k) => Some((k, false)),
+        None if k == CASES_KIND => Some((Kind::Count, true)),
         None => {
             sink.at(
                 Problem::InvalidConfig {
@@ -620,8 +766,9 @@ fn read_metric_override(
         if let Some(g) = group_key {
             existing.group = g;
         }
-        if let Some(k) = kind {
+        if let Some((k, cases)) = kind {
             existing.kind = k;
+            existing.cases = cases;
         }
         if let Some((s, _)) = sum {
             existing.aggregate = s;
@@ -653,7 +800,7 @@ fn read_metric_override(
         );
         return;
     }
-    if let (Some((label, _)), Some((unit, _)), Some(group), Some(kind)) =
+    if let (Some((label, _)), Some((unit, _)), Some(group), Some((kind, cases))) =
         (label, unit, group_key, kind)
     {
         defs.push(MetricDef {
@@ -666,6 +813,7 @@ fn read_metric_override(
             kind,
             aggregate: sum.is_none_or(|(s, _)| s),
             required: false,
+            cases,
             derive: derive.unwrap_or(DeriveDef::Stated),
         });
     }
@@ -762,6 +910,60 @@ mod tests {
                 "{key}"
             );
         }
+    }
+
+    #[test]
+    fn reads_the_portal_section_and_shows_only_what_is_set() {
+        let (c, d) = parse_str(
+            "title: t\nbase_url: https://x.cn/\nportal:\n  sponsor: 西青区人民政府\n  operator: 西青区司法局\n  contact:\n    address: 天津市西青区某路1号\n    phone: 022-27392000\n    email: zhifa@xq.example.gov.cn\n  site_code: 1201110001\n  icp_record: 津ICP备12345678号-1\n  police_record: 津公网安备 12011102000123号\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let p = &c.portal;
+        assert_eq!(p.sponsor.as_deref(), Some("西青区人民政府"));
+        assert_eq!(p.operator.as_deref(), Some("西青区司法局"));
+        assert_eq!(p.contact.phone.as_deref(), Some("022-27392000"));
+        assert_eq!(p.contact.email.as_deref(), Some("zhifa@xq.example.gov.cn"));
+        assert_eq!(p.site_code.as_deref(), Some("1201110001"));
+        assert_eq!(p.icp_record.as_deref(), Some("津ICP备12345678号-1"));
+        assert_eq!(p.police_code().as_deref(), Some("12011102000123"));
+        // Nothing set, nothing shown: no defaults.
+        let (c, d) = parse_str("title: t\nbase_url: https://x.cn/\nportal:\n  sponsor: \"\"\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(c.portal.is_empty());
+        assert!(Config::builtin().portal.is_empty());
+        // Wrong forms are errors at their place; a typo gets "did you mean".
+        let (c, d) = parse_str(
+            "title: t\nbase_url: https://x.cn/\nportal:\n  contact:\n    email: zhifa at example\n  site_code: 12011\n  police_record: 津公网安备\n  sponsr: x\n",
+        );
+        let got: Vec<(&str, Option<u32>)> = d
+            .iter()
+            .map(|d| (d.code(), d.pos.map(|p| p.line)))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("invalid-config", Some(5)),
+                ("invalid-config", Some(6)),
+                ("invalid-config", Some(7)),
+                ("unknown-key", Some(8)),
+            ]
+        );
+        assert!(c.portal.is_empty());
+    }
+
+    #[test]
+    fn a_metric_of_kind_cases_counts_cases() {
+        let (c, d) = parse_str(
+            "title: t\nbase_url: https://x.cn/\nschema:\n  metrics:\n    demolitions: {label: 拆除违法建设, unit: 宗, group: special, kind: cases}\n    drones: {kind: count}\n    training_sessions: {kind: cases}\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let s = &c.schema;
+        let m = |k: &str| s.id(k).and_then(|i| s.metric(i)).unwrap();
+        assert!(m("demolitions").cases);
+        assert_eq!(m("demolitions").kind, Kind::Count);
+        assert!(m("training_sessions").cases);
+        assert!(!m("drones").cases);
+        assert!(m("penalty_cases").cases);
     }
 
     #[test]

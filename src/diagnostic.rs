@@ -594,6 +594,14 @@ pub enum ConfigReason {
         /// As written.
         value: String,
     },
+    /// A `portal:` item not in the form it must have (an email address, a
+    /// site code of ten digits, a public-security record with its number).
+    Portal {
+        /// `email`, `site_code` or `police_record`.
+        field: &'static str,
+        /// As written.
+        value: String,
+    },
 }
 
 /// Personal data the guard looks for.

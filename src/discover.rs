@@ -29,6 +29,7 @@ pub const RESERVED_SLUGS: &[&str] = &[
     "assets",
     "data",
     "years",
+    "townships",
     "districts",
     "search",
     "glossary",

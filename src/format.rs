@@ -134,19 +134,34 @@ pub fn cell_words(figure: &Figure, kind: Kind, w: &Words) -> String {
     }
 }
 
-/// The sentence for an empty state, if the figure is one.
-pub fn empty_note(figure: &Figure, w: &Words) -> Option<String> {
+/// The words for an empty state on a report page, if the figure is one.
+/// A zero is worded by what the metric counts: a count of cases (the
+/// schema's `cases`) reads 本年度无此类案件, none this year; a zero of
+/// people, equipment, sessions, hours or money is a figure like any other,
+/// `0` with its unit, and has no note. Not applicable reads 无相关职责 and
+/// not reported 未报告.
+pub fn empty_note(metric: &Metric, figure: &Figure, w: &Words) -> Option<String> {
     let key = match figure {
-        Figure::Stated(s)
-            if s.amount == crate::amount::Amount::ZERO && s.precision == Precision::Exact =>
-        {
-            "note_zero"
-        }
+        Figure::Stated(s) if is_exact_zero(s) && metric.cases => "note_zero",
+        Figure::Stated(_) => return None,
         Figure::NotApplicable => "note_not_applicable",
         Figure::NotReported => "note_not_reported",
-        Figure::Stated(_) => return None,
     };
     Some(w.get(key).to_string())
+}
+
+/// Whether a figure is shown with its unit: a number is (`0 架`,
+/// `1,100余 次`); words never are (无相关职责, 未报告, and 本年度无此类案件
+/// for a zero of a count of cases: `cases`, see [`empty_note`]).
+pub fn shows_unit(figure: &Figure, cases: bool) -> bool {
+    match figure {
+        Figure::Stated(s) => !(cases && is_exact_zero(s)),
+        Figure::NotApplicable | Figure::NotReported => false,
+    }
+}
+
+fn is_exact_zero(s: &Stated) -> bool {
+    s.amount == Amount::ZERO && s.precision == Precision::Exact
 }
 
 /// The plain number of a figure (for sorting, and the `value` column of
@@ -171,6 +186,15 @@ pub fn change_label(base_year: Year, year: Year, w: &Words) -> String {
 pub fn coverage(n: usize, m: usize, w: &Words) -> String {
     w.fill(
         "coverage_fmt",
+        &[("n", &n.to_string()), ("m", &m.to_string())],
+    )
+}
+
+/// "n of m" in a table's coverage row: `2/3` (the row's header and the
+/// glossary say what it counts).
+pub fn coverage_short(n: usize, m: usize, w: &Words) -> String {
+    w.fill(
+        "coverage_short_fmt",
         &[("n", &n.to_string()), ("m", &m.to_string())],
     )
 }
@@ -232,6 +256,83 @@ mod tests {
         assert_eq!(show("88%以上", Kind::Rate, Lang::En), "88%+");
         assert_eq!(show("10163", Kind::Area, Lang::Zh), "10,163");
         assert_eq!(show("63.4", Kind::Area, Lang::Zh), "63.4");
+    }
+
+    fn metric(key: &str) -> Metric {
+        let schema = crate::config::Config::builtin().schema;
+        schema
+            .id(key)
+            .and_then(|id| schema.metric(id))
+            .cloned()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_zero_is_worded_by_what_the_metric_counts() {
+        let words = |lang: Lang, pairs: &[(&str, &str)]| {
+            Words::new(
+                lang,
+                pairs
+                    .iter()
+                    .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                    .collect(),
+            )
+        };
+        let zh = words(
+            Lang::Zh,
+            &[
+                ("note_zero", "本年度无此类案件"),
+                ("note_not_applicable", "无相关职责"),
+                ("note_not_reported", "未报告"),
+            ],
+        );
+        let w = &zh;
+        let zero = |key: &str| {
+            let m = metric(key);
+            let f = parse_figure("0", m.kind).unwrap();
+            (
+                empty_note(&m, &f, w),
+                shows_unit(&f, m.cases),
+                cell_words(&f, m.kind, w),
+            )
+        };
+        // Cases: none this year, no unit.
+        for key in [
+            "penalty_cases",
+            "penalty_cases_simple",
+            "permits",
+            "illegal_construction_cases",
+        ] {
+            assert_eq!(
+                zero(key),
+                (Some("本年度无此类案件".into()), false, "0".into()),
+                "{key}"
+            );
+        }
+        // People, equipment, sessions, hours, money: 0 with its unit.
+        assert_eq!(zero("drones"), (None, true, "0".into()));
+        assert_eq!(zero("certified_officers"), (None, true, "0".into()));
+        assert_eq!(zero("training_sessions"), (None, true, "0".into()));
+        assert_eq!(zero("training_hours_officers"), (None, true, "0".into()));
+        assert_eq!(zero("fines_total"), (None, true, "0.00".into()));
+        assert_eq!(zero("inspections"), (None, true, "0".into()));
+        // Not applicable never carries a unit; neither does not reported.
+        let m = metric("penalty_cases");
+        assert_eq!(
+            empty_note(&m, &Figure::NotApplicable, w).as_deref(),
+            Some("无相关职责")
+        );
+        assert!(!shows_unit(&Figure::NotApplicable, m.cases));
+        assert!(!shows_unit(&Figure::NotReported, m.cases));
+        // A figure other than zero is a number with its unit.
+        let f = parse_figure("1100余", Kind::Count).unwrap();
+        assert_eq!(empty_note(&m, &f, w), None);
+        assert!(shows_unit(&f, m.cases));
+        // In English too.
+        let en = words(Lang::En, &[("note_zero", "none this year")]);
+        let f = parse_figure("0", Kind::Count).unwrap();
+        assert_eq!(empty_note(&m, &f, &en).as_deref(), Some("none this year"));
+        assert_eq!(empty_note(&metric("drones"), &f, &en), None);
     }
 
     #[test]

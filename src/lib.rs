@@ -1,8 +1,8 @@
 //! gongshi (公示): a static site generator for township administrative-enforcement disclosure.
 //!
 //! The pipeline, one module per stage:
-//! [`config`] → [`discover`] → [`parse`] (with [`frontmatter`], [`yaml`], [`figure`]) →
-//! [`validate`] → [`assemble`] → [`render`] → [`write`], and [`build`] ties the
+//! [`config`] → [`discover`] → [`parse`] (with `frontmatter`, [`yaml`], [`figure`]) →
+//! `validate` → [`assemble`] → [`render`] → [`write`](mod@write), and [`build`] ties the
 //! last three together. Each stage depends only on the ones before it: the
 //! loaded data ([`site::Site`], read and checked by `Site::load`) ← the
 //! assembled summaries ([`assemble`]) ← the renderers ([`render`]) ← the
@@ -37,16 +37,17 @@ pub mod diagnostic;
 pub mod discover;
 pub mod figure;
 pub mod format;
-pub mod frontmatter;
+mod frontmatter;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod i18n;
 pub mod import;
-pub mod load;
-pub mod markdown;
+mod load;
+mod markdown;
 pub mod model;
 pub mod parse;
 pub mod pii;
+pub mod preview;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
@@ -54,7 +55,7 @@ pub mod search;
 pub mod site;
 pub mod slug;
 pub mod source;
-pub mod sum;
-pub mod validate;
+mod sum;
+mod validate;
 pub mod write;
 pub mod yaml;

@@ -46,7 +46,8 @@ pub struct Loader {
 #[derive(Clone, Debug)]
 enum Parsed {
     Township(Option<Arc<Township>>, Vec<Diagnostic>),
-    Report(Option<Arc<Report>>, Vec<Diagnostic>),
+    /// A report, its problems, and its figures' [`validate::magnitude`].
+    Report(Option<Arc<Report>>, Vec<Diagnostic>, i128),
 }
 
 /// What an update did, so that the caller can choose what to render again.
@@ -54,11 +55,11 @@ enum Parsed {
 pub enum Reloaded {
     /// Everything was read again (the config or the status date changed).
     Everything,
-    /// Only these files were read again (paths relative to the site root);
-    /// `layout` says whether files or folders appeared or went.
+    /// Only these files were read again or went (paths relative to the
+    /// site root); `layout` says whether files or folders appeared or went.
     Files {
-        /// The profiles and reports read again.
-        read: Vec<PathBuf>,
+        /// The profiles and reports read again, or no longer there.
+        changed: Vec<PathBuf>,
         /// Whether `content/` was walked again.
         layout: bool,
     },
@@ -106,9 +107,9 @@ impl Loader {
         &self.options.root
     }
 
-    /// The options the site was loaded with.
-    pub fn options(&self) -> &LoadOptions {
-        &self.options
+    /// The configuration as last read.
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
     /// Read again what `changed` touches (paths absolute or relative to
@@ -131,6 +132,7 @@ impl Loader {
         self.as_of_source = as_of_source;
 
         let mut read: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut gone: Vec<PathBuf> = Vec::new();
         let mut layout = false;
         for path in changed {
             let Some(rel) = relative(&root, path) else {
@@ -154,6 +156,7 @@ impl Loader {
             self.found = discover::discover(&root).map_err(NotASite)?;
             let jobs: BTreeSet<PathBuf> =
                 self.jobs().iter().map(|j| j.path().to_path_buf()).collect();
+            gone.extend(self.files.keys().filter(|p| !jobs.contains(*p)).cloned());
             self.files.retain(|p, _| jobs.contains(p));
             let after = self.attachment_lists();
             for path in jobs {
@@ -167,7 +170,11 @@ impl Loader {
         let read: Vec<PathBuf> = read.into_iter().collect();
         self.parse(&read);
         Ok(Reloaded::Files {
-            read: read.iter().filter_map(|p| relative(&root, p)).collect(),
+            changed: read
+                .iter()
+                .chain(&gone)
+                .filter_map(|p| relative(&root, p))
+                .collect(),
             layout,
         })
     }
@@ -176,17 +183,31 @@ impl Loader {
     pub fn site(&self) -> Site {
         let root = self.options.root.clone();
         let mut diagnostics = self.config_diagnostics.clone();
+        // Checked each time: the theme's folder may appear while serving.
+        let theme = &self.config.theme;
+        if theme != "default" && !root.join("themes").join(theme).is_dir() {
+            diagnostics.push(Diagnostic::file(
+                Problem::InvalidConfig {
+                    key: "theme".into(),
+                    reason: ConfigReason::Theme {
+                        value: theme.clone(),
+                    },
+                },
+                config::CONFIG_FILE,
+            ));
+        }
         diagnostics.extend(self.found.diagnostics.iter().cloned());
         let mut townships: Vec<Arc<Township>> = Vec::new();
-        let mut reports: Vec<Arc<Report>> = Vec::new();
+        // Each report with its figures' magnitude (kept from parsing).
+        let mut reports: Vec<(Arc<Report>, i128)> = Vec::new();
         for parsed in self.files.values() {
             match parsed {
                 Parsed::Township(t, d) => {
                     townships.extend(t.iter().cloned());
                     diagnostics.extend(d.iter().cloned());
                 }
-                Parsed::Report(r, d) => {
-                    reports.extend(r.iter().cloned());
+                Parsed::Report(r, d, m) => {
+                    reports.extend(r.iter().map(|r| (r.clone(), *m)));
                     diagnostics.extend(d.iter().cloned());
                 }
             }
@@ -213,15 +234,16 @@ impl Loader {
             .collect();
         diagnostics.extend(validate::townships(&townships));
         townships.sort_by(|a, b| a.slug.cmp(&b.slug));
+        // Sorted, so that lookups by slug are binary searches and output
+        // order is stable (files are read in path order: usually sorted already).
+        reports.sort_by(|(a, _), (b, _)| (&a.township, a.year).cmp(&(&b.township, b.year)));
         // Drafts: listed, and left out unless previewing. A township's
         // draft profile makes its reports drafts too.
-        let draft_township = |slug: &str| {
-            townships
-                .binary_search_by(|t| t.slug.as_str().cmp(slug))
-                .ok()
-                .and_then(|i| townships.get(i))
-                .is_some_and(|t| t.draft)
-        };
+        let draft_townships: Vec<&str> = townships
+            .iter()
+            .filter(|t| t.draft)
+            .map(|t| t.slug.as_str())
+            .collect();
         let mut drafts: Vec<Draft> = townships
             .iter()
             .filter(|t| t.draft)
@@ -233,7 +255,10 @@ impl Loader {
             .chain(
                 reports
                     .iter()
-                    .filter(|r| r.draft || draft_township(&r.township))
+                    .map(|(r, _)| r)
+                    .filter(|r| {
+                        r.draft || draft_townships.binary_search(&r.township.as_str()).is_ok()
+                    })
                     .map(|r| Draft {
                         file: r.file.clone(),
                         township: r.township.clone(),
@@ -242,23 +267,28 @@ impl Loader {
             )
             .collect();
         drafts.sort_by(|a, b| a.file.cmp(&b.file));
-        if !self.options.drafts {
-            reports.retain(|r| {
+        if !self.options.drafts && !drafts.is_empty() {
+            reports.retain(|(r, _)| {
                 drafts
                     .binary_search_by(|d| d.file.as_str().cmp(&r.file))
                     .is_err()
             });
             townships.retain(|t| !t.draft);
         }
-        // A report is only published with its township's profile.
-        reports.retain(|r| {
-            townships
-                .binary_search_by(|t| t.slug.as_str().cmp(&r.township))
-                .is_ok()
+        // A report is only published with its township's profile: one walk
+        // over both sorted lists.
+        let mut next_township = townships.iter().peekable();
+        reports.retain(|(r, _)| {
+            while next_township
+                .peek()
+                .is_some_and(|t| t.slug.as_str() < r.township.as_str())
+            {
+                next_township.next();
+            }
+            next_township.peek().is_some_and(|t| t.slug == r.township)
         });
-        // Sorted, so that lookups by slug are binary searches and output order is stable.
-        reports.sort_by(|a, b| (&a.township, a.year).cmp(&(&b.township, b.year)));
-        diagnostics.extend(validate::year_sums(&reports, &self.config));
+        let (reports, magnitudes): (Vec<Arc<Report>>, Vec<i128>) = reports.into_iter().unzip();
+        diagnostics.extend(validate::year_sums(&reports, &magnitudes, &self.config));
         diagnostics.extend(validate::coverage_known(
             &townships,
             &with_reports,
@@ -311,9 +341,10 @@ impl Loader {
                 Job::Report(t, year, path) => {
                     let attachments = attachments_of(t, year);
                     let (report, d) = parse::report(&t.slug, year, path, attachments, root, config);
+                    let magnitude = report.as_ref().map_or(0, validate::magnitude);
                     (
                         path.to_path_buf(),
-                        Parsed::Report(report.map(Arc::new), compact(d)),
+                        Parsed::Report(report.map(Arc::new), compact(d), magnitude),
                     )
                 }
             })
@@ -381,7 +412,7 @@ type ConfigRead = (Config, Vec<Diagnostic>, Date, AsOfSource);
 /// The config, with the command line's overrides and the status date.
 fn read_config(options: &LoadOptions) -> Result<ConfigRead, NotASite> {
     let root = &options.root;
-    let (mut config, mut diagnostics) = config::load(root).map_err(NotASite)?;
+    let (mut config, diagnostics) = config::load(root).map_err(NotASite)?;
     if let Some(url) = &options.base_url {
         match config::normalize_base_url(url) {
             Some(u) => config.base_url = u,
@@ -392,17 +423,6 @@ fn read_config(options: &LoadOptions) -> Result<ConfigRead, NotASite> {
                 })));
             }
         }
-    }
-    if config.theme != "default" && !root.join("themes").join(&config.theme).is_dir() {
-        diagnostics.push(Diagnostic::file(
-            Problem::InvalidConfig {
-                key: "theme".into(),
-                reason: ConfigReason::Theme {
-                    value: config.theme.clone(),
-                },
-            },
-            config::CONFIG_FILE,
-        ));
     }
     let (as_of, as_of_source) = resolve_as_of(options, &config)?;
     config.status_date = Some(as_of);

@@ -4,7 +4,7 @@
 //! front matter read field by field; every problem is reported (not just the
 //! first), each at its own line and column. Figures go through
 //! [`crate::figure::parse_figure`]; totals, rates and dates are then checked
-//! by [`crate::validate`] before the file's report is handed on.
+//! by `validate` before the file's report is handed on.
 
 use std::path::Path;
 

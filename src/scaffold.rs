@@ -359,6 +359,24 @@ fn config_skeleton(options: &InitOptions, base_url: Option<&str>, lang: Lang) ->
         "# Official numbers that may be published (a supervision hotline); not taken for personal data\n",
     ));
     s.push_str("# privacy:\n#   allow: [\"022-12345678\"]\n");
+    s.push_str(pick(
+        "# 政府网站页脚的信息：每一项只在填写后显示（下面是格式示例，请填写本站自己的）\n\
+         # portal:\n\
+         #   sponsor: 某某区人民政府                 # 主办单位\n\
+         #   operator: 某某区司法局                  # 承办单位\n\
+         #   contact: {address: 某某区某某路1号, phone: 022-12345678, email: zhifa@example.gov.cn}   # 联系我们\n\
+         #   site_code: \"1201110001\"                # 网站标识码（10位数字）\n\
+         #   icp_record: 津ICP备12345678号-1         # ICP备案号\n\
+         #   police_record: 津公网安备 12011102000123号   # 公安机关备案号\n",
+        "# What a government portal shows in its footer; each item only when set (examples of the form)\n\
+         # portal:\n\
+         #   sponsor: Xiqing District Government      # 主办单位\n\
+         #   operator: Xiqing District Justice Bureau  # 承办单位\n\
+         #   contact: {address: 1 Example Road, phone: 022-12345678, email: zhifa@example.gov.cn}\n\
+         #   site_code: \"1201110001\"                  # 网站标识码 (ten digits)\n\
+         #   icp_record: 津ICP备12345678号-1           # ICP 备案号\n\
+         #   police_record: 津公网安备 12011102000123号  # 公安机关备案号\n",
+    ));
     s
 }
 

@@ -98,6 +98,11 @@ pub struct Metric {
     pub derive: Derive,
     /// Whether every report must state it.
     pub required: bool,
+    /// Whether it counts cases (案件): a zero then reads 本年度无此类案件,
+    /// where a zero of people, equipment, hours or money is a plain 0 with
+    /// its unit (see [`crate::format::empty_note`]). Written `kind: cases`
+    /// in the config.
+    pub cases: bool,
 }
 
 /// The complete schema of a site.
@@ -262,6 +267,7 @@ impl Schema {
                 aggregate,
                 derive,
                 required: d.required,
+                cases: d.cases,
             });
         }
         if missing.is_empty() {
@@ -297,6 +303,8 @@ pub struct MetricDef {
     pub aggregate: bool,
     /// Whether each report must state it.
     pub required: bool,
+    /// Whether it counts cases (see [`Metric::cases`]).
+    pub cases: bool,
     /// How it is derived.
     pub derive: DeriveDef,
 }
@@ -796,6 +804,19 @@ pub fn default_metrics() -> Vec<MetricDef> {
             &[],
         ),
     ];
+    // The counts of cases (案件): enforcement decisions, one per case. A
+    // count of inspections, sessions, people or devices is not one.
+    const CASES: &[&str] = &[
+        "penalty_cases",
+        "penalty_cases_simple",
+        "penalty_cases_general",
+        "coercive_measures",
+        "coercive_enforcements",
+        "permits",
+        "levies",
+        "requisitions",
+        "illegal_construction_cases",
+    ];
     ROWS.iter()
         .map(
             |(key, label, label_en, unit, group, kind, sums, derive)| MetricDef {
@@ -808,6 +829,7 @@ pub fn default_metrics() -> Vec<MetricDef> {
                 kind: *kind,
                 aggregate: *sums,
                 required: false,
+                cases: CASES.contains(key),
                 derive: match derive {
                     ["+", parts @ ..] => {
                         DeriveDef::Sum(parts.iter().map(|p| (*p).to_string()).collect())
@@ -858,5 +880,21 @@ mod tests {
         let mut sorted = order.clone();
         sorted.sort();
         assert_eq!(order, sorted);
+        // Cases are counted in cases; every case metric exists.
+        let cases: Vec<&str> = schema
+            .metrics()
+            .iter()
+            .filter(|m| m.cases)
+            .map(|m| m.key.as_str())
+            .collect();
+        assert_eq!(cases.len(), 9, "{cases:?}");
+        for m in schema.metrics().iter().filter(|m| m.cases) {
+            assert_eq!(m.kind, Kind::Count, "{}", m.key);
+            assert!(["件", "宗"].contains(&m.unit.as_str()), "{}", m.key);
+        }
+        for key in ["drones", "training_sessions", "inspections", "fines_total"] {
+            let m = schema.id(key).and_then(|id| schema.metric(id));
+            assert_eq!(m.map(|m| m.cases), Some(false), "{key}");
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! The loaded site: the data every later stage reads.
 //!
-//! A [`Site`] is what loading ([`crate::load`]: config → discover → parse →
+//! A [`Site`] is what loading (`load`: config → discover → parse →
 //! validate) produces: the configuration, the townships and reports that
 //! passed the checks, the status date, the drafts and every diagnostic.
 //! It depends on no later stage: the assembled summaries

@@ -94,6 +94,15 @@ impl Sum {
         self.stated = self.stated.saturating_add(1);
     }
 
+    /// Add another sum: the sum of all the figures of both.
+    pub fn merge(&mut self, other: &Sum) {
+        self.hundredths = self.hundredths.saturating_add(other.hundredths);
+        self.precision = self.precision.combine(other.precision);
+        self.place = self.place.max(other.place);
+        self.stated = self.stated.saturating_add(other.stated);
+        self.not_applicable = self.not_applicable.saturating_add(other.not_applicable);
+    }
+
     /// How many figures were given (a number or "not applicable").
     pub fn reported(&self) -> usize {
         self.stated.saturating_add(self.not_applicable)
@@ -104,7 +113,8 @@ impl Sum {
         self.stated
     }
 
-    /// The exact sum in hundredths, before any rounding.
+    /// The exact sum in hundredths, before any rounding (for tests).
+    #[cfg(test)]
     pub fn exact_hundredths(&self) -> i128 {
         self.hundredths
     }

@@ -421,6 +421,7 @@ pub fn coverage_fields(f: &mut Fields<'_, '_>) -> (Option<Year>, Option<Year>) {
 /// A township with no report and no coverage setting: the site cannot say
 /// whether its reports are missing or simply not held (a warning, so that a
 /// township that never publishes does not go unnoticed).
+/// `with_reports`: the slugs of townships with report files, sorted.
 pub fn coverage_known(
     townships: &[std::sync::Arc<Township>],
     with_reports: &[String],
@@ -431,7 +432,7 @@ pub fn coverage_known(
     }
     townships
         .iter()
-        .filter(|t| t.covered_from.is_none() && !with_reports.contains(&t.slug))
+        .filter(|t| t.covered_from.is_none() && with_reports.binary_search(&t.slug).is_err())
         .map(|t| {
             let problem = Problem::CoverageUnknown {
                 name: t.name.clone(),
@@ -573,20 +574,47 @@ pub fn townships(townships: &[std::sync::Arc<Township>]) -> Vec<Diagnostic> {
     out
 }
 
+/// The sum of the magnitudes of a report's stated figures: no sum of its
+/// figures, alone or with others', can be larger.
+pub fn magnitude(report: &Report) -> i128 {
+    report
+        .figures
+        .iter()
+        .filter_map(|e| e.figure.stated())
+        .map(|s| i128::from(s.amount.hundredths()).saturating_abs())
+        .fold(0i128, i128::saturating_add)
+}
+
 /// Every sum the site shows must fit: an error for each year and metric
 /// whose total across townships does not, naming the figures (which are
 /// then far too large to be real).
+///
+/// `magnitudes` gives each report's [`magnitude`], in the same order (the
+/// loader keeps them from parsing, so that the check after each edit costs
+/// one addition per report).
 pub fn year_sums(
     reports: &[std::sync::Arc<Report>],
+    magnitudes: &[i128],
     config: &crate::config::Config,
 ) -> Vec<Diagnostic> {
     let schema = &config.schema;
-    let mut by_year: std::collections::BTreeMap<Year, Vec<&Report>> = Default::default();
-    for r in reports {
-        by_year.entry(r.year).or_default().push(r);
+    // Real figures are far from the limit: a plain sum of magnitudes per
+    // year shows it at once, and only a year near it is looked at closely.
+    let mut totals: std::collections::BTreeMap<Year, i128> = Default::default();
+    for (r, m) in reports.iter().zip(magnitudes) {
+        let t = totals.entry(r.year).or_insert(0);
+        *t = t.saturating_add(*m);
     }
     let mut out = Vec::new();
-    for (year, reports) in by_year {
+    for (year, total) in totals {
+        if total <= i128::from(i64::MAX) {
+            continue;
+        }
+        let reports: Vec<&Report> = reports
+            .iter()
+            .filter(|r| r.year == year)
+            .map(|r| &**r)
+            .collect();
         for (id, metric) in schema.ids().zip(schema.metrics()) {
             let mut sum = Sum::default();
             for r in &reports {

@@ -9,14 +9,28 @@
 //!   `404.html` loads at its own URL and as the answer to a missing path;
 //! - axe-core finds no serious or critical WCAG 2.0/2.1 A/AA violation
 //!   (on every page; moderate and minor ones are printed, not failed);
-//! - at 390 px the page body never scrolls sideways (tables scroll inside
-//!   their `.table-wrap`);
+//! - at 360, 390, 768 and 1280 px: no element reaches past the window's
+//!   sides except inside a scroll container (tables scroll inside their
+//!   `.table-wrap`), no two text boxes of a table overlap and no text spills
+//!   out of its cell, and every link, button, summary and label is a touch
+//!   target of at least 24×24 px, or is exempt as WCAG 2.5.8 allows (a link
+//!   in a sentence, or one spaced so that a 24 px circle around it touches
+//!   no other target);
+//! - the report page's 字号 control changes the size of the text (大 larger,
+//!   小 smaller, 中 back), the choice carries to the next page, and without
+//!   JavaScript the page is at the default size, the control still works
+//!   (CSS alone) and the print button, which needs a script, is hidden;
+//! - the 打印 button calls the browser's print, collapsed sections open for
+//!   printing, and under emulated print media the print stylesheet hides
+//!   navigation and tools, shows the page's address and sets its own size;
 //! - clicking a number column's header sorts the rows, largest first, then
 //!   smallest first, with unreported cells last;
 //! - each year's CSV download, fetched by the browser through its link on the
 //!   year page, starts with a BOM, has CRLF line ends, and every total and
 //!   subtotal row is the exact sum of its township rows;
-//! - full-page screenshots at 390 and 1280 px go to `tests/output/screenshots/`.
+//! - full-page screenshots of every page type at 390 and 1280 px (and the
+//!   report page as printed) go to `tests/output/screenshots/`, each page
+//!   type also checked by axe-core at 390 px.
 //!
 //! Failures are collected and reported together at the end. Needs Debian's
 //! `chromium` and `chromium-driver` and `tests/browser/node_modules/axe-core`
@@ -73,10 +87,15 @@ const CHROMIUM_ARGS: &[&str] = &[
     "--window-size=1280,900",
 ];
 
-/// The window widths of the screenshots and of the overflow check.
+/// The window widths of the screenshots and of the layout checks.
 const NARROW: u32 = 390;
 const WIDE: u32 = 1280;
 const HEIGHT: u32 = 900;
+/// Every width the layout is checked at: small and common phones, a
+/// tablet, a desktop.
+const WIDTHS: [u32; 4] = [360, NARROW, 768, WIDE];
+/// The smallest touch target (WCAG 2.5.8, target size minimum), in CSS px.
+const TARGET: f64 = 24.0;
 
 /// Every wait is bounded.
 const PAGE_LOAD: Duration = Duration::from_secs(30);
@@ -117,13 +136,15 @@ fn browser() {
         .build()
         .unwrap();
     let report = rt.block_on(async {
-        let server = Server::start(&sites).await;
+        let canary = Canary::new();
+        let server =
+            Server::start(&[&sites[..], std::slice::from_ref(&canary.site)].concat()).await;
         let driver = Driver::start(&tools);
         let client = driver.session(&tools).await;
         let mut report = Report::default();
         let run = tokio::time::timeout(
             WHOLE_RUN,
-            all_checks(&client, &server, &sites, &axe, &mut report),
+            all_checks(&client, &server, &sites, &canary.site, &axe, &mut report),
         )
         .await;
         match run {
@@ -147,15 +168,31 @@ fn browser() {
 }
 
 /// Each part runs even when an earlier one stopped on a WebDriver error.
-async fn all_checks(c: &Client, server: &Server, sites: &[Site], axe: &str, report: &mut Report) {
+async fn all_checks(
+    c: &Client,
+    server: &Server,
+    sites: &[Site],
+    canary: &Site,
+    axe: &str,
+    report: &mut Report,
+) {
+    let t = Instant::now();
+    let r = check_the_layout_checker(c, server, canary, report).await;
+    part_done("the layout checker on its canary pages", t, r, report);
     let t = Instant::now();
     let r = check_pages(c, server, sites, axe, report).await;
     part_done("pages, console, requests, axe", t, r, report);
     let t = Instant::now();
-    let r = check_narrow(c, server, sites, report).await;
-    part_done("overflow at 390 px", t, r, report);
+    let r = check_layout(c, server, sites, report).await;
+    part_done("layout at 360/390/768/1280 px", t, r, report);
     let t = Instant::now();
-    let r = take_screenshots(c, server, sites, report).await;
+    let r = check_page_tools(c, server, sites, report).await;
+    part_done("字号 and 打印, print media", t, r, report);
+    let t = Instant::now();
+    let r = check_without_javascript(c, server, sites, report).await;
+    part_done("without JavaScript", t, r, report);
+    let t = Instant::now();
+    let r = take_screenshots(c, server, sites, axe, report).await;
     part_done("screenshots", t, r, report);
     let t = Instant::now();
     let r = check_sorting(c, server, sites, report).await;
@@ -214,46 +251,632 @@ async fn check_pages(
     Ok(())
 }
 
-/// 5: no sideways scrolling at 390 px, on every page.
-async fn check_narrow(c: &Client, server: &Server, sites: &[Site], report: &mut Report) -> Res<()> {
-    set_width(c, NARROW).await?;
-    for site in sites {
-        for page in &site.pages {
+/// The page types, each photographed at 390 and 1280 px: (site, file
+/// name, page).
+const SHOTS: &[(&str, &str, &str)] = &[
+    ("sample", "home", "index.html"),
+    ("sample", "townships", "townships/index.html"),
+    (
+        "sample",
+        "township-several-years-zhangjiawo",
+        "zhangjiawo/index.html",
+    ),
+    ("sample", "township-one-year-xinkou", "xinkou/index.html"),
+    (
+        "sample",
+        "report-zhangjiawo-2023",
+        "zhangjiawo/2023/index.html",
+    ),
+    ("sample", "report-xinkou-2025", "xinkou/2025/index.html"),
+    (
+        "sample",
+        "report-figures-only-zhangjiawo-2022",
+        "zhangjiawo/2022/index.html",
+    ),
+    ("sample", "year-2023", "years/2023/index.html"),
+    ("sample", "years", "years/index.html"),
+    ("sample", "data", "data/index.html"),
+    ("sample", "glossary", "glossary/index.html"),
+    ("sample", "404", "404.html"),
+    ("verdicts", "verdicts-home-portal-footer", "index.html"),
+    ("verdicts", "verdicts-year-2025", "years/2025/index.html"),
+    ("verdicts", "verdicts-years", "years/index.html"),
+    (
+        "fixture",
+        "en-townships-by-district",
+        "townships/index.html",
+    ),
+    ("fixture", "en-report-aa-2024", "aa/2024/index.html"),
+    ("fixture", "en-year-2024", "years/2024/index.html"),
+];
+
+/// 8: full-page screenshots of every page type at 390 and 1280 px (axe-core
+/// at 390 px too: the desktop run covers every page), and the report page
+/// as printed.
+async fn take_screenshots(
+    c: &Client,
+    server: &Server,
+    sites: &[Site],
+    axe: &str,
+    report: &mut Report,
+) -> Res<()> {
+    let shots = common::repo().join("tests/output/screenshots");
+    std::fs::create_dir_all(&shots)?;
+    let site = |name: &str| sites.iter().find(|s| s.name == name).unwrap();
+    for width in [NARROW, WIDE] {
+        set_width(c, width).await?;
+        for (site_name, name, page) in SHOTS {
+            let site = site(site_name);
+            if *page != "404.html" && !site.pages.iter().any(|p| p == page) {
+                report.fail("screenshot", format!("{site_name}: no page {page}"));
+                continue;
+            }
             let url = server.url(site, page);
-            let where_ = format!("{}:{page} at {NARROW} px", site.name);
+            let where_ = format!("{site_name}:{page} at {width} px");
             visit(c, server, &url, &where_, report).await?;
-            check_overflow(c, &where_, report).await?;
+            if width == NARROW {
+                run_axe(c, axe, &where_, report).await?;
+            }
+            let file = shots.join(format!("{name}-{width}.png"));
+            screenshot(c, width, &file, &where_, report).await?;
         }
     }
+    // The report as printed, at the width of an A4 page.
+    set_width(c, PRINT_WIDTH).await?;
+    let url = server.url(site("sample"), TOOLS_PAGE);
+    let where_ = format!("sample:{TOOLS_PAGE} printed");
+    visit(c, server, &url, &where_, report).await?;
+    cdp(c, "Emulation.setEmulatedMedia", json!({ "media": "print" })).await?;
+    let file = shots.join("report-zhangjiawo-2023-print.png");
+    let shot = screenshot(c, PRINT_WIDTH, &file, &where_, report).await;
+    cdp(c, "Emulation.setEmulatedMedia", json!({ "media": "" })).await?;
+    shot?;
+    eprintln!("browser: screenshots in {}", shots.display());
     Ok(())
 }
 
-/// 5: full-page screenshots of the sample's home and a report.
-async fn take_screenshots(
+/// An A4 page's width in CSS px.
+const PRINT_WIDTH: u32 = 794;
+
+/// The report page whose tools are tried.
+const TOOLS_PAGE: &str = "zhangjiawo/2023/index.html";
+
+/// The font size of the report's text and of the root, in px.
+async fn text_sizes(c: &Client) -> Res<(f64, f64)> {
+    let r = c
+        .execute(
+            r#"const p = document.querySelector('.prose p') || document.querySelector('main p');
+               return [parseFloat(getComputedStyle(p).fontSize),
+                       parseFloat(getComputedStyle(document.documentElement).fontSize)];"#,
+            vec![],
+        )
+        .await?;
+    Ok((
+        r[0].as_f64().unwrap_or(f64::NAN),
+        r[1].as_f64().unwrap_or(f64::NAN),
+    ))
+}
+
+/// Click the label of a 字号 size (`large`, `medium`, `small`).
+async fn choose_size(c: &Client, size: &str) -> Res<()> {
+    c.find(Locator::Css(&format!("label[for=font-size-{size}]")))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
+/// 6: the report page's 字号 control and 打印 button, with JavaScript; the
+/// print stylesheet under emulated print media.
+async fn check_page_tools(
     c: &Client,
     server: &Server,
     sites: &[Site],
     report: &mut Report,
 ) -> Res<()> {
     let sample = &sites[0];
-    let shots = common::repo().join("tests/output/screenshots");
-    std::fs::create_dir_all(&shots)?;
-    for width in [NARROW, WIDE] {
-        set_width(c, width).await?;
-        for (name, page) in [
-            ("home", "index.html"),
-            ("report-zhangjiawo-2023", "zhangjiawo/2023/index.html"),
-        ] {
-            let url = server.url(sample, page);
-            let where_ = format!("sample:{page} at {width} px");
-            visit(c, server, &url, &where_, report).await?;
-            let file = shots.join(format!("{name}-{width}.png"));
-            screenshot(c, width, &file, &where_, report).await?;
-        }
+    set_width(c, NARROW).await?;
+    let url = server.url(sample, TOOLS_PAGE);
+    let where_ = format!("sample:{TOOLS_PAGE}");
+    visit(c, server, &url, &where_, report).await?;
+    c.execute("localStorage.clear();", vec![]).await?;
+    load(c, &url).await?;
+    let (medium, root) = text_sizes(c).await?;
+    if (root - 16.0).abs() > 0.01 {
+        report.fail(
+            "font-size",
+            format!("{where_}: the default root size is {root} px, not 16"),
+        );
     }
-    eprintln!("browser: screenshots in {}", shots.display());
+    choose_size(c, "large").await?;
+    let (large, _) = text_sizes(c).await?;
+    choose_size(c, "small").await?;
+    let (small, _) = text_sizes(c).await?;
+    choose_size(c, "medium").await?;
+    let (back, _) = text_sizes(c).await?;
+    if !(large > medium + 1.0 && small < medium - 1.0 && (back - medium).abs() < 0.01) {
+        report.fail(
+            "font-size",
+            format!(
+                "{where_}: 字号 does not change the text: 中 {medium} px, 大 {large} px, 小 {small} px, 中 again {back} px"
+            ),
+        );
+    }
+    // The choice carries to the next page (which has no control of its own).
+    choose_size(c, "large").await?;
+    load(c, &server.url(sample, "index.html")).await?;
+    let (_, root_home) = text_sizes(c).await?;
+    if root_home <= 17.0 {
+        report.fail(
+            "font-size",
+            format!("{where_}: 大 was chosen, but the home page's root size is {root_home} px"),
+        );
+    }
+    load(c, &url).await?;
+    let checked = c
+        .execute(
+            "return document.getElementById('font-size-large').checked;",
+            vec![],
+        )
+        .await?;
+    if checked != true {
+        report.fail(
+            "font-size",
+            format!("{where_}: the control does not show the remembered 大"),
+        );
+    }
+    choose_size(c, "medium").await?;
+    c.execute("localStorage.clear();", vec![]).await?;
+
+    // 打印: the button is shown and calls the browser's print (replaced
+    // here by a counter: a real print dialog would stop the run).
+    let button = c
+        .execute(
+            r#"const b = document.querySelector('button[data-print]');
+               if (!b) return 'missing';
+               const r = b.getBoundingClientRect();
+               window.__printed = 0; window.print = () => { window.__printed += 1; };
+               return r.width > 0 && r.height > 0 ? 'shown' : 'hidden';"#,
+            vec![],
+        )
+        .await?;
+    if button == "shown" {
+        c.find(Locator::Css("button[data-print]"))
+            .await?
+            .click()
+            .await?;
+        let printed = c.execute("return window.__printed;", vec![]).await?;
+        if printed != 1 {
+            report.fail(
+                "print",
+                format!("{where_}: the print button called print {printed} times"),
+            );
+        }
+    } else {
+        report.fail("print", format!("{where_}: the print button is {button}"));
+    }
+    // Collapsed sections open for printing, and close again after.
+    let details = c
+        .execute(
+            r#"const d = document.querySelector('details.unstated');
+               if (!d) return null;
+               const before = d.open;
+               window.dispatchEvent(new Event('beforeprint'));
+               const during = d.open;
+               window.dispatchEvent(new Event('afterprint'));
+               return [before, during, d.open];"#,
+            vec![],
+        )
+        .await?;
+    if details != json!([false, true, false]) {
+        report.fail(
+            "print",
+            format!("{where_}: details.unstated (closed, open for print, closed) is {details}"),
+        );
+    }
+    // The print stylesheet, under emulated print media.
+    const PRINTED: &str = r#"
+        const shown = s => { const el = document.querySelector(s); return el ? getComputedStyle(el).display !== 'none' : null; };
+        return {
+          nav: shown('.site-header nav'), tools: shown('.page-tools'), onPage: shown('.on-page'),
+          pager: shown('.pager'), address: shown('.page-address'), title: shown('h1'), table: shown('table.figures'),
+          root: parseFloat(getComputedStyle(document.documentElement).fontSize),
+          wrap: getComputedStyle(document.querySelector('.table-wrap')).overflowX
+        };"#;
+    let screen = c.execute(PRINTED, vec![]).await?;
+    cdp(c, "Emulation.setEmulatedMedia", json!({ "media": "print" })).await?;
+    let printed = c.execute(PRINTED, vec![]).await;
+    cdp(c, "Emulation.setEmulatedMedia", json!({ "media": "" })).await?;
+    let printed = printed?;
+    let want_screen = json!({
+        "nav": true, "tools": true, "onPage": true, "pager": true, "address": false,
+        "title": true, "table": true, "root": 16, "wrap": "auto"
+    });
+    let want_print = json!({
+        "nav": false, "tools": false, "onPage": false, "pager": false, "address": true,
+        "title": true, "table": true, "root": 14, "wrap": "visible"
+    });
+    if screen != want_screen {
+        report.fail(
+            "print",
+            format!("{where_}: on screen {screen}, want {want_screen}"),
+        );
+    }
+    if printed != want_print {
+        report.fail(
+            "print",
+            format!("{where_}: under print media {printed}, want {want_print}"),
+        );
+    }
     Ok(())
 }
+
+/// 7: without JavaScript (scripts disabled in the page), the report page is
+/// at the default size, the 字号 control still works (CSS alone), the print
+/// button is hidden, and wide tables still say that they scroll.
+async fn check_without_javascript(
+    c: &Client,
+    server: &Server,
+    sites: &[Site],
+    report: &mut Report,
+) -> Res<()> {
+    let sample = &sites[0];
+    let where_ = format!("sample:{TOOLS_PAGE} without JavaScript");
+    set_width(c, NARROW).await?;
+    cdp(
+        c,
+        "Emulation.setScriptExecutionDisabled",
+        json!({ "value": true }),
+    )
+    .await?;
+    let result = without_javascript(c, server, sample, &where_, report).await;
+    cdp(
+        c,
+        "Emulation.setScriptExecutionDisabled",
+        json!({ "value": false }),
+    )
+    .await?;
+    result
+}
+
+async fn without_javascript(
+    c: &Client,
+    server: &Server,
+    sample: &Site,
+    where_: &str,
+    report: &mut Report,
+) -> Res<()> {
+    load(c, &server.url(sample, TOOLS_PAGE)).await?;
+    let state = c
+        .execute(
+            r#"const b = document.querySelector('button[data-print]');
+               return { js: document.documentElement.classList.contains('js'),
+                        print: b ? getComputedStyle(b).display : 'missing',
+                        checked: (document.querySelector('input[name="font-size"]:checked') || {}).value || null };"#,
+            vec![],
+        )
+        .await?;
+    if state != json!({ "js": false, "print": "none", "checked": "medium" }) {
+        report.fail(
+            "no-js",
+            format!("{where_}: {state}, want site.js not run, the print button hidden, 中 checked"),
+        );
+    }
+    let (medium, root) = text_sizes(c).await?;
+    if (root - 16.0).abs() > 0.01 {
+        report.fail(
+            "no-js",
+            format!("{where_}: the root size is {root} px, not the default 16"),
+        );
+    }
+    choose_size(c, "large").await?;
+    let (large, _) = text_sizes(c).await?;
+    if large <= medium + 1.0 {
+        report.fail(
+            "no-js",
+            format!(
+                "{where_}: 大 does not enlarge the text without JavaScript ({medium} → {large} px)"
+            ),
+        );
+    }
+    // The years table is wider than a phone: the hint shows without a script.
+    load(c, &server.url(sample, "years/index.html")).await?;
+    let hint = c
+        .execute(
+            "return getComputedStyle(document.querySelector('.table-wrap[data-hint]'), '::before').display;",
+            vec![],
+        )
+        .await?;
+    if hint != "block" {
+        report.fail(
+            "no-js",
+            format!("{where_}: the years table's scroll hint is {hint}"),
+        );
+    }
+    Ok(())
+}
+
+/// 5: every page at every width: nothing reaches past the window's sides
+/// except inside a scroll container, no overlapping text in tables, touch
+/// targets large enough. Each page is loaded once and resized.
+async fn check_layout(c: &Client, server: &Server, sites: &[Site], report: &mut Report) -> Res<()> {
+    let mut checked = 0;
+    for site in sites {
+        for page in &site.pages {
+            set_width(c, WIDTHS[0]).await?;
+            let url = server.url(site, page);
+            visit(c, server, &url, &format!("{}:{page}", site.name), report).await?;
+            for width in WIDTHS {
+                set_width(c, width).await?;
+                let where_ = format!("{}:{page} at {width} px", site.name);
+                checked += layout_problems(c, width, &where_, report).await?;
+            }
+        }
+    }
+    // A check that looked at nothing would pass silently.
+    if checked < 100 {
+        report.fail(
+            "layout",
+            format!("only {checked} table text boxes and touch targets were looked at"),
+        );
+    }
+    Ok(())
+}
+
+/// Pages built to fail the layout checks, and one built to pass: served
+/// beside the sites, so the checks are seen to catch what they look for.
+struct Canary {
+    _dir: tempfile::TempDir,
+    site: Site,
+}
+
+impl Canary {
+    const HEAD: &str = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>canary</title><link rel="icon" href="data:,"></head><body style="margin:0;font:16px/1.7 sans-serif"><main>"#;
+    /// Each problem once: a block wider than any window, a cell whose text
+    /// spills into the next one, two tiny links side by side.
+    const BAD: &str = r#"<div style="width:2000px">wide</div>
+<table style="table-layout:fixed;width:200px;border-collapse:collapse"><caption>spill</caption><tr><td style="width:60px;white-space:nowrap">a very long text that spills</td><td>next</td></tr></table>
+<p><a href="good.html" style="font-size:8px;line-height:1">x</a><a href="good.html" style="font-size:8px;line-height:1">y</a></p>"#;
+    /// The same content, laid out well.
+    const GOOD: &str = r#"<div style="overflow-x:auto"><div style="width:2000px">wide, in a scroll container</div></div>
+<table style="border-collapse:collapse"><caption>fits</caption><tr><td>a short text</td><td>next</td></tr></table>
+<p><a href="bad.html" style="display:inline-block;padding:4px 8px">x</a> <a href="bad.html" style="display:inline-block;padding:4px 8px">y</a></p>
+<p>A link <a href="bad.html">in a sentence</a> may be small.</p>"#;
+
+    fn new() -> Canary {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, body) in [("bad.html", Self::BAD), ("good.html", Self::GOOD)] {
+            let page = format!("{}{body}</main></body></html>", Self::HEAD);
+            std::fs::write(dir.path().join(name), page).unwrap();
+        }
+        std::fs::write(dir.path().join("404.html"), Self::HEAD).unwrap();
+        let site = Site {
+            name: "canary",
+            dir: dir.path().to_path_buf(),
+            prefix: "/canary/".to_owned(),
+            pages: vec!["bad.html".to_owned(), "good.html".to_owned()],
+        };
+        Canary { _dir: dir, site }
+    }
+}
+
+/// The layout checker finds each problem of the bad canary page, at a
+/// phone's width and a desktop's, and nothing on the good one.
+async fn check_the_layout_checker(
+    c: &Client,
+    server: &Server,
+    canary: &Site,
+    report: &mut Report,
+) -> Res<()> {
+    for width in [NARROW, WIDE] {
+        set_width(c, width).await?;
+        for (page, want) in [("bad.html", true), ("good.html", false)] {
+            load(c, &server.url(canary, page)).await?;
+            let mut found = Report {
+                quiet: true,
+                ..Report::default()
+            };
+            layout_problems(c, width, page, &mut found).await?;
+            let checks: BTreeSet<&str> = found.failures.iter().map(|(c, _)| c.as_str()).collect();
+            let expected: BTreeSet<&str> = if want {
+                ["overflow", "overlap", "touch-target"].into()
+            } else {
+                BTreeSet::new()
+            };
+            if checks != expected {
+                report.fail(
+                    "layout",
+                    format!(
+                        "the checker on canary/{page} at {width} px found {checks:?}, want {expected:?}: {:?}",
+                        found.failures
+                    ),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The layout checks of the loaded page (see [`LAYOUT_JS`]); returns how
+/// many text boxes and targets were looked at.
+async fn layout_problems(c: &Client, width: u32, where_: &str, report: &mut Report) -> Res<usize> {
+    let r = c.execute(LAYOUT_JS, vec![json!(TARGET)]).await?;
+    let inner = r["innerWidth"].as_u64().unwrap_or(0);
+    if inner != u64::from(width) {
+        report.fail(
+            "overflow",
+            format!("{where_}: the window is {inner} px wide, not {width} px"),
+        );
+    }
+    let scroll = r["scrollWidth"].as_u64().unwrap_or(0);
+    let client = r["clientWidth"].as_u64().unwrap_or(0);
+    if scroll > client {
+        report.fail(
+            "overflow",
+            format!("{where_}: the page scrolls sideways: document scrollWidth {scroll} px > {client} px"),
+        );
+    }
+    for (check, key) in [
+        ("overflow", "overflow"),
+        ("overlap", "overlaps"),
+        ("touch-target", "targets"),
+    ] {
+        let found: Vec<&str> = r[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        if !found.is_empty() {
+            report.fail(
+                check,
+                format!(
+                    "{where_}: {} problem(s):\n      {}",
+                    found.len(),
+                    found.join("\n      ")
+                ),
+            );
+        }
+    }
+    // Small targets that pass by an exception of WCAG 2.5.8, for review
+    // (`BROWSER_TEST_DEBUG=1`).
+    if std::env::var_os("BROWSER_TEST_DEBUG").is_some() {
+        for e in r["exempt"].as_array().into_iter().flatten() {
+            eprintln!(
+                "browser: {where_}: small target, exempt: {}",
+                e.as_str().unwrap_or("")
+            );
+        }
+    }
+    let seen = r["textBoxes"].as_u64().unwrap_or(0) + r["targetCount"].as_u64().unwrap_or(0);
+    Ok(usize::try_from(seen).unwrap_or(usize::MAX))
+}
+
+/// The layout checks, in the page. `arguments[0]`: the smallest target.
+///
+/// - overflow: an element (with a box) whose left or right edge is outside
+///   the window, unless an ancestor clips or scrolls it and that ancestor
+///   is itself inside the window;
+/// - overlaps: in every table, the boxes of two different text nodes that
+///   intersect, or a text box that reaches out of its cell;
+/// - targets (WCAG 2.5.8): a visible link, button, summary or label
+///   smaller than 24×24 px, unless it is inline in a sentence, or a 24 px
+///   circle on its centre touches no other target and no other small
+///   target's circle.
+const LAYOUT_JS: &str = r#"
+const MIN = arguments[0];
+const de = document.documentElement;
+const W = de.clientWidth;
+const out = { innerWidth: window.innerWidth, clientWidth: W, scrollWidth: de.scrollWidth,
+              overflow: [], overlaps: [], targets: [], textBoxes: 0, targetCount: 0 };
+const name = el => {
+  const cls = typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\s+/).join('.') : '';
+  const text = (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40);
+  return el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + cls + (text ? ' “' + text + '”' : '');
+};
+const px = r => `${Math.round(r.left)}..${Math.round(r.right)} × ${Math.round(r.top)}..${Math.round(r.bottom)}`;
+// Rendered: not display:none, not hidden, not inside a closed <details>.
+const shown = el => {
+  if (!el.checkVisibility({ contentVisibilityAuto: true, visibilityProperty: true })) return false;
+  const r = el.getBoundingClientRect();
+  return r.width > 0 && r.height > 0;
+};
+// 1. Overflow.
+const clipper = el => {
+  for (let a = el.parentElement; a && a !== document.body && a !== de; a = a.parentElement) {
+    const ox = getComputedStyle(a).overflowX;
+    if (ox !== 'visible') return a;
+  }
+  return null;
+};
+for (const el of document.body.querySelectorAll('*')) {
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0 || !el.checkVisibility({ contentVisibilityAuto: true })) continue;
+  if (r.left >= -0.5 && r.right <= W + 0.5) continue;
+  const c = clipper(el);
+  if (c) {
+    const cr = c.getBoundingClientRect();
+    if (cr.left >= -0.5 && cr.right <= W + 0.5) continue;
+  }
+  if (out.overflow.length < 8) out.overflow.push(name(el) + ' at ' + px(r) + ', window ' + W + ' px');
+}
+// 2. Text boxes in tables.
+for (const table of document.querySelectorAll('main table')) {
+  if (!shown(table)) continue;
+  const boxes = [];
+  const walker = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
+  // Text clipped out of sight on purpose (a visually hidden caption) has no box to collide.
+  const clipped = el => {
+    for (let a = el; a && a !== table.parentElement; a = a.parentElement) {
+      const cs = getComputedStyle(a);
+      if (cs.clip !== 'auto' || cs.clipPath !== 'none') return true;
+    }
+    return false;
+  };
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (!n.textContent.trim() || !n.parentElement || !shown(n.parentElement) || clipped(n.parentElement)) continue;
+    const cell = n.parentElement.closest('td, th, caption');
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    for (const r of range.getClientRects()) {
+      if (r.width < 0.5 || r.height < 0.5) continue;
+      boxes.push({ node: n, cell, r });
+    }
+  }
+  out.textBoxes += boxes.length;
+  const what = b => '“' + b.node.textContent.trim().slice(0, 24) + '”';
+  for (const b of boxes) {
+    if (!b.cell) continue;
+    const cr = b.cell.getBoundingClientRect();
+    if (b.r.left < cr.left - 0.5 || b.r.right > cr.right + 0.5) {
+      if (out.overlaps.length < 8) out.overlaps.push(`${what(b)} (${px(b.r)}) reaches out of its cell (${px(cr)}) in ${name(table).slice(0, 60)}`);
+    }
+  }
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      if (a.node === b.node) continue;
+      const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+      const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+      if (w > 0.5 && h > 0.5 && out.overlaps.length < 8) {
+        out.overlaps.push(`${what(a)} (${px(a.r)}) and ${what(b)} (${px(b.r)}) overlap in ${name(table).slice(0, 60)}`);
+      }
+    }
+  }
+}
+// 3. Touch targets.
+const targets = Array.from(document.querySelectorAll('a[href], button, summary, label, input:not([type=hidden]):not([type=radio]):not([type=checkbox]), select, textarea'))
+  .filter(shown)
+  .filter(el => !(el.tagName === 'A' && el.closest('.skip, .visually-hidden')));
+out.targetCount = targets.length;
+const inSentence = el => {
+  if (getComputedStyle(el).display !== 'inline') return false;
+  let block = el.parentElement;
+  while (block && getComputedStyle(block).display.startsWith('inline')) block = block.parentElement;
+  if (!block) return false;
+  const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement.closest('a[href], button, summary, label')) continue;
+    if (/[\p{L}\p{N}]/u.test(n.textContent)) return true;
+  }
+  return false;
+};
+const boxes = targets.map(el => ({ el, r: el.getBoundingClientRect() }));
+const undersized = boxes.filter(b => b.r.width < MIN - 0.01 || b.r.height < MIN - 0.01);
+const small = undersized.filter(b => !inSentence(b.el));
+out.exempt = undersized.map(b => `${name(b.el)} ${b.r.width.toFixed(1)}×${b.r.height.toFixed(1)}${small.includes(b) ? ' (spaced)' : ' (in a sentence)'}`);
+const centre = r => [(r.left + r.right) / 2, (r.top + r.bottom) / 2];
+const distToRect = ([x, y], r) => Math.hypot(Math.max(r.left - x, 0, x - r.right), Math.max(r.top - y, 0, y - r.bottom));
+for (const s of small) {
+  const c = centre(s.r);
+  const near = boxes.find(o => o.el !== s.el && !o.el.contains(s.el) && !s.el.contains(o.el) && distToRect(c, o.r) < MIN / 2 - 0.01);
+  const nearSmall = small.find(o => o.el !== s.el && Math.hypot(c[0] - centre(o.r)[0], c[1] - centre(o.r)[1]) < MIN - 0.01);
+  if ((near || nearSmall) && out.targets.length < 12) {
+    out.targets.push(`${name(s.el)}: ${s.r.width.toFixed(1)}×${s.r.height.toFixed(1)} px, and ${name((near || nearSmall).el)} is within its 24 px circle`);
+  }
+}
+return out;
+"#;
 
 /// 3: clicking a number column's header sorts the summary table.
 async fn check_sorting(
@@ -753,7 +1376,7 @@ async fn check_search(
     }
     run_axe(c, axe, "sample:search results", report).await?;
     set_width(c, NARROW).await?;
-    check_overflow(c, "sample:search results at 390 px", report).await?;
+    layout_problems(c, NARROW, "sample:search results at 390 px", report).await?;
     let shots = common::repo().join("tests/output/screenshots");
     std::fs::create_dir_all(&shots)?;
     screenshot(
@@ -1182,54 +1805,6 @@ async fn run_axe(c: &Client, axe: &str, where_: &str, report: &mut Report) -> Re
     Ok(())
 }
 
-/// The page body does not scroll sideways; tables scroll inside `.table-wrap`.
-async fn check_overflow(c: &Client, where_: &str, report: &mut Report) -> Res<()> {
-    let r = c
-        .execute(
-            r#"
-            const de = document.documentElement;
-            const width = de.clientWidth;
-            const out = [];
-            if (de.scrollWidth > width) {
-              for (const el of document.body.querySelectorAll('*')) {
-                const wrap = el.parentElement && el.parentElement.closest('.table-wrap');
-                if (wrap) continue;
-                const r = el.getBoundingClientRect();
-                if (r.width > 0 && r.right > width + 0.5) {
-                  const cls = el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '';
-                  out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + cls
-                    + ' (right edge ' + Math.round(r.right) + ' px): '
-                    + el.outerHTML.slice(0, 160).replace(/\s+/g, ' '));
-                }
-              }
-            }
-            return { scrollWidth: de.scrollWidth, clientWidth: width, innerWidth: window.innerWidth, offenders: out.slice(0, 8) };
-            "#,
-            vec![],
-        )
-        .await?;
-    let scroll = r["scrollWidth"].as_u64().unwrap_or(0);
-    let client = r["clientWidth"].as_u64().unwrap_or(0);
-    let inner = r["innerWidth"].as_u64().unwrap_or(0);
-    if inner != u64::from(NARROW) {
-        report.fail(
-            "overflow",
-            format!("{where_}: the window is {inner} px wide, not {NARROW} px"),
-        );
-    }
-    if scroll > client {
-        let mut text = format!(
-            "{where_}: the page scrolls sideways: document scrollWidth {scroll} px > {client} px; \
-             widest elements outside .table-wrap:"
-        );
-        for o in r["offenders"].as_array().into_iter().flatten() {
-            let _ = write!(text, "\n      {}", o.as_str().unwrap_or_default());
-        }
-        report.fail("overflow", text);
-    }
-    Ok(())
-}
-
 /// Click a number column's header: largest first (unreported last), then
 /// smallest first.
 async fn check_sort(
@@ -1650,13 +2225,24 @@ async fn screenshot(
         .as_u64()
         .unwrap_or(u64::from(HEIGHT));
     let height = u32::try_from(height.clamp(200, 16_000)).unwrap_or(HEIGHT);
-    // The whole page in the window, then a screenshot of the window.
+    // The whole page in the window, then a screenshot of the window. The
+    // window is larger than its viewport by the browser's own frame:
+    // grow it by that much, so the bottom of the page is in the picture.
     c.set_window_size(width, height).await?;
+    let inner = c
+        .execute("return window.innerHeight;", vec![])
+        .await?
+        .as_u64()
+        .and_then(|h| u32::try_from(h).ok())
+        .unwrap_or(height);
+    if inner < height {
+        c.set_window_size(width, height + (height - inner)).await?;
+    }
     let png = c.screenshot().await?;
     set_width(c, width).await?;
     std::fs::write(file, &png)?;
     match png_size(&png) {
-        Some((w, h)) if w == width && h >= height.min(HEIGHT) => {}
+        Some((w, h)) if w == width && h >= 200 => {}
         other => report.fail(
             "screenshot",
             format!(
@@ -1717,6 +2303,42 @@ async fn set_width(c: &Client, width: u32) -> Res<()> {
 async fn browser_log(c: &Client) -> Res<Vec<Value>> {
     let v = c.issue_cmd(BrowserLog).await?;
     Ok(v.as_array().cloned().unwrap_or_default())
+}
+
+/// A Chrome DevTools Protocol command through chromedriver
+/// (`POST /session/{id}/goog/cdp/execute`): emulated media, scripts off.
+async fn cdp(c: &Client, cmd: &str, params: Value) -> Res<Value> {
+    Ok(c.issue_cmd(Cdp {
+        cmd: cmd.to_owned(),
+        params,
+    })
+    .await?)
+}
+
+#[derive(Debug)]
+struct Cdp {
+    cmd: String,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            Method::POST,
+            Some(json!({ "cmd": self.cmd, "params": self.params }).to_string()),
+        )
+    }
 }
 
 /// `POST /session/{id}/se/log {"type": "browser"}`: chromedriver's log
@@ -1925,6 +2547,7 @@ impl Drop for Driver {
 // ---------------------------------------------------------------------------
 
 /// A built site, served under the path of its `base_url` (as in production).
+#[derive(Clone)]
 struct Site {
     name: &'static str,
     dir: PathBuf,
@@ -2164,11 +2787,15 @@ fn content_type(file: &Path) -> &'static str {
 struct Report {
     failures: Vec<(String, String)>,
     notes: Vec<String>,
+    /// Collects without printing (the checkers' canary runs).
+    quiet: bool,
 }
 
 impl Report {
     fn fail(&mut self, check: &str, message: String) {
-        eprintln!("FAIL [{check}] {message}");
+        if !self.quiet {
+            eprintln!("FAIL [{check}] {message}");
+        }
         self.failures.push((check.to_owned(), message));
     }
 
@@ -2383,4 +3010,141 @@ fn gzip_len(bytes: &[u8]) -> usize {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(bytes).unwrap();
     gz.finish().unwrap().len()
+}
+
+// ---------------------------------------------------------------------------
+// `gongshi serve` in a real browser: pages reload by themselves
+// ---------------------------------------------------------------------------
+
+/// A page open in Chromium reloads by itself when its report is saved,
+/// back where the reader had scrolled; a page the edit does not touch
+/// stays as it is; broken content brings the overlay, fixing it takes it
+/// away.
+#[test]
+fn serve_reloads_open_pages() {
+    let Some(tools) = tools_or_skip() else {
+        return;
+    };
+    let site = common::sample_copy();
+    let mut serve = common::gongshi()
+        .args(["serve", "--port", "0", "--root"])
+        .arg(site.path())
+        .env("SOURCE_DATE_EPOCH", "1772323200")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let mut url = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(serve.stdout.take().unwrap()),
+        &mut url,
+    )
+    .unwrap();
+    let base = url.trim().to_string();
+    assert!(base.starts_with("http://127.0.0.1:"), "{base:?}");
+    let report = site.path().join("content/xinkou/2025.md");
+    let edit = |from: &str, to: &str| {
+        let text = std::fs::read_to_string(&report).unwrap();
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&report, text.replacen(from, to, 1)).unwrap();
+    };
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let result: Res<()> = rt.block_on(async {
+        let driver = Driver::start(&tools);
+        let client = driver.session(&tools).await;
+        let c = &client;
+        let run = async {
+            // A second window shows another township: it must not reload.
+            load(c, &format!("{base}zhangjiawo/index.html")).await?;
+            c.execute("window.__stays = 1;", vec![]).await?;
+            let other = c.window().await?;
+            let new = c.new_window(true).await?;
+            c.switch_to_window(new.handle.clone()).await?;
+            load(c, &format!("{base}xinkou/2025/index.html")).await?;
+            // The live script is connected.
+            wait_for(c, "document.documentElement.getAttribute('data-gongshi-serve') === 'live'").await?;
+            c.execute("window.scrollTo(0, 600); window.__before = 1;", vec![]).await?;
+            let y0 = c.execute("return window.scrollY", vec![]).await?;
+
+            edit("supervisors: 4", "supervisors: 7");
+            // Reloaded: the mark is gone, the new figure is there.
+            wait_for(c, "window.__before === undefined && document.readyState === 'complete' && document.body.textContent.indexOf('执法监督人员') !== -1").await?;
+            let y1 = c.execute("return window.scrollY", vec![]).await?;
+            if y1 != y0 {
+                return Err(format!("scroll not restored: {y0} before, {y1} after").into());
+            }
+            let text: String = c
+                .execute("return document.body.textContent", vec![])
+                .await?
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            if !text.contains('7') {
+                return Err("the new figure is not on the reloaded page".into());
+            }
+            // The other township's page, which the edit does not touch,
+            // did not reload.
+            c.switch_to_window(other.clone()).await?;
+            let stays = c.execute("return window.__stays === 1", vec![]).await?;
+            if stays != Value::Bool(true) {
+                return Err("a page the edit does not touch reloaded".into());
+            }
+            c.switch_to_window(new.handle.clone()).await?;
+
+            // Broken content: the overlay, over the last good page.
+            c.execute("window.__before = 1;", vec![]).await?;
+            edit("supervisors: 7", "supervisors: 7人");
+            wait_for(c, "window.__before === undefined && document.querySelector('#gongshi-serve-problems.gs-errors') !== null").await?;
+            let overlay: String = c
+                .execute("return document.getElementById('gongshi-serve-problems').textContent", vec![])
+                .await?
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            if !overlay.contains("content/xinkou/2025.md") || !overlay.contains("unit-in-count") {
+                return Err(format!("overlay: {overlay}").into());
+            }
+            // Fixed: the errors go (the sample's one warning stays, as a bar).
+            edit("supervisors: 7人", "supervisors: 7");
+            wait_for(c, "document.readyState === 'complete' && document.querySelector('#gongshi-serve-problems.gs-errors') === null").await?;
+            Ok(())
+        };
+        let r = tokio::time::timeout(Duration::from_secs(120), run).await;
+        let _ = client.close().await;
+        drop(driver);
+        match r {
+            Ok(r) => r,
+            Err(_) => Err("the live-reload check took over 120 s".into()),
+        }
+    });
+    let _ = Command::new("kill")
+        .args(["-INT", &serve.id().to_string()])
+        .status();
+    let _ = serve.wait();
+    if let Err(e) = result {
+        panic!("serve in the browser: {e}");
+    }
+}
+
+/// Wait (bounded) until a script expression is true.
+async fn wait_for(c: &Client, condition: &str) -> Res<()> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        // A reload in progress makes a script fail: try again.
+        if let Ok(v) = c.execute(&format!("return !!({condition})"), vec![]).await
+            && v == Value::Bool(true)
+        {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("not within 20 s: {condition}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

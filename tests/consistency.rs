@@ -104,27 +104,42 @@ fn from_html(out: &Path, year: i32) -> (Year, BTreeMap<String, String>) {
                 insert(&mut y.figures, (slug.clone(), metric.clone()), obs, "HTML");
             }
         }
+        // Each total and subtotal row is followed by its coverage row
+        // ("n/m" per column).
+        let mut totals: BTreeMap<Key, Obs> = BTreeMap::new();
         for tr in table.select(&sel("tfoot tr")) {
             let row = match tr.value().attr("data-district") {
                 Some(d) => format!("subtotal:{d}"),
                 None => "total".to_string(),
             };
+            let is_coverage = tr.value().classes().any(|c| c == "coverage-row");
             for (metric, td) in metrics.iter().zip(tr.select(&sel("td.num"))) {
+                let key = (row.clone(), metric.clone());
+                if is_coverage {
+                    let obs = totals.get_mut(&key).unwrap_or_else(|| {
+                        panic!("HTML {key:?}: a coverage row without its total")
+                    });
+                    assert!(obs.coverage.is_none(), "HTML {key:?}: two coverage rows");
+                    obs.coverage = Some(coverage_of(&text(td)));
+                    continue;
+                }
                 let class = td.value().attr("class").unwrap();
                 let value = td.value().attr("data-value").unwrap();
-                let coverage = td
-                    .select(&sel(".coverage"))
-                    .next()
-                    .map(|c| coverage_of(&text(c)));
-                let display = own_text(td);
                 let obs = Obs {
                     status: status_of_class(class),
                     value: (!value.is_empty()).then(|| hundredths(value)),
-                    display,
-                    coverage,
+                    display: own_text(td),
+                    coverage: None,
                 };
-                insert(&mut y.figures, (row.clone(), metric.clone()), obs, "HTML");
+                assert!(
+                    totals.insert(key, obs).is_none(),
+                    "HTML: a total twice in a table"
+                );
             }
+        }
+        for (key, obs) in totals {
+            assert!(obs.coverage.is_some(), "HTML {key:?}: no coverage row");
+            insert(&mut y.figures, key, obs, "HTML");
         }
     }
     // The year's coverage, and the townships it does not cover.
@@ -648,7 +663,7 @@ fn check_changes(out: &Path, all: &Value) {
             .select(&sel(
                 "#cap-figures ~ thead th, table:has(#cap-figures) thead th",
             ))
-            .skip(2)
+            .skip(1)
             .map(text)
             .collect();
         let mut page_changes = BTreeMap::new();

@@ -25,17 +25,24 @@ fn figure_cell(page: &scraper::Html, metric: &str) -> String {
 fn sample_site_shows_the_reported_figures() {
     let built = build(&repo());
     let zjw = html(&built.out.join("zhangjiawo/2023/index.html"));
-    assert_eq!(figure_cell(&zjw, "fines_total"), "483,340.60 计");
-    assert_eq!(figure_cell(&zjw, "penalty_cases"), "74 计");
-    assert_eq!(figure_cell(&zjw, "inspections"), "2,537");
+    assert_eq!(figure_cell(&zjw, "fines_total"), "483,340.60 元 计");
+    assert_eq!(figure_cell(&zjw, "penalty_cases"), "74 件 计");
+    assert_eq!(figure_cell(&zjw, "inspections"), "2,537 次");
     // “累计超过 60 学时”: shown with the report's word.
-    assert_eq!(figure_cell(&zjw, "training_hours_officers"), "超过60");
+    assert_eq!(figure_cell(&zjw, "training_hours_officers"), "超过60 学时");
     let xk = html(&built.out.join("xinkou/2025/index.html"));
-    assert_eq!(figure_cell(&xk, "inspections"), "1,100余");
-    assert_eq!(figure_cell(&xk, "fines_total"), "7,300.00");
-    assert_eq!(figure_cell(&xk, "penalty_cases"), "9");
-    // Not reported and zero are stated, not hidden.
-    assert_eq!(figure_cell(&xk, "confiscations"), "未报告");
+    assert_eq!(figure_cell(&xk, "inspections"), "1,100余 次");
+    assert_eq!(figure_cell(&xk, "fines_total"), "7,300.00 元");
+    assert_eq!(figure_cell(&xk, "penalty_cases"), "9 件");
+    // What the report does not state is named once, not a row each.
+    assert!(
+        xk.select(&sel(r#"tr[data-metric="confiscations"]"#))
+            .next()
+            .is_none()
+    );
+    let unstated = text(xk.select(&sel("details.unstated")).next().unwrap());
+    assert!(unstated.starts_with("本报告未载明 "), "{unstated}");
+    assert!(unstated.contains("没收违法所得"), "{unstated}");
     // Figures outside the schema are shown as stated.
     let other: Vec<String> = xk.select(&sel("tr.other")).map(text).collect();
     assert!(
@@ -61,7 +68,7 @@ fn undated_and_figures_only_reports_say_so() {
         "{page}"
     );
     assert!(page.contains("仅有数据"), "{page}");
-    assert_eq!(figure_cell(&y2022, "penalty_cases"), "90 计");
+    assert_eq!(figure_cell(&y2022, "penalty_cases"), "90 件 计");
     // The 2023 page shows the change against 2022.
     let zjw_cases = zjw
         .select(&sel(r#"tr[data-metric="penalty_cases"] .change"#))
@@ -177,8 +184,8 @@ fn status_matrix_says_only_what_the_site_holds() {
     assert_eq!(
         rows,
         vec![
-            "辛口镇 未收录 未收录 未收录 按时公开".to_string(),
-            "张家窝镇 仅有数据 未载明日期 未收录 未收录".to_string(),
+            "辛口镇 按时公开 未收录 未收录 未收录".to_string(),
+            "张家窝镇 未收录 未收录 未载明日期 仅有数据".to_string(),
         ]
     );
 }

@@ -22,8 +22,13 @@ use common::{gongshi, sample_copy, tree};
 /// The status date every test fixes (2026-02-01 in Beijing).
 const EPOCH: &str = "1769877000";
 
+/// Servers are timed by what they watch: one at a time, so that the
+/// tests' own load does not stretch an editor's save over two rebuilds.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// A running `gongshi serve`, stopped when dropped.
 struct Served {
+    _turn: std::sync::MutexGuard<'static, ()>,
     child: Child,
     addr: String,
     stderr: std::sync::Arc<std::sync::Mutex<String>>,
@@ -31,6 +36,9 @@ struct Served {
 
 impl Served {
     fn start(root: &Path, extra: &[&str]) -> Served {
+        let turn = ONE_AT_A_TIME
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut child = gongshi()
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
@@ -63,6 +71,7 @@ impl Served {
             .unwrap_or_else(|| panic!("serve printed no URL: {first:?}"))
             .to_string();
         Served {
+            _turn: turn,
             child,
             addr,
             stderr,
@@ -73,11 +82,11 @@ impl Served {
         request(&self.addr, "GET", path, &[])
     }
 
-    /// The served version (it increases with every rebuild).
+    /// How many rebuilds the server has done (one per burst of edits).
     fn version(&self) -> u64 {
         let body = self.get("/__gongshi/state.json").body;
         let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        v["version"].as_u64().unwrap()
+        v["rebuilds"].as_u64().unwrap()
     }
 
     fn state(&self) -> serde_json::Value {
@@ -92,7 +101,7 @@ impl Served {
             let v = self.version();
             if v > after {
                 // Quiet for a while: no second rebuild is on its way.
-                std::thread::sleep(Duration::from_millis(700));
+                std::thread::sleep(Duration::from_millis(1500));
                 let again = self.version();
                 if again == v {
                     return v;
@@ -675,4 +684,37 @@ fn another_address_is_served_with_a_warning() {
     assert_eq!(served.get("/").status, 200);
     std::thread::sleep(Duration::from_millis(200));
     assert!(served.stderr.lock().unwrap().contains("非本机地址"));
+}
+
+#[test]
+fn polling_sees_changes_too() {
+    let (_tmp, root) = sample();
+    let served = Served::start(&root, &["--poll"]);
+    let v0 = served.version();
+    // A later second: the poller sees a new write time, not only new bytes.
+    std::thread::sleep(Duration::from_millis(1100));
+    edit(
+        &root.join("content/xinkou/2025.md"),
+        "supervisors: 4",
+        "supervisors: 6",
+    );
+    served.settled_after(v0);
+    assert_serves_full_build(&served, &root);
+}
+
+#[test]
+fn drafts_are_served_only_when_asked() {
+    let (_tmp, root) = sample();
+    std::fs::write(
+        root.join("content/xinkou/2026.md"),
+        "---\ntitle: 辛口镇2026年度行政执法工作报告（草稿）\nyear: 2026\ndraft: true\nmetrics:\n  inspections: 12\n---\n\n正文。\n",
+    )
+    .unwrap();
+    let plain = Served::start(&root, &[]);
+    assert_eq!(plain.get("/xinkou/2026/index.html").status, 404);
+    drop(plain);
+    let preview = Served::start(&root, &["--drafts"]);
+    let page = preview.get("/xinkou/2026/index.html");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("草稿"));
 }

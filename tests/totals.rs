@@ -1,6 +1,7 @@
 //! Year summaries of a two-district, English fixture: every total equals the
 //! exact sum of its rows, carries the lower-bound marker when a part is a
-//! lower bound, and says "n of m" when some townships did not report.
+//! lower bound, and says "n of m" (once per column, in the coverage row
+//! under it).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -47,6 +48,13 @@ fn totals_equal_the_sum_of_rows_and_say_n_of_m() {
             let rows: Vec<Vec<Cell>> = table.select(&sel("tbody tr")).map(cells).collect();
             let total_row = table.select(&sel("tfoot tr.total")).next().unwrap();
             let totals = cells(total_row);
+            // The coverage row right under the total: "n/m" per column.
+            let coverage_row = table
+                .select(&sel("tfoot tr.total + tr.coverage-row"))
+                .next()
+                .unwrap();
+            let coverage: Vec<String> = coverage_row.select(&sel("td.num")).map(text).collect();
+            assert_eq!(coverage.len(), totals.len());
             let n_rows = rows.len();
             assert_eq!(
                 n_rows, covered,
@@ -94,11 +102,15 @@ fn totals_equal_the_sum_of_rows_and_say_n_of_m() {
                 } else {
                     assert!(total.class.contains("fig-exact"), "{}", total.class);
                 }
-                let coverage = format!("{reported} of {n_rows} townships reported");
                 assert_eq!(
-                    total.text.contains(&coverage),
-                    reported < n_rows,
+                    coverage[col],
+                    format!("{reported}/{n_rows}"),
                     "{year} col {col}: {}",
+                    total.text
+                );
+                assert!(
+                    !total.text.contains("townships"),
+                    "{year} col {col}: coverage under the cell: {}",
                     total.text
                 );
                 tables_checked += 1;
@@ -106,6 +118,13 @@ fn totals_equal_the_sum_of_rows_and_say_n_of_m() {
             // District subtotals add up to the total, exactly.
             let subs: Vec<Vec<Cell>> = table.select(&sel("tfoot tr.subtotal")).map(cells).collect();
             assert_eq!(subs.len(), 2, "two districts, two subtotals");
+            // Each with its own coverage row.
+            assert_eq!(
+                table
+                    .select(&sel("tfoot tr.subtotal + tr.coverage-row[data-district]"))
+                    .count(),
+                2
+            );
             for (col, total) in totals.iter().enumerate() {
                 let parts: Vec<&Cell> = subs
                     .iter()
@@ -136,10 +155,34 @@ fn named_totals_in_the_fixture() {
         .select(&sel("#table-key tfoot tr.total td"))
         .nth(3)
         .map(text);
-    assert_eq!(money.as_deref(), Some("1,100.00 2 of 3 townships reported"));
+    assert_eq!(money.as_deref(), Some("1,100.00"));
+    let money_coverage = page
+        .select(&sel("#table-key tfoot tr.total + tr.coverage-row td"))
+        .nth(3)
+        .map(text);
+    assert_eq!(money_coverage.as_deref(), Some("2/3"));
+    // Its row says what the numbers count, and the legend explains it
+    // with a link to the glossary.
+    let row_header = page
+        .select(&sel("#table-key tfoot tr.total + tr.coverage-row th"))
+        .next()
+        .map(text);
+    assert_eq!(row_header.as_deref(), Some("Reporting/covered"));
+    assert!(
+        page.select(&sel(
+            r#".legend.terms a[href="../../glossary/index.html#term_coverage"]"#
+        ))
+        .next()
+        .is_some()
+    );
     // The approximate 2024 figure makes that year's total approximate.
     let page = html(&built.out.join("years/2024/index.html"));
     let table = page.select(&sel("#table-inspection")).next().unwrap();
     let total = text(table.select(&sel("tfoot tr.total td")).next().unwrap());
-    assert_eq!(total, "~210 3 of 4 townships reported");
+    assert_eq!(total, "~210");
+    let coverage = table
+        .select(&sel("tfoot tr.total + tr.coverage-row td"))
+        .next()
+        .map(text);
+    assert_eq!(coverage.as_deref(), Some("3/4"));
 }

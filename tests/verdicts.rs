@@ -37,26 +37,27 @@ fn coverage_decides_between_not_covered_and_missing() {
     let home = html(&built.out.join("index.html"));
     assert_eq!(
         rows(&home, "table.matrix thead th"),
-        ["乡镇（街道）", "2023", "2024", "2025"]
+        ["乡镇（街道）", "2025", "2024", "2023"],
+        "the latest year first"
     );
     // 丙镇 is followed until 2023, 丁镇 from 2025 (their profiles say so);
     // 甲镇 and 乙镇 from the config's first_year and did not publish 2024.
     assert_eq!(
         rows(&home, "table.matrix tbody tr"),
         [
-            "丙镇 未载明日期 未收录 未收录",
-            "丁镇 未收录 未收录 按时公开",
+            "丙镇 未收录 未收录 未载明日期",
+            "丁镇 按时公开 未收录 未收录",
             "甲镇 按时公开 未公开 按时公开",
-            "乙镇 逾期公开 未公开 按时公开",
+            "乙镇 按时公开 未公开 逾期公开",
         ]
     );
     // Every status word of the matrix is explained beside it.
-    let legend: Vec<String> = rows(&home, ".legend dt");
+    let legend: Vec<String> = rows(&home, ".legend:not(.terms) dt");
     assert_eq!(
         legend,
         ["按时公开", "逾期公开", "未载明日期", "未公开", "未收录"]
     );
-    for dd in home.select(&sel(".legend dd")) {
+    for dd in home.select(&sel(".legend:not(.terms) dd")) {
         assert!(text(dd).chars().count() > 10, "{}", text(dd));
     }
     // Each township page says which years the site holds.
@@ -224,7 +225,8 @@ fn a_due_year_nobody_published_is_a_year_like_the_others() {
     let home = html(&built.out.join("index.html"));
     assert!(rows(&home, "main a").iter().any(|a| a == "2024年"));
     let years = html(&built.out.join("years/index.html"));
-    assert_eq!(rows(&years, "thead th a"), ["2023", "2024", "2025"]);
+    // The latest year first.
+    assert_eq!(rows(&years, "thead th a"), ["2025", "2024", "2023"]);
     let sitemap = read(&built, "sitemap.xml");
     assert!(sitemap.contains("https://verdicts.example.cn/years/2024/"));
 }
@@ -349,7 +351,12 @@ fn an_approximate_sum_is_no_more_precise_than_its_parts() {
         .select(&sel("#table-penalty tfoot tr.total td"))
         .nth(1)
         .map(text);
-    assert_eq!(total.as_deref(), Some("约3,200 3 个乡镇中 2 个报告"));
+    assert_eq!(total.as_deref(), Some("约3,200"));
+    let coverage = page
+        .select(&sel("#table-penalty tfoot tr.total + tr.coverage-row td"))
+        .nth(1)
+        .map(text);
+    assert_eq!(coverage.as_deref(), Some("2/3"));
     let cards = rows(&page, ".card");
     assert!(cards.is_empty() || cards.iter().all(|c| !c.contains("3,234")));
     let home = rows(&html(&built.out.join("index.html")), ".card");
@@ -371,7 +378,7 @@ fn an_approximate_sum_is_no_more_precise_than_its_parts() {
         .select(&sel(r#"tr[data-metric="training_hours_officers"] td.num"#))
         .next()
         .map(text);
-    assert_eq!(hours.as_deref(), Some("超过60"));
+    assert_eq!(hours.as_deref(), Some("超过60 学时"));
 }
 
 #[test]
@@ -391,24 +398,47 @@ fn totals_over_the_years_compare_like_for_like() {
     let years = html(&built.out.join("years/index.html"));
     let inspections: Vec<String> = years
         .select(&sel("tbody tr"))
-        .filter(|tr| text(tr.select(&sel("th")).next().unwrap()) == "行政检查")
+        .filter(|tr| text(tr.select(&sel("th")).next().unwrap()) == "行政检查 （次）")
         .flat_map(|tr| tr.select(&sel("td.num")).map(text).collect::<Vec<_>>())
         .collect();
-    assert_eq!(
-        inspections,
-        [
-            "800 3 个乡镇中 3 个报告",
-            "— 2 个乡镇中 0 个报告",
-            "2,750余 3 个乡镇中 3 个报告 口径不同"
-        ]
-    );
+    // The latest year first; how many townships a total counts is said
+    // once per year (the reporting row), and in a cell only where it
+    // counts fewer than reported that year.
+    assert_eq!(inspections, ["2,750余 口径不同", "—", "800"]);
     assert_eq!(
         rows(&years, "tr.reporting td[data-year]"),
         [
-            "丙镇 、 甲镇 、 乙镇 3 个乡镇中 3 个报告",
+            "丁镇 、 甲镇 、 乙镇 3 个乡镇中 3 个报告",
             "— 2 个乡镇中 0 个报告",
-            "丁镇 、 甲镇 、 乙镇 3 个乡镇中 3 个报告"
+            "丙镇 、 甲镇 、 乙镇 3 个乡镇中 3 个报告"
         ]
+    );
+    // A cell names its own "n/m" exactly where its total counts fewer
+    // townships than reported that year (as all.json counts them).
+    let all = json(&built, "data/all.json");
+    let mut notes = 0;
+    for tr in years.select(&sel("tbody tr[data-metric]")) {
+        let metric = tr.value().attr("data-metric").unwrap();
+        for (td, y) in tr
+            .select(&sel("td.num"))
+            .zip(all["years"].as_array().unwrap().iter().rev())
+        {
+            let total = &y["totals"][metric];
+            // A year's file lists the metrics of its tables; another reads
+            // "—" on the page, as nobody gave it.
+            let reported = total["reported"].as_u64().unwrap_or(0);
+            let of = total["of"].as_u64().unwrap_or(0);
+            let year_reported = y["coverage"]["reported"].as_u64().unwrap();
+            let note = td.select(&sel(".coverage")).next().map(text);
+            let want =
+                (reported > 0 && reported != year_reported).then(|| format!("{reported}/{of}"));
+            assert_eq!(note, want, "{metric} {}", y["year"]);
+            notes += usize::from(want.is_some());
+        }
+    }
+    assert!(
+        notes > 0,
+        "the fixture has a total counting fewer townships"
     );
     // Two districts: Jia and Bing reported inspections in 2023 and 2024
     // (丁街道 only from 2024, 乙镇 only in 2023): the trend counts those two.

@@ -128,13 +128,22 @@ fn report_page_has_dates_contents_attachments_revisions_and_neighbours() {
         pager,
         vec!["../../aa/2023/index.html", "../../years/2024/index.html"]
     );
-    // Zero is "none this year", not a bare 0 and not "not reported".
+    // A zero of cases is "none this year", not a bare 0 and not "not
+    // reported", and has no unit.
     let permits = text(
         page.select(&sel(r#"tr[data-metric="permits"] td.num"#))
             .next()
             .unwrap(),
     );
-    assert_eq!(permits, "none this year (0)");
+    assert_eq!(permits, "none this year");
+    assert_eq!(
+        page.select(&sel(r#"tr[data-metric="permits"] td.num"#))
+            .next()
+            .unwrap()
+            .value()
+            .attr("data-value"),
+        Some("0")
+    );
     // The change against 2023: 100 → 120 inspections.
     let change = page
         .select(&sel(r#"tr[data-metric="inspections"] .change"#))
@@ -290,11 +299,11 @@ fn the_interface_switches_language_with_the_config() {
     let en = build(&fixture("two-districts"));
     let page = html(&en.out.join("index.html"));
     let nav: Vec<String> = page.select(&sel("header nav a")).map(text).collect();
-    assert_eq!(nav, vec!["Home", "All years", "Open data"]);
+    assert_eq!(nav, vec!["Home", "Townships", "All years", "Open data"]);
     let zh = build(&repo());
     let page = html(&zh.out.join("index.html"));
     let nav: Vec<String> = page.select(&sel("header nav a")).map(text).collect();
-    assert_eq!(nav, vec!["首页", "历年汇总", "开放数据"]);
+    assert_eq!(nav, vec!["首页", "乡镇", "历年汇总", "开放数据"]);
 }
 
 #[test]

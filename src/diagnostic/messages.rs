@@ -879,6 +879,22 @@ fn config_message(key: &str, reason: &ConfigReason, lang: Lang) -> String {
         (ConfigReason::Value { value }, Lang::En) => {
             format!("{key}: the value “{value}” is not allowed")
         }
+        (ConfigReason::Portal { field, value }, Lang::Zh) => {
+            let what = match *field {
+                "email" => "电子邮箱地址",
+                "site_code" => "网站标识码",
+                _ => "公安机关备案号",
+            };
+            format!("{key}: “{value}”不是{what}")
+        }
+        (ConfigReason::Portal { field, value }, Lang::En) => {
+            let what = match *field {
+                "email" => "an email address",
+                "site_code" => "a website code",
+                _ => "a public security record number",
+            };
+            format!("{key}: “{value}” is not {what}")
+        }
     }
 }
 
@@ -907,6 +923,7 @@ fn config_help(reason: &ConfigReason, lang: Lang) -> Option<String> {
             let kinds: Vec<&str> = crate::figure::Kind::ALL
                 .iter()
                 .map(|k| k.as_str())
+                .chain([crate::config::CASES_KIND])
                 .collect();
             match lang {
                 Lang::Zh => format!("可用：{}", kinds.join("、")),
@@ -964,5 +981,21 @@ fn config_help(reason: &ConfigReason, lang: Lang) -> Option<String> {
             "give whole seconds (such as 1769877000) or unset it; --as-of YYYY-MM-DD also fixes the status date".into()
         }
         (ConfigReason::Value { .. }, _) => return None,
+        (ConfigReason::Portal { field, .. }, lang) => match (*field, lang) {
+            ("email", Lang::Zh) => "写成 zhifa@example.gov.cn 的形式".into(),
+            ("email", Lang::En) => "write it like zhifa@example.gov.cn".into(),
+            ("site_code", Lang::Zh) => {
+                "网站标识码是 10 位数字（如 1201110001），照政府网站信息报送时分配的写".into()
+            }
+            ("site_code", Lang::En) => {
+                "a website code is 10 digits (such as 1201110001), as assigned to the government website".into()
+            }
+            (_, Lang::Zh) => {
+                "照备案写，带上备案编号：津公网安备 12011102000123号（页脚按编号链接到备案查询）".into()
+            }
+            (_, Lang::En) => {
+                "write it as registered, with its number: 津公网安备 12011102000123号 (the footer links the number to the record search)".into()
+            }
+        },
     })
 }

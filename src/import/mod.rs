@@ -5,7 +5,7 @@
 //! [`read`] (decode `.docx`, `.pdf`, `.txt`, `.md` into raw blocks) →
 //! [`layout`] (title, outline, paragraphs, tables, signature) →
 //! [`figures`] (the Chinese report grammar → schema keys) →
-//! [`write`] (front matter and Markdown, the review table).
+//! [`write`](mod@write) (front matter and Markdown, the review table).
 //!
 //! [`prepare`] does everything but writing and is pure (several files are
 //! prepared in parallel); [`commit`] writes one prepared import, refusing to

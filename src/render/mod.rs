@@ -11,6 +11,7 @@ mod page;
 pub mod paths;
 pub mod search;
 pub mod theme;
+mod touched;
 pub mod views;
 
 use std::collections::BTreeMap;
@@ -28,6 +29,7 @@ use crate::site::Site;
 use crate::write::{Output, OutputError};
 pub use page::{canonical, percent_encode};
 pub use theme::Theme;
+pub use touched::{State, Touched, touched, touched_by_theme};
 
 /// Why rendering stopped.
 #[derive(Debug)]
@@ -204,6 +206,8 @@ pub enum Target {
     Years,
     /// `glossary/index.html`.
     Glossary,
+    /// `townships/index.html`: every township, behind the menu's 乡镇.
+    Townships,
     /// `<slug>/index.html`.
     Township(String),
     /// `years/<year>/index.html`.
@@ -227,6 +231,30 @@ pub enum Target {
 }
 
 impl Target {
+    /// The template a target renders with (`None`: downloads and plain
+    /// files, which use none).
+    pub fn template(&self) -> Option<&'static str> {
+        Some(match self {
+            Target::Home => "home.html",
+            Target::NotFound => "404.html",
+            Target::Years => "years.html",
+            Target::Glossary => "glossary.html",
+            Target::Townships => "townships.html",
+            Target::Township(_) => "township.html",
+            Target::Year(_) => "year.html",
+            Target::Report(..) => "report.html",
+            Target::Data => "data.html",
+            Target::Feed => "feed.xml",
+            Target::Sitemap => "sitemap.xml",
+            Target::Search => "search.html",
+            Target::YearData(_)
+            | Target::TownshipData(_)
+            | Target::AllData
+            | Target::Robots
+            | Target::Assets => return None,
+        })
+    }
+
     /// Whether this target is downloads (rendered first: the data page
     /// lists their sizes).
     fn is_download(&self) -> bool {
@@ -267,6 +295,7 @@ pub fn targets(site: &Site, asm: &Assembled) -> Vec<Target> {
         Target::NotFound,
         Target::Years,
         Target::Glossary,
+        Target::Townships,
     ]);
     out.extend(
         site.townships
@@ -496,6 +525,9 @@ impl Job<'_> {
                 "glossary.html",
                 page::glossary(c, &self.renderer.glossary),
             ),
+            Target::Townships => {
+                self.page(&paths::townships(), "townships.html", page::townships(c))
+            }
             Target::Township(slug) => match site.township(slug) {
                 Some(t) => self.page(
                     &paths::township(slug),

@@ -12,6 +12,10 @@ pub fn home() -> String {
 pub fn township(slug: &str) -> String {
     format!("{slug}/index.html")
 }
+/// The townships index (the 乡镇 menu entry): every township, by district.
+pub fn townships() -> String {
+    "townships/index.html".into()
+}
 /// A report's page.
 pub fn report(slug: &str, year: Year) -> String {
     format!("{slug}/{year}/index.html")

@@ -7,7 +7,9 @@
 
 use serde::Serialize;
 
-use crate::format::{cell_words, change_label, coverage, date, empty_note, labels, plain_figure};
+use crate::format::{
+    cell_words, change_label, coverage, date, empty_note, labels, plain_figure, shows_unit,
+};
 use crate::i18n::Words;
 use crate::render::paths;
 
@@ -78,8 +80,12 @@ pub struct FigureView {
     pub unit: String,
     /// The figure as shown in a table cell.
     pub display: String,
-    /// A sentence for empty states on the report page (本年度无此类案件 ...).
+    /// Words for an empty state on the report page (本年度无此类案件,
+    /// 无相关职责, 未报告), shown instead of the number.
     pub note: Option<String>,
+    /// Whether the unit goes with the figure: a number has one, words
+    /// (无相关职责, 本年度无此类案件 …) never do.
+    pub show_unit: bool,
     /// Machine status: exact, lower_bound, approximate, not_applicable, not_reported.
     pub status: &'static str,
     /// Plain number for sorting (`data-sort`); empty when there is none.
@@ -104,7 +110,8 @@ impl FigureView {
             label,
             unit,
             display: cell_words(figure, metric.kind, w),
-            note: empty_note(figure, w),
+            note: empty_note(metric, figure, w),
+            show_unit: shows_unit(figure, metric.cases),
             status: figure.status(),
             sort: plain_figure(figure, metric.kind),
             computed,
@@ -124,6 +131,7 @@ impl FigureView {
             unit,
             display: status.label.clone(),
             note: None,
+            show_unit: false,
             status: "absent",
             sort: String::new(),
             computed: false,
@@ -165,6 +173,9 @@ pub struct TotalView {
     pub display: String,
     /// "2 / 3 reported" when some townships did not report.
     pub coverage: Option<String>,
+    /// How many of the covered townships it counts, always, short (`2/3`):
+    /// for a table's coverage row.
+    pub coverage_short: String,
     /// Machine status.
     pub status: &'static str,
     /// Plain number.
@@ -187,6 +198,7 @@ impl TotalView {
             coverage: total
                 .is_partial()
                 .then(|| coverage(total.reported, total.of, w)),
+            coverage_short: format::coverage_short(total.reported, total.of, w),
             status: if total.summed {
                 total.figure.status()
             } else {

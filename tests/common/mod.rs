@@ -288,7 +288,8 @@ pub fn numbers_in(text: &str) -> Vec<usize> {
 }
 
 /// (reported, of) from a coverage text in the site's language:
-/// `3 个乡镇中 2 个报告` or `2 of 3 townships reported`.
+/// `3 个乡镇中 2 个报告`, `2 of 3 townships reported`, or a table's short
+/// form `2/3`.
 pub fn coverage_of(text: &str) -> (usize, usize) {
     let n = numbers_in(text);
     assert_eq!(n.len(), 2, "coverage text {text:?}");

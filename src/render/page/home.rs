@@ -52,10 +52,12 @@ fn matrix(c: &Common<'_>) -> Vec<MatrixRow> {
         .iter()
         .filter_map(|&ti| {
             let t = c.site.township_at(ti)?;
+            // The latest year first: on a phone it is the one in view.
             let cells = c
                 .asm
                 .years
                 .iter()
+                .rev()
                 .map(|&year| {
                     let ri = c.asm.report_for(c.site, ti, year);
                     let r = ri.and_then(|i| c.site.report_at(i));
@@ -81,11 +83,21 @@ pub fn home(c: &Common<'_>) -> Context {
     if let Some(summary) = latest {
         ctx.insert("latest_year", &summary.year);
         ctx.insert("latest_path", &paths::year(summary.year));
-        ctx.insert("cards", &cards(c, summary));
-        ctx.insert("latest_tables", &key_table(c, summary));
+        let cards = cards(c, summary);
+        let table = key_table(c, summary);
+        let mut words = table.words;
+        cards
+            .iter()
+            .for_each(|card| words.total(&card.total, card.total.coverage.is_some()));
+        ctx.insert("terms", &words.legend(c.w));
+        ctx.insert("cards", &cards);
+        ctx.insert("latest_tables", &table);
         ctx.insert("downloads", &Downloads::year(summary.year));
     }
-    ctx.insert("matrix_years", &c.asm.years);
+    ctx.insert(
+        "matrix_years",
+        &c.asm.years.iter().rev().copied().collect::<Vec<_>>(),
+    );
     let rows = matrix(c);
     let used = c.asm.order.iter().flat_map(|&ti| {
         c.asm

@@ -12,6 +12,7 @@ mod report;
 mod search;
 mod sitemap;
 mod township;
+mod townships;
 mod year;
 mod years;
 
@@ -24,6 +25,7 @@ pub use report::{report, report_body};
 pub use search::search;
 pub use sitemap::sitemap;
 pub use township::township;
+pub use townships::townships;
 pub use year::year;
 pub use years::years;
 
@@ -66,6 +68,42 @@ struct SiteView<'a> {
     latest_year: Option<Year>,
 }
 
+/// The record search an ICP 备案号 links to, as every Chinese portal's
+/// footer does.
+const ICP_SEARCH: &str = "https://beian.miit.gov.cn/";
+/// The public-security record search, by record number.
+const POLICE_SEARCH: &str = "https://beian.mps.gov.cn/#/query/webSearch?code=";
+
+/// The footer's portal furniture: only what the config sets.
+#[derive(Serialize)]
+struct PortalView<'a> {
+    sponsor: Option<&'a str>,
+    operator: Option<&'a str>,
+    contact: Option<&'a crate::config::PortalContact>,
+    email_link: Option<String>,
+    site_code: Option<&'a str>,
+    icp_record: Option<&'a str>,
+    icp_url: &'static str,
+    police_record: Option<&'a str>,
+    police_url: Option<String>,
+}
+
+impl<'a> PortalView<'a> {
+    fn new(p: &'a crate::config::Portal) -> Option<PortalView<'a>> {
+        (!p.is_empty()).then(|| PortalView {
+            sponsor: p.sponsor.as_deref(),
+            operator: p.operator.as_deref(),
+            contact: (!p.contact.is_empty()).then_some(&p.contact),
+            email_link: p.contact.email.as_ref().map(|e| format!("mailto:{e}")),
+            site_code: p.site_code.as_deref(),
+            icp_record: p.icp_record.as_deref(),
+            icp_url: ICP_SEARCH,
+            police_record: p.police_record.as_deref(),
+            police_url: p.police_code().map(|code| format!("{POLICE_SEARCH}{code}")),
+        })
+    }
+}
+
 #[derive(Serialize)]
 struct PageView {
     title: String,
@@ -102,6 +140,7 @@ impl Common<'_> {
             },
         );
         ctx.insert("root", &paths::root_of(path));
+        ctx.insert("portal", &PortalView::new(&c.portal));
         ctx.insert_value("t", self.words.clone());
         // A draft's page (a preview with --drafts) says so and is not indexed.
         ctx.insert("draft", &false);
@@ -143,7 +182,9 @@ struct Column {
     computed: bool,
 }
 
-/// A summary table for one group.
+/// A summary table for one group. Under each total and district subtotal,
+/// a coverage row says how many of the covered townships it counts, once
+/// per column.
 #[derive(Serialize)]
 struct GroupTable {
     key: String,
@@ -152,6 +193,9 @@ struct GroupTable {
     rows: Vec<TableRow>,
     subtotals: Vec<SubtotalRow>,
     total: Vec<TotalView>,
+    /// The figure words the table uses, for the legend.
+    #[serde(skip)]
+    words: FigureWords,
 }
 
 #[derive(Serialize)]
@@ -195,7 +239,7 @@ fn summary_table(
         .iter()
         .filter_map(|id| Some((*id, schema.metric(*id)?)))
         .collect();
-    let rows = summary
+    let rows: Vec<TableRow> = summary
         .rows
         .iter()
         .filter_map(|row| {
@@ -225,20 +269,30 @@ fn summary_table(
             .filter_map(|(id, m)| totals.get(id.index()).map(|t| TotalView::new(t, m, c.w)))
             .collect()
     };
+    let mut words = FigureWords::default();
+    rows.iter()
+        .flat_map(|r| &r.cells)
+        .for_each(|f| words.figure(f));
+    let total = pick(&summary.totals);
+    let subtotals: Vec<SubtotalRow> = summary
+        .districts
+        .iter()
+        .map(|d| SubtotalRow {
+            district: d.district.clone(),
+            cells: pick(&d.totals),
+        })
+        .collect();
+    for t in subtotals.iter().flat_map(|s| &s.cells).chain(&total) {
+        words.total(t, true);
+    }
     GroupTable {
+        words,
         key,
         label,
         columns: metrics.iter().map(|(_, m)| column(m, c.w)).collect(),
         rows,
-        subtotals: summary
-            .districts
-            .iter()
-            .map(|d| SubtotalRow {
-                district: d.district.clone(),
-                cells: pick(&d.totals),
-            })
-            .collect(),
-        total: pick(&summary.totals),
+        subtotals,
+        total,
     }
 }
 
@@ -358,5 +412,181 @@ impl Downloads {
             xlsx: paths::township_data(slug, "xlsx"),
             json: paths::township_data(slug, "json"),
         }
+    }
+}
+
+/// A word of the figure tables (余, 约, 计, 未报告, n of m …) with its
+/// explanation and its entry on the glossary page: a line of a table's
+/// legend.
+#[derive(Serialize, Clone, Debug)]
+pub struct TermView {
+    /// The glossary key (`term_lower_bound`), also the entry's anchor.
+    pub key: &'static str,
+    /// The word as the reader sees it.
+    pub term: String,
+    /// Its one-line explanation.
+    pub desc: String,
+    /// The glossary entry, site-relative.
+    pub glossary: String,
+}
+
+impl TermView {
+    fn new(key: &'static str, w: &crate::i18n::Words) -> TermView {
+        TermView {
+            key,
+            term: w.get(key).to_string(),
+            desc: w.get(&format!("{key}_desc")).to_string(),
+            glossary: paths::glossary_entry(key),
+        }
+    }
+}
+
+/// The figure words a page's tables use, collected while the tables are
+/// built, for the legend under them: only the words the reader meets.
+#[derive(Default, Clone, Copy, Debug)]
+pub(crate) struct FigureWords {
+    lower_bound: bool,
+    approximate: bool,
+    computed: bool,
+    zero: bool,
+    not_applicable: bool,
+    not_reported: bool,
+    coverage: bool,
+    not_summed: bool,
+    set_changed: bool,
+}
+
+impl FigureWords {
+    /// The words of figures of the glossary, in its order (a unit test
+    /// checks that each is in `glossary.yaml`).
+    pub(crate) const ALL: [&'static str; 9] = [
+        "term_lower_bound",
+        "term_approximate",
+        "term_computed",
+        "term_zero",
+        "term_not_applicable",
+        "term_not_reported",
+        "term_coverage",
+        "term_not_summed",
+        "term_set_changed",
+    ];
+
+    pub(crate) fn status(&mut self, status: &str) {
+        match status {
+            "lower_bound" => self.lower_bound = true,
+            "approximate" => self.approximate = true,
+            "not_applicable" => self.not_applicable = true,
+            "not_reported" => self.not_reported = true,
+            "not_summed" => self.not_summed = true,
+            _ => {}
+        }
+    }
+
+    /// A figure shown in a table.
+    pub(crate) fn figure(&mut self, f: &FigureView) {
+        self.status(f.status);
+        self.computed |= f.computed;
+        self.zero |= f.status == "exact" && f.note.is_some();
+    }
+
+    /// A total shown in a table; `coverage`: its "n of m" is shown.
+    pub(crate) fn total(&mut self, t: &TotalView, coverage: bool) {
+        self.status(t.status);
+        self.coverage |= coverage;
+    }
+
+    /// "n of m" is shown.
+    pub(crate) fn coverage(&mut self) {
+        self.coverage = true;
+    }
+
+    /// 口径不同 is shown.
+    pub(crate) fn set_changed(&mut self) {
+        self.set_changed = true;
+    }
+
+    /// Another page's words too.
+    pub(crate) fn merge(&mut self, o: FigureWords) {
+        self.lower_bound |= o.lower_bound;
+        self.approximate |= o.approximate;
+        self.computed |= o.computed;
+        self.zero |= o.zero;
+        self.not_applicable |= o.not_applicable;
+        self.not_reported |= o.not_reported;
+        self.coverage |= o.coverage;
+        self.not_summed |= o.not_summed;
+        self.set_changed |= o.set_changed;
+    }
+
+    /// The legend: the words used, each with its explanation and its
+    /// glossary entry.
+    pub(crate) fn legend(&self, w: &crate::i18n::Words) -> Vec<TermView> {
+        let used = [
+            self.lower_bound,
+            self.approximate,
+            self.computed,
+            self.zero,
+            self.not_applicable,
+            self.not_reported,
+            self.coverage,
+            self.not_summed,
+            self.set_changed,
+        ];
+        Self::ALL
+            .iter()
+            .zip(used)
+            .filter(|(_, u)| *u)
+            .map(|(k, _)| TermView::new(k, w))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::Theme;
+
+    /// Words the page code fills or picks itself (beside the templates'
+    /// `t.` keys, which the render module's test checks).
+    const PAGE_WORDS: &[&str] = &[
+        "unstated_fmt",
+        "township_count_fmt",
+        "coverage_short_fmt",
+        "townships",
+    ];
+
+    #[test]
+    fn figure_words_and_page_words_are_in_the_glossary_and_the_table() {
+        let theme = Theme::builtin();
+        let text = theme.text("i18n.yaml").unwrap_or_default();
+        let table: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>> =
+            serde_saphyr::from_str(&text).unwrap();
+        let glossary = crate::render::load_glossary(&theme).unwrap();
+        for term in FigureWords::ALL {
+            assert!(
+                glossary.iter().any(|s| s.terms.iter().any(|t| t == term)),
+                "{term} is not in glossary.yaml"
+            );
+        }
+        for lang in ["zh-CN", "en"] {
+            for key in PAGE_WORDS {
+                assert!(table[lang].contains_key(*key), "{lang}: {key}");
+            }
+        }
+        // The legend lists only what is used, in the glossary's order.
+        let words = crate::i18n::Words::new(Lang::Zh, table["zh-CN"].clone());
+        let mut used = FigureWords::default();
+        assert!(used.legend(&words).is_empty());
+        used.status("approximate");
+        used.status("lower_bound");
+        used.coverage();
+        let legend = used.legend(&words);
+        let keys: Vec<&str> = legend.iter().map(|t| t.key).collect();
+        assert_eq!(
+            keys,
+            ["term_lower_bound", "term_approximate", "term_coverage"]
+        );
+        assert_eq!(legend[0].glossary, "glossary/index.html#term_lower_bound");
+        assert!(legend[0].term.contains('余'));
     }
 }

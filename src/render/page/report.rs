@@ -4,7 +4,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::assemble::{self};
-use crate::format::{date, size};
+use crate::format::{date, labels, size};
 use crate::markdown;
 use crate::model::Year;
 use crate::render::paths;
@@ -26,6 +26,7 @@ struct OtherView {
     label: String,
     display: String,
     unit: String,
+    show_unit: bool,
     status: &'static str,
 }
 
@@ -48,6 +49,8 @@ struct ReportView {
     title: String,
     year: Year,
     township: TownshipLink,
+    /// 发布机构: the township's enforcement body, as its profile names it.
+    issuer: Option<String>,
     published: Option<String>,
     published_iso: Option<String>,
     period_end: Option<String>,
@@ -57,6 +60,14 @@ struct ReportView {
     source: Option<String>,
     status: StatusView,
     figures_only: bool,
+}
+
+/// The metrics of a group the report does not state: one part of the
+/// collapsed line "本报告未载明：…".
+#[derive(Serialize)]
+struct Unstated {
+    group: String,
+    metrics: Vec<String>,
 }
 
 /// A report's body, rendered: for its page ([`report`]) and its search
@@ -81,6 +92,7 @@ pub fn report(c: &Common<'_>, index: usize, body: &markdown::Rendered) -> Option
             title: r.title.clone(),
             year: r.year,
             township: TownshipLink::new(t, c.w),
+            issuer: t.enforcement_body.clone(),
             published: r.published.map(|d| date(d, c.w)),
             published_iso: r.published.map(|d| d.to_string()),
             period_end: r.period_end.map(|d| date(d, c.w)),
@@ -106,20 +118,30 @@ pub fn report(c: &Common<'_>, index: usize, body: &markdown::Rendered) -> Option
         .copied()
         .flatten()
         .and_then(|i| c.site.report_at(i));
+    // The stated figures, grouped as in the schema; what the report does
+    // not state is named once, below them, rather than a row each.
     let schema = &c.site.config.schema;
     let mut groups = Vec::new();
-    let mut unreported_groups = Vec::new();
+    let mut unstated = Vec::new();
+    let mut words = FigureWords::default();
     for (gi, g) in schema.groups().iter().enumerate() {
         let Ok(gid) = u16::try_from(gi).map(GroupId) else {
             continue;
         };
+        let mut missing = Vec::new();
         let figures: Vec<FigureView> = schema
             .metrics_of(gid)
-            .map(|(id, m)| {
+            .filter_map(|(id, m)| {
                 let e = r.figures.get(id.index()).cloned().unwrap_or_default();
+                if e.figure == crate::figure::Figure::NotReported {
+                    missing.push(labels(m, c.lang).0);
+                    return None;
+                }
                 let delta = previous.and_then(|p| assemble::change(r, p, id));
-                FigureView::new(m, &e.figure, e.computed, c.w)
-                    .with_change(delta, m.kind, r.year, c.w)
+                Some(
+                    FigureView::new(m, &e.figure, e.computed, c.w)
+                        .with_change(delta, m.kind, r.year, c.w),
+                )
             })
             .collect();
         let other: Vec<OtherView> = r
@@ -128,9 +150,15 @@ pub fn report(c: &Common<'_>, index: usize, body: &markdown::Rendered) -> Option
             .filter(|o| o.group == Some(gid))
             .map(|o| other_view(o, c.w))
             .collect();
-        if figures.iter().all(|f| f.status == "not_reported") && other.is_empty() {
-            unreported_groups.push(group_label(g, c.lang));
-        } else {
+        figures.iter().for_each(|f| words.figure(f));
+        other.iter().for_each(|o| words.status(o.status));
+        if !missing.is_empty() {
+            unstated.push(Unstated {
+                group: group_label(g, c.lang),
+                metrics: missing,
+            });
+        }
+        if !figures.is_empty() || !other.is_empty() {
             groups.push(FigureGroup {
                 key: g.key.clone(),
                 label: group_label(g, c.lang),
@@ -139,6 +167,12 @@ pub fn report(c: &Common<'_>, index: usize, body: &markdown::Rendered) -> Option
             });
         }
     }
+    let unstated_count: usize = unstated.iter().map(|u| u.metrics.len()).sum();
+    ctx.insert("unstated", &unstated);
+    ctx.insert(
+        "unstated_summary",
+        &c.w.fill("unstated_fmt", &[("n", &unstated_count.to_string())]),
+    );
     ctx.insert("groups", &groups);
     ctx.insert(
         "change_header",
@@ -153,14 +187,15 @@ pub fn report(c: &Common<'_>, index: usize, body: &markdown::Rendered) -> Option
             },
         ),
     );
-    ctx.insert("unreported_groups", &unreported_groups);
     let ungrouped: Vec<OtherView> = r
         .other_figures
         .iter()
         .filter(|o| o.group.is_none())
         .map(|o| other_view(o, c.w))
         .collect();
+    ungrouped.iter().for_each(|o| words.status(o.status));
     ctx.insert("other_figures", &ungrouped);
+    ctx.insert("terms", &words.legend(c.w));
     ctx.insert("body_html", &body.html);
     ctx.insert("toc", &body.toc);
     let attachments: Vec<AttachmentView> = r
@@ -195,6 +230,9 @@ fn other_view(o: &crate::model::OtherFigure, w: &crate::i18n::Words) -> OtherVie
         label: o.label.clone(),
         display: crate::format::cell_words(&o.figure, o.kind, w),
         unit: o.unit.clone(),
+        // Outside the schema nothing is known to count cases: a zero is 0
+        // with its unit.
+        show_unit: crate::format::shows_unit(&o.figure, false),
         status: o.figure.status(),
     }
 }

@@ -34,6 +34,10 @@ pub fn sitemap(c: &Common<'_>) -> Context {
             loc: canonical(base, &paths::glossary()),
             lastmod: None,
         },
+        SitemapUrl {
+            loc: canonical(base, &paths::townships()),
+            lastmod: None,
+        },
     ];
     for &y in &c.asm.years {
         urls.push(SitemapUrl {

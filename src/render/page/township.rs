@@ -92,7 +92,11 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
             .collect(),
         _ => Vec::new(),
     };
-    ctx.insert("years", &span.iter().map(|(y, _)| *y).collect::<Vec<_>>());
+    // The latest year first, in the table as in the list of reports.
+    ctx.insert(
+        "years",
+        &span.iter().rev().map(|(y, _)| *y).collect::<Vec<_>>(),
+    );
     let gap = |y: Year| StatusView::new(c.asm.status(c.site, ti, y), c.w);
     // Figures by year, with the change against the previous report.
     let schema = &c.site.config.schema;
@@ -112,6 +116,7 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
                     }
                     None => FigureView::absent(m, &gap(y), c.w),
                 })
+                .rev()
                 .collect();
             let group = schema
                 .group(m.group)
@@ -125,33 +130,63 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
             }
         })
         .collect();
+    let mut words = FigureWords::default();
+    rows.iter()
+        .flat_map(|r| &r.cells)
+        .for_each(|f| words.figure(f));
+    ctx.insert("terms", &words.legend(c.w));
     ctx.insert("figures", &rows);
     ctx.insert("downloads", &Downloads::township(&t.slug));
-    let charts: Vec<crate::render::charts::Chart> = c
-        .key_metrics()
-        .filter_map(|(id, m)| {
-            if reports.iter().all(|r| *r.figure(id) == Figure::NotReported) {
-                return None;
-            }
-            let points = span
+    // A key figure over the years is a chart when at least two years give
+    // a number to draw; a figure only one year gives (a township with one
+    // report, or a figure reported once) is shown as itself, in a card,
+    // rather than as a chart of one bar.
+    #[derive(Serialize)]
+    struct Card {
+        year: Year,
+        figure: FigureView,
+    }
+    let mut cards: Vec<Card> = Vec::new();
+    let mut charts: Vec<crate::render::charts::Chart> = Vec::new();
+    for (id, m) in c.key_metrics() {
+        let drawn = reports
+            .iter()
+            .filter(|r| matches!(r.figure(id), Figure::Stated(_)))
+            .count();
+        if drawn < 2 {
+            // The latest report that says anything about it.
+            if let Some(r) = reports
                 .iter()
-                .map(|&(y, r)| match r {
-                    Some(r) => {
-                        crate::render::charts::Point::new(y.to_string(), r.figure(id), m.kind, c.w)
-                    }
-                    None => crate::render::charts::Point::absent(y.to_string(), gap(y).label),
-                })
-                .collect();
-            let (label, unit) = labels(m, c.lang);
-            Some(crate::render::charts::bar_chart(
-                &format!("chart-{}", m.key),
-                &label,
-                &unit,
-                points,
-                c.w,
-            ))
-        })
-        .collect();
+                .rev()
+                .find(|r| *r.figure(id) != Figure::NotReported)
+            {
+                let e = r.figures.get(id.index()).cloned().unwrap_or_default();
+                cards.push(Card {
+                    year: r.year,
+                    figure: FigureView::new(m, &e.figure, e.computed, c.w),
+                });
+            }
+            continue;
+        }
+        let points = span
+            .iter()
+            .map(|&(y, r)| match r {
+                Some(r) => {
+                    crate::render::charts::Point::new(y.to_string(), r.figure(id), m.kind, c.w)
+                }
+                None => crate::render::charts::Point::absent(y.to_string(), gap(y).label),
+            })
+            .collect();
+        let (label, unit) = labels(m, c.lang);
+        charts.push(crate::render::charts::bar_chart(
+            &format!("chart-{}", m.key),
+            &label,
+            &unit,
+            points,
+            c.w,
+        ));
+    }
+    ctx.insert("cards", &cards);
     ctx.insert("charts", &charts);
     if !t.powers.is_empty() {
         ctx.insert(
@@ -173,6 +208,7 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
         .asm
         .years
         .iter()
+        .rev()
         .map(|&y| YearStatus {
             year: y,
             status: StatusView::new(c.asm.status(c.site, ti, y), c.w),

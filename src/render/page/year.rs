@@ -16,9 +16,14 @@ pub fn year(c: &Common<'_>, summary: &assemble::YearSummary) -> Context {
     let path = paths::year(summary.year);
     let mut ctx = c.context(&path, &title, "year");
     ctx.insert("year", &summary.year);
-    ctx.insert("overview", &key_table(c, summary));
+    let overview = key_table(c, summary);
+    let tables = group_tables(c, summary);
+    let mut words = overview.words;
+    tables.iter().for_each(|t| words.merge(t.words));
+    ctx.insert("terms", &words.legend(c.w));
+    ctx.insert("overview", &overview);
     ctx.insert("downloads", &Downloads::year(summary.year));
-    ctx.insert("tables", &group_tables(c, summary));
+    ctx.insert("tables", &tables);
     let rank_label = c
         .site
         .config

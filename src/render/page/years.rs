@@ -4,7 +4,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::assemble::{self};
-use crate::format::{coverage, labels};
+use crate::format::{coverage, coverage_short, labels};
 use crate::model::Year;
 use crate::render::paths;
 use crate::render::views::{TotalView, TownshipLink};
@@ -22,11 +22,14 @@ pub fn years(c: &Common<'_>) -> Context {
     struct YearCell {
         #[serde(flatten)]
         total: TotalView,
-        coverage_always: String,
+        /// `2/3` when the total counts fewer townships than reported that
+        /// year (the column's header says how many did); else nothing.
+        coverage_note: Option<String>,
         set_changed: bool,
     }
     #[derive(Serialize)]
     struct YearRow {
+        key: String,
         label: String,
         unit: String,
         group: String,
@@ -73,14 +76,21 @@ pub fn years(c: &Common<'_>) -> Context {
                         .zip(sets.get(i))
                         .is_some_and(|(a, b)| a != b && !b.is_empty());
                     any_changed |= set_changed;
+                    // Said once per column (the reporting row); a cell
+                    // says it only where it counts fewer.
+                    let coverage_note = (t.summed && t.reported > 0 && t.reported != s.reported())
+                        .then(|| coverage_short(t.reported, t.of, c.w));
                     Some(YearCell {
                         total: TotalView::new(t, m, c.w),
-                        coverage_always: coverage(t.reported, t.of, c.w),
+                        coverage_note,
                         set_changed,
                     })
                 })
-                .collect();
+                .collect::<Vec<_>>();
+            // The latest year first: on a phone it is the one in view.
+            let cells = cells.into_iter().rev().collect();
             YearRow {
+                key: m.key.clone(),
                 label,
                 unit,
                 group: schema
@@ -95,6 +105,7 @@ pub fn years(c: &Common<'_>) -> Context {
         .asm
         .summaries
         .iter()
+        .rev()
         .map(|s| YearCol {
             year: s.year,
             path: paths::year(s.year),
@@ -111,6 +122,15 @@ pub fn years(c: &Common<'_>) -> Context {
     ctx.insert("years", &years);
     ctx.insert("rows", &rows);
     ctx.insert("any_changed", &any_changed);
+    let mut words = FigureWords::default();
+    for cell in rows.iter().flat_map(|r| &r.cells) {
+        words.total(&cell.total, cell.coverage_note.is_some());
+        if cell.set_changed {
+            words.set_changed();
+        }
+    }
+    words.coverage();
+    ctx.insert("terms", &words.legend(c.w));
     ctx.insert("all_data", &"data/all.json");
     ctx
 }

@@ -50,4 +50,60 @@
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), enhance);
+
+  // 字号 大/中/小: the radios change the size by themselves (CSS :has);
+  // this only carries the reader's choice to the next page.
+  var SIZE_KEY = "gongshi-font-size";
+  var SIZES = ["large", "medium", "small"];
+  function applySize(size) {
+    if (SIZES.indexOf(size) < 0) return;
+    document.documentElement.setAttribute("data-font-size", size);
+    var radio = document.getElementById("font-size-" + size);
+    if (radio) radio.checked = true;
+  }
+  try { applySize(window.localStorage.getItem(SIZE_KEY)); } catch (e) { /* storage refused */ }
+  Array.prototype.forEach.call(document.querySelectorAll('input[name="font-size"]'), function (radio) {
+    radio.addEventListener("change", function () {
+      if (!radio.checked) return;
+      applySize(radio.value);
+      wraps.forEach(markOverflow);
+      try { window.localStorage.setItem(SIZE_KEY, radio.value); } catch (e) { /* storage refused */ }
+    });
+  });
+
+  // 打印: the button needs a script, so it is hidden until here.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+  // A printed page shows what collapsed sections hold; the screen gets
+  // them back as they were.
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll("details"), function (d) { return !d.open; });
+    opened.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
+
+  // Wide tables: say that they scroll, where they do (data-overflow shows
+  // the hint; "left"/"right" say which way there is more).
+  var wraps = Array.prototype.slice.call(document.querySelectorAll(".table-wrap"));
+  function markOverflow(wrap) {
+    var more = [];
+    if (wrap.scrollWidth > wrap.clientWidth + 1) {
+      if (wrap.scrollLeft > 1) more.push("left");
+      if (wrap.scrollLeft + wrap.clientWidth < wrap.scrollWidth - 1) more.push("right");
+      if (!more.length) more.push("both");
+    }
+    if (more.length) wrap.setAttribute("data-overflow", more.join(" "));
+    else wrap.removeAttribute("data-overflow");
+  }
+  wraps.forEach(function (wrap) {
+    markOverflow(wrap);
+    wrap.addEventListener("scroll", function () { markOverflow(wrap); }, { passive: true });
+  });
+  window.addEventListener("resize", function () { wraps.forEach(markOverflow); });
 })();

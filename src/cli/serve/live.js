@@ -39,11 +39,22 @@
 
   if (!window.EventSource) return;
   var source = new EventSource("/__gongshi/events");
-  // The server sends its version on connecting and after every rebuild; a
-  // page built from another version (a rebuild finished while it loaded, or
-  // the server restarted) reloads.
+  // This page's file, as the server names it.
+  var path = decodeURIComponent(location.pathname).replace(/^\/+/, "");
+  if (path === "" || /\/$/.test(path)) path += "index.html";
+
+  // On connecting the server sends its version: a page built from another
+  // one (a rebuild finished while it loaded, or the server restarted)
+  // reloads. After each rebuild it says what changed: the page reloads
+  // only if its own file did, or every page did.
   source.addEventListener("version", function (e) {
     if (e.data !== seen) reload();
+  });
+  source.addEventListener("change", function (e) {
+    var change;
+    try { change = JSON.parse(e.data); } catch (err) { reload(); return; }
+    if (change.all || change.paths.indexOf(path) !== -1) reload();
+    else seen = change.version;
   });
   source.onerror = function () { /* EventSource reconnects by itself */ };
   document.documentElement.setAttribute("data-gongshi-serve", "live");

@@ -11,9 +11,7 @@
 //! script and, while the content has problems, the overlay listing them.
 //! The build output itself never contains either.
 
-use std::collections::BTreeMap;
 use std::convert::Infallible;
-use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use axum::Router;
@@ -23,6 +21,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream};
+use gongshi::preview::{Content, Files};
 
 /// The paths the preview server answers itself.
 pub const LIVE_SCRIPT: &str = "/__gongshi/live.js";
@@ -30,28 +29,31 @@ const LIVE_STYLE: &str = "/__gongshi/live.css";
 const EVENTS: &str = "/__gongshi/events";
 const STATE: &str = "/__gongshi/state.json";
 
-/// One file of the served site.
-#[derive(Clone, Debug)]
-pub enum Content {
-    /// Rendered by the build.
-    Bytes(Arc<[u8]>),
-    /// Copied by the build from the site (an attachment): read when asked.
-    File(PathBuf),
-}
-
 /// One consistent version of the served site.
 #[derive(Debug, Default)]
 pub struct Published {
     /// Files by output path (`index.html`, `xinkou/2025/index.html`).
-    pub files: BTreeMap<String, Content>,
+    pub files: Arc<Files>,
     /// Increases with every rebuild (also a failed one).
     pub version: u64,
     /// The problems of the latest rebuild, shown over every page.
     pub problems: Problems,
+    /// What this version changed, for the open pages to decide whether
+    /// to reload.
+    pub change: Change,
+}
+
+/// What a version changed.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Change {
+    /// Every page (a full rebuild, or problems that appeared or went).
+    pub all: bool,
+    /// Otherwise, the output paths whose content changed.
+    pub paths: Vec<String>,
 }
 
 /// What the latest rebuild found, for the overlay.
-#[derive(Clone, Debug, Default, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Problems {
     /// Whether the latest rebuild failed (the previous site is still served).
     pub failed: bool,
@@ -65,10 +67,12 @@ pub struct Problems {
     pub lang: String,
     /// The dismiss button's label.
     pub dismiss: String,
+    /// How many more there are than listed, in words.
+    pub more: Option<String>,
 }
 
 /// One problem in the overlay.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Item {
     /// `file:line:column`.
     pub place: String,
@@ -82,16 +86,20 @@ pub struct Item {
 
 /// The state every request reads.
 pub struct Shared {
+    /// How many bursts of edits were handled (one rebuild each).
+    pub rebuilds: std::sync::atomic::AtomicU64,
     current: RwLock<Arc<Published>>,
-    changed: tokio::sync::watch::Sender<u64>,
+    changed: tokio::sync::watch::Sender<Arc<Published>>,
 }
 
 impl Shared {
     /// A server state starting from `first`.
     pub fn new(first: Published) -> Arc<Shared> {
-        let (changed, _) = tokio::sync::watch::channel(first.version);
+        let first = Arc::new(first);
+        let (changed, _) = tokio::sync::watch::channel(first.clone());
         Arc::new(Shared {
-            current: RwLock::new(Arc::new(first)),
+            rebuilds: std::sync::atomic::AtomicU64::new(0),
+            current: RwLock::new(first),
             changed,
         })
     }
@@ -106,12 +114,12 @@ impl Shared {
 
     /// Serve `next` from now on and tell the open pages to reload.
     pub fn publish(&self, next: Published) {
-        let version = next.version;
+        let next = Arc::new(next);
         *self
             .current
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(next);
-        self.changed.send_replace(version);
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = next.clone();
+        self.changed.send_replace(next);
     }
 }
 
@@ -145,20 +153,31 @@ fn static_response(body: &'static str, mime: &'static str) -> Response {
         .into_response()
 }
 
-/// Server-sent events: `version` with the version number whenever a rebuild
-/// finishes (also right after connecting, so a page that missed a rebuild
-/// while it loaded catches up).
+/// Server-sent events: `version` right after connecting (a page built
+/// from another version reloads), then `change` after every rebuild with
+/// what it changed (a page reloads when its own file is among them, or
+/// when every page changed).
 async fn events(
     State(shared): State<Arc<Shared>>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let rx = shared.changed.subscribe();
     let stream = stream::unfold((rx, true), |(mut rx, first)| async move {
-        if !first && rx.changed().await.is_err() {
-            return None;
+        if first {
+            let version = rx.borrow_and_update().version;
+            return Some((
+                Ok(Event::default().event("version").data(version.to_string())),
+                (rx, false),
+            ));
         }
-        let version = *rx.borrow_and_update();
+        rx.changed().await.ok()?;
+        let next = rx.borrow_and_update().clone();
+        let data = serde_json::json!({
+            "version": next.version.to_string(),
+            "all": next.change.all,
+            "paths": next.change.paths,
+        });
         Some((
-            Ok(Event::default().event("version").data(version.to_string())),
+            Ok(Event::default().event("change").data(data.to_string())),
             (rx, false),
         ))
     });
@@ -170,6 +189,7 @@ async fn state(State(shared): State<Arc<Shared>>) -> Response {
     let current = shared.current();
     let body = serde_json::json!({
         "version": current.version,
+        "rebuilds": shared.rebuilds.load(std::sync::atomic::Ordering::Relaxed),
         "problems": current.problems,
     });
     (
@@ -423,7 +443,12 @@ fn overlay(p: &Problems) -> String {
         &p.errors
     };
     format!(
-        "<div id=\"gongshi-serve-problems\" class=\"gs-{kind}\" role=\"{role}\" aria-labelledby=\"gs-title\" lang=\"{lang}\" data-gongshi-serve><div class=\"gs-box\"><p id=\"gs-title\" class=\"gs-title\">{title}</p><ol>{items}</ol><button type=\"button\" class=\"gs-close\">{dismiss}</button></div></div>",
+        "<div id=\"gongshi-serve-problems\" class=\"gs-{kind}\" role=\"{role}\" aria-labelledby=\"gs-title\" lang=\"{lang}\" data-gongshi-serve><div class=\"gs-box\"><p id=\"gs-title\" class=\"gs-title\">{title}</p><ol>{items}</ol>{more}<button type=\"button\" class=\"gs-close\">{dismiss}</button></div></div>",
+        more = p
+            .more
+            .as_deref()
+            .map(|m| format!("<p class=\"gs-more\">{}</p>", escape(m)))
+            .unwrap_or_default(),
         role = if p.errors.is_empty() {
             "status"
         } else {

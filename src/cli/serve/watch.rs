@@ -21,7 +21,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use notify::RecursiveMode;
-use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
+use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, new_debouncer_opt};
 
 /// The folders of a site that a build reads, besides the config file.
@@ -89,7 +89,10 @@ fn matters(kind: &EventKind) -> bool {
     match kind {
         EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
         EventKind::Access(_) => false,
-        // Permissions or times alone do not change a file's text.
+        // A new write time means new content (it is how the polling watcher
+        // reports a modified file); permissions, owners or access times
+        // alone do not change a file's text.
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)) => true,
         EventKind::Modify(ModifyKind::Metadata(_)) => false,
         _ => true,
     }
@@ -154,12 +157,14 @@ impl Watch {
 /// A path is held back by the debouncer until it has been quiet this long:
 /// an editor's save (write a temporary file, rename it over the old one)
 /// takes a few milliseconds.
-const DEBOUNCE: Duration = Duration::from_millis(10);
-/// After a batch, wait this long for more before rebuilding, so that one
-/// save is one rebuild without delaying it noticeably…
-const QUIET: Duration = Duration::from_millis(15);
-/// …and after a large batch (a `git checkout`, a folder copied in), wait
-/// longer, since more is probably on its way.
+const DEBOUNCE: Duration = Duration::from_millis(6);
+/// After a batch that changes one file (an editor's save), wait this long
+/// for more before rebuilding: a save is served at once…
+const QUIET: Duration = Duration::from_millis(5);
+/// …after a batch of several files, longer: more are probably coming…
+const QUIET_AFTER_SEVERAL: Duration = Duration::from_millis(60);
+/// …and after a large batch (a `git checkout`, a folder copied in), longer
+/// still.
 const QUIET_AFTER_BULK: Duration = Duration::from_millis(250);
 /// A batch of this many events is a bulk operation.
 const BULK: usize = 20;
@@ -199,7 +204,7 @@ pub fn start(root: &Path, options: WatchOptions) -> notify::Result<Watch> {
     } else {
         let mut d = new_debouncer_opt::<_, notify::RecommendedWatcher, _>(
             DEBOUNCE,
-            Some(Duration::from_millis(5)),
+            Some(Duration::from_millis(2)),
             handler,
             notify_debouncer_full::RecommendedCache::new(),
             notify::Config::default(),
@@ -241,8 +246,10 @@ fn coalesce(raw: &mpsc::Receiver<Batch>, out: &mpsc::Sender<Batch>) {
     while let Ok(mut pending) = raw.recv() {
         let started = Instant::now();
         loop {
-            let quiet = if pending.events >= BULK {
+            let quiet = if pending.events >= BULK || pending.changes.len() >= BULK {
                 QUIET_AFTER_BULK
+            } else if pending.changes.len() > 1 {
+                QUIET_AFTER_SEVERAL
             } else {
                 QUIET
             };
