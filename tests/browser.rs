@@ -847,7 +847,8 @@ for (const table of document.querySelectorAll('main table')) {
 // 3. Touch targets.
 const targets = Array.from(document.querySelectorAll('a[href], button, summary, label, input:not([type=hidden]):not([type=radio]):not([type=checkbox]), select, textarea'))
   .filter(shown)
-  .filter(el => !(el.tagName === 'A' && el.closest('.skip, .visually-hidden')));
+  // Skip links and visually hidden labels are not targets anyone aims at.
+  .filter(el => !el.closest('.skip, .visually-hidden'));
 out.targetCount = targets.length;
 const inSentence = el => {
   if (getComputedStyle(el).display !== 'inline') return false;
