@@ -76,6 +76,7 @@ pub fn build_locked(
 
 /// The number of pages a build renders (for progress bars).
 pub fn page_count(site: &Site) -> usize {
-    // home, 404, years overview, data page, glossary + townships + reports + one per year.
-    5 + site.townships.len() + site.reports.len() + crate::assemble::year_count(site)
+    // home, 404, years overview, data page, glossary, search + townships +
+    // reports + one per year.
+    6 + site.townships.len() + site.reports.len() + crate::assemble::year_count(site)
 }

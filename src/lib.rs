@@ -51,6 +51,7 @@ pub mod preview;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+pub mod search;
 pub mod site;
 pub mod slug;
 pub mod source;

@@ -23,7 +23,20 @@ pub struct Rendered {
     pub html: String,
     /// Headings in order, for the table of contents.
     pub toc: Vec<TocEntry>,
-    /// The body as plain text (for search and summaries).
+    /// The body as plain text, cut at its headings (for search).
+    pub sections: Vec<TextSection>,
+}
+
+/// The plain text of a body from one heading to the next: what a reader
+/// sees there, blocks (paragraphs, list items, table cells, code) ending
+/// with a line end, a line wrapped inside a paragraph read as a space.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TextSection {
+    /// The heading's anchor id; `None` for the text before the first heading.
+    pub id: Option<String>,
+    /// The heading's text.
+    pub heading: String,
+    /// The text under it.
     pub text: String,
 }
 
@@ -56,7 +69,8 @@ pub fn render(markdown: &str, strip_prefix: Option<&str>) -> Rendered {
 
     let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut toc = Vec::new();
-    let mut text = String::new();
+    let mut sections = vec![TextSection::default()];
+    let mut in_heading = false;
     let mut used: HashMap<String, usize> = HashMap::new();
     let mut i = 0;
     while let Some(event) = events.get(i) {
@@ -79,6 +93,12 @@ pub fn render(markdown: &str, strip_prefix: Option<&str>) -> Rendered {
                     .filter(|s| !s.is_empty())
                     .unwrap_or_else(|| anchor(&heading_text));
                 let unique = dedupe(&base, &mut used);
+                sections.push(TextSection {
+                    id: Some(unique.clone()),
+                    heading: heading_text.trim().to_string(),
+                    text: String::new(),
+                });
+                in_heading = true;
                 toc.push(TocEntry {
                     level: level_number(*level),
                     id: unique.clone(),
@@ -103,18 +123,29 @@ pub fn render(markdown: &str, strip_prefix: Option<&str>) -> Rendered {
                     j += 1;
                 }
                 let clean = ammonia::Builder::default().clean(&raw).to_string();
+                if let Some(section) = sections.last_mut() {
+                    section.text.push_str(html_text(&clean).0.trim());
+                    section.text.push('\n');
+                }
                 out.push(Event::Html(CowStr::from(clean)));
                 i = j + 1;
                 continue;
             }
             Event::Html(h) => {
                 let clean = ammonia::Builder::default().clean(h).to_string();
+                if let Some(section) = sections.last_mut() {
+                    section.text.push_str(html_text(&clean).0.trim());
+                    section.text.push('\n');
+                }
                 out.push(Event::Html(CowStr::from(clean)));
             }
             Event::InlineHtml(h) => match simple_tag(h) {
                 Some(tag) => out.push(Event::InlineHtml(CowStr::from(tag))),
                 None if h.starts_with("<!--") => {}
-                None => out.push(Event::Text(h.clone())),
+                None => {
+                    push_text(&mut sections, in_heading, h);
+                    out.push(Event::Text(h.clone()));
+                }
             },
             Event::Start(Tag::Link {
                 link_type,
@@ -142,14 +173,26 @@ pub fn render(markdown: &str, strip_prefix: Option<&str>) -> Rendered {
                     id: id.clone(),
                 }));
             }
-            Event::Text(t) => {
-                text.push_str(t);
+            Event::Text(t) | Event::Code(t) => {
+                push_text(&mut sections, in_heading, t);
+                out.push(event.clone());
+            }
+            Event::SoftBreak => {
+                push_text(&mut sections, in_heading, " ");
+                out.push(event.clone());
+            }
+            Event::HardBreak => {
+                push_text(&mut sections, in_heading, "\n");
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                in_heading = false;
                 out.push(event.clone());
             }
             Event::End(
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
             ) => {
-                text.push('\n');
+                push_text(&mut sections, in_heading, "\n");
                 out.push(event.clone());
             }
             other => out.push(other.clone()),
@@ -158,7 +201,30 @@ pub fn render(markdown: &str, strip_prefix: Option<&str>) -> Rendered {
     }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    Rendered { html, toc, text }
+    // Nothing before the first heading: no section for it.
+    if sections.first().is_some_and(|s| s.text.trim().is_empty()) {
+        sections.remove(0);
+    }
+    Rendered {
+        html,
+        toc,
+        sections,
+    }
+}
+
+/// Text shown under the current heading (a heading's own text is kept as
+/// the section's heading).
+fn push_text(sections: &mut [TextSection], in_heading: bool, text: &str) {
+    if in_heading {
+        return;
+    }
+    if let Some(section) = sections.last_mut() {
+        // A list item holding a paragraph ends twice: one line end is enough.
+        if text == "\n" && (section.text.is_empty() || section.text.ends_with('\n')) {
+            return;
+        }
+        section.text.push_str(text);
+    }
 }
 
 /// A block of text as a page shows it — a paragraph, heading, table cell,
@@ -464,6 +530,33 @@ mod tests {
         let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, vec!["一基本情况", "一基本情况-1", "plan"]);
         assert!(r.html.contains(r#"<h2 id="一基本情况">"#));
+    }
+
+    #[test]
+    fn the_text_is_cut_at_headings_for_search() {
+        let r = render(
+            "导语 `代码`\n\n## 一、基本情况\n\n占道\n经营 **300** 处。\n\n- 一项\n- 二项\n\n| 项目 | 数量 |\n|---|--:|\n| 检查 | 100 |\n\n<img src=x onerror=1> 样例\n\n### （一）重点\n\n<div>块<b>文字</b></div>\n",
+            None,
+        );
+        let sections: Vec<(Option<&str>, &str, &str)> = r
+            .sections
+            .iter()
+            .map(|s| (s.id.as_deref(), s.heading.as_str(), s.text.as_str()))
+            .collect();
+        assert_eq!(
+            sections,
+            [
+                (None, "", "导语 代码\n"),
+                (
+                    Some("一基本情况"),
+                    "一、基本情况",
+                    "占道 经营 300 处。\n一项\n二项\n项目\n数量\n检查\n100\n<img src=x onerror=1> 样例\n"
+                ),
+                (Some("一重点"), "（一）重点", "块 文字\n"),
+            ]
+        );
+        // A body that starts with a heading has no section before it.
+        assert_eq!(render("## 一\n\n文字\n", None).sections.len(), 1);
     }
 
     #[test]

@@ -453,6 +453,19 @@ fn edits_are_served_and_equal_a_full_build() {
     let v2 = served.settled_after(v1);
     assert_eq!(served.get("/dongping/2025/index.html").status, 200);
     assert!(served.get("/dongping/").text().contains("东平镇"));
+    // Search follows (issue 11): the new report is in the index.
+    assert!(
+        served
+            .get("/search/index.json")
+            .text()
+            .contains("\"dongping\"")
+    );
+    assert!(
+        served
+            .get("/search/text/dongping/2025.json")
+            .text()
+            .contains("东平镇2025年度")
+    );
     assert_serves_full_build(&served, &root);
 
     // Delete a report: its page goes, the totals follow.
@@ -460,6 +473,12 @@ fn edits_are_served_and_equal_a_full_build() {
     served.settled_after(v2);
     assert_eq!(served.get("/dongping/2025/index.html").status, 404);
     assert!(!served.get("/data/2025.csv").text().contains("321"));
+    assert!(
+        !served
+            .get("/search/index.json")
+            .text()
+            .contains("\"dongping\"")
+    );
     assert_serves_full_build(&served, &root);
 }
 

@@ -9,11 +9,13 @@ pub mod charts;
 pub mod download;
 mod page;
 pub mod paths;
+pub mod search;
 pub mod theme;
 mod touched;
 pub mod views;
 
 use std::collections::BTreeMap;
+use std::sync::PoisonError;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -222,6 +224,10 @@ pub enum Target {
     Robots,
     /// The theme's static files, under `assets/`.
     Assets,
+    /// `search/index.html` and the search index of every report (rendered
+    /// after the report pages: a report target hands its record over). Each
+    /// report's text for search is written by its report target.
+    Search,
 }
 
 impl Target {
@@ -240,6 +246,7 @@ impl Target {
             Target::Data => "data.html",
             Target::Feed => "feed.xml",
             Target::Sitemap => "sitemap.xml",
+            Target::Search => "search.html",
             Target::YearData(_)
             | Target::TownshipData(_)
             | Target::AllData
@@ -262,7 +269,12 @@ impl Target {
     fn is_last(&self) -> bool {
         matches!(
             self,
-            Target::Data | Target::Feed | Target::Sitemap | Target::Robots | Target::Assets
+            Target::Data
+                | Target::Feed
+                | Target::Sitemap
+                | Target::Robots
+                | Target::Assets
+                | Target::Search
         )
     }
 }
@@ -302,6 +314,7 @@ pub fn targets(site: &Site, asm: &Assembled) -> Vec<Target> {
         Target::Sitemap,
         Target::Robots,
         Target::Assets,
+        Target::Search,
     ]);
     out
 }
@@ -351,6 +364,9 @@ pub fn render(
         out,
         counter: Counter::default(),
         written: std::sync::Mutex::new(BTreeMap::new()),
+        records: targets
+            .contains(&Target::Search)
+            .then(|| std::sync::Mutex::new(Vec::with_capacity(site.reports.len()))),
         tick,
     };
     let mut phases = Vec::new();
@@ -376,7 +392,10 @@ pub fn render(
             .copied()
             .or_else(|| sizes(path))
     };
-    for t in targets.iter().filter(|t| t.is_last()) {
+    for t in targets
+        .iter()
+        .filter(|t| t.is_last() && **t != Target::Search)
+    {
         match t {
             Target::Data => {
                 job.page(&paths::data(), "data.html", page::data(&job.common, &sizes))?
@@ -385,6 +404,10 @@ pub fn render(
         }
     }
     lap("feed, sitemap, assets");
+    if targets.contains(&Target::Search) {
+        job.target(&Target::Search)?;
+        lap("search");
+    }
     Ok(Stats {
         pages: job.counter.pages.load(Ordering::Relaxed),
         files: job.counter.files.load(Ordering::Relaxed),
@@ -400,6 +423,9 @@ struct Job<'a> {
     counter: Counter,
     /// The sizes of the downloads written, for the data page.
     written: std::sync::Mutex<BTreeMap<String, u64>>,
+    /// The search records of the reports rendered, by report, when the
+    /// search index is one of the targets.
+    records: Option<std::sync::Mutex<Vec<(usize, crate::search::Record)>>>,
     tick: &'a (dyn Fn() + Sync),
 }
 
@@ -514,12 +540,27 @@ impl Job<'_> {
                     return Ok(());
                 };
                 // `None`: the file changed since it was loaded (or vanished).
-                let ctx = page::report(c, i).ok_or_else(|| {
+                let changed = || {
                     RenderError::Template(Box::new(Diagnostic::file(
                         Problem::SourceChanged,
                         r.file.clone(),
                     )))
-                })?;
+                };
+                // The body is rendered once, for the page and for search.
+                let body = page::report_body(c, i).ok_or_else(changed)?;
+                let ctx = page::report(c, i, &body).ok_or_else(changed)?;
+                let record = search::record(c, i, &body.sections).ok_or_else(changed)?;
+                drop(body);
+                self.file(
+                    &paths::search_text(slug, *year),
+                    &crate::search::text_file(&record).bytes,
+                )?;
+                if let Some(records) = &self.records {
+                    records
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push((i, record));
+                }
                 self.page(&paths::report(slug, *year), "report.html", ctx)?;
                 for a in &r.attachments {
                     self.out
@@ -553,6 +594,53 @@ impl Job<'_> {
             Target::Assets => {
                 for (path, bytes) in &self.renderer.statics {
                     self.file(&format!("assets/{path}"), bytes)?;
+                }
+                Ok(())
+            }
+            Target::Search => {
+                let mut records: Vec<(usize, crate::search::Record)> = self
+                    .records
+                    .as_ref()
+                    .map(|r| std::mem::take(&mut *r.lock().unwrap_or_else(PoisonError::into_inner)))
+                    .unwrap_or_default();
+                // The reports not rendered in this call (`serve` after an
+                // edit elsewhere): their records from the site data.
+                let mut have = vec![false; site.reports.len()];
+                for (i, _) in &records {
+                    if let Some(h) = have.get_mut(*i) {
+                        *h = true;
+                    }
+                }
+                let missing: Vec<(usize, crate::search::Record)> = (0..site.reports.len())
+                    .into_par_iter()
+                    .filter(|i| !have.get(*i).copied().unwrap_or(true))
+                    .map(|i| {
+                        search::record_of(c, i).map(|r| (i, r)).ok_or_else(|| {
+                            RenderError::Template(Box::new(Diagnostic::file(
+                                Problem::SourceChanged,
+                                site.report_at(i)
+                                    .map(|r| r.file.clone())
+                                    .unwrap_or_default(),
+                            )))
+                        })
+                    })
+                    .collect::<Result<_, _>>()?;
+                records.extend(missing);
+                let records: Vec<crate::search::Record> =
+                    records.into_iter().map(|(_, r)| r).collect();
+                let index = crate::search::build_index(records).map_err(|e| {
+                    RenderError::Output(OutputError::Io {
+                        action: "building the search index".into(),
+                        error: std::io::Error::other(e.0),
+                    })
+                })?;
+                self.page(
+                    &paths::search(),
+                    "search.html",
+                    page::search(c, &index.version),
+                )?;
+                for f in &index.files {
+                    self.file(&f.path, &f.bytes)?;
                 }
                 Ok(())
             }
@@ -623,6 +711,8 @@ mod tests {
         "all_years",
         "open_data",
         "not_stated",
+        // search (issue 11)
+        "search_title",
     ];
 
     #[test]

@@ -44,6 +44,14 @@ pub fn glossary() -> String {
 pub fn glossary_entry(term: &str) -> String {
     format!("glossary/index.html#{term}")
 }
+/// The search page.
+pub fn search() -> String {
+    "search/index.html".into()
+}
+/// A report's text for search (written with the report's page).
+pub fn search_text(slug: &str, year: Year) -> String {
+    crate::search::text_path(slug, year)
+}
 /// A year's download.
 pub fn year_data(year: Year, ext: &str) -> String {
     format!("data/{year}.{ext}")

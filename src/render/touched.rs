@@ -10,7 +10,8 @@
 //!   that year and each one's previous report (changes), so a report feeds
 //!   its own year and the year of the township's next report;
 //! - the home page, the all-years page, the data page (the downloads'
-//!   sizes), `all.json`, the feed and the sitemap read everything.
+//!   sizes), `all.json`, the feed, the sitemap and the search index read
+//!   everything.
 //!
 //! Anything that changes the frame of every page — the config, the theme,
 //! the status date, the drafts shown, the list of years or of townships,
@@ -41,7 +42,7 @@ pub enum Touched {
         /// Everything else the edit feeds (summaries, downloads, feed).
         then: Vec<Target>,
         /// Output folders that belong to the touched townships only
-        /// (`<slug>/`): dropped before the targets are rendered again, so
+        /// (`<slug>/`, `search/text/<slug>/`): dropped before the targets are rendered again, so
         /// a deleted report's page goes. (A township itself going changes
         /// the list of townships, which touches everything.)
         owned_by: Vec<String>,
@@ -103,6 +104,8 @@ pub fn touched(before: State<'_>, after: State<'_>, read: &[PathBuf]) -> Touched
         first.extend(report_years(a, slug).map(|y| Target::Report((*slug).to_string(), y)));
         then.push(Target::TownshipData((*slug).to_string()));
         owned_by.push(format!("{slug}/"));
+        // Its reports' texts for search, written by the report targets.
+        owned_by.push(format!("search/text/{slug}/"));
     }
     for y in years.iter().filter(|y| aa.summary(**y).is_some()) {
         then.push(Target::YearData(*y));
@@ -116,6 +119,7 @@ pub fn touched(before: State<'_>, after: State<'_>, read: &[PathBuf]) -> Touched
         Target::Data,
         Target::Feed,
         Target::Sitemap,
+        Target::Search,
     ]);
     Touched::Some {
         first,

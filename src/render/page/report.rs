@@ -70,8 +70,16 @@ struct Unstated {
     metrics: Vec<String>,
 }
 
-/// A report's page.
-pub fn report(c: &Common<'_>, index: usize) -> Option<Context> {
+/// A report's body, rendered: for its page ([`report`]) and its search
+/// record. `None` if the file changed since it was loaded (or vanished).
+pub fn report_body(c: &Common<'_>, index: usize) -> Option<markdown::Rendered> {
+    let r = c.site.report_at(index)?;
+    let markdown = r.body.markdown().ok()?;
+    Some(markdown::render(&markdown, Some(&format!("{}/", r.year))))
+}
+
+/// A report's page, with its body as rendered by [`report_body`].
+pub fn report(c: &Common<'_>, index: usize, body: &markdown::Rendered) -> Option<Context> {
     let r = c.site.report_at(index)?;
     let t = c.site.township(&r.township)?;
     let path = paths::report(&r.township, r.year);
@@ -188,10 +196,6 @@ pub fn report(c: &Common<'_>, index: usize) -> Option<Context> {
     ungrouped.iter().for_each(|o| words.status(o.status));
     ctx.insert("other_figures", &ungrouped);
     ctx.insert("terms", &words.legend(c.w));
-    // A body that changed since loading renders as an error page would be
-    // wrong; the caller turns `None` into a build error.
-    let markdown = r.body.markdown().ok()?;
-    let body = markdown::render(&markdown, Some(&format!("{}/", r.year)));
     ctx.insert("body_html", &body.html);
     ctx.insert("toc", &body.toc);
     let attachments: Vec<AttachmentView> = r

@@ -1,0 +1,273 @@
+//! Inverting reports into posting lists, fast: this runs on every token of
+//! every report of the site, in the build's time budget.
+//!
+//! The reports are cut into runs of consecutive report numbers, inverted
+//! in parallel, then joined token by token in run order, so each list is in
+//! report order. How the reports are cut does not change the result (a
+//! token's list is the same sorted list of reports), so the bytes do not
+//! depend on the number of threads.
+//!
+//! Within a run, a report's tokens are first counted in a small table that
+//! stays in the processor's cache (a report repeats most of its tokens),
+//! then each distinct token is numbered in the run's vocabulary, and the
+//! run's `(token number, report)` pairs are bucketed by token number.
+
+use rayon::prelude::*;
+
+use super::Record;
+use super::token::{Token, each_token};
+
+/// A slot of [`Slots`]: one cache line holds two.
+#[derive(Clone, Copy)]
+struct Slot {
+    key: Token,
+    value: u32,
+    stamp: u32,
+}
+
+/// An open-addressing hash table from tokens to numbers, cleared in
+/// constant time (a slot counts as used only with the current stamp).
+struct Slots {
+    slots: Vec<Slot>,
+    stamp: u32,
+    len: usize,
+    /// log2 of the number of slots.
+    bits: u32,
+}
+
+impl Slots {
+    fn new(bits: u32) -> Slots {
+        Slots {
+            slots: vec![
+                Slot {
+                    key: 0,
+                    value: 0,
+                    stamp: 0
+                };
+                1 << bits
+            ],
+            stamp: 1,
+            len: 0,
+            bits,
+        }
+    }
+
+    fn clear(&mut self) {
+        self.len = 0;
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.slots.iter_mut().for_each(|s| s.stamp = 0);
+            self.stamp = 1;
+        }
+    }
+
+    #[inline]
+    fn slot_of(&self, key: Token) -> usize {
+        let folded = (key >> 64) as u64 ^ (key as u64).rotate_left(29);
+        (folded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - self.bits)) as usize
+    }
+
+    /// The number stored for `key`, storing `fresh` if there is none; and
+    /// whether it was stored now.
+    #[inline]
+    fn get_or_insert(&mut self, key: Token, fresh: u32) -> (u32, bool) {
+        if 2 * (self.len + 1) > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot_of(key);
+        let stamp = self.stamp;
+        while let Some(slot) = self.slots.get_mut(i) {
+            if slot.stamp != stamp {
+                *slot = Slot {
+                    key,
+                    value: fresh,
+                    stamp,
+                };
+                self.len += 1;
+                return (fresh, true);
+            }
+            if slot.key == key {
+                return (slot.value, false);
+            }
+            i = (i + 1) & mask;
+        }
+        (fresh, false)
+    }
+
+    fn grow(&mut self) {
+        let stamp = self.stamp;
+        let live: Vec<Slot> = self
+            .slots
+            .iter()
+            .filter(|s| s.stamp == stamp)
+            .copied()
+            .collect();
+        *self = Slots::new(self.bits + 1);
+        for s in live {
+            self.get_or_insert(s.key, s.value);
+        }
+    }
+}
+
+/// The postings of a run of reports: its tokens (numbered in the order
+/// met), and for token `n` the entries `docs[offsets[n]..offsets[n + 1]]`,
+/// each `report << 8 | min(occurrences, 255)`, by report.
+pub struct Run {
+    /// The tokens.
+    pub vocab: Vec<Token>,
+    offsets: Vec<u32>,
+    docs: Vec<u32>,
+}
+
+impl Run {
+    /// Token `n`'s entries.
+    pub fn entries(&self, n: u32) -> &[u32] {
+        let at = |i: usize| self.offsets.get(i).copied().unwrap_or(0) as usize;
+        let n = n as usize;
+        self.docs.get(at(n)..at(n + 1)).unwrap_or_default()
+    }
+}
+
+/// Invert the reports numbered from `first`, dropping each once read.
+pub fn run(first: u32, records: Vec<Record>) -> Run {
+    let mut seen = Slots::new(12);
+    let mut distinct: Vec<(Token, u32)> = Vec::new();
+    let mut numbers = Slots::new(16);
+    let mut vocab: Vec<Token> = Vec::new();
+    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(records.len() * 512);
+    for (doc, r) in (first..).zip(records) {
+        seen.clear();
+        distinct.clear();
+        let mut add = |t: Token| {
+            let (i, new) = seen.get_or_insert(t, distinct.len() as u32);
+            if new {
+                distinct.push((t, 1));
+            } else if let Some(d) = distinct.get_mut(i as usize) {
+                d.1 = d.1.saturating_add(1);
+            }
+        };
+        for s in &r.sections {
+            each_token(&s.heading, &mut add);
+            each_token(&s.text, &mut add);
+        }
+        for &(t, count) in &distinct {
+            let (n, new) = numbers.get_or_insert(t, vocab.len() as u32);
+            if new {
+                vocab.push(t);
+            }
+            pairs.push((n, doc << 8 | count.min(255)));
+        }
+    }
+    // Bucket by token number, keeping report order.
+    let mut offsets = vec![0u32; vocab.len() + 1];
+    for &(n, _) in &pairs {
+        if let Some(o) = offsets.get_mut(n as usize + 1) {
+            *o += 1;
+        }
+    }
+    let mut sum = 0;
+    for o in offsets.iter_mut() {
+        sum += *o;
+        *o = sum;
+    }
+    let mut next: Vec<u32> = offsets.clone();
+    let mut docs = vec![0u32; pairs.len()];
+    for (n, v) in pairs {
+        if let Some(at) = next.get_mut(n as usize)
+            && let Some(slot) = docs.get_mut(*at as usize)
+        {
+            *slot = v;
+            *at += 1;
+        }
+    }
+    Run {
+        vocab,
+        offsets,
+        docs,
+    }
+}
+
+/// Every token of `records` (numbered in order) with its entries (see
+/// [`Run`]), sorted by token, handed to `each` in parallel; its results in
+/// token order.
+pub fn invert<T: Send>(
+    records: Vec<Record>,
+    each: impl Fn(Token, &mut dyn Iterator<Item = u32>) -> T + Sync,
+) -> Vec<T> {
+    let per_run = records
+        .len()
+        .div_ceil(4 * rayon::current_num_threads())
+        .max(64);
+    let mut chunks: Vec<Vec<Record>> = Vec::new();
+    let mut rest = records.into_iter();
+    loop {
+        let chunk: Vec<Record> = rest.by_ref().take(per_run).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        chunks.push(chunk);
+    }
+    let runs: Vec<Run> = chunks
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, chunk)| run(u32::try_from(i * per_run).unwrap_or(u32::MAX), chunk))
+        .collect();
+    // Every (token, run, number), sorted: a token's pieces in run order.
+    let mut all: Vec<(Token, u32, u32)> = runs
+        .iter()
+        .enumerate()
+        .flat_map(|(ri, run)| {
+            run.vocab
+                .iter()
+                .enumerate()
+                .map(move |(n, &t)| (t, ri as u32, n as u32))
+        })
+        .collect();
+    all.par_sort_unstable();
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while let Some(&(t, _, _)) = all.get(i) {
+        let len = all
+            .get(i..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|e| e.0 == t)
+            .count();
+        groups.push((i, len));
+        i += len;
+    }
+    groups
+        .par_iter()
+        .map(|&(at, len)| {
+            let pieces = all.get(at..at + len).unwrap_or_default();
+            let token = pieces.first().map_or(0, |p| p.0);
+            let mut entries = pieces.iter().flat_map(|&(_, ri, n)| {
+                runs.get(ri as usize)
+                    .map(|r| r.entries(n))
+                    .unwrap_or_default()
+                    .iter()
+                    .copied()
+            });
+            each(token, &mut entries)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_finds_what_it_stored_and_grows() {
+        let mut s = Slots::new(2);
+        for k in 0..1000u128 {
+            assert_eq!(s.get_or_insert(k << 100 | k, k as u32), (k as u32, true));
+        }
+        for k in 0..1000u128 {
+            assert_eq!(s.get_or_insert(k << 100 | k, 0), (k as u32, false));
+        }
+        s.clear();
+        assert_eq!(s.get_or_insert(5 << 100 | 5, 9), (9, true));
+    }
+}
