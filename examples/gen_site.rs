@@ -412,8 +412,16 @@ struct Township {
 /// Front matter for one report.
 fn front_matter(rng: &mut Rng, t: &Township, year: u64, reports_so_far: u64) -> String {
     let mut fm = String::with_capacity(2048);
-    let title_word = *rng.pick(&["行政执法工作报告", "行政执法情况报告", "法治政府建设和行政执法工作报告"]);
-    let _ = writeln!(fm, "---\ntitle: {}{year}年度{title_word}\nyear: {year}", t.name);
+    let title_word = *rng.pick(&[
+        "行政执法工作报告",
+        "行政执法情况报告",
+        "法治政府建设和行政执法工作报告",
+    ]);
+    let _ = writeln!(
+        fm,
+        "---\ntitle: {}{year}年度{title_word}\nyear: {year}",
+        t.name
+    );
     // Dates: published in January of the next year (due 31 January); one
     // in 500 undated and one in 500 late (both warnings).
     let dated = reports_so_far % 500 != 17;
@@ -429,11 +437,21 @@ fn front_matter(rng: &mut Rng, t: &Township, year: u64, reports_so_far: u64) -> 
             let _ = writeln!(fm, "period_end: {year}-12-{}", 20 + rng.below(6));
         }
         if rng.chance(5) {
-            let rd = format!("{}-{:02}-{:02}", year + 1, 3 + rng.below(3), 1 + rng.below(28));
+            let rd = format!(
+                "{}-{:02}-{:02}",
+                year + 1,
+                3 + rng.below(3),
+                1 + rng.below(28)
+            );
             let _ = writeln!(
                 fm,
                 "updated: {rd}\nrevisions:\n  - date: {rd}\n    reason: 更正{}",
-                rng.pick(&["一般程序罚款金额", "行政检查次数", "持证执法人员人数", "培训学时"])
+                rng.pick(&[
+                    "一般程序罚款金额",
+                    "行政检查次数",
+                    "持证执法人员人数",
+                    "培训学时"
+                ])
             );
         }
     }
@@ -506,7 +524,10 @@ fn front_matter(rng: &mut Rng, t: &Township, year: u64, reports_so_far: u64) -> 
             line("penalty_cases", Some((simple + general).to_string()));
             line("penalty_cases_simple", Some(simple.to_string()));
             line("penalty_cases_general", Some(general.to_string()));
-            line("fines_total", Some(money(rng, fines_simple + fines_general)));
+            line(
+                "fines_total",
+                Some(money(rng, fines_simple + fines_general)),
+            );
             line("fines_simple", Some(money(rng, fines_simple)));
             line("fines_general", Some(money(rng, fines_general)));
         }
@@ -531,10 +552,20 @@ fn front_matter(rng: &mut Rng, t: &Township, year: u64, reports_so_far: u64) -> 
             line("fines_total", Some(v));
         }
         _ => {
-            let way = if simple + general < 10 { Way::Exact } else { Way::Lower };
+            let way = if simple + general < 10 {
+                Way::Exact
+            } else {
+                Way::Lower
+            };
             line("penalty_cases", count(rng, simple + general, way));
             if rng.chance(50) {
-                line("fines_total", Some(format!("约{}万", (fines_simple + fines_general) / 1_000_000 + 1)));
+                line(
+                    "fines_total",
+                    Some(format!(
+                        "约{}万",
+                        (fines_simple + fines_general) / 1_000_000 + 1
+                    )),
+                );
             }
         }
     }
@@ -658,9 +689,9 @@ fn body(rng: &mut Rng, t: &Township, year: u64, target: usize) -> String {
                 if sub == 2 {
                     for _ in 0..4 {
                         let item = {
-                    let template = rng_pick(rng, sentences);
-                    sentence(rng, template, t)
-                };
+                            let template = rng_pick(rng, sentences);
+                            sentence(rng, template, t)
+                        };
                         chars += item.chars().count();
                         let _ = writeln!(out, "- {item}");
                     }
@@ -669,9 +700,9 @@ fn body(rng: &mut Rng, t: &Township, year: u64, target: usize) -> String {
                 }
             }
             let text = {
-                    let template = rng_pick(rng, sentences);
-                    sentence(rng, template, t)
-                };
+                let template = rng_pick(rng, sentences);
+                sentence(rng, template, t)
+            };
             chars += text.chars().count();
             para.push_str(&text);
             if para.chars().count() > 160 {
@@ -688,7 +719,13 @@ fn body(rng: &mut Rng, t: &Township, year: u64, target: usize) -> String {
                 "| 项目 | {} 年 | {year} 年 | 变化 |\n|---|--:|--:|---|",
                 year - 1
             );
-            for item in ["行政检查（次）", "行政处罚案件（件）", "罚款金额（元）", "专题培训（次）", "普法宣传活动（场）"] {
+            for item in [
+                "行政检查（次）",
+                "行政处罚案件（件）",
+                "罚款金额（元）",
+                "专题培训（次）",
+                "普法宣传活动（场）",
+            ] {
                 let (a, b) = (rng.range(1, 500 * t.scale), rng.range(1, 500 * t.scale));
                 let change = if b >= a { "增加" } else { "减少" };
                 let _ = writeln!(out, "| {item} | {a} | {b} | {change} |");
@@ -727,7 +764,9 @@ fn main() {
     let reports: u64 = args[2].parse().expect("reports: a number");
     let townships: u64 = args
         .get(3)
-        .map_or((reports / 5).max(1), |s| s.parse().expect("townships: a number"))
+        .map_or((reports / 5).max(1), |s| {
+            s.parse().expect("townships: a number")
+        })
         .clamp(1, reports.max(1));
     let years = reports.div_ceil(townships);
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
@@ -813,7 +852,8 @@ fn main() {
             }
             let year = LAST_YEAR - (years - 1 - y);
             let target = 2000 + rng.below(600) as usize;
-            let text = front_matter(&mut rng, &t, year, written) + &body(&mut rng, &t, year, target);
+            let text =
+                front_matter(&mut rng, &t, year, written) + &body(&mut rng, &t, year, target);
             write(&folder.join(format!("{year}.md")), &text);
             written += 1;
         }
