@@ -1,38 +1,146 @@
 #!/usr/bin/env bash
-# Benchmark a full build of a large synthetic site.
+# Benchmark `gongshi build` on generated sites.
 #
-#   bench/run.sh [reports] [townships] [threads]
+#   bench/run.sh [SIZE...]        SIZE: REPORTS or REPORTS:TOWNSHIPS (default 10000)
+#   bench/run.sh 10000            2,000 townships × 5 years (the reference corpus)
+#   bench/run.sh 1000 10000 100000
+#   bench/run.sh 100000:20000 100000:2000   20,000 × 5 and 2,000 × 50
 #
-# Generates the site (deterministic) under target/bench-site-<reports>/,
-# builds gongshi in release mode, and reports wall time, CPU time, peak memory
-# and the time of each phase of `gongshi build` (GNU time, --timings), the
-# size of the search index, then the mean of repeated runs (hyperfine, if
-# installed). Nothing here is a pass/fail test: it measures. What the first
-# search downloads is measured in a browser (README: Search).
+# Environment:
+#   RUNS_TMPFS=5 RUNS_DISK=3      runs per scenario (the wall time printed is their median)
+#   RAYON_NUM_THREADS=$(nproc)    gongshi's threads
+#   TMPFS=/dev/shm                a memory file system for the tmpfs scenario
+#   SCENARIOS="tmpfs disk second edit"   which scenarios to run
+#
+# Builds gongshi and examples/gen_site.rs in release mode, generates each site
+# (deterministic; kept under target/bench-sites/ until gen_site.rs changes),
+# then for each size runs:
+#   tmpfs   full build, site and output on $TMPFS, output deleted before each run;
+#   disk    full build, site and output on the disk (under target/bench-work/),
+#           output deleted (and `sync`ed) before each run;
+#   second  a build over the unchanged output of the previous build, on the disk;
+#   edit    a build on the disk after appending a sentence to one report.
+# and prints for each: wall time (median, min–max, runs), CPU (user + sys,
+# median), peak RSS (the largest of the runs), then the output (bytes, files,
+# the largest HTML page) and gongshi's own phases (`build --timings`, median
+# per phase). Timing uses GNU time (/usr/bin/time). It measures; it does not
+# pass or fail, except when a build fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-REPORTS=${1:-100000}
-TOWNSHIPS=${2:-$((REPORTS / 50))}
-THREADS=${3:-$(nproc)}
-SITE=target/bench-site-$REPORTS
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+
+RUNS_TMPFS=${RUNS_TMPFS:-5}
+RUNS_DISK=${RUNS_DISK:-3}
+TMPFS=${TMPFS:-/dev/shm}
+SCENARIOS=${SCENARIOS:-tmpfs disk second edit}
+export RAYON_NUM_THREADS=${RAYON_NUM_THREADS:-$(nproc)}
+if [[ $# -eq 0 ]]; then set -- 10000; fi
+[[ -x /usr/bin/time ]] || {
+  echo "needs GNU time at /usr/bin/time (apt-get install time)" >&2
+  exit 2
+}
+
 cargo build --release --quiet --bin gongshi --example gen_site
-if [ ! -f "$SITE/.complete" ]; then
-  rm -rf "$SITE"
-  target/release/examples/gen_site "$SITE" "$REPORTS" "$TOWNSHIPS"
-  touch "$SITE/.complete"
-fi
-echo "site: $SITE ($(find "$SITE/content" -name '*.md' | wc -l) files, $(du -sh "$SITE/content" | cut -f1))"
-export RAYON_NUM_THREADS=$THREADS
-# One cold-ish build (first run) with peak memory.
-/usr/bin/time -f "build: %e s wall, %U s user, %S s sys, %M KB max RSS, %P CPU" target/release/gongshi build --root "$SITE" --quiet --timings 2>&1 \
-  | grep -E '^build:|^  [a-z][a-z ,]+ +[0-9.]+ s$'
-echo "output: $(find "$SITE/public" -type f | wc -l) files, $(du -sh "$SITE/public" | cut -f1)"
-# The search index (README: Search): the manifest, the shards, the texts.
-bytes() { find "$@" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.1f MB", s / 1e6}'; }
-echo "search: manifest $(wc -c <"$SITE/public/search/index.json") bytes;" \
-  "shards $(find "$SITE/public/search/shards" -type f | wc -l) files, $(bytes "$SITE/public/search/shards");" \
-  "texts $(find "$SITE/public/search/text" -type f | wc -l) files, $(bytes "$SITE/public/search/text")"
-/usr/bin/time -f "check: %e s wall, %M KB max RSS" target/release/gongshi check --root "$SITE" --format short 2>/dev/null >/dev/null || true
-if command -v hyperfine >/dev/null; then
-  hyperfine --warmup 1 --runs 3 "target/release/gongshi build --root $SITE --quiet"
-fi
+GONGSHI=$PWD/target/release/gongshi
+RESULTS=$(mktemp -d)
+SHM=$(mktemp -d "$TMPFS/gongshi-bench.XXXXXX")
+trap 'rm -rf "$RESULTS" "$SHM"' EXIT
+
+echo "gongshi $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '+changes'), RAYON_NUM_THREADS=$RAYON_NUM_THREADS, $(nproc) CPUs, runs: tmpfs $RUNS_TMPFS, disk $RUNS_DISK"
+
+for spec in "$@"; do
+  parse_size "$spec"
+  SITE=$(generated_site "$REPORTS" "$TOWNSHIPS")
+  content_bytes=$(find "$SITE/content" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s }')
+  echo
+  echo "== $REPORTS reports, $TOWNSHIPS townships: $SITE ($(find "$SITE/content" -name '*.md' | wc -l) files, $(human "$content_bytes"))"
+  check=$("$GONGSHI" check --root "$SITE" --format short 2>&1 >/dev/null | tail -1 || true)
+  echo "   gongshi check: ${check:-no diagnostics}"
+  R=$RESULTS/$REPORTS-$TOWNSHIPS
+  mkdir -p "$R"
+  done_scenarios=()
+  titles=()
+  printf '   %-26s %-29s %9s %11s\n' "scenario" "wall: median (min-max, runs)" "CPU" "peak RSS"
+
+  if [[ " $SCENARIOS " == *" tmpfs "* ]]; then
+    rm -rf "${SHM:?}"/*
+    cp -r "$SITE/gongshi.yaml" "$SITE/content" "$SHM/"
+    for _ in $(seq "$RUNS_TMPFS"); do
+      rm -rf "$SHM/public"
+      timed "$R/tmpfs" "$GONGSHI" build --root "$SHM" --output "$SHM/public" --quiet --timings
+    done
+    printf '   %-26s %s\n' "full build, tmpfs" "$(summary "$R/tmpfs")"
+    read -r b f ls lp <<<"$(output_stats "$SHM/public")"
+    tmpfs_out="$b $f $ls $lp"
+    rm -rf "${SHM:?}"/*
+    done_scenarios+=("$R/tmpfs")
+    titles+=(tmpfs)
+  fi
+
+  WORK=target/bench-work/$REPORTS-$TOWNSHIPS
+  if [[ " $SCENARIOS " == *" disk "* || " $SCENARIOS " == *" second "* || " $SCENARIOS " == *" edit "* ]]; then
+    rm -rf "$WORK"
+    mkdir -p "$WORK"
+    cp -r "$SITE/gongshi.yaml" "$SITE/content" "$WORK/"
+    rm -rf "$WORK/public"
+    sync
+  fi
+  if [[ " $SCENARIOS " == *" disk "* ]]; then
+    for _ in $(seq "$RUNS_DISK"); do
+      rm -rf "$WORK/public"
+      sync
+      timed "$R/disk" "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet --timings
+    done
+    printf '   %-26s %s\n' "full build, disk" "$(summary "$R/disk")"
+    done_scenarios+=("$R/disk")
+    titles+=(disk)
+  fi
+  if [[ " $SCENARIOS " == *" second "* ]]; then
+    # The first build of an empty output is not measured here.
+    [[ -d $WORK/public ]] || "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet
+    sync
+    for _ in $(seq "$RUNS_DISK"); do
+      timed "$R/second" "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet --timings
+    done
+    printf '   %-26s %s\n' "second build, disk" "$(summary "$R/second")"
+    done_scenarios+=("$R/second")
+    titles+=(second)
+  fi
+  if [[ " $SCENARIOS " == *" edit "* ]]; then
+    [[ -d $WORK/public ]] || "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet
+    # The middle township's latest report: a new sentence each run.
+    report=$(find "$WORK/content" -name '[0-9]*.md' | sort | sed -n "$(((REPORTS + 1) / 2))p")
+    sync
+    for i in $(seq "$RUNS_DISK"); do
+      printf '\n基准测试第%d次修改：补充说明一句。\n' "$i" >>"$report"
+      timed "$R/edit" "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet --timings
+    done
+    printf '   %-26s %s\n' "after editing one report" "$(summary "$R/edit")"
+    echo "   (edited ${report#"$WORK"/})"
+    done_scenarios+=("$R/edit")
+    titles+=(edit)
+  fi
+
+  if [[ -n ${tmpfs_out:-} ]]; then
+    read -r b f ls lp <<<"$tmpfs_out"
+  elif [[ -d $WORK/public ]]; then
+    read -r b f ls lp <<<"$(output_stats "$WORK/public")"
+  fi
+  if [[ -n ${b:-} ]]; then
+    echo "   output: $(human "$b") ($b bytes), $f files; largest HTML page: $lp, $(human "$ls")"
+  fi
+  # The search index (README: Search): its shards and the reports' texts.
+  if [[ -d $WORK/public/search/shards ]]; then
+    s=$WORK/public/search
+    echo "   search: manifest $(wc -c <"$s/index.json") bytes;" \
+      "shards $(find "$s/shards" -type f | wc -l) files, $(human "$(du -sb "$s/shards" | cut -f1)");" \
+      "texts $(find "$s/text" -type f | wc -l) files, $(human "$(du -sb "$s/text" | cut -f1)")"
+  fi
+  if [[ ${#done_scenarios[@]} -gt 0 ]]; then
+    PHASE_TITLES=("${titles[@]}")
+    phases "${done_scenarios[@]}"
+  fi
+  unset tmpfs_out b f ls lp
+  rm -rf "$WORK"
+done
