@@ -6,6 +6,41 @@
 //! elsewhere with two renames. A failed or killed build leaves the previous
 //! output as it was; the next build removes the leftover staging folder.
 //!
+//! # Unchanged files are not written again
+//!
+//! Most builds change few files: rewriting the whole output (hundreds of
+//! megabytes for a large site) and deleting the previous one dominated a
+//! rebuild on an ordinary disk. So when a file to write has exactly the
+//! bytes of the file at the same path in the current output, the staging
+//! folder gets a *hard link* to that file instead of a new copy
+//! ([`Staging`]'s [`Output`] methods): same size first (one `fstat`), then
+//! the bytes, read and compared (reading a file that is usually still in
+//! the page cache is far cheaper than writing one; a manifest of hashes
+//! would avoid the read but must itself be trusted, and hashing the new
+//! bytes costs about what comparing them does). Streamed files (the
+//! all-data download) are compared while they are produced, and written
+//! only from the first byte that differs.
+//!
+//! Atomicity holds because **gongshi never modifies an output file in
+//! place**: every file is created new in the staging folder
+//! (`create_new`; an existing staging file is removed first, never
+//! truncated, since it may be a link to a published file), and the
+//! previous output is only read, never opened for writing. A file linked
+//! into the new output therefore shares its inode with the published one,
+//! and that is safe: neither is ever changed. The swap is still one
+//! rename, a failed or killed build leaves the previous output complete,
+//! and removing the previous tree after the swap only drops the link count
+//! of the files that were kept. (`serve` keeps its output in memory and
+//! writes nothing here.) The link is checked after it is made (it must
+//! name the very file compared, a regular file); anything unexpected, or a
+//! file system without hard links (`EPERM`, `EXDEV`, FAT, some network
+//! shares), falls back to writing: after the first failed link, the
+//! build writes every file.
+//!
+//! Kept files keep their modification time: an unchanged page keeps the
+//! time it was last really written, which is what `rsync`, HTTP caches
+//! (`Last-Modified`) and backups want.
+//!
 //! One build at a time writes an output: a build holds the output's lock
 //! ([`OutputLock`]) from before it clears leftovers until its new output
 //! is in place, so a second build (or a `serve` rebuilding the same
@@ -18,8 +53,9 @@
 //! without the marker.
 
 use std::fs;
-use std::io;
+use std::io::{self, Read as _, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// The marker file gongshi writes at the top of every output folder.
 pub const MARKER: &str = ".gongshi-output";
@@ -113,6 +149,15 @@ pub struct Staging {
     output: PathBuf,
     staging: PathBuf,
     old: PathBuf,
+    /// The output being replaced, whose unchanged files are linked into the
+    /// staging folder (`None` when there is none yet).
+    previous: Option<PathBuf>,
+    /// Whether hard links work here (false after the first that failed).
+    links: AtomicBool,
+    /// Files written anew.
+    written: AtomicUsize,
+    /// Files kept from the previous output (hard links).
+    reused: AtomicUsize,
     /// Held until the staging folder is committed or abandoned.
     _lock: OutputLock,
 }
@@ -361,25 +406,96 @@ impl Staging {
             remove_ours(leftover)?;
         }
         fs::create_dir(&staging).map_err(io_err(format!("creating {}", staging.display())))?;
-        fs::write(staging.join(MARKER), MARKER_TEXT)
-            .map_err(io_err(format!("writing {}", staging.display())))?;
-        Ok(Staging {
+        let previous = output.join(MARKER).is_file().then(|| output.clone());
+        let s = Staging {
             output,
             staging,
             old,
+            previous,
+            links: AtomicBool::new(true),
+            written: AtomicUsize::new(0),
+            reused: AtomicUsize::new(0),
             _lock: lock,
-        })
+        };
+        s.put(MARKER, MARKER_TEXT.as_bytes())?;
+        Ok(s)
+    }
+
+    /// How many files were written anew, and how many kept from the
+    /// previous output (the marker file not counted).
+    pub fn counts(&self) -> (usize, usize) {
+        (
+            self.written.load(Ordering::Relaxed),
+            self.reused.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Write `bytes` at `rel`, or link the previous output's file if it has
+    /// the same bytes; true if linked.
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<bool, OutputError> {
+        let path = self.prepare(rel)?;
+        if self.reuse(rel, &path, bytes.len() as u64, &mut |old| {
+            same_bytes(old, bytes)
+        }) {
+            return Ok(true);
+        }
+        let action = || format!("writing {}", path.display());
+        let mut file = create_new(&path).map_err(io_err(action()))?;
+        file.write_all(bytes).map_err(io_err(action()))?;
+        Ok(false)
+    }
+
+    /// The file at `rel` in the previous output, if there is one.
+    fn previous_file(&self, rel: &str) -> Option<(PathBuf, fs::File, fs::Metadata)> {
+        if !self.links.load(Ordering::Relaxed) {
+            return None;
+        }
+        let old = relative_in(self.previous.as_ref()?, rel);
+        let file = fs::File::open(&old).ok()?;
+        let meta = file.metadata().ok()?;
+        meta.is_file().then_some((old, file, meta))
+    }
+
+    /// Link the previous output's file at `rel` to `path` if it is `len`
+    /// bytes long and `same` says it holds the new bytes; true if linked.
+    fn reuse(
+        &self,
+        rel: &str,
+        path: &Path,
+        len: u64,
+        same: &mut dyn FnMut(&mut fs::File) -> io::Result<bool>,
+    ) -> bool {
+        let Some((old, mut file, meta)) = self.previous_file(rel) else {
+            return false;
+        };
+        if meta.len() != len || !matches!(same(&mut file), Ok(true)) {
+            return false;
+        }
+        self.link(&old, &meta, path)
+    }
+
+    /// Hard-link `old` (whose metadata is `meta`) to the new `path`; true
+    /// if `path` now names that very file.
+    fn link(&self, old: &Path, meta: &fs::Metadata, path: &Path) -> bool {
+        match fs::hard_link(old, path) {
+            Ok(()) if is_same_file(meta, path) => true,
+            Ok(()) => {
+                // Something else took `old`'s place meanwhile: write instead.
+                let _ = fs::remove_file(path);
+                false
+            }
+            // Written twice in one build: the new bytes replace the first.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => false,
+            Err(_) => {
+                // No hard links on this file system: write every file.
+                self.links.store(false, Ordering::Relaxed);
+                false
+            }
+        }
     }
 
     fn path_of(&self, rel: &str) -> PathBuf {
-        let mut path = self.staging.clone();
-        for part in rel
-            .split('/')
-            .filter(|p| !p.is_empty() && *p != "." && *p != "..")
-        {
-            path.push(part);
-        }
-        path
+        relative_in(&self.staging, rel)
     }
 
     /// The path of `rel` in the staging folder, its parent folders created.
@@ -445,8 +561,12 @@ pub trait Output: Sync {
 
 impl Output for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let path = self.prepare(rel)?;
-        fs::write(&path, bytes).map_err(io_err(format!("writing {}", path.display())))
+        let counter = match self.put(rel, bytes)? {
+            true => &self.reused,
+            false => &self.written,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 
     fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
@@ -455,10 +575,17 @@ impl Output for Staging {
         // Only a regular file is copied: a named pipe put in its place since
         // discovery would block the copy forever.
         let mut source = open_source(from).map_err(io_err(action()))?;
-        let mut target = fs::File::create(&path).map_err(io_err(action()))?;
-        io::copy(&mut source, &mut target)
-            .map(|_| ())
-            .map_err(io_err(action()))
+        let len = source.metadata().map_err(io_err(action()))?.len();
+        let reused = self.reuse(rel, &path, len, &mut |old| same_streams(old, &mut source));
+        if reused {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        io::Seek::rewind(&mut source).map_err(io_err(action()))?;
+        let mut target = create_new(&path).map_err(io_err(action()))?;
+        io::copy(&mut source, &mut target).map_err(io_err(action()))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 
     fn write_with(
@@ -468,14 +595,225 @@ impl Output for Staging {
     ) -> Result<u64, OutputError> {
         let path = self.prepare(rel)?;
         let action = || format!("writing {}", path.display());
-        let file = fs::File::create(&path).map_err(io_err(action()))?;
-        let mut w = io::BufWriter::with_capacity(1 << 16, file);
-        produce(&mut w).map_err(io_err(action()))?;
-        let file = w.into_inner().map_err(|e| OutputError::Io {
+        let mut w = Diverging {
+            old: self
+                .previous_file(rel)
+                .map(|(old, file, meta)| (old, io::BufReader::with_capacity(1 << 16, file), meta)),
+            matched: 0,
+            path: &path,
+            new: None,
+            scratch: Vec::new(),
+        };
+        {
+            // Whole chunks to compare, whatever the pieces produced.
+            let mut buffered = io::BufWriter::with_capacity(CHUNK, &mut w);
+            produce(&mut buffered).map_err(io_err(action()))?;
+            buffered.flush().map_err(io_err(action()))?;
+        }
+        // Everything matched so far: the same file if the old one ends here.
+        if w.new.is_none()
+            && let Some((old, reader, meta)) = &mut w.old
+        {
+            let mut one = [0u8; 1];
+            if matches!(reader.read(&mut one), Ok(0)) && self.link(old, meta, &path) {
+                self.reused.fetch_add(1, Ordering::Relaxed);
+                return Ok(w.matched);
+            }
+        }
+        w.diverge()?;
+        let Some(new) = w.new.take() else {
+            return Err(OutputError::Io {
+                action: action(),
+                error: io::Error::other("no file written"),
+            });
+        };
+        let file = new.into_inner().map_err(|e| OutputError::Io {
             action: action(),
             error: e.into_error(),
         })?;
+        self.written.fetch_add(1, Ordering::Relaxed);
         Ok(file.metadata().map_err(io_err(action()))?.len())
+    }
+}
+
+/// A writer that compares what it is given with the previous output's
+/// file and writes a new file only from the first byte that differs (the
+/// matched beginning copied from the old file then).
+struct Diverging<'a> {
+    /// The previous file, read along: its path, a reader, its metadata.
+    old: Option<(PathBuf, io::BufReader<fs::File>, fs::Metadata)>,
+    /// Bytes given so far that equal the old file's first bytes.
+    matched: u64,
+    /// The new file's path in the staging folder.
+    path: &'a Path,
+    /// The new file, once the bytes differ.
+    new: Option<io::BufWriter<fs::File>>,
+    scratch: Vec<u8>,
+}
+
+impl Diverging<'_> {
+    /// Start the new file: create it and copy the matched beginning in.
+    fn diverge(&mut self) -> Result<&mut io::BufWriter<fs::File>, OutputError> {
+        let action = || format!("writing {}", self.path.display());
+        if self.new.is_none() {
+            let mut file = io::BufWriter::with_capacity(
+                1 << 16,
+                create_new(self.path).map_err(io_err(action()))?,
+            );
+            if self.matched > 0
+                && let Some((_, reader, _)) = &mut self.old
+            {
+                io::Seek::rewind(reader).map_err(io_err(action()))?;
+                let copied = io::copy(&mut reader.take(self.matched), &mut file)
+                    .map_err(io_err(action()))?;
+                if copied != self.matched {
+                    return Err(OutputError::Io {
+                        action: action(),
+                        error: io::Error::other("the previous file changed while being read"),
+                    });
+                }
+            }
+            self.old = None;
+            self.new = Some(file);
+        }
+        self.new.as_mut().ok_or_else(|| OutputError::Io {
+            action: action(),
+            error: io::Error::other("no file written"),
+        })
+    }
+}
+
+impl io::Write for Diverging<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.new.is_none()
+            && let Some((_, reader, _)) = &mut self.old
+        {
+            self.scratch.resize(buf.len(), 0);
+            if reader.read_exact(&mut self.scratch).is_ok() && self.scratch == buf {
+                self.matched += buf.len() as u64;
+                return Ok(buf.len());
+            }
+        }
+        let new = self.diverge().map_err(|e| match e {
+            OutputError::Io { error, .. } => error,
+            other => io::Error::other(other.to_string()),
+        })?;
+        new.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.new {
+            Some(new) => new.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `rel` (with `/` separators) inside `dir`, never outside it.
+fn relative_in(dir: &Path, rel: &str) -> PathBuf {
+    let mut path = dir.to_path_buf();
+    for part in rel
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != "." && *p != "..")
+    {
+        path.push(part);
+    }
+    path
+}
+
+/// Create a new file at `path` for writing. A file already there (written
+/// earlier in the same build) is removed, never truncated: it may be a
+/// hard link to a file of the published output.
+fn create_new(path: &Path) -> io::Result<fs::File> {
+    let open = || {
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    match open() {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            open()
+        }
+        other => other,
+    }
+}
+
+/// The size of the chunks compared.
+const CHUNK: usize = 1 << 16;
+
+thread_local! {
+    static BUFFERS: std::cell::RefCell<(Vec<u8>, Vec<u8>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// Whether the rest of `file` is exactly `bytes`.
+fn same_bytes(file: &mut fs::File, mut bytes: &[u8]) -> io::Result<bool> {
+    BUFFERS.with_borrow_mut(|(buf, _)| {
+        buf.resize(CHUNK, 0);
+        loop {
+            let n = read_full(file, buf)?;
+            let Some((head, rest)) = bytes.split_at_checked(n) else {
+                return Ok(false);
+            };
+            if buf.get(..n) != Some(head) {
+                return Ok(false);
+            }
+            bytes = rest;
+            if n < buf.len() {
+                return Ok(bytes.is_empty());
+            }
+        }
+    })
+}
+
+/// Whether the rest of `a` and the rest of `b` are the same bytes.
+fn same_streams(a: &mut fs::File, b: &mut fs::File) -> io::Result<bool> {
+    BUFFERS.with_borrow_mut(|(x, y)| {
+        x.resize(CHUNK, 0);
+        y.resize(CHUNK, 0);
+        loop {
+            let n = read_full(a, x)?;
+            let m = read_full(b, y)?;
+            if n != m || x.get(..n) != y.get(..n) {
+                return Ok(false);
+            }
+            if n < x.len() {
+                return Ok(true);
+            }
+        }
+    })
+}
+
+/// Read until `buf` is full or the file ends; the bytes read.
+fn read_full(file: &mut fs::File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while let Some(rest) = buf.get_mut(n..)
+        && !rest.is_empty()
+    {
+        match file.read(rest) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Whether `path` names the regular file `meta` describes.
+fn is_same_file(meta: &fs::Metadata, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        fs::symlink_metadata(path)
+            .is_ok_and(|m| m.is_file() && m.dev() == meta.dev() && m.ino() == meta.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == meta.len())
     }
 }
 
