@@ -58,6 +58,7 @@ pub fn build_locked(
     let staging = Staging::begin_locked(&site.root, output, lock).map_err(BuildError::Output)?;
     match crate::render::render_site(site, &assembled, &renderer, &staging, tick) {
         Ok(mut stats) => {
+            stats.reused = staging.counts().1;
             let swap = std::time::Instant::now();
             staging.commit().map_err(BuildError::Output)?;
             stats.phases.insert(0, ("templates, assemble", prepared));

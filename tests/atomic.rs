@@ -67,12 +67,18 @@ fn failed_build_leaves_previous_output_intact() {
         String::from_utf8_lossy(&broken.stderr)
     );
     assert_eq!(tree(&out), before);
+    // Only the staging folder is left, gongshi's, for the next build to recycle.
     let leftovers: Vec<String> = std::fs::read_dir(site.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains("gongshi-"))
         .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_eq!(leftovers, [".public.gongshi-staging"]);
+    assert!(
+        site.path()
+            .join(".public.gongshi-staging/.gongshi-output")
+            .is_file()
+    );
 
     // Fixed: the new output replaces the old one completely.
     std::fs::remove_dir_all(site.path().join("templates")).unwrap();
@@ -176,7 +182,9 @@ fn a_build_killed_mid_write_leaves_the_previous_output_complete() {
         "{}",
         String::from_utf8_lossy(&again.stderr)
     );
-    assert!(!staging.exists(), "the leftover staging folder was removed");
+    // The leftover staging folder was recycled; it now holds the replaced output.
+    assert!(staging.join(".gongshi-output").is_file());
+    assert!(!staging.join("xinkou/2026/index.html").exists());
     assert!(out.join("xinkou/2026/index.html").is_file());
 }
 
@@ -282,7 +290,10 @@ fn a_second_build_waits_for_the_first_and_the_output_is_always_one_complete_buil
         "the output carries its marker"
     );
     assert!(after.contains_key("xinkou/2026/index.html"));
-    assert!(!staging.exists(), "no staging folder is left");
+    assert!(
+        !staging.join("xinkou/2026/index.html").exists(),
+        "the staging folder holds the replaced output, for the next build"
+    );
     // It is exactly what a build alone produces.
     let alone = common::build_with(site.path(), &[("SOURCE_DATE_EPOCH", EPOCH)]);
     assert_eq!(after, tree(&alone.out), "the output is one complete build");

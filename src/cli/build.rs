@@ -103,6 +103,9 @@ pub(crate) fn build(
                 for (phase, took) in &stats.phases {
                     eprintln!("  {phase:<24} {:>8.3} s", took.as_secs_f64());
                 }
+                let reused = stats.reused;
+                let written = stats.files.saturating_sub(reused);
+                eprintln!("  {}", Say::Reused { written, reused }.text(lang));
             }
             if !quiet {
                 let secs = start.elapsed().as_secs_f64();

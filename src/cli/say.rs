@@ -37,6 +37,8 @@ pub enum Say<'a> {
         warnings: usize,
         output: String,
     },
+    /// `build --timings`: files written anew and kept unchanged.
+    Reused { written: usize, reused: usize },
     /// A preview build that includes drafts.
     DraftsIncluded(usize),
     /// Drafts left out of a build.
@@ -196,6 +198,16 @@ impl Say<'_> {
             ) => format!(
                 "built {pages} pages, {files} files in {secs:.2} s, {warnings} warnings → {output}"
             ),
+            (Say::Reused { written, reused }, Zh) => format!(
+                "写入 {} 个文件，沿用 {} 个未变的文件",
+                grouped(*written),
+                grouped(*reused)
+            ),
+            (Say::Reused { written, reused }, En) => format!(
+                "wrote {} files, kept {} unchanged",
+                grouped(*written),
+                grouped(*reused)
+            ),
             (Say::DraftsIncluded(n), Zh) => {
                 format!("本次输出包含 {n} 份草稿，页面上标有“草稿”：仅供预览，不要发布")
             }
@@ -337,4 +349,17 @@ impl Say<'_> {
             (Say::Dismiss, En) => "Dismiss".into(),
         }
     }
+}
+
+/// `18023` as `18,023`.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

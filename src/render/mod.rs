@@ -155,6 +155,9 @@ pub struct Stats {
     pub pages: usize,
     /// All files written (pages included).
     pub files: usize,
+    /// Of `files`, those kept unchanged from the previous output (hard
+    /// links, not written again; see [`crate::write`]).
+    pub reused: usize,
     /// Time spent on each phase, for `build --timings`.
     pub phases: Vec<(&'static str, std::time::Duration)>,
 }
@@ -411,6 +414,7 @@ pub fn render(
     Ok(Stats {
         pages: job.counter.pages.load(Ordering::Relaxed),
         files: job.counter.files.load(Ordering::Relaxed),
+        reused: 0,
         phases,
     })
 }
