@@ -4,6 +4,7 @@
 //! the summary tables and the download links.
 
 mod data;
+mod district;
 mod feed;
 mod glossary;
 mod home;
@@ -16,6 +17,7 @@ mod year;
 mod years;
 
 pub use data::data;
+pub use district::{city, district, district_year};
 pub use feed::feed;
 pub use glossary::glossary;
 pub use home::home;

@@ -36,6 +36,22 @@ struct District {
 /// The townships index page.
 pub fn townships(c: &Common<'_>) -> Context {
     let mut ctx = c.context(&paths::townships(), c.w.get("townships"), "townships");
+    if c.asm.by_district {
+        // One list per district, on the district's pages: here, the districts.
+        ctx.insert("place_groups", &district::place_groups(c));
+        ctx.insert(
+            "count",
+            &c.w.fill(
+                "township_count_fmt",
+                &[("n", &c.site.townships.len().to_string())],
+            ),
+        );
+        ctx.insert("districts", &Vec::<District>::new());
+        ctx.insert("by_district", &true);
+        ctx.insert("legend", &Vec::<StatusView>::new());
+        ctx.insert("latest_year", &c.asm.years.last());
+        return ctx;
+    }
     let latest_year: Option<Year> = c.asm.years.last().copied();
     let mut districts: Vec<District> = Vec::new();
     let mut statuses = Vec::new();
