@@ -411,7 +411,11 @@ pub fn place_slug(name: &str) -> String {
         })
         .collect();
     let s = s.trim_start_matches('.');
-    if s.is_empty() { "_".into() } else { s.to_string() }
+    if s.is_empty() {
+        "_".into()
+    } else {
+        s.to_string()
+    }
 }
 
 /// Unique slugs: a second `x` becomes `x-2`.

@@ -957,7 +957,11 @@ mod tests {
         let (c, d) = parse_str(
             "title: t\nbase_url: https://x.cn/\ndistricts:\n  - 滨海新区\n  - 天津市: [西青区, 北辰区]\n  - 廊坊市:\n      - 安次区\n",
         );
-        assert!(d.is_empty(), "{:?}", d.iter().map(|d| &d.problem).collect::<Vec<_>>());
+        assert!(
+            d.is_empty(),
+            "{:?}",
+            d.iter().map(|d| &d.problem).collect::<Vec<_>>()
+        );
         assert_eq!(c.districts, ["滨海新区", "西青区", "北辰区", "安次区"]);
         assert_eq!(
             c.cities,
@@ -986,7 +990,11 @@ mod tests {
         assert_eq!(got.len(), 5, "{got:#?}");
         assert!(got.iter().all(|g| g.0 == "invalid-config"));
         let lines: Vec<Option<u32>> = got.iter().map(|g| g.1).collect();
-        assert_eq!(lines, [Some(4), Some(5), Some(7), Some(7), Some(8)], "{got:#?}");
+        assert_eq!(
+            lines,
+            [Some(4), Some(5), Some(7), Some(7), Some(8)],
+            "{got:#?}"
+        );
         assert!(got[2].2.contains("DuplicateDistrict"));
         assert_eq!(c.districts, ["北辰区"]);
         assert_eq!(c.cities.len(), 2);

@@ -238,7 +238,10 @@ fn cities_fixture_has_city_district_and_year_pages_with_exact_totals() {
         "home total of fines"
     );
     // Each city's page sums its districts; the home page lists the cities.
-    for (city, own) in [("天津市", vec!["西青区", "北辰区"]), ("廊坊市", vec!["安次区"])] {
+    for (city, own) in [
+        ("天津市", vec!["西青区", "北辰区"]),
+        ("廊坊市", vec!["安次区"]),
+    ] {
         let doc = html(&out.join(format!("cities/{city}/index.html")));
         let t = table(&doc, "table.places");
         let names: Vec<&str> = t.rows.iter().map(|r| r.0.as_str()).collect();
@@ -252,10 +255,9 @@ fn cities_fixture_has_city_district_and_year_pages_with_exact_totals() {
             .unwrap_or_else(|| panic!("{city} subtotal on the home page"));
         assert_eq!(sub.1, t.total, "{city}: home subtotal = city total");
         assert!(
-            home.select(&sel("h3 a"))
-                .any(|a| text(a) == city
-                    && resolve("index.html", a.value().attr("href").unwrap()).unwrap()
-                        == format!("cities/{city}/index.html")),
+            home.select(&sel("h3 a")).any(|a| text(a) == city
+                && resolve("index.html", a.value().attr("href").unwrap()).unwrap()
+                    == format!("cities/{city}/index.html")),
             "the home page links {city}"
         );
     }
@@ -386,9 +388,14 @@ fn no_page_grows_with_the_number_of_townships() {
     // The district total on each of its pages is the whole district's.
     let first = html(&out.join("districts/甲区/index.html"));
     let last = html(&out.join("districts/甲区/page/20/index.html"));
-    let (a, b) = (table(&first, "table.summary"), table(&last, "table.summary"));
+    let (a, b) = (
+        table(&first, "table.summary"),
+        table(&last, "table.summary"),
+    );
     assert_eq!(a.total, b.total);
     assert_eq!(a.rows.len(), 100);
-    let expected: i128 = (1..=2000).map(|k| (k * 37 % 100_000) as i128 * 100 + (k % 100) as i128).sum();
+    let expected: i128 = (1..=2000)
+        .map(|k| (k * 37 % 100_000) as i128 * 100 + (k % 100) as i128)
+        .sum();
     assert_eq!(a.total["fines_total"], Some(expected));
 }

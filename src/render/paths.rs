@@ -83,7 +83,10 @@ pub fn city(slug: &str) -> String {
 pub fn link(path: &str) -> String {
     path.split('/')
         .map(|seg| {
-            if seg.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b)) {
+            if seg
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+            {
                 seg.to_string()
             } else {
                 super::percent_encode(seg)

@@ -54,11 +54,7 @@ pub fn data(c: &Common<'_>, sizes: &dyn Fn(&str) -> Option<u64>) -> Context {
         .collect();
     // A site laid out by district lists the districts: each township's
     // downloads are on its page, three links from here.
-    let listed: &[usize] = if c.asm.by_district {
-        &[]
-    } else {
-        &c.asm.order
-    };
+    let listed: &[usize] = if c.asm.by_district { &[] } else { &c.asm.order };
     let townships: Vec<DataRow> = listed
         .iter()
         .filter_map(|&ti| c.site.township_at(ti))

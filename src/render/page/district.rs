@@ -527,7 +527,7 @@ pub fn district_year(c: &Common<'_>, di: usize, year: Year, page: usize) -> Opti
         &[("district", &name), ("year", &year.to_string())],
     );
     let path = paths::district_year(&d.slug, year, page);
-    let mut ctx = year::year_at(c, &part, &paths::link(&path), &title);
+    let mut ctx = year::year_at(c, &part, summary, &paths::link(&path), &title);
     // The coverage is the district's, not the page's.
     let reported = idx
         .iter()
@@ -553,10 +553,7 @@ pub fn district_year(c: &Common<'_>, di: usize, year: Year, page: usize) -> Opti
     let next = pos.and_then(|p| c.asm.years.get(p + 1)).map(link);
     ctx.insert("district_prev", &prev);
     ctx.insert("district_next", &next);
-    ctx.insert(
-        "site_year_path",
-        &paths::link(&paths::year(summary.year)),
-    );
+    ctx.insert("site_year_path", &paths::link(&paths::year(summary.year)));
     Some(ctx)
 }
 

@@ -138,11 +138,7 @@ pub fn home(c: &Common<'_>) -> Context {
     );
     // The matrix and the list of townships: on a site laid out by district,
     // on the district pages.
-    let shown: &[usize] = if c.asm.by_district {
-        &[]
-    } else {
-        &c.asm.order
-    };
+    let shown: &[usize] = if c.asm.by_district { &[] } else { &c.asm.order };
     let rows = matrix_of(c, shown);
     let used = shown.iter().flat_map(|&ti| {
         c.asm

@@ -296,10 +296,16 @@ fn summary_table(
     }
 }
 
-/// Tables of a year summary, one per group that has figures.
-fn group_tables(c: &Common<'_>, summary: &assemble::YearSummary) -> Vec<GroupTable> {
+/// Tables of a year summary, one per group that has figures: the
+/// metrics that any row of `columns` states (the whole year's, for a
+/// district's part of it, so that every district shows the same columns).
+fn group_tables(
+    c: &Common<'_>,
+    summary: &assemble::YearSummary,
+    columns: &assemble::YearSummary,
+) -> Vec<GroupTable> {
     let schema = &c.site.config.schema;
-    let reports: Vec<&Report> = summary
+    let reports: Vec<&Report> = columns
         .rows
         .iter()
         .filter_map(|r| r.report.and_then(|i| c.site.report_at(i)))

@@ -17,7 +17,7 @@ pub fn year(c: &Common<'_>, summary: &assemble::YearSummary) -> Context {
     if c.asm.by_district {
         return year_by_district(c, summary, &path, &title);
     }
-    year_at(c, summary, &path, &title)
+    year_at(c, summary, summary, &path, &title)
 }
 
 /// A year's page on a site laid out by district: a row per district (each
@@ -63,13 +63,14 @@ fn year_by_district(
 pub(super) fn year_at(
     c: &Common<'_>,
     summary: &assemble::YearSummary,
+    columns: &assemble::YearSummary,
     path: &str,
     title: &str,
 ) -> Context {
     let mut ctx = c.context(path, title, "year");
     ctx.insert("year", &summary.year);
     let overview = key_table(c, summary);
-    let tables = group_tables(c, summary);
+    let tables = group_tables(c, summary, columns);
     let mut words = overview.words;
     tables.iter().for_each(|t| words.merge(t.words));
     ctx.insert("terms", &words.legend(c.w));

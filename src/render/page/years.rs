@@ -113,11 +113,11 @@ pub fn years(c: &Common<'_>) -> Context {
                 Vec::new()
             } else {
                 s.rows
-                .iter()
-                .filter(|r| r.report.is_some())
-                .filter_map(|r| c.site.township_at(r.township))
-                .map(|t| TownshipLink::new(t, c.w))
-                .collect()
+                    .iter()
+                    .filter(|r| r.report.is_some())
+                    .filter_map(|r| c.site.township_at(r.township))
+                    .map(|t| TownshipLink::new(t, c.w))
+                    .collect()
             },
             coverage: coverage(s.reported(), s.rows.len(), c.w),
         })
