@@ -590,6 +590,14 @@ pub struct Assembled {
 }
 
 impl Assembled {
+    /// Whether the pages that list townships (the townships index, the
+    /// year pages, the all-years and data pages) can list every one:
+    /// at most [`PER_PAGE`] of them. A bigger site lists them on its
+    /// district pages only.
+    pub fn lists_every_township(&self) -> bool {
+        self.order.len() <= PER_PAGE
+    }
+
     /// The summary of a year.
     pub fn summary(&self, year: Year) -> Option<&YearSummary> {
         self.summaries.iter().find(|s| s.year == year)

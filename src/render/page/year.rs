@@ -28,12 +28,17 @@ fn year_by_district(
     path: &str,
     title: &str,
 ) -> Context {
-    let mut ctx = c.context(path, title, "year");
+    // A small site keeps its township tables under the districts' rows.
+    let mut ctx = if c.asm.lists_every_township() {
+        year_at(c, summary, summary, path, title)
+    } else {
+        c.context(path, title, "year")
+    };
     ctx.insert("year", &summary.year);
     let (key, groups) = district::year_place_tables(c, summary);
     let mut words = key.words;
     groups.iter().for_each(|t| words.merge(t.words));
-    ctx.insert("terms", &words.legend(c.w));
+    ctx.insert("place_terms", &words.legend(c.w));
     ctx.insert("places", &key);
     ctx.insert("place_tables", &groups);
     ctx.insert("downloads", &Downloads::year(summary.year));

@@ -109,7 +109,7 @@ pub fn years(c: &Common<'_>) -> Context {
         .map(|s| YearCol {
             year: s.year,
             path: paths::year(s.year),
-            townships: if c.asm.by_district {
+            townships: if !c.asm.lists_every_township() {
                 Vec::new()
             } else {
                 s.rows
@@ -125,7 +125,7 @@ pub fn years(c: &Common<'_>) -> Context {
     ctx.insert("years", &years);
     // A site laid out by district names no township here (thousands):
     // the year pages and the district pages do.
-    ctx.insert("by_district", &c.asm.by_district);
+    ctx.insert("by_district", &!c.asm.lists_every_township());
     ctx.insert("rows", &rows);
     ctx.insert("any_changed", &any_changed);
     let mut words = FigureWords::default();
