@@ -145,12 +145,12 @@ fn district_totals<'a>(
         .map(|t| (t.totals.as_slice(), t.rows.clone()))
 }
 
+/// A row named `name`, linking `path`, of `kind` (`district`, `city`,
+/// `total`), over `rows` (indices into the summary's rows).
 fn place_row(
     c: &Common<'_>,
     summary: &YearSummary,
-    name: String,
-    path: Option<String>,
-    kind: &'static str,
+    (name, path, kind): (String, Option<String>, &'static str),
     rows: &[usize],
     totals: &[Total],
     metrics: &[(MetricId, &crate::schema::Metric)],
@@ -183,20 +183,35 @@ fn place_row(
     }
 }
 
+/// What a table of places shows beside its rows.
+pub(super) struct PlaceTableSpec {
+    /// The table's key (its ids).
+    pub key: String,
+    /// Its caption.
+    pub caption: String,
+    /// A subtotal row per city.
+    pub with_cities: bool,
+    /// Districts link to their summary of the year (else to their page).
+    pub year_links: bool,
+}
+
 /// A table of `summary` with a row per district among `districts` (and a
-/// subtotal per city when `with_cities`), over the metrics `ids`; each
-/// district links to its summary of the year (`year_links`) or to its page.
+/// subtotal per city when asked), over the metrics `ids`, with `total`
+/// (totals, rows, name) as its last row.
 pub(super) fn place_table(
     c: &Common<'_>,
     summary: &YearSummary,
     districts: &[usize],
     total: (&[Total], Vec<usize>, String),
-    with_cities: bool,
-    year_links: bool,
-    key: String,
-    caption: String,
+    spec: PlaceTableSpec,
     ids: &[MetricId],
 ) -> PlaceTable {
+    let PlaceTableSpec {
+        key,
+        caption,
+        with_cities,
+        year_links,
+    } = spec;
     let schema = &c.site.config.schema;
     let metrics: Vec<(MetricId, &crate::schema::Metric)> = ids
         .iter()
@@ -217,9 +232,7 @@ pub(super) fn place_table(
             rows.push(place_row(
                 c,
                 summary,
-                district_name(c, d),
-                Some(paths::link(&path)),
-                "district",
+                (district_name(c, d), Some(paths::link(&path)), "district"),
                 &idx,
                 totals,
                 &metrics,
@@ -240,9 +253,11 @@ pub(super) fn place_table(
             rows.push(place_row(
                 c,
                 summary,
-                format!("{} {}", city.name, c.w.get("subtotal")),
-                Some(paths::link(&paths::city(&city.slug))),
-                "city",
+                (
+                    format!("{} {}", city.name, c.w.get("subtotal")),
+                    Some(paths::link(&paths::city(&city.slug))),
+                    "city",
+                ),
                 &t.rows,
                 &t.totals,
                 &metrics,
@@ -250,7 +265,7 @@ pub(super) fn place_table(
         }
     }
     let (totals, idx, name) = total;
-    let total = place_row(c, summary, name, None, "total", &idx, totals, &metrics);
+    let total = place_row(c, summary, (name, None, "total"), &idx, totals, &metrics);
     let mut words = FigureWords::default();
     for t in rows.iter().chain([&total]).flat_map(|r| &r.cells) {
         words.total(t, true);
@@ -289,15 +304,17 @@ pub(super) fn year_place_tables(
         summary,
         &all,
         total(),
-        true,
-        true,
-        "key".into(),
-        format!(
-            "{}{} {}",
-            summary.year,
-            c.w.get("year_suffix"),
-            c.w.get("key_figures")
-        ),
+        PlaceTableSpec {
+            key: "key".into(),
+            caption: format!(
+                "{}{} {}",
+                summary.year,
+                c.w.get("year_suffix"),
+                c.w.get("key_figures")
+            ),
+            with_cities: true,
+            year_links: true,
+        },
         &c.site.config.key_metrics,
     );
     let schema = &c.site.config.schema;
@@ -324,10 +341,12 @@ pub(super) fn year_place_tables(
                     summary,
                     &all,
                     total(),
-                    true,
-                    true,
-                    g.key.clone(),
-                    format!("{}{} {label}", summary.year, c.w.get("year_suffix")),
+                    PlaceTableSpec {
+                        key: g.key.clone(),
+                        caption: format!("{}{} {label}", summary.year, c.w.get("year_suffix")),
+                        with_cities: true,
+                        year_links: true,
+                    },
                     &ids,
                 )
             })
@@ -581,15 +600,17 @@ pub fn city(c: &Common<'_>, ci: usize) -> Option<Context> {
                 t.rows.clone(),
                 format!("{} {}", city.name, c.w.get("total")),
             ),
-            false,
-            false,
-            "key".into(),
-            format!(
-                "{}{} {}",
-                summary.year,
-                c.w.get("year_suffix"),
-                c.w.get("key_figures")
-            ),
+            PlaceTableSpec {
+                key: "key".into(),
+                caption: format!(
+                    "{}{} {}",
+                    summary.year,
+                    c.w.get("year_suffix"),
+                    c.w.get("key_figures")
+                ),
+                with_cities: false,
+                year_links: false,
+            },
             &c.site.config.key_metrics,
         );
         ctx.insert("terms", &table.words.legend(c.w));

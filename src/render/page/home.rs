@@ -100,15 +100,17 @@ pub fn home(c: &Common<'_>) -> Context {
                     (0..summary.rows.len()).collect(),
                     c.w.get("total").to_string(),
                 ),
-                true,
-                false,
-                "key".into(),
-                format!(
-                    "{}{} {}",
-                    summary.year,
-                    c.w.get("year_suffix"),
-                    c.w.get("key_figures")
-                ),
+                district::PlaceTableSpec {
+                    key: "key".into(),
+                    caption: format!(
+                        "{}{} {}",
+                        summary.year,
+                        c.w.get("year_suffix"),
+                        c.w.get("key_figures")
+                    ),
+                    with_cities: true,
+                    year_links: false,
+                },
                 &c.site.config.key_metrics,
             );
             let mut words = table.words;
