@@ -355,7 +355,7 @@ pub struct Row {
 /// How many townships a district's page lists: its table and status
 /// matrix are cut into pages of this many townships, so that no page
 /// grows with the size of the site.
-pub const PER_PAGE: usize = 100;
+pub const PER_PAGE: usize = 50;
 
 /// A district of the site and its townships.
 #[derive(Clone, Debug, PartialEq, Eq)]

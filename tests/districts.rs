@@ -359,7 +359,7 @@ fn generated(districts: &[(&str, usize)]) -> tempfile::TempDir {
 
 #[test]
 fn no_page_grows_with_the_number_of_townships() {
-    // 2,300 townships: one district of 2,000 (twenty pages), two smaller.
+    // 2,300 townships: one district of 2,000 (forty pages), two smaller.
     let site = generated(&[("甲区", 2000), ("乙区", 250), ("丙区", 50)]);
     let built = build(site.path());
     let out = &built.out;
@@ -376,9 +376,9 @@ fn no_page_grows_with_the_number_of_townships() {
         heaviest.0
     );
     // The big district is paged, and every township is three clicks away.
-    assert!(out.join("districts/甲区/page/20/index.html").exists());
-    assert!(!out.join("districts/甲区/page/21/index.html").exists());
-    assert!(out.join("districts/甲区/2024/page/20/index.html").exists());
+    assert!(out.join("districts/甲区/page/40/index.html").exists());
+    assert!(!out.join("districts/甲区/page/41/index.html").exists());
+    assert!(out.join("districts/甲区/2024/page/40/index.html").exists());
     let reach = clicks(out, 3);
     let pages = township_pages(site.path());
     assert_eq!(pages.len(), 2300);
@@ -387,13 +387,13 @@ fn no_page_grows_with_the_number_of_townships() {
     }
     // The district total on each of its pages is the whole district's.
     let first = html(&out.join("districts/甲区/index.html"));
-    let last = html(&out.join("districts/甲区/page/20/index.html"));
+    let last = html(&out.join("districts/甲区/page/40/index.html"));
     let (a, b) = (
         table(&first, "table.summary"),
         table(&last, "table.summary"),
     );
     assert_eq!(a.total, b.total);
-    assert_eq!(a.rows.len(), 100);
+    assert_eq!(a.rows.len(), 50);
     let expected: i128 = (1..=2000)
         .map(|k| (k * 37 % 100_000) as i128 * 100 + (k % 100) as i128)
         .sum();

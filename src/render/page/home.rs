@@ -223,8 +223,14 @@ fn district_charts(c: &Common<'_>) -> Vec<crate::render::charts::Chart> {
                 points,
                 c.w,
             );
+            // A big site counts the townships rather than naming thousands.
+            let key = if c.asm.lists_every_township() {
+                "like_for_like_fmt"
+            } else {
+                "like_for_like_count_fmt"
+            };
             chart.note = Some(c.w.fill(
-                "like_for_like_fmt",
+                key,
                 &[
                     ("townships", &names.join(c.w.get("list_sep"))),
                     ("n", &names.len().to_string()),

@@ -558,6 +558,10 @@ mod tests {
         "unstated_fmt",
         "township_count_fmt",
         "coverage_short_fmt",
+        "like_for_like_count_fmt",
+        "district_unnamed",
+        "page_townships_fmt",
+        "district_year_fmt",
         "townships",
     ];
 
