@@ -352,6 +352,138 @@ pub struct Row {
     pub rank: Option<Rank>,
 }
 
+/// How many townships a district's page lists: its table and status
+/// matrix are cut into pages of this many townships, so that no page
+/// grows with the size of the site.
+pub const PER_PAGE: usize = 50;
+
+/// A district of the site and its townships.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct District {
+    /// Its name (empty for townships without one).
+    pub name: String,
+    /// The folder of its pages under `districts/`: the name, with the
+    /// characters a file name cannot hold replaced (unique).
+    pub slug: String,
+    /// The city it belongs to (index into [`Assembled::cities`]).
+    pub city: Option<usize>,
+    /// Its townships, in display order (indices into [`Site::townships`]).
+    pub townships: Vec<usize>,
+}
+
+impl District {
+    /// How many pages its townships fill (at least one).
+    pub fn pages(&self) -> usize {
+        self.townships.len().div_ceil(PER_PAGE).max(1)
+    }
+}
+
+/// A city: districts grouped in the config.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct City {
+    /// Its name.
+    pub name: String,
+    /// The folder of its page under `cities/`.
+    pub slug: String,
+    /// Its districts (indices into [`Assembled::districts`]).
+    pub districts: Vec<usize>,
+}
+
+/// A folder name for a place: its name with the characters a file or a
+/// URL path cannot carry plainly replaced by `_` (Chinese is kept; links
+/// percent-encode it).
+pub fn place_slug(name: &str) -> String {
+    let s: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_control()
+                || c.is_whitespace()
+                || matches!(
+                    c,
+                    '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' | '#' | '%' | '&' | '\''
+                )
+            {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let s = s.trim_start_matches('.');
+    if s.is_empty() {
+        "_".into()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Unique slugs: a second `x` becomes `x-2`.
+fn unique_slugs(names: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for base in names {
+        let mut slug = base.clone();
+        let mut n = 1u32;
+        while out.contains(&slug) {
+            n = n.saturating_add(1);
+            slug = format!("{base}-{n}");
+        }
+        out.push(slug);
+    }
+    out
+}
+
+/// The districts of a site (from townships in display order) and its cities.
+fn places(site: &Site, order: &[usize]) -> (Vec<District>, Vec<City>) {
+    let mut districts: Vec<District> = Vec::new();
+    for &ti in order {
+        let Some(t) = site.township_at(ti) else {
+            continue;
+        };
+        let name = t.district.clone().unwrap_or_default();
+        match districts.last_mut() {
+            Some(d) if d.name == name => d.townships.push(ti),
+            _ => districts.push(District {
+                name,
+                slug: String::new(),
+                city: None,
+                townships: vec![ti],
+            }),
+        }
+    }
+    let slugs = unique_slugs(districts.iter().map(|d| place_slug(&d.name)));
+    for (d, slug) in districts.iter_mut().zip(slugs) {
+        d.slug = slug;
+    }
+    let mut cities: Vec<City> = Vec::new();
+    for c in &site.config.cities {
+        let own: Vec<usize> = districts
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| c.districts.contains(&d.name))
+            .map(|(i, _)| i)
+            .collect();
+        if own.is_empty() {
+            continue;
+        }
+        for &i in &own {
+            if let Some(d) = districts.get_mut(i) {
+                d.city = Some(cities.len());
+            }
+        }
+        cities.push(City {
+            name: c.name.clone(),
+            slug: String::new(),
+            districts: own,
+        });
+    }
+    let slugs = unique_slugs(cities.iter().map(|c| place_slug(&c.name)));
+    for (c, slug) in cities.iter_mut().zip(slugs) {
+        c.slug = slug;
+    }
+    (districts, cities)
+}
+
 /// A district's subtotal within a year.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DistrictTotals {
@@ -378,6 +510,8 @@ pub struct YearSummary {
     pub totals: Vec<Total>,
     /// Subtotals per district, when the site has more than one.
     pub districts: Vec<DistrictTotals>,
+    /// Subtotals per city (named like the city), when the config has cities.
+    pub cities: Vec<DistrictTotals>,
 }
 
 impl YearSummary {
@@ -438,11 +572,32 @@ pub struct Assembled {
     pub order: Vec<usize>,
     /// Whether the site has more than one district.
     pub multi_district: bool,
+    /// The districts, in display order (the config's, then the others by
+    /// name; an empty name for townships without one).
+    pub districts: Vec<District>,
+    /// The cities grouping districts (`districts:` in the config), in the
+    /// config's order; only those with a district that has townships.
+    pub cities: Vec<City>,
+    /// Whether the pages are laid out by district: the home page and the
+    /// year pages show a row per district, each district has its pages
+    /// (paged by [`PER_PAGE`] townships), and the townships index lists
+    /// the districts. True with more than one district, or more townships
+    /// than one page holds; a small site of one district keeps the pages
+    /// that list every township.
+    pub by_district: bool,
     /// Like-for-like series of the key metrics (only those with two years or more).
     pub trends: Vec<Trend>,
 }
 
 impl Assembled {
+    /// Whether the pages that list townships (the townships index, the
+    /// year pages, the all-years and data pages) can list every one:
+    /// at most [`PER_PAGE`] of them. A bigger site lists them on its
+    /// district pages only.
+    pub fn lists_every_township(&self) -> bool {
+        self.order.len() <= PER_PAGE
+    }
+
     /// The summary of a year.
     pub fn summary(&self, year: Year) -> Option<&YearSummary> {
         self.summaries.iter().find(|s| s.year == year)
@@ -558,16 +713,10 @@ pub fn assemble(site: &Site) -> Assembled {
         site.township_at(i)
             .map(|t| (district_rank(site, t.district.as_deref()), t.slug.clone()))
     });
-    let districts: Vec<String> = {
-        let mut d: Vec<String> = order
-            .iter()
-            .filter_map(|&i| site.township_at(i))
-            .map(|t| t.district.clone().unwrap_or_default())
-            .collect();
-        d.dedup();
-        d
-    };
+    let (places, cities) = places(site, &order);
+    let districts: Vec<String> = places.iter().map(|d| d.name.clone()).collect();
     let multi_district = districts.len() > 1;
+    let by_district = multi_district || site.townships.len() > PER_PAGE;
     let years = site_years(site, &coverage);
 
     let partial = Assembled {
@@ -579,6 +728,9 @@ pub fn assemble(site: &Site) -> Assembled {
         next,
         order,
         multi_district,
+        districts: places,
+        cities,
+        by_district,
         trends: Vec::new(),
     };
     let summaries: Vec<YearSummary> = years
@@ -649,6 +801,9 @@ impl Assembled {
             next: self.next.clone(),
             order: self.order.clone(),
             multi_district: self.multi_district,
+            districts: self.districts.clone(),
+            cities: self.cities.clone(),
+            by_district: self.by_district,
             trends: Vec::new(),
         }
     }
@@ -724,12 +879,45 @@ fn summarize(site: &Site, asm: &Assembled, year: Year, districts: &[String]) -> 
     } else {
         (totals(schema, &reports), Vec::new())
     };
+    // Each city: the rows of its districts, summed exactly.
+    let cities = asm
+        .cities
+        .iter()
+        .map(|city| {
+            let names: Vec<&str> = city
+                .districts
+                .iter()
+                .filter_map(|&d| asm.districts.get(d))
+                .map(|d| d.name.as_str())
+                .collect();
+            // One district: no subtotals, and the city has every row.
+            let idx: Vec<usize> = if asm.multi_district {
+                district_totals
+                    .iter()
+                    .filter(|d| names.contains(&d.district.as_str()))
+                    .flat_map(|d| d.rows.iter().copied())
+                    .collect()
+            } else {
+                (0..rows.len()).collect()
+            };
+            let subset: Vec<Option<&Report>> = idx
+                .iter()
+                .map(|&i| reports.get(i).copied().flatten())
+                .collect();
+            DistrictTotals {
+                district: city.name.clone(),
+                totals: totals(schema, &subset),
+                rows: idx,
+            }
+        })
+        .collect();
     YearSummary {
         year,
         rows,
         not_covered,
         totals: year_totals,
         districts: district_totals,
+        cities,
     }
 }
 

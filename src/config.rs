@@ -36,8 +36,12 @@ pub struct Config {
     pub language: Lang,
     /// Theme name (`default` is built in).
     pub theme: String,
-    /// The districts townships belong to (empty: not checked).
+    /// The districts townships belong to (empty: not checked), in the
+    /// config's order, those of the cities included.
     pub districts: Vec<String>,
+    /// The cities (市) grouping districts, when the config names any
+    /// (`districts: [- 某某市: [甲区, 乙区]]`).
+    pub cities: Vec<City>,
     /// The status date, when the config fixes it (`as_of`).
     pub as_of: Option<Date>,
     /// The status date the site is built with, resolved by
@@ -143,6 +147,7 @@ impl Config {
             language: Lang::Zh,
             theme: "default".to_string(),
             districts: Vec::new(),
+            cities: Vec::new(),
             as_of: None,
             status_date: None,
             first_year: None,
@@ -247,8 +252,8 @@ pub fn parse(text: &Arc<str>) -> (Config, Vec<Diagnostic>) {
                 config.theme = theme;
             }
         }
-        if let Some(list) = f.text_list("districts") {
-            config.districts = list.into_iter().map(|(d, _)| d).collect();
+        if let Some(entry) = f.take("districts") {
+            (config.districts, config.cities) = read_districts(&entry.value, f.sink());
         }
         if let Some((date, _)) = f.date("as_of") {
             config.as_of = Some(date);
@@ -287,6 +292,100 @@ pub fn parse(text: &Arc<str>) -> (Config, Vec<Diagnostic>) {
         f.finish();
     }
     (config, sink.diagnostics)
+}
+
+/// A city (市) and the districts (区/县) it groups.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct City {
+    /// The city's name.
+    pub name: String,
+    /// Its districts, in the config's order.
+    pub districts: Vec<String>,
+}
+
+/// The `districts:` list: each entry a district's name, or a city with
+/// its districts (`- 某某市: [甲区, 乙区]`). Returns every district (in
+/// order) and the cities.
+fn read_districts(node: &Node, sink: &mut Sink) -> (Vec<String>, Vec<City>) {
+    let mut districts: Vec<String> = Vec::new();
+    let mut cities: Vec<City> = Vec::new();
+    let Value::Seq(items) = &node.value else {
+        sink.at(
+            Problem::WrongType {
+                key: "districts".into(),
+                expected: Expected::List,
+            },
+            node.pos,
+        );
+        return (districts, cities);
+    };
+    let bad = |value: String| Problem::InvalidConfig {
+        key: "districts".into(),
+        reason: ConfigReason::CityForm { value },
+    };
+    // Every name once: a district in two places, or a city named like a
+    // district, would make two pages claim the same townships.
+    let mut seen: Vec<String> = Vec::new();
+    let mut name = |text: &str, pos: Pos, sink: &mut Sink| -> Option<String> {
+        let text = text.trim().to_string();
+        if text.is_empty() {
+            sink.at(bad(String::new()), pos);
+            return None;
+        }
+        if seen.contains(&text) {
+            sink.at(
+                Problem::InvalidConfig {
+                    key: "districts".into(),
+                    reason: ConfigReason::DuplicateDistrict { value: text },
+                },
+                pos,
+            );
+            return None;
+        }
+        seen.push(text.clone());
+        Some(text)
+    };
+    for item in items {
+        if let Some(text) = item.scalar_text() {
+            districts.extend(name(text, item.pos, sink));
+            continue;
+        }
+        match &item.value {
+            Value::Map(entries) if entries.len() == 1 => {
+                let Some(entry) = entries.first() else {
+                    continue;
+                };
+                let Value::Seq(list) = &entry.value.value else {
+                    sink.at(bad(entry.key.clone()), entry.value.pos);
+                    continue;
+                };
+                let Some(city) = name(&entry.key, entry.key_pos, sink) else {
+                    continue;
+                };
+                let mut own = Vec::new();
+                for d in list {
+                    match d.scalar_text() {
+                        Some(text) => own.extend(name(text, d.pos, sink)),
+                        None => sink.at(bad(entry.key.clone()), d.pos),
+                    }
+                }
+                if list.is_empty() {
+                    sink.at(bad(entry.key.clone()), entry.value.pos);
+                }
+                districts.extend(own.iter().cloned());
+                cities.push(City {
+                    name: city,
+                    districts: own,
+                });
+            }
+            Value::Map(entries) => {
+                let keys: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+                sink.at(bad(keys.join(", ")), item.pos);
+            }
+            _ => sink.at(bad(String::new()), item.pos),
+        }
+    }
+    (districts, cities)
 }
 
 /// The `portal:` section. An empty text counts as not set.
@@ -851,6 +950,61 @@ mod tests {
         );
         assert!(s.id("demolitions").is_some());
         assert_eq!(c.rank_metric, s.id("penalty_cases"));
+    }
+
+    #[test]
+    fn districts_may_be_grouped_by_city() {
+        let (c, d) = parse_str(
+            "title: t\nbase_url: https://x.cn/\ndistricts:\n  - 滨海新区\n  - 天津市: [西青区, 北辰区]\n  - 廊坊市:\n      - 安次区\n",
+        );
+        assert!(
+            d.is_empty(),
+            "{:?}",
+            d.iter().map(|d| &d.problem).collect::<Vec<_>>()
+        );
+        assert_eq!(c.districts, ["滨海新区", "西青区", "北辰区", "安次区"]);
+        assert_eq!(
+            c.cities,
+            [
+                City {
+                    name: "天津市".into(),
+                    districts: vec!["西青区".into(), "北辰区".into()]
+                },
+                City {
+                    name: "廊坊市".into(),
+                    districts: vec!["安次区".into()]
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn misshapen_cities_are_located() {
+        let (c, d) = parse_str(
+            "title: t\nbase_url: https://x.cn/\ndistricts:\n  - {name: 天津市, districts: [西青区]}\n  - 廊坊市: 安次区\n  - 北辰区\n  - 天津市: [北辰区, [x]]\n  - 河北区: []\n",
+        );
+        let got: Vec<(&str, Option<u32>, String)> = d
+            .iter()
+            .map(|d| (d.code(), d.pos.map(|p| p.line), format!("{:?}", d.problem)))
+            .collect();
+        assert_eq!(got.len(), 5, "{got:#?}");
+        assert!(got.iter().all(|g| g.0 == "invalid-config"));
+        let lines: Vec<Option<u32>> = got.iter().map(|g| g.1).collect();
+        assert_eq!(
+            lines,
+            [Some(4), Some(5), Some(7), Some(7), Some(8)],
+            "{got:#?}"
+        );
+        assert!(got[2].2.contains("DuplicateDistrict"));
+        assert_eq!(c.districts, ["北辰区"]);
+        assert_eq!(c.cities.len(), 2);
+        // Every message and help exists in both languages.
+        for diag in &d {
+            for lang in Lang::ALL {
+                assert!(!diag.problem.message(lang).is_empty());
+                assert!(diag.problem.help(lang).is_some());
+            }
+        }
     }
 
     #[test]

@@ -594,6 +594,17 @@ pub enum ConfigReason {
         /// As written.
         value: String,
     },
+    /// A `districts:` entry that is neither a district's name nor a city
+    /// with its list of districts (`- 某某市: [甲区, 乙区]`).
+    CityForm {
+        /// The entry's name or keys, as written (empty if it has none).
+        value: String,
+    },
+    /// A district or city named twice in `districts:`.
+    DuplicateDistrict {
+        /// The name.
+        value: String,
+    },
     /// A `portal:` item not in the form it must have (an email address, a
     /// site code of ten digits, a public-security record with its number).
     Portal {

@@ -122,11 +122,13 @@ fn browser() {
     let fixture_build = common::build(&common::fixture("two-districts"));
     let verdicts_build = common::build(&common::fixture("verdicts"));
     let search_build = common::build(&common::fixture("search"));
+    let cities_build = common::build(&common::fixture("cities"));
     let sites = [
         Site::new("sample", &sample_build.out),
         Site::new("fixture", &fixture_build.out),
         Site::new("verdicts", &verdicts_build.out),
         Site::new("search", &search_build.out),
+        Site::new("cities", &cities_build.out),
     ];
     eprintln!("browser: built the sites in {:.1} s", secs(started));
 

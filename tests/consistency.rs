@@ -66,9 +66,147 @@ fn status_of_class(class: &str) -> String {
 
 /// The year page: every summary table, the statuses, the coverage, the ranks.
 fn from_html(out: &Path, year: i32) -> (Year, BTreeMap<String, String>) {
-    let page = html(&out.join(format!("years/{year}/index.html")));
+    let path = format!("years/{year}/index.html");
+    let page = html(&out.join(&path));
     let mut y = Year::default();
     let mut names = BTreeMap::new();
+    if page.select(&sel("table.places")).next().is_some() {
+        // Laid out by district: the year page has a row per district and
+        // the total; each district's summary of the year (every page of
+        // it) has its townships, and its total is the district's subtotal.
+        for places in page.select(&sel("table.places")) {
+            let metrics: Vec<String> = places
+                .select(&sel("thead th[data-metric]"))
+                .map(|th| th.value().attr("data-metric").unwrap().to_string())
+                .collect();
+            let total = places.select(&sel("tfoot tr.total")).next().unwrap();
+            for (metric, td) in metrics.iter().zip(total.select(&sel("td.num"))) {
+                let value = td.value().attr("data-value").unwrap();
+                let cov = td.select(&sel(".coverage-cell")).next().map(text).unwrap();
+                let obs = Obs {
+                    status: status_of_class(td.value().attr("class").unwrap()),
+                    value: (!value.is_empty()).then(|| hundredths(value)),
+                    display: own_text(td),
+                    coverage: Some(coverage_of(cov.trim_matches(['(', ')', '（', '）']))),
+                };
+                insert(
+                    &mut y.figures,
+                    ("total".into(), metric.clone()),
+                    obs,
+                    "HTML",
+                );
+            }
+        }
+        let places = page.select(&sel("table.places")).next().unwrap();
+        let districts: Vec<(String, String)> = places
+            .select(&sel("tbody tr.place-district th a"))
+            .map(|a| (text(a), a.value().attr("href").unwrap().to_string()))
+            .collect();
+        for (district, href) in districts {
+            let first = out.join("years").join(year.to_string()).join(decode(&href));
+            let mut pages = vec![first.clone()];
+            let doc = html(&first);
+            for a in doc.select(&sel("nav.pages a:not([aria-current])")) {
+                let h = a.value().attr("href").unwrap();
+                pages.push(first.parent().unwrap().join(decode(h)));
+            }
+            for p in pages {
+                read_page(
+                    &html(&p),
+                    &format!("subtotal:{district}"),
+                    &mut y,
+                    &mut names,
+                );
+            }
+        }
+        let meta = text(page.select(&sel("p.meta")).next().unwrap());
+        y.coverage = Some(coverage_of(meta.split(" · ").next().unwrap()));
+        return (y, names);
+    }
+    read_page(&page, "total", &mut y, &mut names);
+    // The year's coverage.
+    let meta = text(page.select(&sel("p.meta")).next().unwrap());
+    let coverage = meta.split(" · ").next().unwrap();
+    y.coverage = Some(coverage_of(coverage));
+    (y, names)
+}
+
+/// The HTML of the pages with a year's township rows: the year page, or
+/// on a site laid out by district every page of each district's summary
+/// of the year (one after the other).
+fn township_pages(out: &Path, year: i32) -> String {
+    let path = out.join(format!("years/{year}/index.html"));
+    let page = html(&path);
+    let Some(places) = page.select(&sel("table.places")).next() else {
+        return std::fs::read_to_string(&path).unwrap();
+    };
+    let mut all = String::new();
+    for a in places.select(&sel("tbody tr.place-district th a")) {
+        let first = out
+            .join("years")
+            .join(year.to_string())
+            .join(decode(a.value().attr("href").unwrap()));
+        all.push_str(&std::fs::read_to_string(&first).unwrap());
+        let doc = html(&first);
+        for p in doc.select(&sel("nav.pages a:not([aria-current])")) {
+            let h = p.value().attr("href").unwrap();
+            all.push_str(
+                &std::fs::read_to_string(first.parent().unwrap().join(decode(h))).unwrap(),
+            );
+        }
+    }
+    all
+}
+
+/// The HTML of the pages with the status matrix.
+fn matrix_pages(out: &Path) -> String {
+    let home = out.join("index.html");
+    let doc = html(&home);
+    if doc.select(&sel("table.matrix")).next().is_some() {
+        return std::fs::read_to_string(&home).unwrap();
+    }
+    let mut all = String::new();
+    for a in doc.select(&sel("#h-districts ~ ul a")) {
+        let first = out.join(decode(a.value().attr("href").unwrap()));
+        all.push_str(&std::fs::read_to_string(&first).unwrap());
+        let page = html(&first);
+        for p in page.select(&sel("nav.pages a:not([aria-current])")) {
+            let h = p.value().attr("href").unwrap();
+            let path = first.parent().unwrap().join(decode(h));
+            all.push_str(&std::fs::read_to_string(path).unwrap());
+        }
+    }
+    all
+}
+
+/// A percent-encoded link, decoded (district folders keep their names).
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            out.push(
+                u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap(), 16).unwrap(),
+            );
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// The summary tables of a year page (or a district's summary of the
+/// year, whose total row is `total_key`), and the townships it does not
+/// cover.
+fn read_page(
+    page: &scraper::Html,
+    total_key: &str,
+    y: &mut Year,
+    names: &mut BTreeMap<String, String>,
+) {
     for table in page.select(&sel("table.summary")) {
         let metrics: Vec<String> = table
             .select(&sel("thead th[data-metric]"))
@@ -110,7 +248,7 @@ fn from_html(out: &Path, year: i32) -> (Year, BTreeMap<String, String>) {
         for tr in table.select(&sel("tfoot tr")) {
             let row = match tr.value().attr("data-district") {
                 Some(d) => format!("subtotal:{d}"),
-                None => "total".to_string(),
+                None => total_key.to_string(),
             };
             let is_coverage = tr.value().classes().any(|c| c == "coverage-row");
             for (metric, td) in metrics.iter().zip(tr.select(&sel("td.num"))) {
@@ -142,10 +280,7 @@ fn from_html(out: &Path, year: i32) -> (Year, BTreeMap<String, String>) {
             insert(&mut y.figures, key, obs, "HTML");
         }
     }
-    // The year's coverage, and the townships it does not cover.
-    let meta = text(page.select(&sel("p.meta")).next().unwrap());
-    let coverage = meta.split(" · ").next().unwrap();
-    y.coverage = Some(coverage_of(coverage));
+    // The townships it does not cover.
     for a in page.select(&sel("p.not-covered a[href$='/index.html']")) {
         let href = a.value().attr("href").unwrap();
         let slug = href.trim_start_matches("../").split('/').next().unwrap();
@@ -154,7 +289,6 @@ fn from_html(out: &Path, year: i32) -> (Year, BTreeMap<String, String>) {
             names.insert(text(a), slug.to_string());
         }
     }
-    (y, names)
 }
 
 fn insert(map: &mut BTreeMap<Key, Obs>, key: Key, obs: Obs, source: &str) {
@@ -306,7 +440,7 @@ fn check_xlsx(out: &Path, year: i32, page: &Year, names: &BTreeMap<String, Strin
     let path = out.join(format!("data/{year}.xlsx"));
     let formats = common::xlsx_formats(&path);
     let mut book: Xlsx<_> = calamine::open_workbook(&path).unwrap();
-    let html_page = html(&out.join(format!("years/{year}/index.html")));
+    let html_page = scraper::Html::parse_document(&township_pages(out, year));
     let where_ = format!("{year}.xlsx");
 
     // The status sheet: every township with the page's status, and the coverage.
@@ -344,11 +478,16 @@ fn check_xlsx(out: &Path, year: i32, page: &Year, names: &BTreeMap<String, Strin
 
     // Group sheets: one per table of the page, named as its heading.
     let mut checked = 0;
+    let mut done: BTreeSet<String> = BTreeSet::new();
     for section in html_page.select(&sel("main section[aria-labelledby^='h-']")) {
         let Some(table) = section.select(&sel("table.summary")).next() else {
             continue;
         };
         let sheet_name = text(section.select(&sel("h2")).next().unwrap());
+        // By district, a group has a section on each district's page: one check.
+        if !done.insert(sheet_name.clone()) {
+            continue;
+        }
         let range = book
             .worksheet_range(&sheet_name)
             .unwrap_or_else(|e| panic!("{where_}: no sheet {sheet_name}: {e}"));
@@ -422,9 +561,16 @@ fn check_xlsx(out: &Path, year: i32, page: &Year, names: &BTreeMap<String, Strin
                 checked += 1;
             }
         }
+        let on_pages: usize = html_page
+            .select(&sel("main section[aria-labelledby^='h-']"))
+            .filter(|s| {
+                s.select(&sel("h2")).next().map(text).as_deref() == Some(sheet_name.as_str())
+            })
+            .filter_map(|s| s.select(&sel("table.summary")).next())
+            .map(|t| t.select(&sel("tbody tr")).count())
+            .sum();
         assert_eq!(
-            covered_rows,
-            table.select(&sel("tbody tr")).count(),
+            covered_rows, on_pages,
             "{where_} {sheet_name}: the same townships"
         );
     }
@@ -475,9 +621,14 @@ fn check_site(root: &Path, w: &Words) -> usize {
     let out = &built.out;
     let all: Value =
         serde_json::from_slice(&std::fs::read(out.join("data/all.json")).unwrap()).unwrap();
-    let home = html(&out.join("index.html"));
+    // The status matrix: on the home page, or on a site laid out by
+    // district on each district's pages (one after the other).
+    let home = scraper::Html::parse_document(&matrix_pages(out));
     let matrix_years: Vec<String> = home
-        .select(&sel("table.matrix thead th"))
+        .select(&sel("table.matrix"))
+        .next()
+        .unwrap()
+        .select(&sel("thead th"))
         .skip(1)
         .map(text)
         .collect();

@@ -879,6 +879,24 @@ fn config_message(key: &str, reason: &ConfigReason, lang: Lang) -> String {
         (ConfigReason::Value { value }, Lang::En) => {
             format!("{key}: the value “{value}” is not allowed")
         }
+        (ConfigReason::CityForm { value }, Lang::Zh) if value.is_empty() => {
+            format!("{key}: 这一项既不是区名，也不是“市: [区, …]”")
+        }
+        (ConfigReason::CityForm { value }, Lang::Zh) => {
+            format!("{key}: “{value}”这一项应是一个市及其所辖区的列表")
+        }
+        (ConfigReason::CityForm { value }, Lang::En) if value.is_empty() => {
+            format!("{key}: this entry is neither a district's name nor “city: [district, …]”")
+        }
+        (ConfigReason::CityForm { value }, Lang::En) => {
+            format!("{key}: the entry “{value}” should be a city with the list of its districts")
+        }
+        (ConfigReason::DuplicateDistrict { value }, Lang::Zh) => {
+            format!("{key}: “{value}”出现了不止一次")
+        }
+        (ConfigReason::DuplicateDistrict { value }, Lang::En) => {
+            format!("{key}: “{value}” is named more than once")
+        }
         (ConfigReason::Portal { field, value }, Lang::Zh) => {
             let what = match *field {
                 "email" => "电子邮箱地址",
@@ -981,6 +999,18 @@ fn config_help(reason: &ConfigReason, lang: Lang) -> Option<String> {
             "give whole seconds (such as 1769877000) or unset it; --as-of YYYY-MM-DD also fixes the status date".into()
         }
         (ConfigReason::Value { .. }, _) => return None,
+        (ConfigReason::CityForm { .. }, Lang::Zh) => {
+            "每一项写一个区名（- 西青区），或写一个市及其所辖区：- 天津市: [西青区, 北辰区]".into()
+        }
+        (ConfigReason::CityForm { .. }, Lang::En) => {
+            "write each entry as a district's name (- 西青区) or as a city with its districts: - 天津市: [西青区, 北辰区]".into()
+        }
+        (ConfigReason::DuplicateDistrict { .. }, Lang::Zh) => {
+            "每个区只列一次，只属于一个市；市名不能与区名相同".into()
+        }
+        (ConfigReason::DuplicateDistrict { .. }, Lang::En) => {
+            "list each district once, under one city at most; a city cannot share a district's name".into()
+        }
         (ConfigReason::Portal { field, .. }, lang) => match (*field, lang) {
             ("email", Lang::Zh) => "写成 zhifa@example.gov.cn 的形式".into(),
             ("email", Lang::En) => "write it like zhifa@example.gov.cn".into(),

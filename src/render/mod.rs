@@ -213,6 +213,14 @@ pub enum Target {
     Townships,
     /// `<slug>/index.html`.
     Township(String),
+    /// `districts/<district>/index.html` and its further pages
+    /// (`page/<n>/`), on a site laid out by district (by the district's
+    /// slug).
+    District(String),
+    /// `districts/<district>/<year>/index.html` and its further pages.
+    DistrictYear(String, Year),
+    /// `cities/<city>/index.html`, when the config groups districts by city.
+    City(String),
     /// `years/<year>/index.html`.
     Year(Year),
     /// `<slug>/<year>/index.html` and the report's attachments.
@@ -241,6 +249,9 @@ impl Target {
             Target::Home => "home.html",
             Target::NotFound => "404.html",
             Target::Years => "years.html",
+            Target::District(_) => "district.html",
+            Target::DistrictYear(..) => "year.html",
+            Target::City(_) => "city.html",
             Target::Glossary => "glossary.html",
             Target::Townships => "townships.html",
             Target::Township(_) => "township.html",
@@ -306,6 +317,17 @@ pub fn targets(site: &Site, asm: &Assembled) -> Vec<Target> {
             .map(|t| Target::Township(t.slug.clone())),
     );
     out.extend(asm.summaries.iter().map(|s| Target::Year(s.year)));
+    if asm.by_district {
+        out.extend(asm.cities.iter().map(|c| Target::City(c.slug.clone())));
+        for d in &asm.districts {
+            out.push(Target::District(d.slug.clone()));
+            out.extend(
+                asm.summaries
+                    .iter()
+                    .map(|s| Target::DistrictYear(d.slug.clone(), s.year)),
+            );
+        }
+    }
     out.extend(
         site.reports
             .iter()
@@ -417,6 +439,11 @@ pub fn render(
         reused: 0,
         phases,
     })
+}
+
+/// How many pages a district's page (and each of its year summaries) fills.
+fn assemble_pages(d: &crate::assemble::District) -> usize {
+    d.pages()
 }
 
 /// What one call of [`render`] shares between its threads.
@@ -532,6 +559,39 @@ impl Job<'_> {
                 ),
                 None => Ok(()),
             },
+            Target::District(slug) => {
+                let Some(di) = asm.districts.iter().position(|d| &d.slug == slug) else {
+                    return Ok(());
+                };
+                let pages = asm.districts.get(di).map_or(0, assemble_pages);
+                for n in 1..=pages {
+                    if let Some(ctx) = page::district(c, di, n) {
+                        self.page(&paths::district(slug, n), "district.html", ctx)?;
+                    }
+                }
+                Ok(())
+            }
+            Target::DistrictYear(slug, year) => {
+                let Some(di) = asm.districts.iter().position(|d| &d.slug == slug) else {
+                    return Ok(());
+                };
+                let pages = asm.districts.get(di).map_or(0, assemble_pages);
+                for n in 1..=pages {
+                    if let Some(ctx) = page::district_year(c, di, *year, n) {
+                        self.page(&paths::district_year(slug, *year, n), "year.html", ctx)?;
+                    }
+                }
+                Ok(())
+            }
+            Target::City(slug) => {
+                let Some(ci) = asm.cities.iter().position(|x| &x.slug == slug) else {
+                    return Ok(());
+                };
+                match page::city(c, ci) {
+                    Some(ctx) => self.page(&paths::city(slug), "city.html", ctx),
+                    None => Ok(()),
+                }
+            }
             Target::Year(year) => match asm.summary(*year) {
                 Some(s) => self.page(&paths::year(*year), "year.html", page::year(c, s)),
                 None => Ok(()),

@@ -64,6 +64,45 @@ pub fn all_data() -> String {
 pub fn township_data(slug: &str, ext: &str) -> String {
     format!("data/townships/{slug}.{ext}")
 }
+/// Page `page` (from 1) of a paged folder `dir/`: `dir/index.html`, then
+/// `dir/page/<n>/index.html`.
+fn paged(dir: &str, page: usize) -> String {
+    if page <= 1 {
+        format!("{dir}/index.html")
+    } else {
+        format!("{dir}/page/{page}/index.html")
+    }
+}
+/// Page `page` (from 1) of a district's page (`slug`: the district's
+/// folder as written to disk; links percent-encode it with [`link`]).
+pub fn district(slug: &str, page: usize) -> String {
+    paged(&format!("districts/{slug}"), page)
+}
+/// Page `page` (from 1) of a district's summary of a year.
+pub fn district_year(slug: &str, year: Year, page: usize) -> String {
+    paged(&format!("districts/{slug}/{year}"), page)
+}
+/// A city's page.
+pub fn city(slug: &str) -> String {
+    format!("cities/{slug}/index.html")
+}
+/// A path as a link: each segment percent-encoded where it is not plain
+/// ASCII (district and city folders keep their Chinese names on disk).
+pub fn link(path: &str) -> String {
+    path.split('/')
+        .map(|seg| {
+            if seg
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+            {
+                seg.to_string()
+            } else {
+                super::percent_encode(seg)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
 /// How many folders deep a path is (for the `root` prefix).
 pub fn depth(path: &str) -> usize {
     path.matches('/').count()

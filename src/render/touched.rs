@@ -9,6 +9,10 @@
 //! - a year page and a year's downloads read every township's report for
 //!   that year and each one's previous report (changes), so a report feeds
 //!   its own year and the year of the township's next report;
+//! - a district's summary of a year reads that year's rows (ranked among
+//!   every township's), so a touched year touches every district's
+//!   summary of it; a district's page reads its townships' statuses and
+//!   the latest year (ranks again); a city's page reads the latest year;
 //! - the home page, the all-years page, the data page (the downloads'
 //!   sizes), `all.json`, the feed, the sitemap and the search index read
 //!   everything.
@@ -62,6 +66,9 @@ pub fn touched(before: State<'_>, after: State<'_>, read: &[PathBuf]) -> Touched
         || ba.years != aa.years
         || ba.order != aa.order
         || ba.multi_district != aa.multi_district
+        || ba.by_district != aa.by_district
+        || ba.districts != aa.districts
+        || ba.cities != aa.cities
         || ba.coverage != aa.coverage
         || !same_townships(b, a);
     if frame_changed {
@@ -110,6 +117,26 @@ pub fn touched(before: State<'_>, after: State<'_>, read: &[PathBuf]) -> Touched
     for y in years.iter().filter(|y| aa.summary(**y).is_some()) {
         then.push(Target::YearData(*y));
         then.push(Target::Year(*y));
+    }
+    if aa.by_district {
+        // A district's summary of a year ranks its townships among all of
+        // the year's: every district's summary of a touched year. Its page
+        // shows the latest year (ranks again) and its townships' statuses.
+        let latest = aa.years.last();
+        for d in &aa.districts {
+            let own = d
+                .townships
+                .iter()
+                .filter_map(|&ti| a.township_at(ti))
+                .any(|t| slugs.contains(t.slug.as_str()));
+            if own || latest.is_some_and(|l| years.contains(l)) {
+                then.push(Target::District(d.slug.clone()));
+            }
+            for y in years.iter().filter(|y| aa.summary(**y).is_some()) {
+                then.push(Target::DistrictYear(d.slug.clone(), *y));
+            }
+        }
+        then.extend(aa.cities.iter().map(|c| Target::City(c.slug.clone())));
     }
     then.extend([
         Target::AllData,

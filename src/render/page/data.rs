@@ -57,9 +57,14 @@ pub fn data(c: &Common<'_>, sizes: &dyn Fn(&str) -> Option<u64>) -> Context {
             files: files(ALL_FORMATS, &|ext| paths::year_data(s.year, ext)),
         })
         .collect();
-    let townships: Vec<DataRow> = c
-        .asm
-        .order
+    // A site laid out by district lists the districts: each township's
+    // downloads are on its page, three links from here.
+    let listed: &[usize] = if !c.asm.lists_every_township() {
+        &[]
+    } else {
+        &c.asm.order
+    };
+    let townships: Vec<DataRow> = listed
         .iter()
         .filter_map(|&ti| c.site.township_at(ti))
         .map(|t| DataRow {
@@ -80,5 +85,8 @@ pub fn data(c: &Common<'_>, sizes: &dyn Fn(&str) -> Option<u64>) -> Context {
     ctx.insert("township_files", &townships);
     ctx.insert("all_file", &all);
     ctx.insert("columns", &crate::render::download::COLUMNS);
+    if !c.asm.lists_every_township() {
+        ctx.insert("place_groups", &super::district::place_groups(c));
+    }
     ctx
 }

@@ -13,13 +13,13 @@ use super::*;
 
 /// A key figure card.
 #[derive(Serialize)]
-struct Card {
+pub(super) struct Card {
     label: String,
     unit: String,
-    total: TotalView,
+    pub total: TotalView,
 }
 
-fn cards(c: &Common<'_>, summary: &assemble::YearSummary) -> Vec<Card> {
+pub(super) fn cards(c: &Common<'_>, summary: &assemble::YearSummary) -> Vec<Card> {
     c.key_metrics()
         .filter_map(|(id, m)| {
             let t = summary.totals.get(id.index())?;
@@ -34,7 +34,7 @@ fn cards(c: &Common<'_>, summary: &assemble::YearSummary) -> Vec<Card> {
 }
 
 #[derive(Serialize)]
-struct MatrixRow {
+pub(super) struct MatrixRow {
     township: TownshipLink,
     cells: Vec<MatrixCell>,
 }
@@ -46,9 +46,9 @@ struct MatrixCell {
     path: Option<String>,
 }
 
-fn matrix(c: &Common<'_>) -> Vec<MatrixRow> {
-    c.asm
-        .order
+/// The status matrix of `townships` (indices, in display order).
+pub(super) fn matrix_of(c: &Common<'_>, townships: &[usize]) -> Vec<MatrixRow> {
+    townships
         .iter()
         .filter_map(|&ti| {
             let t = c.site.township_at(ti)?;
@@ -80,26 +80,69 @@ fn matrix(c: &Common<'_>) -> Vec<MatrixRow> {
 pub fn home(c: &Common<'_>) -> Context {
     let mut ctx = c.context(&paths::home(), &c.site.config.title, "home");
     let latest = c.asm.summaries.last();
+    if c.asm.by_district {
+        ctx.insert("by_district", &true);
+        ctx.insert("place_groups", &district::place_groups(c));
+    }
     if let Some(summary) = latest {
         ctx.insert("latest_year", &summary.year);
         ctx.insert("latest_path", &paths::year(summary.year));
         let cards = cards(c, summary);
-        let table = key_table(c, summary);
-        let mut words = table.words;
-        cards
-            .iter()
-            .for_each(|card| words.total(&card.total, card.total.coverage.is_some()));
-        ctx.insert("terms", &words.legend(c.w));
-        ctx.insert("cards", &cards);
-        ctx.insert("latest_tables", &table);
-        ctx.insert("downloads", &Downloads::year(summary.year));
+        if c.asm.by_district {
+            // A row per district (and per city), not per township.
+            let all = district::all_districts(c);
+            let table = district::place_table(
+                c,
+                summary,
+                &all,
+                (
+                    summary.totals.as_slice(),
+                    (0..summary.rows.len()).collect(),
+                    c.w.get("total").to_string(),
+                ),
+                district::PlaceTableSpec {
+                    key: "key".into(),
+                    caption: format!(
+                        "{}{} {}",
+                        summary.year,
+                        c.w.get("year_suffix"),
+                        c.w.get("key_figures")
+                    ),
+                    with_cities: true,
+                    year_links: false,
+                },
+                &c.site.config.key_metrics,
+            );
+            let mut words = table.words;
+            cards
+                .iter()
+                .for_each(|card| words.total(&card.total, card.total.coverage.is_some()));
+            ctx.insert("terms", &words.legend(c.w));
+            ctx.insert("cards", &cards);
+            ctx.insert("places", &table);
+            ctx.insert("downloads", &Downloads::year(summary.year));
+        }
+        if !c.asm.by_district {
+            let table = key_table(c, summary);
+            let mut words = table.words;
+            cards
+                .iter()
+                .for_each(|card| words.total(&card.total, card.total.coverage.is_some()));
+            ctx.insert("terms", &words.legend(c.w));
+            ctx.insert("cards", &cards);
+            ctx.insert("latest_tables", &table);
+            ctx.insert("downloads", &Downloads::year(summary.year));
+        }
     }
     ctx.insert(
         "matrix_years",
         &c.asm.years.iter().rev().copied().collect::<Vec<_>>(),
     );
-    let rows = matrix(c);
-    let used = c.asm.order.iter().flat_map(|&ti| {
+    // The matrix and the list of townships: on a site laid out by district,
+    // on the district pages.
+    let shown: &[usize] = if c.asm.by_district { &[] } else { &c.asm.order };
+    let rows = matrix_of(c, shown);
+    let used = shown.iter().flat_map(|&ti| {
         c.asm
             .years
             .iter()
@@ -131,9 +174,7 @@ pub fn home(c: &Common<'_>) -> Context {
         })
         .collect();
     ctx.insert("latest_reports", &links);
-    let townships: Vec<TownshipLink> = c
-        .asm
-        .order
+    let townships: Vec<TownshipLink> = shown
         .iter()
         .filter_map(|&i| c.site.township_at(i))
         .map(|t| TownshipLink::new(t, c.w))
@@ -182,8 +223,14 @@ fn district_charts(c: &Common<'_>) -> Vec<crate::render::charts::Chart> {
                 points,
                 c.w,
             );
+            // A big site counts the townships rather than naming thousands.
+            let key = if c.asm.lists_every_township() {
+                "like_for_like_fmt"
+            } else {
+                "like_for_like_count_fmt"
+            };
             chart.note = Some(c.w.fill(
-                "like_for_like_fmt",
+                key,
                 &[
                     ("townships", &names.join(c.w.get("list_sep"))),
                     ("n", &names.len().to_string()),

@@ -4,6 +4,7 @@
 //! the summary tables and the download links.
 
 mod data;
+mod district;
 mod feed;
 mod glossary;
 mod home;
@@ -17,6 +18,7 @@ mod year;
 mod years;
 
 pub use data::data;
+pub use district::{city, district, district_year};
 pub use feed::feed;
 pub use glossary::glossary;
 pub use home::home;
@@ -296,10 +298,16 @@ fn summary_table(
     }
 }
 
-/// Tables of a year summary, one per group that has figures.
-fn group_tables(c: &Common<'_>, summary: &assemble::YearSummary) -> Vec<GroupTable> {
+/// Tables of a year summary, one per group that has figures: the
+/// metrics that any row of `columns` states (the whole year's, for a
+/// district's part of it, so that every district shows the same columns).
+fn group_tables(
+    c: &Common<'_>,
+    summary: &assemble::YearSummary,
+    columns: &assemble::YearSummary,
+) -> Vec<GroupTable> {
     let schema = &c.site.config.schema;
-    let reports: Vec<&Report> = summary
+    let reports: Vec<&Report> = columns
         .rows
         .iter()
         .filter_map(|r| r.report.and_then(|i| c.site.report_at(i)))
@@ -554,6 +562,10 @@ mod tests {
         "unstated_fmt",
         "township_count_fmt",
         "coverage_short_fmt",
+        "like_for_like_count_fmt",
+        "district_unnamed",
+        "page_townships_fmt",
+        "district_year_fmt",
         "townships",
     ];
 

@@ -45,6 +45,29 @@ pub fn sitemap(c: &Common<'_>) -> Context {
             lastmod: None,
         });
     }
+    if c.asm.by_district {
+        let mut pages: Vec<String> = c
+            .asm
+            .cities
+            .iter()
+            .map(|city| paths::city(&city.slug))
+            .collect();
+        for d in &c.asm.districts {
+            for n in 1..=d.pages() {
+                pages.push(paths::district(&d.slug, n));
+                pages.extend(
+                    c.asm
+                        .years
+                        .iter()
+                        .map(|&y| paths::district_year(&d.slug, y, n)),
+                );
+            }
+        }
+        urls.extend(pages.iter().map(|p| SitemapUrl {
+            loc: canonical(base, &paths::link(p)),
+            lastmod: None,
+        }));
+    }
     for &ti in &c.asm.order {
         let Some(t) = c.site.township_at(ti).filter(|t| !t.draft) else {
             continue;

@@ -30,12 +30,30 @@ struct District {
     name: String,
     /// `district-<n>`, for the heading's id.
     id: String,
+    /// The district's page, on a site laid out by district.
+    path: Option<String>,
     townships: Vec<Entry>,
 }
 
 /// The townships index page.
 pub fn townships(c: &Common<'_>) -> Context {
     let mut ctx = c.context(&paths::townships(), c.w.get("townships"), "townships");
+    if !c.asm.lists_every_township() {
+        // One list per district, on the district's pages: here, the districts.
+        ctx.insert("place_groups", &district::place_groups(c));
+        ctx.insert(
+            "count",
+            &c.w.fill(
+                "township_count_fmt",
+                &[("n", &c.site.townships.len().to_string())],
+            ),
+        );
+        ctx.insert("districts", &Vec::<District>::new());
+        ctx.insert("by_district", &true);
+        ctx.insert("legend", &Vec::<StatusView>::new());
+        ctx.insert("latest_year", &c.asm.years.last());
+        return ctx;
+    }
     let latest_year: Option<Year> = c.asm.years.last().copied();
     let mut districts: Vec<District> = Vec::new();
     let mut statuses = Vec::new();
@@ -66,6 +84,12 @@ pub fn townships(c: &Common<'_>) -> Context {
         match districts.last_mut() {
             Some(d) if d.name == name => d.townships.push(entry),
             _ => districts.push(District {
+                path: c
+                    .asm
+                    .by_district
+                    .then(|| c.asm.districts.iter().find(|d| d.name == name))
+                    .flatten()
+                    .map(|d| paths::link(&paths::district(&d.slug, 1))),
                 id: format!("district-{}", districts.len() + 1),
                 name,
                 townships: vec![entry],

@@ -14,10 +14,68 @@ pub fn year(c: &Common<'_>, summary: &assemble::YearSummary) -> Context {
     let title =
         c.w.fill("year_summary_fmt", &[("year", &summary.year.to_string())]);
     let path = paths::year(summary.year);
-    let mut ctx = c.context(&path, &title, "year");
+    if c.asm.by_district {
+        return year_by_district(c, summary, &path, &title);
+    }
+    year_at(c, summary, summary, &path, &title)
+}
+
+/// A year's page on a site laid out by district: a row per district (each
+/// linking to the district's summary of the year) and the total.
+fn year_by_district(
+    c: &Common<'_>,
+    summary: &assemble::YearSummary,
+    path: &str,
+    title: &str,
+) -> Context {
+    // A small site keeps its township tables under the districts' rows.
+    let mut ctx = if c.asm.lists_every_township() {
+        year_at(c, summary, summary, path, title)
+    } else {
+        c.context(path, title, "year")
+    };
+    ctx.insert("year", &summary.year);
+    let (key, groups) = district::year_place_tables(c, summary);
+    let mut words = key.words;
+    groups.iter().for_each(|t| words.merge(t.words));
+    ctx.insert("place_terms", &words.legend(c.w));
+    ctx.insert("places", &key);
+    ctx.insert("place_tables", &groups);
+    ctx.insert("downloads", &Downloads::year(summary.year));
+    ctx.insert(
+        "deadline",
+        &crate::validate::deadline(summary.year).map(|d| date(d, c.w)),
+    );
+    ctx.insert(
+        "coverage",
+        &coverage(summary.reported(), summary.rows.len(), c.w),
+    );
+    ctx.insert("legend", &legend(c, summary.rows.iter().map(|r| r.status)));
+    let pos = c.asm.years.iter().position(|&y| y == summary.year);
+    let prev = pos
+        .and_then(|p| p.checked_sub(1))
+        .and_then(|p| c.asm.years.get(p))
+        .map(|&y| YearLink::summary(y));
+    let next = pos
+        .and_then(|p| c.asm.years.get(p + 1))
+        .map(|&y| YearLink::summary(y));
+    ctx.insert("prev", &prev);
+    ctx.insert("next", &next);
+    ctx
+}
+
+/// The year page of `summary`'s rows, written at `path`.
+pub(super) fn year_at(
+    c: &Common<'_>,
+    summary: &assemble::YearSummary,
+    columns: &assemble::YearSummary,
+    path: &str,
+    title: &str,
+) -> Context {
+    let mut ctx = c.context(path, title, "year");
     ctx.insert("year", &summary.year);
     let overview = key_table(c, summary);
-    let tables = group_tables(c, summary);
+    let tables = group_tables(c, summary, columns);
     let mut words = overview.words;
     tables.iter().for_each(|t| words.merge(t.words));
     ctx.insert("terms", &words.legend(c.w));

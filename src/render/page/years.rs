@@ -109,17 +109,23 @@ pub fn years(c: &Common<'_>) -> Context {
         .map(|s| YearCol {
             year: s.year,
             path: paths::year(s.year),
-            townships: s
-                .rows
-                .iter()
-                .filter(|r| r.report.is_some())
-                .filter_map(|r| c.site.township_at(r.township))
-                .map(|t| TownshipLink::new(t, c.w))
-                .collect(),
+            townships: if !c.asm.lists_every_township() {
+                Vec::new()
+            } else {
+                s.rows
+                    .iter()
+                    .filter(|r| r.report.is_some())
+                    .filter_map(|r| c.site.township_at(r.township))
+                    .map(|t| TownshipLink::new(t, c.w))
+                    .collect()
+            },
             coverage: coverage(s.reported(), s.rows.len(), c.w),
         })
         .collect();
     ctx.insert("years", &years);
+    // A site laid out by district names no township here (thousands):
+    // the year pages and the district pages do.
+    ctx.insert("by_district", &!c.asm.lists_every_township());
     ctx.insert("rows", &rows);
     ctx.insert("any_changed", &any_changed);
     let mut words = FigureWords::default();
