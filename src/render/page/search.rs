@@ -1,6 +1,10 @@
 //! The search page (`search/index.html`): a plain GET form with the
 //! township, district and year filters, and every township and year to
-//! browse. `assets/search.js` runs the search in the browser; without
+//! browse. A site too large to list every township on one page
+//! ([`Assembled::lists_every_township`](crate::assemble::Assembled::lists_every_township))
+//! filters by district and year, and browses by district: a township is
+//! still a filter from the address (`?township=<slug>`), and its district
+//! page lists it. `assets/search.js` runs the search in the browser; without
 //! JavaScript, or opened from disk (`file://`), the page says so and offers
 //! the lists.
 
@@ -66,8 +70,21 @@ pub fn search(c: &Common<'_>, version: &str) -> Context {
             }),
         }
     }
-    ctx.insert("by_district", &by_district);
-    ctx.insert("townships", &townships);
+    if c.asm.lists_every_township() {
+        ctx.insert("every_township", &true);
+        ctx.insert("by_district", &by_district);
+        ctx.insert("townships", &townships);
+    } else {
+        let links: Vec<district::PlaceLink> = c
+            .asm
+            .districts
+            .iter()
+            .filter(|d| !d.townships.is_empty())
+            .map(|d| district::district_link(c, d))
+            .collect();
+        ctx.insert("every_township", &false);
+        ctx.insert("district_links", &links);
+    }
     ctx.insert("districts", &districts);
     ctx.insert("years", &years);
     ctx.insert("search_version", version);

@@ -32,6 +32,9 @@
   filters.forEach(function (select) {
     var value = params.get(select.name);
     if (!value) return;
+    // A hidden field (a site with too many townships for a list) takes the
+    // address's value as it is.
+    if (!select.options) { select.value = value; return; }
     Array.prototype.forEach.call(select.options, function (o) {
       if (o.value === value || (!select.value && o.textContent === value)) select.value = o.value;
     });
