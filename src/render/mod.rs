@@ -129,6 +129,18 @@ impl Renderer {
             .render(template, ctx)
             .map_err(|e| Box::new(template_error(template, &e)))
     }
+
+    /// Render one template into bytes, for writing: tera's `render` checks
+    /// that its output is UTF-8 to return a `String`, which a page written
+    /// as bytes does not need (the output of templates and `String`
+    /// values is UTF-8 already).
+    pub fn render_bytes(&self, template: &str, ctx: &Context) -> Result<Vec<u8>, Box<Diagnostic>> {
+        let mut out = Vec::with_capacity(32 * 1024);
+        self.tera
+            .render_to(template, ctx, &mut out)
+            .map_err(|e| Box::new(template_error(template, &e)))?;
+        Ok(out)
+    }
 }
 
 /// The theme's words for `lang`, falling back to Chinese for missing ones.
@@ -464,9 +476,9 @@ impl Job<'_> {
     fn page(&self, path: &str, template: &str, ctx: Context) -> Result<(), RenderError> {
         let html = self
             .renderer
-            .render(template, &ctx)
+            .render_bytes(template, &ctx)
             .map_err(RenderError::Template)?;
-        self.out.write(path, html.as_bytes())?;
+        self.out.write(path, &html)?;
         self.counter.page();
         (self.tick)();
         Ok(())
