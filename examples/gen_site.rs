@@ -240,10 +240,8 @@ fn places(townships: u64, rng: &mut Rng) -> Places {
     }
 }
 
-/// Group districts under their cities in the config once gongshi reads it.
-// TODO(districts): set to true when gongshi.yaml groups districts into
-// cities (and adjust `districts_yaml` to the final syntax).
-const GROUP_BY_CITY: bool = false;
+/// Group districts under their cities in the config (`- 某某市: [..]`).
+const GROUP_BY_CITY: bool = true;
 
 /// The config's `districts:` entry.
 fn districts_yaml(p: &Places) -> String {

@@ -319,13 +319,17 @@ fn cities_fixture_has_city_district_and_year_pages_with_exact_totals() {
 /// A generated site: `districts` of `n` townships each, one minimal report
 /// per township, and the config listing the districts flat.
 fn generated(districts: &[(&str, usize)]) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
     let names: Vec<&str> = districts.iter().map(|d| d.0).collect();
+    generated_with(&format!("[{}]", names.join(", ")), districts)
+}
+
+/// A generated site whose config's `districts:` is `config` (YAML).
+fn generated_with(config: &str, districts: &[(&str, usize)]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
     std::fs::write(
         tmp.path().join("gongshi.yaml"),
         format!(
-            "title: 大站\nbase_url: https://big.example.cn/\nas_of: 2025-06-30\ndistricts: [{}]\n",
-            names.join(", ")
+            "title: 大站\nbase_url: https://big.example.cn/\nas_of: 2025-06-30\ndistricts: {config}\n"
         ),
     )
     .unwrap();
@@ -398,4 +402,89 @@ fn no_page_grows_with_the_number_of_townships() {
         .map(|k| (k * 37 % 100_000) as i128 * 100 + (k % 100) as i128)
         .sum();
     assert_eq!(a.total["fines_total"], Some(expected));
+}
+
+/// More districts than a page lists, grouped into cities: the home page
+/// and the year page have a row per city (each linking to its page, where
+/// its districts are), the year page the key figures only, and the totals
+/// stay exact at every level.
+#[test]
+fn many_districts_are_summed_by_city() {
+    // 6 cities of 10 districts of 2 townships: 60 districts, 120 townships.
+    let names: Vec<String> = (1..=60).map(|d| format!("第{d}区")).collect();
+    let config: String = (0..6)
+        .map(|c| {
+            let ds = &names[c * 10..c * 10 + 10];
+            format!("\n  - 第{}市: [{}]", c + 1, ds.join(", "))
+        })
+        .collect();
+    let districts: Vec<(&str, usize)> = names.iter().map(|n| (n.as_str(), 2)).collect();
+    let site = generated_with(&config, &districts);
+    let built = build(site.path());
+    let out = &built.out;
+    let home = html(&out.join("index.html"));
+    let home_table = table(&home, "table.places");
+    let cities: Vec<&str> = home_table.rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(cities.len(), 6, "{cities:?}");
+    assert!(cities.iter().all(|c| c.ends_with('市')), "{cities:?}");
+    let rows: Vec<_> = home_table.rows.iter().map(|r| &r.1).collect();
+    assert_sums("home by city", &rows, &home_table);
+    let expected: i128 = (1..=120)
+        .map(|k| (k * 37 % 100_000) as i128 * 100 + (k % 100) as i128)
+        .sum();
+    assert_eq!(home_table.total["fines_total"], Some(expected));
+    // The year page: a row per city in every table.
+    let year = html(&out.join("years/2024/index.html"));
+    let tables: Vec<_> = year.select(&sel("table.places")).collect();
+    assert!(tables.len() > 1);
+    for t in tables {
+        assert_eq!(t.select(&sel("tbody tr")).count(), 6);
+    }
+    // A city's page: its ten districts, whose rows add up to the city's
+    // row on the home page.
+    let city_link = home
+        .select(&sel("table.places tbody th a"))
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .map(str::to_string)
+        .unwrap();
+    let city_page = resolve("index.html", &city_link).unwrap();
+    let city = html(&out.join(decode(&city_page)));
+    let ct = table(&city, "table.places");
+    assert_eq!(
+        ct.rows.len(),
+        10,
+        "{:?}",
+        ct.rows.iter().map(|r| &r.0).collect::<Vec<_>>()
+    );
+    let crow: Vec<_> = ct.rows.iter().map(|r| &r.1).collect();
+    assert_sums("city by district", &crow, &ct);
+    assert_eq!(ct.total["fines_total"], home_table.rows[0].1["fines_total"]);
+    // Every township within three clicks of home.
+    let reach = clicks(out, 3);
+    for page in township_pages(site.path()) {
+        assert!(reach.get(&page).is_some_and(|d| *d <= 3), "{page}");
+    }
+}
+
+/// A year page of more places than its group tables can hold (here 40
+/// districts in no city) has the key figures by place only, and says where
+/// every group's figures are.
+#[test]
+fn a_year_of_many_places_has_the_key_figures_only() {
+    let names: Vec<String> = (1..=40).map(|d| format!("第{d}区")).collect();
+    let districts: Vec<(&str, usize)> = names.iter().map(|n| (n.as_str(), 1)).collect();
+    let site = generated(&districts);
+    let built = build(site.path());
+    let year = std::fs::read_to_string(built.out.join("years/2024/index.html")).unwrap();
+    let doc = scraper::Html::parse_document(&year);
+    assert_eq!(doc.select(&sel("table.places")).count(), 1);
+    assert_eq!(table(&doc, "table.places").rows.len(), 40);
+    assert!(
+        year.contains("各分组指标的全部数字见每个区本年度的页面"),
+        "no pointer"
+    );
+    // Each district's year page has every group.
+    let dy = html(&built.out.join("districts/第1区/2024/index.html"));
+    assert!(dy.select(&sel("table")).count() > 1);
 }

@@ -219,10 +219,35 @@ pub(super) fn place_table(
         .collect();
     let mut rows = Vec::new();
     let mut city_done: Vec<usize> = Vec::new();
+    // More districts than a page lists, grouped into cities: a row per city
+    // (linking to its page, which has a row per district), then the
+    // districts in no city.
+    let cities_only = with_cities && by_city(c);
+    if cities_only {
+        for (ci, city) in c.asm.cities.iter().enumerate() {
+            if let Some(t) = summary.cities.get(ci) {
+                rows.push(place_row(
+                    c,
+                    summary,
+                    (
+                        city.name.clone(),
+                        Some(paths::link(&paths::city(&city.slug))),
+                        "city",
+                    ),
+                    &t.rows,
+                    &t.totals,
+                    &metrics,
+                ));
+            }
+        }
+    }
     for (pos, &di) in districts.iter().enumerate() {
         let Some(d) = c.asm.districts.get(di) else {
             continue;
         };
+        if cities_only && d.city.is_some() {
+            continue;
+        }
         if let Some((totals, idx)) = district_totals(c, summary, di) {
             let path = if year_links {
                 paths::district_year(&d.slug, summary.year, 1)
@@ -280,6 +305,30 @@ pub(super) fn place_table(
     }
 }
 
+/// Whether the summaries of the whole site (home and year pages) have a
+/// row per city rather than per district: when there are more districts
+/// than a page lists ([`PER_PAGE`](crate::assemble::PER_PAGE)) and the
+/// config groups them into cities. Each city's page has its districts'
+/// rows.
+pub(super) fn by_city(c: &Common<'_>) -> bool {
+    c.asm.districts.len() > crate::assemble::PER_PAGE && !c.asm.cities.is_empty()
+}
+
+/// How many rows a whole-site table of places has (districts, or cities
+/// and the districts in none).
+fn place_rows(c: &Common<'_>) -> usize {
+    if by_city(c) {
+        c.asm.cities.len() + c.asm.districts.iter().filter(|d| d.city.is_none()).count()
+    } else {
+        c.asm.districts.len()
+    }
+}
+
+/// A year page has a table by place for every group of figures only up
+/// to this many places; beyond, the key figures only (a place's summary
+/// of the year has every group), so the page stays light.
+const GROUP_TABLES_MAX_PLACES: usize = 30;
+
 /// Every district of the site, in display order.
 pub(super) fn all_districts(c: &Common<'_>) -> Vec<usize> {
     (0..c.asm.districts.len()).collect()
@@ -324,6 +373,9 @@ pub(super) fn year_place_tables(
         .filter_map(|r| r.report.and_then(|i| c.site.report_at(i)))
         .collect();
     let stated = assemble::stated_metrics(schema, &reports);
+    if place_rows(c) > GROUP_TABLES_MAX_PLACES {
+        return (key, Vec::new());
+    }
     let groups = schema
         .groups()
         .iter()

@@ -40,6 +40,7 @@ fn year_by_district(
     groups.iter().for_each(|t| words.merge(t.words));
     ctx.insert("place_terms", &words.legend(c.w));
     ctx.insert("places", &key);
+    ctx.insert("by_city", &district::by_city(c));
     ctx.insert("place_tables", &groups);
     ctx.insert("downloads", &Downloads::year(summary.year));
     ctx.insert(
