@@ -75,7 +75,7 @@ summary() {
 # output_stats DIR: "bytes files largest-html-size largest-html-path".
 output_stats() {
   local bytes files largest
-  bytes=$(find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s }')
+  bytes=$(du -sb "$1" | cut -f1) # (awk's printf %d stops at 2^31 - 1)
   files=$(find "$1" -type f | wc -l)
   largest=$(find "$1" -type f -name '*.html' -printf '%s %P\n' | sort -n | tail -1)
   echo "$bytes $files ${largest:-0 -}"
