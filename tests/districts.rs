@@ -426,6 +426,8 @@ fn many_districts_are_summed_by_city() {
     let home_table = table(&home, "table.places");
     let cities: Vec<&str> = home_table.rows.iter().map(|r| r.0.as_str()).collect();
     assert_eq!(cities.len(), 6, "{cities:?}");
+    let first_head = home.select(&sel("table.places thead th")).next().map(text);
+    assert_eq!(first_head.as_deref(), Some("所属市"));
     assert!(cities.iter().all(|c| c.ends_with('市')), "{cities:?}");
     let rows: Vec<_> = home_table.rows.iter().map(|r| &r.1).collect();
     assert_sums("home by city", &rows, &home_table);

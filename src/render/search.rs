@@ -78,8 +78,10 @@ pub fn record(c: &Common<'_>, index: usize, body: &[TextSection]) -> Option<Reco
                 ));
             }
             figures.push(' ');
-            figures.push_str(&cell_words(figure, kind, w));
-            if !unit.is_empty() {
+            let words = cell_words(figure, kind, w);
+            figures.push_str(&words);
+            // A rate's words carry its % already.
+            if !unit.is_empty() && !words.ends_with(unit) {
                 figures.push(' ');
                 figures.push_str(unit);
             }

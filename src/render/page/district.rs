@@ -122,6 +122,8 @@ pub(super) struct PlaceTable {
     columns: Vec<Column>,
     rows: Vec<PlaceRow>,
     total: PlaceRow,
+    /// Whether its rows are cities (the first column's header says so).
+    by_city: bool,
     #[serde(skip)]
     pub words: FigureWords,
 }
@@ -301,6 +303,7 @@ pub(super) fn place_table(
         columns: metrics.iter().map(|(_, m)| column(m, c.w)).collect(),
         rows,
         total,
+        by_city: cities_only,
         words,
     }
 }
