@@ -127,25 +127,7 @@ fn a_build_killed_mid_write_leaves_the_previous_output_complete() {
 
     // Change the content, start a build and stop it after three pages.
     std::fs::write(site.path().join("content/xinkou/2026.md"), "---\ntitle: 辛口镇2026年度行政执法工作报告\nyear: 2026\npublished: 2026-02-20\nmetrics:\n  inspections: 5\n---\n").unwrap();
-    let marker = site.path().join("paused");
-    let mut child = gongshi()
-        .args(["build", "--root"])
-        .arg(site.path())
-        .env("GONGSHI_TEST_PAUSE_AFTER_PAGES", "3")
-        // One thread: the pause stops all writing (pages are rendered in parallel).
-        .env("RAYON_NUM_THREADS", "1")
-        .env("GONGSHI_TEST_PAUSE_MARKER", &marker)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let start = std::time::Instant::now();
-    while !marker.exists() {
-        assert!(
-            start.elapsed().as_secs() < 60,
-            "the build never reached the pause point"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    let mut child = common::build_paused(site.path(), &[]);
     // The kill lands mid-write: the staging folder holds part of the new site.
     let staging = site.path().join(".public.gongshi-staging");
     let partial = tree(&staging);
@@ -197,26 +179,7 @@ fn a_second_build_waits_for_the_first_and_the_output_is_always_one_complete_buil
     std::fs::write(site.path().join("content/xinkou/2026.md"), "---\ntitle: 辛口镇2026年度行政执法工作报告\nyear: 2026\nmetrics:\n  inspections: 5\n---\n\n正文。\n").unwrap();
 
     // The first build stops mid-write, holding the output.
-    let marker = site.path().join("paused");
-    let mut first = gongshi()
-        .args(["build", "--root"])
-        .arg(site.path())
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .env("GONGSHI_TEST_PAUSE_AFTER_PAGES", "3")
-        // One thread: the pause stops all writing (pages are rendered in parallel).
-        .env("RAYON_NUM_THREADS", "1")
-        .env("GONGSHI_TEST_PAUSE_MARKER", &marker)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let start = std::time::Instant::now();
-    while !marker.exists() {
-        assert!(
-            start.elapsed().as_secs() < 60,
-            "the first build never paused"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    let mut first = common::build_paused(site.path(), &[("SOURCE_DATE_EPOCH", EPOCH)]);
     let staging = site.path().join(".public.gongshi-staging");
     let partial = tree(&staging);
 

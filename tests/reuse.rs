@@ -199,21 +199,7 @@ fn a_failed_or_killed_build_over_a_recycled_tree_leaves_the_output_complete() {
         .unwrap()
         .replace("辛口镇2025年度", "辛口镇2025年度（修订）");
     std::fs::write(&report, text).unwrap();
-    let marker = site.path().join("paused");
-    let mut child = gongshi()
-        .args(["build", "--root"])
-        .arg(site.path())
-        .env("GONGSHI_TEST_PAUSE_AFTER_PAGES", "3")
-        .env("RAYON_NUM_THREADS", "1")
-        .env("GONGSHI_TEST_PAUSE_MARKER", &marker)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let start = std::time::Instant::now();
-    while !marker.exists() {
-        assert!(start.elapsed().as_secs() < 60, "never paused");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    let mut child = common::build_paused(site.path(), &[]);
     child.kill().unwrap();
     child.wait().unwrap();
     assert_eq!(tree(&out), before, "the previous output is complete");

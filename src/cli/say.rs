@@ -351,15 +351,11 @@ impl Say<'_> {
     }
 }
 
-/// `18023` as `18,023`.
+/// `18023` as `18,023`: the grouping figures are shown with
+/// ([`Amount::to_grouped`](gongshi::amount::Amount::to_grouped)).
 fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    i64::try_from(n)
+        .ok()
+        .and_then(gongshi::amount::Amount::from_units)
+        .map_or_else(|| n.to_string(), |a| a.to_grouped(0))
 }

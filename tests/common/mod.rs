@@ -36,6 +36,34 @@ pub fn gongshi() -> Command {
     cmd
 }
 
+/// A `gongshi build` of `root` (with `env` set) that stops after writing
+/// three pages (the test-only pause point) and is returned once it has
+/// paused, still holding the output; one thread, so the pause stops all
+/// writing (pages are rendered in parallel). The caller kills or resumes it.
+pub fn build_paused(root: &Path, env: &[(&str, &str)]) -> std::process::Child {
+    let marker = root.join("paused");
+    let mut cmd = gongshi();
+    cmd.args(["build", "--root"])
+        .arg(root)
+        .env("GONGSHI_TEST_PAUSE_AFTER_PAGES", "3")
+        .env("RAYON_NUM_THREADS", "1")
+        .env("GONGSHI_TEST_PAUSE_MARKER", &marker)
+        .stderr(std::process::Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let child = cmd.spawn().unwrap();
+    let start = std::time::Instant::now();
+    while !marker.exists() {
+        assert!(
+            start.elapsed().as_secs() < 60,
+            "the build never reached the pause point"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child
+}
+
 /// Run gongshi with arguments; return the output.
 pub fn run(args: &[&str]) -> Output {
     gongshi().args(args).output().expect("run gongshi")
