@@ -34,20 +34,14 @@ struct District<'a> {
 pub fn search(c: &Common<'_>, version: &str) -> Context {
     let path = paths::search();
     let mut ctx = c.context(&path, c.w.get("search_title"), "search");
-    let townships: Vec<TownshipLink> = c
-        .asm
-        .order
-        .iter()
-        .filter_map(|&i| c.site.township_at(i))
-        .map(|t| TownshipLink::new(t, c.w))
-        .collect();
-    // Districts that have townships, in the config's order.
+    // Districts that have townships, in display order (the assembled
+    // list, which knows its townships: no search over them).
     let districts: Vec<&String> = c
-        .site
-        .config
+        .asm
         .districts
         .iter()
-        .filter(|d| townships.iter().any(|t| &t.district == *d))
+        .filter(|d| !d.name.is_empty() && !d.townships.is_empty())
+        .map(|d| &d.name)
         .collect();
     let years: Vec<YearView> = c
         .asm
@@ -59,18 +53,25 @@ pub fn search(c: &Common<'_>, version: &str) -> Context {
             path: paths::year(year),
         })
         .collect();
-    // The browse list, by district (in display order).
-    let mut by_district: Vec<District<'_>> = Vec::new();
-    for t in &townships {
-        match by_district.last_mut() {
-            Some(d) if d.name == t.district => d.townships.push(t),
-            _ => by_district.push(District {
-                name: &t.district,
-                townships: vec![t],
-            }),
-        }
-    }
     if c.asm.lists_every_township() {
+        let townships: Vec<TownshipLink> = c
+            .asm
+            .order
+            .iter()
+            .filter_map(|&i| c.site.township_at(i))
+            .map(|t| TownshipLink::new(t, c.w))
+            .collect();
+        // The browse list, by district (in display order).
+        let mut by_district: Vec<District<'_>> = Vec::new();
+        for t in &townships {
+            match by_district.last_mut() {
+                Some(d) if d.name == t.district => d.townships.push(t),
+                _ => by_district.push(District {
+                    name: &t.district,
+                    townships: vec![t],
+                }),
+            }
+        }
         ctx.insert("every_township", &true);
         ctx.insert("by_district", &by_district);
         ctx.insert("townships", &townships);
