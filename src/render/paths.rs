@@ -52,6 +52,10 @@ pub fn search() -> String {
 pub fn search_text(slug: &str, year: Year) -> String {
     crate::search::text_path(slug, year)
 }
+/// The folder of a township's reports' texts for search.
+pub fn search_texts(slug: &str) -> String {
+    crate::search::text_dir(slug)
+}
 /// A year's download.
 pub fn year_data(year: Year, ext: &str) -> String {
     format!("data/{year}.{ext}")

@@ -112,7 +112,7 @@ pub fn touched(before: State<'_>, after: State<'_>, read: &[PathBuf]) -> Touched
         then.push(Target::TownshipData((*slug).to_string()));
         owned_by.push(format!("{slug}/"));
         // Its reports' texts for search, written by the report targets.
-        owned_by.push(format!("search/text/{slug}/"));
+        owned_by.push(super::paths::search_texts(slug));
     }
     for y in years.iter().filter(|y| aa.summary(**y).is_some()) {
         then.push(Target::YearData(*y));

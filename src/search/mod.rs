@@ -134,9 +134,14 @@ pub struct IndexStats {
     pub shard_bytes: usize,
 }
 
+/// The folder of a township's reports' texts.
+pub fn text_dir(township: &str) -> String {
+    format!("search/text/{township}/")
+}
+
 /// Where a report's text is written.
 pub fn text_path(township: &str, year: Year) -> String {
-    format!("search/text/{township}/{year}.json")
+    format!("{}{year}.json", text_dir(township))
 }
 
 /// A shard's path.
