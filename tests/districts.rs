@@ -379,6 +379,14 @@ fn no_page_grows_with_the_number_of_townships() {
         heaviest.1,
         heaviest.0
     );
+    // The search page browses by district, with no list of every township.
+    let search = html(&out.join("search/index.html"));
+    let browse: Vec<String> = search
+        .select(&sel("ul[aria-labelledby=h-browse-townships] a"))
+        .map(text)
+        .collect();
+    assert_eq!(browse, ["甲区", "乙区", "丙区"]);
+    assert_eq!(search.select(&sel("select#search-township")).count(), 0);
     // The big district is paged, and every township is three clicks away.
     assert!(out.join("districts/甲区/page/40/index.html").exists());
     assert!(!out.join("districts/甲区/page/41/index.html").exists());
