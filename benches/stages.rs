@@ -88,8 +88,16 @@ fn load_options() -> LoadOptions {
 fn render_one(site: &Site, renderer: &Renderer, target: Target) -> usize {
     let asm = gongshi::assemble::assemble(site);
     let out = gongshi::write::Memory::default();
-    gongshi::render::render(site, &asm, renderer, &[target], &out, &|_| None, &|| {})
-        .expect("renders");
+    gongshi::render::render(
+        site,
+        &asm,
+        renderer,
+        &[target],
+        &out,
+        &gongshi::render::NoPrior,
+        &|| {},
+    )
+    .expect("renders");
     out.into_files().values().map(Vec::len).sum()
 }
 

@@ -11,7 +11,19 @@
 use std::fmt::Write as _;
 
 /// An exact amount in hundredths of its unit (for money: in fen).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Amount(i64);
 
 /// How many hundredths make one unit.

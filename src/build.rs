@@ -1,15 +1,39 @@
-//! Building: the loaded site assembled, rendered and written atomically.
+//! Building: the loaded site assembled, rendered and written atomically,
+//! doing only what changed since the last build.
 //!
 //! This is the last stage of the pipeline (config → discover → parse →
 //! validate → assemble → render → write). It depends on every stage before
 //! it; none of them depends on it.
+//!
+//! # Only what changed
+//!
+//! [`plan`] loads the site with the output's build cache ([`crate::cache`]):
+//! when the program, the options, the config, the status date and the
+//! theme are those of the last build, and its output is as it left it,
+//! only the content files whose stamps changed are parsed again, and the
+//! build knows what the others were. [`build_planned`] then renders
+//! - nothing, when nothing changed ([`Planned::up_to_date`]): the output
+//!   stays as it is, not even swapped;
+//! - what the changed files touch ([`crate::render::touched`], the rules
+//!   `serve` follows), when some did: the pages, downloads and summaries
+//!   they feed are rendered into a staging folder, every other file of the
+//!   previous output is hard-linked into it, and the folder is swapped into
+//!   place as in a full build: atomic, and byte for byte what a full build
+//!   gives (`tests/incremental_build.rs` compares them);
+//! - everything, otherwise (or with `--full`): unchanged files are still
+//!   linked rather than written again ([`crate::write`]).
 
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
+use crate::cache::{self, Cache, Key, Stamps};
 use crate::diagnostic::{Diagnostic, Problem};
-use crate::render::Stats;
-use crate::site::Site;
-use crate::write::{OutputError, OutputLock, Staging};
+use crate::load::Loader;
+use crate::render::{PriorFolder, Stats, Target, Touched};
+use crate::site::{LoadOptions, NotASite, Site};
+use crate::write::{MARKER, OutputError, OutputLock, Staging};
 
 /// Why a build did not produce a site.
 #[derive(Debug)]
@@ -25,7 +49,8 @@ pub enum BuildError {
 /// Render and write `site` into `output`, atomically: the previous output
 /// stays in place unless the whole build succeeds. `tick` is called once
 /// per page rendered. Waits (silently) for another build of the same
-/// output to finish; see [`build_locked`].
+/// output to finish; see [`build_locked`]. Renders everything (see
+/// [`plan`] for a build that does only what changed).
 pub fn build(site: &Site, output: &Path, tick: &(dyn Fn() + Sync)) -> Result<Stats, BuildError> {
     if site.has_errors() {
         return Err(BuildError::Content);
@@ -42,21 +67,293 @@ pub fn build_locked(
     lock: OutputLock,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Stats, BuildError> {
+    // Whatever cache is there no longer describes the output.
+    cache::remove(output);
+    full(site, output, lock, tick)
+}
+
+/// A site loaded for a build, and what the build has to render.
+pub struct Planned {
+    /// The site as the content is now.
+    pub site: Site,
+    loader: Loader,
+    work: Work,
+    /// The key the cache will be written with (`None`: no cache is kept).
+    key: Option<Key>,
+    /// The content's stamps, taken before it was read.
+    content: Stamps,
+    taken: i128,
+    /// The previous output's files, when the build resumes from it.
+    previous: Stamps,
+}
+
+enum Work {
+    /// Render everything.
+    Everything,
+    /// Nothing changed since the last build, whose output is intact.
+    Nothing,
+    /// These files (relative to the site root) were read again; `before`
+    /// is the site as the last build saw it.
+    Some {
+        before: Box<Site>,
+        read: Vec<PathBuf>,
+    },
+}
+
+impl Planned {
+    /// Whether the output is up to date already: nothing to render.
+    pub fn up_to_date(&self) -> bool {
+        matches!(self.work, Work::Nothing)
+    }
+
+    /// How many content files were read again since the last build, or
+    /// `None` when the build renders everything.
+    pub fn read_again(&self) -> Option<usize> {
+        match &self.work {
+            Work::Everything => None,
+            Work::Nothing => Some(0),
+            Work::Some { read, .. } => Some(read.len()),
+        }
+    }
+}
+
+/// Load the site for a build into `output` (whose lock the caller holds),
+/// resuming from the output's build cache unless `full` (see the module's
+/// notes). Fails only when the folder is not a site.
+pub fn plan(
+    options: &LoadOptions,
+    output: &Path,
+    _lock: &OutputLock,
+    full: bool,
+) -> Result<Planned, NotASite> {
+    let taken = cache::now();
+    let content_dir = options.root.join(crate::discover::CONTENT_DIR);
+    let content = cache::stamps(&content_dir);
+    let key = key(options).ok();
+    let resumed = if full {
+        None
+    } else {
+        cache::read(output).filter(|c| key.as_ref() == Some(&c.key))
+    };
+    let Some(resumed) = resumed else {
+        let loader = Loader::new(options)?;
+        return Ok(Planned {
+            site: loader.site(),
+            loader,
+            work: Work::Everything,
+            key,
+            content,
+            taken,
+            previous: Stamps::new(),
+        });
+    };
+    let changed = cache::changed(&resumed.content, resumed.taken, &content);
+    // Relative to the site root, as the loader takes them.
+    let mut stale: BTreeSet<PathBuf> = BTreeSet::new();
+    let in_content = Path::new(crate::discover::CONTENT_DIR);
+    for rel in &changed {
+        stale.insert(in_content.join(rel));
+        // An attachment (`<slug>/<year>/<name>`): its report lists it.
+        let parts: Vec<&str> = rel.split('/').collect();
+        if let [slug, year, _, ..] = parts.as_slice() {
+            stale.insert(in_content.join(slug).join(format!("{year}.md")));
+        }
+    }
+    let stale_files: BTreeSet<PathBuf> = stale.iter().map(|p| options.root.join(p)).collect();
+    let mut loader = Loader::restore(options, resumed.loader, &stale_files)?;
+    let previous = output_stamps(output);
+    let intact = previous == resumed.output;
+    let before = loader.site();
+    let work = if stale.is_empty() && intact {
+        Work::Nothing
+    } else {
+        let stale: Vec<PathBuf> = stale.into_iter().collect();
+        match loader.update(&stale)? {
+            crate::load::Reloaded::Files { changed, .. } if intact => Work::Some {
+                before: Box::new(before),
+                read: changed,
+            },
+            _ => Work::Everything,
+        }
+    };
+    Ok(Planned {
+        site: loader.site(),
+        loader,
+        work,
+        key,
+        content,
+        taken,
+        previous,
+    })
+}
+
+/// The key of a build with these options now.
+fn key(options: &LoadOptions) -> Result<Key, NotASite> {
+    let (config, as_of) = crate::load::config(options)?;
+    let bytes = std::fs::read(options.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    let theme = crate::render::Theme::load(&options.root, &config.theme)
+        .map_err(|e| NotASite(theme_problem(&config.theme, &e)))?;
+    Ok(Key {
+        program: Key::program(),
+        drafts: options.drafts,
+        base_url: options.base_url.clone(),
+        as_of: as_of.to_string(),
+        config: bytes,
+        theme: theme.digest(),
+    })
+}
+
+fn theme_problem(theme: &str, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::site(Problem::Io {
+        error: format!("themes/{theme}: {e}"),
+    })
+}
+
+/// The files of the output (its marker left out).
+fn output_stamps(output: &Path) -> Stamps {
+    let mut stamps = cache::stamps(output);
+    stamps.remove(MARKER);
+    stamps
+}
+
+/// Build what `planned` says into `output` (whose lock is `lock`), and
+/// keep the build cache for the next build.
+pub fn build_planned(
+    planned: Planned,
+    output: &Path,
+    lock: OutputLock,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Stats, BuildError> {
+    let site = &planned.site;
     if site.has_errors() {
         return Err(BuildError::Content);
     }
-    let theme = crate::render::Theme::load(&site.root, &site.config.theme).map_err(|e| {
-        BuildError::Template(Box::new(Diagnostic::site(Problem::Io {
-            error: format!("themes/{}: {e}", site.config.theme),
-        })))
-    })?;
+    let mut stats = match &planned.work {
+        Work::Nothing => {
+            return Ok(Stats {
+                pages: 0,
+                files: planned.previous.len() + 1,
+                reused: planned.previous.len() + 1,
+                phases: Vec::new(),
+            });
+        }
+        Work::Everything => {
+            cache::remove(output);
+            full(site, output, lock, tick)?
+        }
+        Work::Some { before, read } => {
+            cache::remove(output);
+            part(site, before, read, &planned.previous, output, lock, tick)?
+        }
+    };
+    if let Some(key) = planned.key {
+        let clock = std::time::Instant::now();
+        let cache = Cache::new(
+            key,
+            planned.taken,
+            planned.content,
+            planned.loader.save(),
+            output_stamps(output),
+        );
+        // A cache that cannot be written only makes the next build full.
+        if cache::write(output, &cache).is_err() {
+            cache::remove(output);
+        }
+        stats.phases.push(("build cache", clock.elapsed()));
+    }
+    Ok(stats)
+}
+
+/// The theme's renderer for `site`.
+fn renderer(site: &Site) -> Result<crate::render::Renderer, BuildError> {
+    let theme = crate::render::Theme::load(&site.root, &site.config.theme)
+        .map_err(|e| BuildError::Template(Box::new(theme_problem(&site.config.theme, &e))))?;
+    crate::render::Renderer::new(&theme, site.config.language).map_err(BuildError::Template)
+}
+
+/// Render everything.
+fn full(
+    site: &Site,
+    output: &Path,
+    lock: OutputLock,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Stats, BuildError> {
+    if site.has_errors() {
+        return Err(BuildError::Content);
+    }
     let start = std::time::Instant::now();
-    let renderer =
-        crate::render::Renderer::new(&theme, site.config.language).map_err(BuildError::Template)?;
+    let renderer = renderer(site)?;
     let assembled = crate::assemble::assemble(site);
     let prepared = start.elapsed();
     let staging = Staging::begin_locked(&site.root, output, lock).map_err(BuildError::Output)?;
-    match crate::render::render_site(site, &assembled, &renderer, &staging, tick) {
+    let rendered = crate::render::render_site(site, &assembled, &renderer, &staging, tick);
+    finish(staging, rendered, prepared)
+}
+
+/// Render what the files `read` touch, going from `before` to `site`,
+/// and keep the rest of the previous output (whose files are `previous`).
+fn part(
+    site: &Site,
+    before: &Site,
+    read: &[PathBuf],
+    previous: &Stamps,
+    output: &Path,
+    lock: OutputLock,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Stats, BuildError> {
+    let start = std::time::Instant::now();
+    let renderer = renderer(site)?;
+    let assembled = crate::assemble::assemble(site);
+    let before_asm = crate::assemble::assemble(before);
+    let (first, then, owned_by) =
+        match crate::render::touched((before, &before_asm), (site, &assembled), read) {
+            Touched::Everything => return full(site, output, lock, tick),
+            Touched::Some {
+                first,
+                then,
+                owned_by,
+            } => (first, then, owned_by),
+        };
+    let mut targets: Vec<Target> = first.into_iter().chain(then).collect();
+    targets.sort();
+    targets.dedup();
+    let prepared = start.elapsed();
+    let staging = Staging::begin_locked(&site.root, output, lock).map_err(BuildError::Output)?;
+    let rendered = crate::render::render(
+        site,
+        &assembled,
+        &renderer,
+        &targets,
+        &staging,
+        &PriorFolder(output),
+        tick,
+    );
+    let rendered = rendered.and_then(|mut stats| {
+        // Everything else stays as the previous output has it.
+        let clock = std::time::Instant::now();
+        let owned = |p: &str| owned_by.iter().any(|o| p.starts_with(o.as_str()));
+        let keep: Vec<&str> = previous
+            .keys()
+            .map(String::as_str)
+            .filter(|p| !owned(p) && !staging.produced(p))
+            .collect();
+        keep.par_iter()
+            .try_for_each(|rel| staging.keep(rel))
+            .map_err(crate::render::RenderError::Output)?;
+        stats.files += keep.len();
+        stats.phases.push(("keep the rest", clock.elapsed()));
+        Ok(stats)
+    });
+    finish(staging, rendered, prepared)
+}
+
+/// Swap a rendered staging folder into place, or abandon it.
+fn finish(
+    staging: Staging,
+    rendered: Result<Stats, crate::render::RenderError>,
+    prepared: std::time::Duration,
+) -> Result<Stats, BuildError> {
+    match rendered {
         Ok(mut stats) => {
             stats.reused = staging.counts().1;
             let swap = std::time::Instant::now();

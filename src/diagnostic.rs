@@ -28,7 +28,9 @@ pub enum Severity {
 
 /// A place in a file: 1-based line and column, counted in characters of the
 /// original file, and how many characters to underline.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Pos {
     /// 1-based line.
     pub line: u32,

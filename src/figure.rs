@@ -15,7 +15,7 @@
 use crate::amount::{Amount, SCALE};
 
 /// What a metric measures; decides which numbers are valid and how they show.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// Whole non-negative numbers: cases, people, inspections, devices.
@@ -67,7 +67,9 @@ impl Kind {
 }
 
 /// How exact a stated figure is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Precision {
     /// Exactly this number.
@@ -88,7 +90,7 @@ impl Precision {
 }
 
 /// The word that made a figure inexact, kept so it shows as written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Marker {
     /// `1100余`
     Yu,
@@ -146,7 +148,7 @@ const SUFFIXES: &[(&str, Marker)] = &[
 pub const NOT_APPLICABLE: &[&str] = &["无相关职责", "不适用", "n/a", "N/A", "na", "NA"];
 
 /// A figure a report states.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stated {
     /// The value (a lower bound or an approximation when not exact).
     pub amount: Amount,
@@ -158,7 +160,7 @@ pub struct Stated {
 }
 
 /// How an inexact figure was written.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Written {
     /// The number as written, without its marker or unit: `1100`, `15.7万`.
     pub number: Box<str>,
@@ -187,7 +189,7 @@ impl Stated {
 }
 
 /// One figure of one report: stated, not applicable, or not reported.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Figure {
     /// Absent from the report (未报告).
     #[default]

@@ -3,7 +3,8 @@
 //! The pipeline, one module per stage:
 //! [`config`] → [`discover`] → [`parse`] (with `frontmatter`, [`yaml`], [`figure`]) →
 //! `validate` → [`assemble`] → [`render`] → [`write`](mod@write), and [`build`] ties the
-//! last three together. Each stage depends only on the ones before it: the
+//! last three together, doing only what changed since the last build
+//! ([`cache`]). Each stage depends only on the ones before it: the
 //! loaded data ([`site::Site`], read and checked by `Site::load`) ← the
 //! assembled summaries ([`assemble`]) ← the renderers ([`render`]) ← the
 //! build ([`build`]) and the command line's `serve`.
@@ -32,6 +33,7 @@
 pub mod amount;
 pub mod assemble;
 pub mod build;
+pub mod cache;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;

@@ -50,6 +50,23 @@ enum Parsed {
     Report(Option<Arc<Report>>, Vec<Diagnostic>, i128),
 }
 
+/// What a loader keeps between builds (in the build cache, see
+/// [`crate::cache`]): every profile's and report's parsed value. A file's
+/// problems are not kept, only whether it had any: those files are parsed
+/// again by the next build, so that it reports them with their source.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Saved {
+    files: Vec<(PathBuf, SavedFile)>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+enum SavedFile {
+    /// A profile, and whether it had problems.
+    Township(Option<Township>, bool),
+    /// A report, whether it had problems, and its figures' magnitude.
+    Report(Option<Report>, bool, i128),
+}
+
 /// What an update did, so that the caller can choose what to render again.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reloaded {
@@ -99,6 +116,72 @@ impl Loader {
             .map(|j| j.path().to_path_buf())
             .collect();
         loader.parse(&all);
+        Ok(loader)
+    }
+
+    /// What the next build needs to resume from this loader ([`Saved`]).
+    pub fn save(&self) -> Saved {
+        let files = self
+            .files
+            .iter()
+            .map(|(path, parsed)| {
+                let file = match parsed {
+                    Parsed::Township(t, d) => {
+                        SavedFile::Township(t.as_deref().cloned(), !d.is_empty())
+                    }
+                    Parsed::Report(r, d, m) => {
+                        SavedFile::Report(r.as_deref().cloned(), !d.is_empty(), *m)
+                    }
+                };
+                (path.clone(), file)
+            })
+            .collect();
+        Saved { files }
+    }
+
+    /// A loader holding the files as `saved` (as the last build read them),
+    /// with the config read now and `content/` walked now. The files that
+    /// had problems are parsed again (they are the same files unless the
+    /// caller says otherwise with [`Loader::update`]), so that the site
+    /// carries their problems; `stale` are the files known to have changed
+    /// since: they keep their saved value until updated (the site as it
+    /// was is what the caller compares with).
+    pub fn restore(
+        options: &LoadOptions,
+        saved: Saved,
+        stale: &BTreeSet<PathBuf>,
+    ) -> Result<Loader, NotASite> {
+        let (config, config_diagnostics, as_of, as_of_source) = read_config(options)?;
+        let found = discover::discover(&options.root).map_err(NotASite)?;
+        let mut noisy: Vec<PathBuf> = Vec::new();
+        let files = saved
+            .files
+            .into_iter()
+            .map(|(path, file)| {
+                let (parsed, problems) = match file {
+                    SavedFile::Township(t, p) => (Parsed::Township(t.map(Arc::new), Vec::new()), p),
+                    SavedFile::Report(r, p, m) => {
+                        (Parsed::Report(r.map(Arc::new), Vec::new(), m), p)
+                    }
+                };
+                if problems && !stale.contains(&path) {
+                    noisy.push(path.clone());
+                }
+                (path, parsed)
+            })
+            .collect();
+        let mut loader = Loader {
+            options: options.clone(),
+            config,
+            config_diagnostics,
+            as_of,
+            as_of_source,
+            found,
+            files,
+        };
+        // Only those still there (gone ones are the caller's update).
+        noisy.retain(|p| is_file(p));
+        loader.parse(&noisy);
         Ok(loader)
     }
 
@@ -170,10 +253,16 @@ impl Loader {
         let read: Vec<PathBuf> = read.into_iter().collect();
         self.parse(&read);
         Ok(Reloaded::Files {
+            // Keys are `root.join(…)`: strip the root (absolute or not).
             changed: read
                 .iter()
                 .chain(&gone)
-                .filter_map(|p| relative(&root, p))
+                .filter_map(|p| {
+                    p.strip_prefix(&root)
+                        .ok()
+                        .map(Path::to_path_buf)
+                        .or_else(|| relative(&root, p))
+                })
                 .collect(),
             layout,
         })
@@ -408,6 +497,12 @@ fn relative(root: &Path, path: &Path) -> Option<PathBuf> {
 }
 
 type ConfigRead = (Config, Vec<Diagnostic>, Date, AsOfSource);
+
+/// The config as a build reads it (with the command line's overrides) and
+/// the status date.
+pub fn config(options: &LoadOptions) -> Result<(Config, Date), NotASite> {
+    read_config(options).map(|(config, _, as_of, _)| (config, as_of))
+}
 
 /// The config, with the command line's overrides and the status date.
 fn read_config(options: &LoadOptions) -> Result<ConfigRead, NotASite> {

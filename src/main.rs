@@ -57,6 +57,7 @@ fn main() -> ExitCode {
             quiet,
             timings,
             as_of,
+            full,
         } => build(
             Options {
                 root,
@@ -67,7 +68,7 @@ fn main() -> ExitCode {
                 lang,
             },
             output,
-            (quiet, timings),
+            (quiet, timings, full),
         ),
         Command::Check {
             root,

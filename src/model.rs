@@ -16,7 +16,7 @@ use crate::schema::{GroupId, MetricId};
 pub type Year = i32;
 
 /// A township (乡镇/街道) and its profile.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Township {
     /// The folder name, used in URLs.
     pub slug: String,
@@ -60,7 +60,7 @@ pub struct Township {
 }
 
 /// Where citizens reach the enforcement body about disclosure.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Contact {
     /// Postal address.
     pub address: Option<String>,
@@ -69,7 +69,7 @@ pub struct Contact {
 }
 
 /// The people-and-powers disclosure (事前公开) of a township.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Powers {
     /// Certified enforcement officers.
     pub officers: Vec<Officer>,
@@ -92,7 +92,7 @@ impl Powers {
 }
 
 /// A certified enforcement officer (执法人员).
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Officer {
     /// Name.
     pub name: String,
@@ -105,7 +105,7 @@ pub struct Officer {
 }
 
 /// An enforcement item (执法事项).
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Item {
     /// Name of the power.
     pub name: String,
@@ -116,7 +116,7 @@ pub struct Item {
 }
 
 /// A remedy (救济渠道).
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Remedy {
     /// 行政复议 or 行政诉讼 (or other).
     pub kind: String,
@@ -127,7 +127,7 @@ pub struct Remedy {
 }
 
 /// One township's annual enforcement report for one year.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     /// The township's slug.
     pub township: String,
@@ -177,7 +177,7 @@ impl Report {
 }
 
 /// A figure and whether gongshi computed it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FigureEntry {
     /// The figure.
     pub figure: Figure,
@@ -186,7 +186,7 @@ pub struct FigureEntry {
 }
 
 /// A dated entry of the revision record.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Revision {
     /// When.
     pub date: Date,
@@ -195,7 +195,7 @@ pub struct Revision {
 }
 
 /// A figure outside the schema, shown as stated and never summed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OtherFigure {
     /// What it counts.
     pub label: String,
@@ -210,7 +210,7 @@ pub struct OtherFigure {
 }
 
 /// A file attached to a report.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Attachment {
     /// File name.
     pub name: String,
@@ -226,7 +226,7 @@ pub struct Attachment {
 /// not the text: a site of 100,000 reports would otherwise hold every file
 /// in memory until its page is rendered. The page re-reads the file and
 /// checks that it did not change in between.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Body {
     source: BodySource,
     /// Byte offset of the body in the file's text.
@@ -234,7 +234,7 @@ pub struct Body {
     blank: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 enum BodySource {
     Text(Arc<str>),
     File {

@@ -423,19 +423,18 @@ fn render_into(
     owned_by: &[String],
 ) -> Result<(Files, Vec<String>), Box<Diagnostic>> {
     let out = InMemory::default();
-    let sizes = |path: &str| -> Option<u64> {
-        match base.get(path)? {
-            Content::Bytes(b) => Some(b.len() as u64),
-            Content::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
-        }
+    // The files of owned folders go (a deleted report's text with them).
+    let owned = |p: &str| owned_by.iter().any(|o| p.starts_with(o.as_str()));
+    let prior = PriorFiles {
+        files: base,
+        owned: &owned,
     };
-    render::render(site, asm, renderer, targets, &out, &sizes, &|| {}).map_err(|e| match e {
+    render::render(site, asm, renderer, targets, &out, &prior, &|| {}).map_err(|e| match e {
         RenderError::Template(d) => d,
         RenderError::Output(e) => Box::new(io_problem(&e.to_string())),
     })?;
     let fresh = out.into_files();
     let mut files: Files = base.clone();
-    let owned = |p: &str| owned_by.iter().any(|o| p.starts_with(o.as_str()));
     files.retain(|p, _| !owned(p));
     let mut changed: Vec<String> = base
         .keys()
@@ -449,6 +448,33 @@ fn render_into(
         files.insert(path, content);
     }
     Ok((files, changed))
+}
+
+/// The files served before an update, as rendering asks for them.
+struct PriorFiles<'a> {
+    files: &'a Files,
+    owned: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+impl PriorFiles<'_> {
+    fn get(&self, path: &str) -> Option<&Content> {
+        self.files.get(path).filter(|_| !(self.owned)(path))
+    }
+}
+
+impl render::Prior for PriorFiles<'_> {
+    fn size(&self, path: &str) -> Option<u64> {
+        match self.get(path)? {
+            Content::Bytes(b) => Some(b.len() as u64),
+            Content::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+        }
+    }
+    fn bytes(&self, path: &str) -> Option<Vec<u8>> {
+        match self.get(path)? {
+            Content::Bytes(b) => Some(b.to_vec()),
+            Content::File(p) => std::fs::read(p).ok(),
+        }
+    }
 }
 
 /// An [`Output`] into memory; copied files are kept as where to read them.

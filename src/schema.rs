@@ -15,7 +15,9 @@ use serde::Serialize;
 use crate::figure::Kind;
 
 /// Index of a metric in its [`Schema`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct MetricId(pub u16);
 
 impl MetricId {
@@ -26,7 +28,9 @@ impl MetricId {
 }
 
 /// Index of a group in its [`Schema`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct GroupId(pub u16);
 
 impl GroupId {

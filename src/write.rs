@@ -174,6 +174,8 @@ pub struct Staging {
     written: AtomicUsize,
     /// Files kept from the previous output (hard links).
     reused: AtomicUsize,
+    /// The files this build produced (relative paths).
+    produced: std::sync::Mutex<std::collections::HashSet<String>>,
     /// What the staging folder held when the build began, when it is a
     /// recycled earlier tree (see [`Spare`]).
     spare: Option<Spare>,
@@ -443,6 +445,7 @@ impl Staging {
             links: AtomicBool::new(true),
             written: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
+            produced: std::sync::Mutex::new(std::collections::HashSet::new()),
             spare,
             _lock: lock,
         };
@@ -478,6 +481,64 @@ impl Staging {
             self.written.load(Ordering::Relaxed),
             self.reused.load(Ordering::Relaxed),
         )
+    }
+
+    /// Whether this build produced the file at `rel` (written, copied, or
+    /// linked as unchanged).
+    pub fn produced(&self, rel: &str) -> bool {
+        self.produced
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .contains(rel)
+    }
+
+    fn produce(&self, rel: &str) {
+        self.produced
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(rel.to_string());
+    }
+
+    /// Keep the previous output's file at `rel` as it is, without reading
+    /// it: a build that renders only what an edit touches knows that the
+    /// other files do not change ([`crate::build`]). Linked like an
+    /// unchanged file (copied where links do not work).
+    pub fn keep(&self, rel: &str) -> Result<(), OutputError> {
+        let path = self.prepare(rel)?;
+        let here = self.claim(&path);
+        let old = self
+            .previous
+            .as_ref()
+            .map(|p| relative_in(p, rel))
+            .ok_or_else(|| OutputError::Io {
+                action: format!("keeping {rel}"),
+                error: io::Error::other("there is no previous output"),
+            })?;
+        let action = || format!("keeping {}", old.display());
+        let meta = fs::symlink_metadata(&old).map_err(io_err(action()))?;
+        if !meta.is_file() {
+            return Err(OutputError::Io {
+                action: action(),
+                error: io::Error::other("not a file"),
+            });
+        }
+        self.produce(rel);
+        if here.as_ref().is_some_and(|h| same_inode(h, &meta)) {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        if here.is_some() {
+            clear(&path)?;
+        }
+        if self.links.load(Ordering::Relaxed) && self.link(&old, &meta, &path) {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        let mut source = open_source(&old).map_err(io_err(action()))?;
+        let mut target = create_new(&path).map_err(io_err(action()))?;
+        io::copy(&mut source, &mut target).map_err(io_err(action()))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
 
     /// Write `bytes` at `rel`, or link the previous output's file if it has
@@ -646,6 +707,7 @@ pub trait Output: Sync {
 
 impl Output for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        self.produce(rel);
         let counter = match self.put(rel, bytes)? {
             true => &self.reused,
             false => &self.written,
@@ -655,6 +717,7 @@ impl Output for Staging {
     }
 
     fn copy(&self, rel: &str, from: &Path) -> Result<(), OutputError> {
+        self.produce(rel);
         let path = self.prepare(rel)?;
         let action = || format!("copying {} to {}", from.display(), path.display());
         // Only a regular file is copied: a named pipe put in its place since
@@ -678,6 +741,7 @@ impl Output for Staging {
         rel: &str,
         produce: &mut dyn FnMut(&mut dyn io::Write) -> io::Result<()>,
     ) -> Result<u64, OutputError> {
+        self.produce(rel);
         let path = self.prepare(rel)?;
         let action = || format!("writing {}", path.display());
         let previous = self.previous_file(rel);

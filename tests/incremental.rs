@@ -3,7 +3,9 @@
 //! `gongshi serve` serves is updated after each (re-reading only what
 //! changed, rendering only what the edit touches), and its files are
 //! compared with a fresh full render of the same files — byte for byte,
-//! with the same problems.
+//! with the same problems. The same sequences go through `gongshi build`,
+//! which resumes from its build cache and renders only what changed, and
+//! its output is compared with that of `gongshi build --full`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -429,6 +431,79 @@ fn check_sequence(fixture: &str, edits: &[Edit]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Set every file of the site an hour back, as if written long before the
+/// first build (files younger than the cache's stamp are read again
+/// whatever their stamp says, which would hide what the test looks for).
+fn backdate(root: &Path) {
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in walkdir::WalkDir::new(root) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let file = std::fs::File::options()
+                .write(true)
+                .open(entry.path())
+                .unwrap();
+            file.set_modified(past).unwrap();
+        }
+    }
+}
+
+/// `gongshi build` of `root` into `out`, with more arguments.
+fn build(root: &Path, out: &Path, more: &[&str]) -> std::process::Output {
+    common::gongshi()
+        .args(["build", "--as-of", "2026-03-01", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out)
+        .args(more)
+        .output()
+        .unwrap()
+}
+
+fn check_builds(fixture: &str, edits: &[Edit]) -> Result<(), TestCaseError> {
+    let mut site = Site::new(fixture);
+    backdate(&site.root);
+    let out = site.root.parent().unwrap().join("public");
+    let full = site.root.parent().unwrap().join("full");
+    let first = build(&site.root, &out, &[]);
+    prop_assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    for (i, e) in edits.iter().enumerate() {
+        site.apply(e);
+        let a = build(&site.root, &out, &[]);
+        let b = build(&site.root, &full, &["--full"]);
+        prop_assert_eq!(
+            a.status.code(),
+            b.status.code(),
+            "edit {} ({:?}): {}",
+            i,
+            e,
+            String::from_utf8_lossy(&a.stderr)
+        );
+        if !b.status.success() {
+            continue;
+        }
+        let (x, y) = (common::tree(&out), common::tree(&full));
+        let differ = x
+            .keys()
+            .chain(y.keys())
+            .find(|k| x.get(*k) != y.get(*k))
+            .cloned();
+        prop_assert!(
+            differ.is_none(),
+            "after edit {} ({:?}) of {:?}: {:?} differs between the incremental and the full build",
+            i,
+            e,
+            edits,
+            differ
+        );
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
@@ -441,6 +516,123 @@ proptest! {
     fn any_edits_give_the_files_of_a_full_build_two_districts(edits in proptest::collection::vec(edit(), 1..6)) {
         check_sequence("two-districts", &edits)?;
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 10, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_edits_build_the_files_of_a_full_build(edits in proptest::collection::vec(edit(), 1..7)) {
+        check_builds("verdicts", &edits)?;
+    }
+
+    #[test]
+    fn any_edits_build_the_files_of_a_full_build_two_districts(edits in proptest::collection::vec(edit(), 1..5)) {
+        check_builds("two-districts", &edits)?;
+    }
+}
+
+/// A second build with nothing changed writes nothing and says so; one
+/// edit renders only what it touches (the other pages keep their very
+/// file); a file of the output changed by hand makes the build render
+/// everything again; `--full` always does.
+#[test]
+fn a_build_does_only_what_changed() {
+    let mut site = Site::new("two-districts");
+    backdate(&site.root);
+    let out = site.root.parent().unwrap().join("public");
+    let inode = |rel: &str| {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(out.join(rel)).unwrap().ino()
+    };
+    let first = build(&site.root, &out, &[]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        site.root
+            .parent()
+            .unwrap()
+            .join(".public.gongshi-cache")
+            .is_file()
+    );
+    let home = inode("index.html");
+
+    // Nothing changed: nothing written, not even swapped.
+    let again = build(&site.root, &out, &[]);
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        again.status.success() && (said.contains("网站已是最新") || said.contains("up to date")),
+        "{said}"
+    );
+    assert_eq!(inode("index.html"), home);
+    let before = common::tree(&out);
+
+    // One figure: that township's pages and the summaries change; another
+    // township's page is the very same file.
+    site.apply(&Edit::Figure {
+        report: 0,
+        metric: 0,
+        value: 4321,
+    });
+    let edited = site.reports()[0].clone();
+    let township = edited
+        .parent()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let other = site
+        .townships()
+        .iter()
+        .map(|t| t.file_name().unwrap().to_str().unwrap().to_string())
+        .find(|t| *t != township)
+        .unwrap();
+    let other_page = format!("{other}/index.html");
+    let other_inode = inode(&other_page);
+    let edit = build(&site.root, &out, &["--timings"]);
+    let said = String::from_utf8_lossy(&edit.stderr);
+    assert!(edit.status.success(), "{said}");
+    assert!(
+        said.contains("上次构建以来改动了 1 个文件") || said.contains("1 file changed since"),
+        "{said}"
+    );
+    assert_eq!(
+        inode(&other_page),
+        other_inode,
+        "{other_page} was rewritten"
+    );
+    let after = common::tree(&out);
+    assert_ne!(
+        after[&format!("{township}/index.html")],
+        before[&format!("{township}/index.html")]
+    );
+    assert!(String::from_utf8_lossy(&after[&format!("{township}/index.html")]).contains("4,321"));
+
+    // A page deleted by hand: the next build notices and renders it again.
+    std::fs::remove_file(out.join(&other_page)).unwrap();
+    let mend = build(&site.root, &out, &[]);
+    assert!(mend.status.success());
+    assert_eq!(common::tree(&out), after);
+
+    // A content error: nothing written, and the next good build resumes.
+    site.apply(&Edit::BreakOrFix { report: 1 });
+    let broken = build(&site.root, &out, &[]);
+    assert!(!broken.status.success());
+    assert_eq!(common::tree(&out), after);
+    site.apply(&Edit::BreakOrFix { report: 1 });
+    let fixed = build(&site.root, &out, &[]);
+    assert!(fixed.status.success());
+    assert_eq!(common::tree(&out), after);
+
+    // `--full` renders everything, to the same bytes.
+    let full = build(&site.root, &out, &["--full"]);
+    assert!(full.status.success());
+    assert_eq!(common::tree(&out), after);
 }
 
 /// A full render in memory is what `gongshi build` writes.

@@ -21,7 +21,9 @@ pub(crate) enum Command {
     /// Every file in content/ is read and checked; if any has an error, nothing is
     /// written and every problem is listed. The output is replaced atomically:
     /// a failed build leaves the previous output as it was. Drafts (draft: true)
-    /// are left out unless --drafts asks for a preview.
+    /// are left out unless --drafts asks for a preview. A build reads and renders
+    /// again only what changed since the last one (kept in .public.gongshi-cache
+    /// beside the output); --full renders everything.
     ///
     /// Example: gongshi build --root my-site --base-url https://example.gov.cn/zhifa/
     Build {
@@ -47,6 +49,10 @@ pub(crate) enum Command {
         /// config's as_of, else SOURCE_DATE_EPOCH, else today in China Standard Time.
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
         as_of: Option<jiff::civil::Date>,
+        /// Read and render everything, ignoring what the last build left
+        /// (by default only what changed since is read and rendered again).
+        #[arg(long)]
+        full: bool,
     },
     /// Run every check and write nothing.
     ///

@@ -16,16 +16,41 @@ use crate::cli::say::Say;
 pub(crate) fn build(
     options: Options,
     output: Option<PathBuf>,
-    (quiet, timings): (bool, bool),
+    (quiet, timings, full): (bool, bool, bool),
 ) -> ExitCode {
     let start = Instant::now();
+    let lang = options.lang;
     let output = output.unwrap_or_else(|| options.root.join("public"));
-    let site = match load(&options) {
-        Ok(s) => s,
-        Err(code) => return code,
+    // One build at a time per output: wait for another to finish (before
+    // reading the build cache it writes).
+    let lock = gongshi::write::OutputLock::acquire(&output, |held| {
+        let who = held.pid.map(|p| p.to_string()).unwrap_or_default();
+        eprintln!(
+            "{}",
+            Say::Waiting {
+                pid: who,
+                output: output.display().to_string(),
+            }
+            .text(lang)
+        );
+    });
+    let lock = match lock {
+        Ok(lock) => lock,
+        Err(e) => {
+            eprintln!("{}", error_line(lang, &e.to_string()));
+            return ExitCode::from(USAGE_OR_IO);
+        }
     };
+    let planned = match gongshi::build::plan(&load_options(&options), &output, &lock, full) {
+        Ok(p) => p,
+        Err(e) => {
+            print_diagnostics(&[e.0], lang, Format::Human);
+            return ExitCode::from(USAGE_OR_IO);
+        }
+    };
+    let site = &planned.site;
     if !quiet {
-        eprintln!("{}", status_date_line(&site));
+        eprintln!("{}", status_date_line(site));
     }
     let loaded = start.elapsed();
     let lang = site.config.language;
@@ -54,10 +79,30 @@ pub(crate) fn build(
         eprintln!("{}", Say::BuildFailed { errors, warnings }.text(lang));
         return ExitCode::from(CONTENT_ERRORS);
     }
+    if planned.up_to_date() {
+        if timings {
+            eprintln!("  {:<24} {:>8.3} s", "load and check", loaded.as_secs_f64());
+        }
+        if !quiet {
+            let secs = start.elapsed().as_secs_f64();
+            let output = output.display().to_string();
+            eprintln!(
+                "{}",
+                Say::UpToDate {
+                    secs,
+                    warnings,
+                    output
+                }
+                .text(lang)
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
+    let read_again = planned.read_again();
 
     // A progress bar on a terminal, only for builds longer than a second.
     let bar = indicatif::ProgressBar::with_draw_target(
-        Some(gongshi::build::page_count(&site) as u64),
+        Some(gongshi::build::page_count(site) as u64),
         indicatif::ProgressDrawTarget::hidden(),
     );
     let shown = AtomicBool::new(false);
@@ -79,22 +124,8 @@ pub(crate) fn build(
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         }
     };
-    // One build at a time per output: wait for another to finish.
-    let lock = gongshi::write::OutputLock::acquire(&output, |held| {
-        let who = held.pid.map(|p| p.to_string()).unwrap_or_default();
-        eprintln!(
-            "{}",
-            Say::Waiting {
-                pid: who,
-                output: output.display().to_string(),
-            }
-            .text(lang)
-        );
-    });
-    let result = match lock {
-        Ok(lock) => gongshi::build::build_locked(&site, &output, lock, &tick),
-        Err(e) => Err(BuildError::Output(e)),
-    };
+    let drafts = (site.drafts.len(), site.with_drafts);
+    let result = gongshi::build::build_planned(planned, &output, lock, &tick);
     bar.finish_and_clear();
     match result {
         Ok(stats) => {
@@ -120,8 +151,11 @@ pub(crate) fn build(
                     }
                     .text(lang)
                 );
-                let drafts = site.drafts.len();
-                if drafts > 0 && site.with_drafts {
+                if let Some(n) = read_again {
+                    eprintln!("{}", Say::ReadAgain(n).text(lang));
+                }
+                let (drafts, with_drafts) = drafts;
+                if drafts > 0 && with_drafts {
                     eprintln!("{}", Say::DraftsIncluded(drafts).text(lang));
                 } else if drafts > 0 {
                     eprintln!("{}", Say::DraftsSkipped(drafts).text(lang));

@@ -91,7 +91,7 @@ pub(crate) const ZH_COMMANDS: &[(&str, Texts)] = &[
         "build",
         Texts {
             about: "生成网站，写入 public/（或 --output 指定的文件夹）",
-            long_about: "生成网站，写入 public/（或 --output 指定的文件夹）。\n\n先读取并检查 content/ 中的每一个文件；只要有一个错误，就不写入任何文件，并列出全部问题。新的输出整体替换旧的：构建失败时，原有输出保持不变。草稿（draft: true）不会发布，除非用 --drafts 预览。\n\n示例：gongshi build --root 我的站点 --base-url https://example.gov.cn/zhifa/",
+            long_about: "生成网站，写入 public/（或 --output 指定的文件夹）。\n\n先读取并检查 content/ 中的每一个文件；只要有一个错误，就不写入任何文件，并列出全部问题。新的输出整体替换旧的：构建失败时，原有输出保持不变。草稿（draft: true）不会发布，除非用 --drafts 预览。每次构建只重新读取和生成上次构建以来改动的部分（记录在输出文件夹旁的 .public.gongshi-cache 中）；--full 全部重新生成。\n\n示例：gongshi build --root 我的站点 --base-url https://example.gov.cn/zhifa/",
             usage: "gongshi build [选项]",
             args: &[
                 (
@@ -121,6 +121,11 @@ pub(crate) const ZH_COMMANDS: &[(&str, Texts)] = &[
                 ),
                 ("quiet", "只显示问题，不显示进度和汇总", None),
                 ("timings", "显示每个阶段的用时", None),
+                (
+                    "full",
+                    "全部重新读取和生成，不沿用上次构建的结果（默认只处理上次构建以来改动的部分）",
+                    None,
+                ),
             ],
         },
     ),

@@ -87,15 +87,18 @@ pub(crate) fn status_date_line(site: &Site) -> String {
     .text(lang)
 }
 
-pub(crate) fn load(options: &Options) -> Result<Site, ExitCode> {
-    let load = LoadOptions {
+pub(crate) fn load_options(options: &Options) -> LoadOptions {
+    LoadOptions {
         root: options.root.clone(),
         base_url: options.base_url.clone(),
         source_date_epoch: options.epoch.clone(),
         drafts: options.drafts,
         as_of: options.as_of,
-    };
-    Site::load(&load).map_err(|e| {
+    }
+}
+
+pub(crate) fn load(options: &Options) -> Result<Site, ExitCode> {
+    Site::load(&load_options(options)).map_err(|e| {
         print_diagnostics(&[e.0], options.lang, Format::Human);
         ExitCode::from(USAGE_OR_IO)
     })

@@ -37,6 +37,14 @@ pub enum Say<'a> {
         warnings: usize,
         output: String,
     },
+    /// A build with nothing to do: the output is up to date.
+    UpToDate {
+        secs: f64,
+        warnings: usize,
+        output: String,
+    },
+    /// A build that read again only the files changed since the last one.
+    ReadAgain(usize),
     /// `build --timings`: files written anew and kept unchanged.
     Reused { written: usize, reused: usize },
     /// A preview build that includes drafts.
@@ -197,6 +205,35 @@ impl Say<'_> {
                 En,
             ) => format!(
                 "built {pages} pages, {files} files in {secs:.2} s, {warnings} warnings → {output}"
+            ),
+            (
+                Say::UpToDate {
+                    secs,
+                    warnings,
+                    output,
+                },
+                Zh,
+            ) => format!(
+                "网站已是最新：上次构建以来，内容、配置和主题都没有改动，未写入任何文件（用时 {secs:.2} 秒，{warnings} 条警告）→ {output}"
+            ),
+            (
+                Say::UpToDate {
+                    secs,
+                    warnings,
+                    output,
+                },
+                En,
+            ) => format!(
+                "up to date: nothing in the content, the config or the theme changed since the last build; nothing written ({secs:.2} s, {warnings} warnings) → {output}"
+            ),
+            (Say::ReadAgain(n), Zh) => format!(
+                "上次构建以来改动了 {} 个文件：只重新生成了受影响的页面和下载文件，其余沿用（--full 可全部重新生成）",
+                grouped(*n)
+            ),
+            (Say::ReadAgain(n), En) => format!(
+                "{} {} changed since the last build: only the pages and downloads affected were rendered again (--full renders everything)",
+                grouped(*n),
+                if *n == 1 { "file" } else { "files" }
             ),
             (Say::Reused { written, reused }, Zh) => format!(
                 "写入 {} 个文件，沿用 {} 个未变的文件",

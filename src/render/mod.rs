@@ -370,22 +370,73 @@ pub fn render_site(
         renderer,
         &targets(site, asm),
         out,
-        &|_| None,
+        &NoPrior,
         tick,
     )
+}
+
+/// What rendering some of a site's targets may ask of the files rendered
+/// before (the previous output): the data page lists the size of every
+/// download, and the search index needs the record of every report, also
+/// of those not rendered again (read back from their text files).
+pub trait Prior: Sync {
+    /// The size of the previous file at `path` (relative, `/` separators).
+    fn size(&self, path: &str) -> Option<u64>;
+    /// The bytes of the previous file at `path`.
+    fn bytes(&self, path: &str) -> Option<Vec<u8>>;
+}
+
+/// No previous files (a full build renders every target).
+pub struct NoPrior;
+
+impl Prior for NoPrior {
+    fn size(&self, _: &str) -> Option<u64> {
+        None
+    }
+    fn bytes(&self, _: &str) -> Option<Vec<u8>> {
+        None
+    }
+}
+
+/// The files of a folder (a build's previous output).
+pub struct PriorFolder<'a>(pub &'a std::path::Path);
+
+impl PriorFolder<'_> {
+    fn path(&self, rel: &str) -> std::path::PathBuf {
+        let mut path = self.0.to_path_buf();
+        path.extend(rel.split('/').filter(|p| !p.is_empty() && *p != ".."));
+        path
+    }
+}
+
+impl Prior for PriorFolder<'_> {
+    fn size(&self, path: &str) -> Option<u64> {
+        std::fs::symlink_metadata(self.path(path))
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .map(|m| m.len())
+    }
+    fn bytes(&self, path: &str) -> Option<Vec<u8>> {
+        let path = self.path(path);
+        std::fs::symlink_metadata(&path)
+            .ok()
+            .filter(std::fs::Metadata::is_file)?;
+        std::fs::read(path).ok()
+    }
 }
 
 /// Render `targets` into `out`: the downloads first, then the pages (in
 /// parallel), then the data page and the web plumbing. The data page
 /// lists the size of every download: those rendered here are measured,
-/// the others are asked of `sizes` (the previous output's, for `serve`).
+/// the others are asked of `prior` (the previous output), as are the
+/// search records of the reports not rendered here.
 pub fn render(
     site: &Site,
     asm: &Assembled,
     renderer: &Renderer,
     targets: &[Target],
     out: &dyn Output,
-    sizes: &(dyn Fn(&str) -> Option<u64> + Sync),
+    prior: &dyn Prior,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Stats, RenderError> {
     let job = Job {
@@ -404,6 +455,7 @@ pub fn render(
         records: targets
             .contains(&Target::Search)
             .then(|| std::sync::Mutex::new(Vec::with_capacity(site.reports.len()))),
+        prior,
         tick,
     };
     let mut phases = Vec::new();
@@ -427,7 +479,7 @@ pub fn render(
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .get(path)
             .copied()
-            .or_else(|| sizes(path))
+            .or_else(|| prior.size(path))
     };
     for t in targets
         .iter()
@@ -469,6 +521,8 @@ struct Job<'a> {
     /// The search records of the reports rendered, by report, when the
     /// search index is one of the targets.
     records: Option<std::sync::Mutex<Vec<(usize, crate::search::Record)>>>,
+    /// The files rendered before (the previous output).
+    prior: &'a dyn Prior,
     tick: &'a (dyn Fn() + Sync),
 }
 
@@ -679,8 +733,10 @@ impl Job<'_> {
                     .as_ref()
                     .map(|r| std::mem::take(&mut *r.lock().unwrap_or_else(PoisonError::into_inner)))
                     .unwrap_or_default();
-                // The reports not rendered in this call (`serve` after an
-                // edit elsewhere): their records from the site data.
+                // The reports not rendered in this call (after an edit
+                // elsewhere): their records read back from their text
+                // files in the previous output (unchanged, since their
+                // report was not touched), else made from the site data.
                 let mut have = vec![false; site.reports.len()];
                 for (i, _) in &records {
                     if let Some(h) = have.get_mut(*i) {
@@ -691,6 +747,14 @@ impl Job<'_> {
                     .into_par_iter()
                     .filter(|i| !have.get(*i).copied().unwrap_or(true))
                     .map(|i| {
+                        let prior = site.report_at(i).and_then(|r| {
+                            let bytes =
+                                self.prior.bytes(&paths::search_text(&r.township, r.year))?;
+                            crate::search::Record::from_text_file(&r.township, r.year, &bytes)
+                        });
+                        if let Some(record) = prior {
+                            return Ok((i, record));
+                        }
                         search::record_of(c, i).map(|r| (i, r)).ok_or_else(|| {
                             RenderError::Template(Box::new(Diagnostic::file(
                                 Problem::SourceChanged,

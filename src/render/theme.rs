@@ -29,6 +29,15 @@ impl Theme {
         Ok(Theme { files })
     }
 
+    /// A digest of every file of the theme (what the build cache compares).
+    pub fn digest(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        // Fixed keys: the same files give the same digest in one program.
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.files.hash(&mut h);
+        h.finish()
+    }
+
     /// The embedded default theme alone.
     pub fn builtin() -> Theme {
         Theme {

@@ -186,6 +186,36 @@ pub fn text_file(record: &Record) -> IndexFile {
     }
 }
 
+impl Record {
+    /// The record a report's text file was written from ([`text_file`]):
+    /// a build that renders only what an edit touches reads the other
+    /// reports' records back from the previous output instead of rendering
+    /// every report's body again. `None` if the bytes are not such a file.
+    pub fn from_text_file(township: &str, year: Year, bytes: &[u8]) -> Option<Record> {
+        #[derive(serde::Deserialize)]
+        struct Text {
+            title: String,
+            township: String,
+            district: String,
+            year: Year,
+            sections: Vec<[String; 3]>,
+        }
+        let text: Text = serde_json::from_slice(bytes).ok()?;
+        (text.year == year).then(|| Record {
+            township: township.to_string(),
+            year,
+            title: text.title,
+            township_name: text.township,
+            district: text.district,
+            sections: text
+                .sections
+                .into_iter()
+                .map(|[id, heading, text]| Section { id, heading, text })
+                .collect(),
+        })
+    }
+}
+
 #[derive(Serialize)]
 struct Manifest<'a> {
     format: u8,
@@ -357,6 +387,17 @@ mod tests {
                 },
             ],
         }
+    }
+
+    #[test]
+    fn a_record_reads_back_from_its_text_file() {
+        let mut r = record("xinkou", 2023, "執法「检查」\"引号\"\n");
+        r.sections[1].text.push_str("第二段\n");
+        let file = text_file(&r);
+        assert_eq!(Record::from_text_file("xinkou", 2023, &file.bytes), Some(r));
+        // Another year's file, or no such file, is no record.
+        assert_eq!(Record::from_text_file("xinkou", 2024, &file.bytes), None);
+        assert_eq!(Record::from_text_file("xinkou", 2023, b"<html>"), None);
     }
 
     /// The reports (by number) whose postings hold `token`, decoded from
