@@ -15,11 +15,13 @@
 # Builds gongshi and examples/gen_site.rs in release mode, generates each site
 # (deterministic; kept under target/bench-sites/ until gen_site.rs changes),
 # then for each size runs:
-#   tmpfs   full build, site and output on $TMPFS, output deleted before each run;
-#   disk    full build, site and output on the disk (under target/bench-work/),
+#   tmpfs   full build (--full), site and output on $TMPFS, output deleted before each run;
+#   disk    full build (--full), site and output on the disk (under target/bench-work/),
 #           output deleted (and `sync`ed) before each run;
-#   second  a build over the unchanged output of the previous build, on the disk;
-#   edit    a build on the disk after appending a sentence to one report.
+#   second  a build over the unchanged output of the previous build, on the disk
+#           (it resumes from the build cache: nothing changed, nothing written);
+#   edit    a build on the disk after appending a sentence to one report (it
+#           reads that file again and renders only what it touches).
 # and prints for each: wall time (median, min–max, runs), CPU (user + sys,
 # median), peak RSS (the largest of the runs), then the output (bytes, files,
 # the largest HTML page) and gongshi's own phases (`build --timings`, median
@@ -68,7 +70,7 @@ for spec in "$@"; do
     cp -r "$SITE/gongshi.yaml" "$SITE/content" "$SHM/"
     for _ in $(seq "$RUNS_TMPFS"); do
       rm -rf "$SHM/public"
-      timed "$R/tmpfs" "$GONGSHI" build --root "$SHM" --output "$SHM/public" --quiet --timings
+      timed "$R/tmpfs" "$GONGSHI" build --root "$SHM" --output "$SHM/public" --quiet --timings --full
     done
     printf '   %-26s %s\n' "full build, tmpfs" "$(summary "$R/tmpfs")"
     read -r b f ls lp <<<"$(output_stats "$SHM/public")"
@@ -90,7 +92,7 @@ for spec in "$@"; do
     for _ in $(seq "$RUNS_DISK"); do
       rm -rf "$WORK/public"
       sync
-      timed "$R/disk" "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet --timings
+      timed "$R/disk" "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet --timings --full
     done
     printf '   %-26s %s\n' "full build, disk" "$(summary "$R/disk")"
     done_scenarios+=("$R/disk")

@@ -130,10 +130,12 @@ pub fn plan(
     let content_dir = options.root.join(crate::discover::CONTENT_DIR);
     let content = cache::stamps(&content_dir);
     let key = key(options).ok();
+    let previous = output_stamps(output);
+    // Resumed only if the output is as the last build left it.
     let resumed = if full {
         None
     } else {
-        cache::read(output).filter(|c| key.as_ref() == Some(&c.key))
+        cache::read(output).filter(|c| key.as_ref() == Some(&c.key) && c.output == previous)
     };
     let Some(resumed) = resumed else {
         let loader = Loader::new(options)?;
@@ -144,7 +146,7 @@ pub fn plan(
             key,
             content,
             taken,
-            previous: Stamps::new(),
+            previous,
         });
     };
     let changed = cache::changed(&resumed.content, resumed.taken, &content);
@@ -161,19 +163,17 @@ pub fn plan(
     }
     let stale_files: BTreeSet<PathBuf> = stale.iter().map(|p| options.root.join(p)).collect();
     let mut loader = Loader::restore(options, resumed.loader, &stale_files)?;
-    let previous = output_stamps(output);
-    let intact = previous == resumed.output;
     let before = loader.site();
-    let work = if stale.is_empty() && intact {
+    let work = if stale.is_empty() {
         Work::Nothing
     } else {
         let stale: Vec<PathBuf> = stale.into_iter().collect();
         match loader.update(&stale)? {
-            crate::load::Reloaded::Files { changed, .. } if intact => Work::Some {
+            crate::load::Reloaded::Files { changed, .. } => Work::Some {
                 before: Box::new(before),
                 read: changed,
             },
-            _ => Work::Everything,
+            crate::load::Reloaded::Everything => Work::Everything,
         }
     };
     Ok(Planned {

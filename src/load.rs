@@ -62,9 +62,9 @@ pub struct Saved {
 #[derive(serde::Serialize, serde::Deserialize)]
 enum SavedFile {
     /// A profile, and whether it had problems.
-    Township(Option<Township>, bool),
+    Township(Option<Arc<Township>>, bool),
     /// A report, whether it had problems, and its figures' magnitude.
-    Report(Option<Report>, bool, i128),
+    Report(Option<Arc<Report>>, bool, i128),
 }
 
 /// What an update did, so that the caller can choose what to render again.
@@ -126,12 +126,8 @@ impl Loader {
             .iter()
             .map(|(path, parsed)| {
                 let file = match parsed {
-                    Parsed::Township(t, d) => {
-                        SavedFile::Township(t.as_deref().cloned(), !d.is_empty())
-                    }
-                    Parsed::Report(r, d, m) => {
-                        SavedFile::Report(r.as_deref().cloned(), !d.is_empty(), *m)
-                    }
+                    Parsed::Township(t, d) => SavedFile::Township(t.clone(), !d.is_empty()),
+                    Parsed::Report(r, d, m) => SavedFile::Report(r.clone(), !d.is_empty(), *m),
                 };
                 (path.clone(), file)
             })
@@ -159,10 +155,8 @@ impl Loader {
             .into_iter()
             .map(|(path, file)| {
                 let (parsed, problems) = match file {
-                    SavedFile::Township(t, p) => (Parsed::Township(t.map(Arc::new), Vec::new()), p),
-                    SavedFile::Report(r, p, m) => {
-                        (Parsed::Report(r.map(Arc::new), Vec::new(), m), p)
-                    }
+                    SavedFile::Township(t, p) => (Parsed::Township(t, Vec::new()), p),
+                    SavedFile::Report(r, p, m) => (Parsed::Report(r, Vec::new(), m), p),
                 };
                 if problems && !stale.contains(&path) {
                     noisy.push(path.clone());
