@@ -99,7 +99,9 @@ phases() {
   for f in "${PHASE_TITLES[@]}"; do printf ' %10s' "$f"; done
   echo
   local names
-  names=$(cut -f1 "$1.phases" | awk '!seen[$0]++')
+  # Every phase any scenario has, in the order they first appear.
+  for f in "$@"; do cat "$f.phases" 2>/dev/null; done >"$1.names"
+  names=$(cut -f1 "$1.names" | awk '!seen[$0]++')
   while IFS= read -r name; do
     printf '  %-24s' "$name"
     for f in "$@"; do

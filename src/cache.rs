@@ -225,16 +225,17 @@ pub fn read(output: &Path) -> Option<Cache> {
 /// never sees half of one).
 pub fn write(output: &Path, cache: &Cache) -> io::Result<()> {
     let path = path_for(output);
-    let bytes = postcard::to_stdvec(cache).map_err(io::Error::other)?;
     let mut fresh = path.clone().into_os_string();
     fresh.push(".new");
     let fresh = PathBuf::from(fresh);
     let _ = fs::remove_file(&fresh);
-    let mut file = fs::OpenOptions::new()
+    let file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&fresh)?;
-    file.write_all(&bytes)?;
+    let mut file = io::BufWriter::with_capacity(1 << 16, file);
+    postcard::to_io(cache, &mut file).map_err(io::Error::other)?;
+    file.flush()?;
     drop(file);
     fs::rename(&fresh, &path)
 }
