@@ -19,7 +19,7 @@
 //!   they feed are rendered into a staging folder, every other file of the
 //!   previous output is hard-linked into it, and the folder is swapped into
 //!   place as in a full build: atomic, and byte for byte what a full build
-//!   gives (`tests/incremental_build.rs` compares them);
+//!   gives (`tests/incremental.rs` compares them);
 //! - everything, otherwise (or with `--full`): unchanged files are still
 //!   linked rather than written again ([`crate::write`]).
 
@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use crate::cache::{self, Cache, Key, Stamps};
 use crate::diagnostic::{Diagnostic, Problem};
 use crate::load::Loader;
-use crate::render::{PriorFolder, Stats, Target, Touched};
+use crate::render::{PriorFolder, Stats, Target, Theme, Touched};
 use crate::site::{LoadOptions, NotASite, Site};
 use crate::write::{MARKER, OutputError, OutputLock, Staging};
 
@@ -69,7 +69,8 @@ pub fn build_locked(
 ) -> Result<Stats, BuildError> {
     // Whatever cache is there no longer describes the output.
     cache::remove(output);
-    full(site, output, lock, tick)
+    let theme = load_theme(site)?;
+    full(site, &theme, output, lock, tick)
 }
 
 /// A site loaded for a build, and what the build has to render.
@@ -78,8 +79,9 @@ pub struct Planned {
     pub site: Site,
     loader: Loader,
     work: Work,
-    /// The key the cache will be written with (`None`: no cache is kept).
-    key: Option<Key>,
+    /// The key the cache will be written with, and the theme it was made
+    /// from (`None`: the theme could not be read; no cache is kept).
+    key: Option<(Key, Theme)>,
     /// The content's stamps, taken before it was read.
     content: Stamps,
     taken: i128,
@@ -135,7 +137,8 @@ pub fn plan(
     let resumed = if full {
         None
     } else {
-        cache::read(output).filter(|c| key.as_ref() == Some(&c.key) && c.output == previous)
+        cache::read(output)
+            .filter(|c| key.as_ref().map(|k| &k.0) == Some(&c.key) && c.output == previous)
     };
     let Some(resumed) = resumed else {
         let loader = Loader::new(options)?;
@@ -149,25 +152,20 @@ pub fn plan(
             previous,
         });
     };
-    let changed = cache::changed(&resumed.content, resumed.taken, &content);
-    // Relative to the site root, as the loader takes them.
-    let mut stale: BTreeSet<PathBuf> = BTreeSet::new();
+    // The files whose stamps changed: relative to the site root for the
+    // update, under the root as the loader keeps them for the restore.
     let in_content = Path::new(crate::discover::CONTENT_DIR);
-    for rel in &changed {
-        stale.insert(in_content.join(rel));
-        // An attachment (`<slug>/<year>/<name>`): its report lists it.
-        let parts: Vec<&str> = rel.split('/').collect();
-        if let [slug, year, _, ..] = parts.as_slice() {
-            stale.insert(in_content.join(slug).join(format!("{year}.md")));
-        }
-    }
-    let stale_files: BTreeSet<PathBuf> = stale.iter().map(|p| options.root.join(p)).collect();
-    let mut loader = Loader::restore(options, resumed.loader, &stale_files)?;
+    let changed: Vec<PathBuf> = cache::changed(&resumed.content, resumed.taken, &content)
+        .iter()
+        .map(|rel| in_content.join(rel))
+        .collect();
+    let kept_as: BTreeSet<PathBuf> = changed.iter().map(|p| options.root.join(p)).collect();
+    let (mut loader, moved) = Loader::restore(options, resumed.loader, &kept_as)?;
     let before = loader.site();
-    let work = if stale.is_empty() {
+    let work = if changed.is_empty() && moved.is_empty() {
         Work::Nothing
     } else {
-        let stale: Vec<PathBuf> = stale.into_iter().collect();
+        let stale: Vec<PathBuf> = changed.into_iter().chain(moved).collect();
         match loader.update(&stale)? {
             crate::load::Reloaded::Files { changed, .. } => Work::Some {
                 before: Box::new(before),
@@ -187,20 +185,22 @@ pub fn plan(
     })
 }
 
-/// The key of a build with these options now.
-fn key(options: &LoadOptions) -> Result<Key, NotASite> {
+/// The key of a build with these options now, and the theme it digests
+/// (which the build then renders with).
+fn key(options: &LoadOptions) -> Result<(Key, Theme), NotASite> {
     let (config, as_of) = crate::load::config(options)?;
     let bytes = std::fs::read(options.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
-    let theme = crate::render::Theme::load(&options.root, &config.theme)
+    let theme = Theme::load(&options.root, &config.theme)
         .map_err(|e| NotASite(theme_problem(&config.theme, &e)))?;
-    Ok(Key {
+    let key = Key {
         program: Key::program(),
         drafts: options.drafts,
         base_url: options.base_url.clone(),
         as_of: as_of.to_string(),
         config: bytes,
         theme: theme.digest(),
-    })
+    };
+    Ok((key, theme))
 }
 
 fn theme_problem(theme: &str, e: &std::io::Error) -> Diagnostic {
@@ -228,6 +228,10 @@ pub fn build_planned(
     if site.has_errors() {
         return Err(BuildError::Content);
     }
+    let (key, theme) = match planned.key {
+        Some((key, theme)) => (Some(key), theme),
+        None => (None, load_theme(site)?),
+    };
     let mut stats = match &planned.work {
         Work::Nothing => {
             return Ok(Stats {
@@ -239,14 +243,23 @@ pub fn build_planned(
         }
         Work::Everything => {
             cache::remove(output);
-            full(site, output, lock, tick)?
+            full(site, &theme, output, lock, tick)?
         }
         Work::Some { before, read } => {
             cache::remove(output);
-            part(site, before, read, &planned.previous, output, lock, tick)?
+            part(
+                site,
+                &theme,
+                before,
+                read,
+                &planned.previous,
+                output,
+                lock,
+                tick,
+            )?
         }
     };
-    if let Some(key) = planned.key {
+    if let Some(key) = key {
         let clock = std::time::Instant::now();
         let cache = Cache::new(
             key,
@@ -264,16 +277,21 @@ pub fn build_planned(
     Ok(stats)
 }
 
+/// The site's theme.
+fn load_theme(site: &Site) -> Result<Theme, BuildError> {
+    Theme::load(&site.root, &site.config.theme)
+        .map_err(|e| BuildError::Template(Box::new(theme_problem(&site.config.theme, &e))))
+}
+
 /// The theme's renderer for `site`.
-fn renderer(site: &Site) -> Result<crate::render::Renderer, BuildError> {
-    let theme = crate::render::Theme::load(&site.root, &site.config.theme)
-        .map_err(|e| BuildError::Template(Box::new(theme_problem(&site.config.theme, &e))))?;
-    crate::render::Renderer::new(&theme, site.config.language).map_err(BuildError::Template)
+fn renderer(site: &Site, theme: &Theme) -> Result<crate::render::Renderer, BuildError> {
+    crate::render::Renderer::new(theme, site.config.language).map_err(BuildError::Template)
 }
 
 /// Render everything.
 fn full(
     site: &Site,
+    theme: &Theme,
     output: &Path,
     lock: OutputLock,
     tick: &(dyn Fn() + Sync),
@@ -282,7 +300,7 @@ fn full(
         return Err(BuildError::Content);
     }
     let start = std::time::Instant::now();
-    let renderer = renderer(site)?;
+    let renderer = renderer(site, theme)?;
     let assembled = crate::assemble::assemble(site);
     let prepared = start.elapsed();
     let staging = Staging::begin_locked(&site.root, output, lock).map_err(BuildError::Output)?;
@@ -292,8 +310,10 @@ fn full(
 
 /// Render what the files `read` touch, going from `before` to `site`,
 /// and keep the rest of the previous output (whose files are `previous`).
+#[allow(clippy::too_many_arguments)]
 fn part(
     site: &Site,
+    theme: &Theme,
     before: &Site,
     read: &[PathBuf],
     previous: &Stamps,
@@ -302,12 +322,12 @@ fn part(
     tick: &(dyn Fn() + Sync),
 ) -> Result<Stats, BuildError> {
     let start = std::time::Instant::now();
-    let renderer = renderer(site)?;
+    let renderer = renderer(site, theme)?;
     let assembled = crate::assemble::assemble(site);
     let before_asm = crate::assemble::assemble(before);
     let (first, then, owned_by) =
         match crate::render::touched((before, &before_asm), (site, &assembled), read) {
-            Touched::Everything => return full(site, output, lock, tick),
+            Touched::Everything => return full(site, theme, output, lock, tick),
             Touched::Some {
                 first,
                 then,

@@ -99,17 +99,7 @@ impl Job<'_> {
 impl Loader {
     /// Read the config and every file of the site.
     pub fn new(options: &LoadOptions) -> Result<Loader, NotASite> {
-        let (config, config_diagnostics, as_of, as_of_source) = read_config(options)?;
-        let found = discover::discover(&options.root).map_err(NotASite)?;
-        let mut loader = Loader {
-            options: options.clone(),
-            config,
-            config_diagnostics,
-            as_of,
-            as_of_source,
-            found,
-            files: BTreeMap::new(),
-        };
+        let mut loader = Loader::walked(options, BTreeMap::new())?;
         let all: Vec<PathBuf> = loader
             .jobs()
             .iter()
@@ -117,6 +107,21 @@ impl Loader {
             .collect();
         loader.parse(&all);
         Ok(loader)
+    }
+
+    /// A loader with the config read and `content/` walked now, holding `files`.
+    fn walked(options: &LoadOptions, files: BTreeMap<PathBuf, Parsed>) -> Result<Loader, NotASite> {
+        let (config, config_diagnostics, as_of, as_of_source) = read_config(options)?;
+        let found = discover::discover(&options.root).map_err(NotASite)?;
+        Ok(Loader {
+            options: options.clone(),
+            config,
+            config_diagnostics,
+            as_of,
+            as_of_source,
+            found,
+            files,
+        })
     }
 
     /// What the next build needs to resume from this loader ([`Saved`]).
@@ -136,19 +141,20 @@ impl Loader {
     }
 
     /// A loader holding the files as `saved` (as the last build read them),
-    /// with the config read now and `content/` walked now. The files that
-    /// had problems are parsed again (they are the same files unless the
-    /// caller says otherwise with [`Loader::update`]), so that the site
-    /// carries their problems; `stale` are the files known to have changed
-    /// since: they keep their saved value until updated (the site as it
-    /// was is what the caller compares with).
+    /// with the config read now and `content/` walked now; and the reports
+    /// (relative to the site root) whose attachments appeared or went since,
+    /// which the caller updates with the files whose stamps changed.
+    ///
+    /// The files that had problems are parsed again (they are the same
+    /// files), so that the site carries their problems. `stale` are the
+    /// files known to have changed since (under the root, as the loader
+    /// keeps them): they keep their saved value until updated,
+    /// so that [`Loader::site`] is the site as it was, to compare with.
     pub fn restore(
         options: &LoadOptions,
         saved: Saved,
         stale: &BTreeSet<PathBuf>,
-    ) -> Result<Loader, NotASite> {
-        let (config, config_diagnostics, as_of, as_of_source) = read_config(options)?;
-        let found = discover::discover(&options.root).map_err(NotASite)?;
+    ) -> Result<(Loader, Vec<PathBuf>), NotASite> {
         let mut noisy: Vec<PathBuf> = Vec::new();
         let files = saved
             .files
@@ -158,25 +164,41 @@ impl Loader {
                     SavedFile::Township(t, p) => (Parsed::Township(t, Vec::new()), p),
                     SavedFile::Report(r, p, m) => (Parsed::Report(r, Vec::new(), m), p),
                 };
-                if problems && !stale.contains(&path) {
+                if problems {
                     noisy.push(path.clone());
                 }
                 (path, parsed)
             })
             .collect();
-        let mut loader = Loader {
-            options: options.clone(),
-            config,
-            config_diagnostics,
-            as_of,
-            as_of_source,
-            found,
-            files,
-        };
-        // Only those still there (gone ones are the caller's update).
-        noisy.retain(|p| is_file(p));
+        let mut loader = Loader::walked(options, files)?;
+        // Reports whose attachments (by name and place) are not those the
+        // saved report lists.
+        let listed = loader.attachment_lists();
+        let moved: Vec<PathBuf> = loader
+            .files
+            .iter()
+            .filter_map(|(path, parsed)| match parsed {
+                Parsed::Report(Some(r), _, _) => {
+                    let now = listed.get(path)?;
+                    let same = now.len() == r.attachments.len()
+                        && now
+                            .iter()
+                            .zip(&r.attachments)
+                            .all(|(a, b)| a.name == b.name && a.path == b.path);
+                    (!same).then(|| path.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        // Only those unchanged and still there (the others are the caller's update).
+        noisy.retain(|p| !stale.contains(p) && !moved.contains(p) && is_file(p));
         loader.parse(&noisy);
-        Ok(loader)
+        let root = options.root.clone();
+        let moved = moved
+            .iter()
+            .filter_map(|p| p.strip_prefix(&root).ok().map(Path::to_path_buf))
+            .collect();
+        Ok((loader, moved))
     }
 
     /// The site root.

@@ -1006,7 +1006,7 @@ fn same_inode(a: &fs::Metadata, b: &fs::Metadata) -> bool {
 }
 
 /// `rel` (with `/` separators) inside `dir`, never outside it.
-fn relative_in(dir: &Path, rel: &str) -> PathBuf {
+pub(crate) fn relative_in(dir: &Path, rel: &str) -> PathBuf {
     let mut path = dir.to_path_buf();
     for part in rel
         .split('/')

@@ -633,6 +633,27 @@ fn a_build_does_only_what_changed() {
     let full = build(&site.root, &out, &["--full"]);
     assert!(full.status.success());
     assert_eq!(common::tree(&out), after);
+
+    // An attachment added, then removed: its report lists it, then not
+    // (the report file itself is unchanged).
+    let fresh = site.root.parent().unwrap().join("fresh");
+    for step in ["added", "removed"] {
+        site.apply(&Edit::Attachment { report: 2 });
+        let resumed = build(&site.root, &out, &[]);
+        assert!(resumed.status.success(), "{step}");
+        let full = build(&site.root, &fresh, &["--full"]);
+        assert!(full.status.success(), "{step}");
+        let (x, y) = (common::tree(&out), common::tree(&fresh));
+        assert!(
+            x == y,
+            "attachment {step}: the resumed build differs from a full one"
+        );
+        assert_eq!(
+            x.keys().any(|k| k.ends_with("原件.pdf")),
+            step == "added",
+            "attachment {step}"
+        );
+    }
 }
 
 /// A full render in memory is what `gongshi build` writes.

@@ -401,27 +401,17 @@ impl Prior for NoPrior {
 /// The files of a folder (a build's previous output).
 pub struct PriorFolder<'a>(pub &'a std::path::Path);
 
-impl PriorFolder<'_> {
-    fn path(&self, rel: &str) -> std::path::PathBuf {
-        let mut path = self.0.to_path_buf();
-        path.extend(rel.split('/').filter(|p| !p.is_empty() && *p != ".."));
-        path
-    }
-}
-
 impl Prior for PriorFolder<'_> {
     fn size(&self, path: &str) -> Option<u64> {
-        std::fs::symlink_metadata(self.path(path))
+        std::fs::symlink_metadata(crate::write::relative_in(self.0, path))
             .ok()
             .filter(std::fs::Metadata::is_file)
             .map(|m| m.len())
     }
     fn bytes(&self, path: &str) -> Option<Vec<u8>> {
-        let path = self.path(path);
-        std::fs::symlink_metadata(&path)
-            .ok()
-            .filter(std::fs::Metadata::is_file)?;
-        std::fs::read(path).ok()
+        // Only a regular file (never through a link).
+        self.size(path)?;
+        std::fs::read(crate::write::relative_in(self.0, path)).ok()
     }
 }
 
