@@ -349,6 +349,17 @@ impl Preview {
                 // What was left from an earlier update is folded into this
                 // one (a full render has covered it already).
                 let mut then = then;
+                // The search index is patched with the records of the
+                // reports rendered with it (render's rule): the report
+                // pages rendered first are rendered again with it.
+                if then.contains(&Target::Search) {
+                    then.extend(
+                        first
+                            .iter()
+                            .filter(|t| matches!(t, Target::Report(..)))
+                            .cloned(),
+                    );
+                }
                 if everything {
                     self.pending_targets.clear();
                 }

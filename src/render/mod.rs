@@ -418,8 +418,12 @@ impl Prior for PriorFolder<'_> {
 /// Render `targets` into `out`: the downloads first, then the pages (in
 /// parallel), then the data page and the web plumbing. The data page
 /// lists the size of every download: those rendered here are measured,
-/// the others are asked of `prior` (the previous output), as are the
-/// search records of the reports not rendered here.
+/// the others are asked of `prior` (the previous output). The search
+/// index is the previous one patched with the records of the reports
+/// rendered here ([`crate::search::patch_index`]), or else made from every
+/// report's record, those not rendered here read back from their text
+/// files: either way, a report whose page is not among `targets` must be
+/// as it was when `prior`'s index was built.
 pub fn render(
     site: &Site,
     asm: &Assembled,
@@ -557,15 +561,23 @@ impl Job<'_> {
                 };
                 let records = download::year_records(site, asm, s);
                 let sheets = download::year_sheets(site, s, w);
-                self.download(paths::year_data(s.year, "csv"), download::csv(&records))?;
-                self.download(
-                    paths::year_data(s.year, "xlsx"),
-                    download::xlsx::workbook(&sheets, &records, site.as_of, w),
-                )?;
-                self.download(
-                    paths::year_data(s.year, "json"),
-                    download::year_json(site, asm, s),
-                )
+                // The workbook takes longest: beside the other two.
+                let (xlsx, rest) = rayon::join(
+                    || {
+                        self.download(
+                            paths::year_data(s.year, "xlsx"),
+                            download::xlsx::workbook(&sheets, &records, site.as_of, w),
+                        )
+                    },
+                    || {
+                        self.download(paths::year_data(s.year, "csv"), download::csv(&records))?;
+                        self.download(
+                            paths::year_data(s.year, "json"),
+                            download::year_json(site, asm, s),
+                        )
+                    },
+                );
+                xlsx.and(rest)
             }
             Target::TownshipData(slug) => {
                 let Some((ti, t)) = site
@@ -733,6 +745,18 @@ impl Job<'_> {
                         *h = true;
                     }
                 }
+                // First, patch the previous index with the records of the
+                // reports rendered (it holds the others' already).
+                let patched = if have.iter().all(|h| *h) {
+                    None
+                } else {
+                    let previous = |path: &str| self.prior.bytes(path);
+                    let changed = records.iter().map(|(_, r)| r.clone()).collect();
+                    crate::search::patch_index(&previous, &search::numbered(site), changed)
+                };
+                if let Some(index) = patched {
+                    return self.search_index(&index);
+                }
                 let missing: Vec<(usize, crate::search::Record)> = (0..site.reports.len())
                     .into_par_iter()
                     .filter(|i| !have.get(*i).copied().unwrap_or(true))
@@ -764,17 +788,22 @@ impl Job<'_> {
                         error: std::io::Error::other(e.0),
                     })
                 })?;
-                self.page(
-                    &paths::search(),
-                    "search.html",
-                    page::search(c, &index.version),
-                )?;
-                for f in &index.files {
-                    self.file(&f.path, &f.bytes)?;
-                }
-                Ok(())
+                self.search_index(&index)
             }
         }
+    }
+
+    /// The search page and the files of the index.
+    fn search_index(&self, index: &crate::search::Index) -> Result<(), RenderError> {
+        self.page(
+            &paths::search(),
+            "search.html",
+            page::search(&self.common, &index.version),
+        )?;
+        for f in &index.files {
+            self.file(&f.path, &f.bytes)?;
+        }
+        Ok(())
     }
 }
 

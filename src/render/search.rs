@@ -14,9 +14,11 @@
 use crate::figure::Figure;
 use crate::format::{cell_words, labels};
 use crate::markdown::{self, TextSection};
+use crate::model::Township;
 use crate::render::page::Common;
 use crate::render::views::township_name;
-use crate::search::{Record, Section};
+use crate::search::{Numbered, Record, Section, numbering};
+use crate::site::Site;
 
 /// The anchor of the figures on a report page (`report.html`).
 pub const FIGURES_ID: &str = "h-figures";
@@ -31,7 +33,7 @@ pub fn record(c: &Common<'_>, index: usize, body: &[TextSection]) -> Option<Reco
     let t = c.site.township(&r.township)?;
     let w = c.w;
     let name = township_name(t, c.lang);
-    let district = t.district.clone().unwrap_or_default();
+    let district = district_of(t);
     let mut sections = Vec::with_capacity(body.len() + 2);
 
     // The top of the page: the title, where and when, the source note.
@@ -136,6 +138,24 @@ pub fn record(c: &Common<'_>, index: usize, body: &[TextSection]) -> Option<Reco
         district,
         sections,
     })
+}
+
+/// A township's district as search shows it (empty when not stated).
+fn district_of(t: &Township) -> String {
+    t.district.clone().unwrap_or_default()
+}
+
+/// Every report of the site, numbered as the index numbers them.
+pub fn numbered(site: &Site) -> Vec<Numbered> {
+    numbering(
+        site.reports
+            .iter()
+            .map(|r| {
+                let district = site.township(&r.township).map(district_of);
+                (r.township.clone(), r.year, district.unwrap_or_default())
+            })
+            .collect(),
+    )
 }
 
 /// The record of report `index`, rendering its body: for a caller that has

@@ -254,6 +254,31 @@ pub fn invert<T: Send>(
         .collect()
 }
 
+/// Each distinct token of one report with how often it occurs (at most
+/// 255, as [`run`] counts), sorted by token: what patching the index after
+/// an edit adds of a report ([`super::patch`]).
+pub fn token_counts(record: &Record) -> Vec<(Token, u32)> {
+    let mut seen = Slots::new(12);
+    let mut distinct: Vec<(Token, u32)> = Vec::new();
+    let mut add = |t: Token| {
+        let (i, new) = seen.get_or_insert(t, distinct.len() as u32);
+        if new {
+            distinct.push((t, 1));
+        } else if let Some(d) = distinct.get_mut(i as usize) {
+            d.1 = d.1.saturating_add(1);
+        }
+    };
+    for s in &record.sections {
+        each_token(&s.heading, &mut add);
+        each_token(&s.text, &mut add);
+    }
+    for d in &mut distinct {
+        d.1 = d.1.min(255);
+    }
+    distinct.sort_unstable();
+    distinct
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

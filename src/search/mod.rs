@@ -30,6 +30,7 @@
 
 pub mod fold;
 mod invert;
+mod patch;
 pub mod shard;
 pub mod token;
 
@@ -39,6 +40,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::Year;
+pub use patch::patch_index;
 use shard::Posting;
 use token::Token;
 
@@ -250,6 +252,17 @@ fn year_runs(years: &[Year]) -> String {
     out
 }
 
+/// A report as the manifest numbers it: its township's slug, its year and
+/// its district.
+pub type Numbered = (String, Year, String);
+
+/// The reports in index order (townships by slug, then years), each once.
+pub fn numbering(mut reports: Vec<Numbered>) -> Vec<Numbered> {
+    reports.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    reports.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+    reports
+}
+
 /// Build the index of `records` (one per report; a report given twice is
 /// indexed once). Parallel; the same bytes for the same records. The
 /// records are dropped as they are indexed, so that their text and the
@@ -265,7 +278,7 @@ pub fn build_index(mut records: Vec<Record>) -> Result<Index, SearchError> {
     }
     let n = u32::try_from(reports).unwrap_or(u32::MAX);
     // What the manifest needs of each report, in report order.
-    let numbered: Vec<(String, Year, String)> = records
+    let numbered: Vec<Numbered> = records
         .iter()
         .map(|r| (r.township.clone(), r.year, r.district.clone()))
         .collect();
@@ -275,17 +288,15 @@ pub fn build_index(mut records: Vec<Record>) -> Result<Index, SearchError> {
         (token, shard::encode(&list, n))
     });
 
-    // As many shards as make them about SHARD_TARGET_BYTES each.
-    let total: usize = encoded.iter().map(|(_, p)| p.bytes.len() + 20).sum();
-    let shards = total
-        .div_ceil(SHARD_TARGET_BYTES)
-        .next_power_of_two()
-        .clamp(1, MAX_SHARDS);
+    let total: usize = encoded
+        .iter()
+        .map(|(_, p)| entry_weight(p.bytes.len()))
+        .sum();
+    let shards = shard_count(total);
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); shards];
     for (i, (t, _)) in encoded.iter().enumerate() {
         let (bytes, len) = token::token_bytes(t);
-        let s = shard::fnv1a32(bytes.get(..len).unwrap_or_default()) as usize & (shards - 1);
-        if let Some(m) = members.get_mut(s) {
+        if let Some(m) = members.get_mut(shard_of(bytes.get(..len).unwrap_or_default(), shards)) {
             m.push(i);
         }
     }
@@ -306,8 +317,32 @@ pub fn build_index(mut records: Vec<Record>) -> Result<Index, SearchError> {
             }
         })
         .collect();
+    let postings = encoded.iter().map(|(_, p)| p.count as usize).sum();
+    Ok(finish(shard_files, &numbered, encoded.len(), postings))
+}
 
-    // The reports by number: townships by slug, each with its years.
+/// What a token's posting list weighs when the number of shards is chosen.
+fn entry_weight(list_bytes: usize) -> usize {
+    list_bytes + 20
+}
+
+/// As many shards as make them about [`SHARD_TARGET_BYTES`] each, for
+/// posting lists that weigh `total` ([`entry_weight`]).
+fn shard_count(total: usize) -> usize {
+    total
+        .div_ceil(SHARD_TARGET_BYTES)
+        .next_power_of_two()
+        .clamp(1, MAX_SHARDS)
+}
+
+/// The shard of a token (its UTF-8 bytes), of `shards` (a power of two).
+fn shard_of(token: &[u8], shards: usize) -> usize {
+    shard::fnv1a32(token) as usize & (shards - 1)
+}
+
+/// The manifest's list of the reports: the districts (sorted), and each
+/// township's slug, district (its place in that list) and years as runs.
+fn directory(numbered: &[Numbered]) -> (Vec<&str>, Vec<(&str, usize, String)>) {
     let mut districts: Vec<&str> = numbered.iter().map(|r| r.2.as_str()).collect();
     districts.sort_unstable();
     districts.dedup();
@@ -325,6 +360,19 @@ pub fn build_index(mut records: Vec<Record>) -> Result<Index, SearchError> {
         i += years.len();
         townships.push((first.0.as_str(), district, year_runs(&years)));
     }
+    (districts, townships)
+}
+
+/// The index of `shard_files` (in shard order) for the reports `numbered`
+/// (in index order): the manifest, the table, the version and the stats.
+fn finish(
+    shard_files: Vec<IndexFile>,
+    numbered: &[Numbered],
+    tokens: usize,
+    postings: usize,
+) -> Index {
+    let (districts, townships) = directory(numbered);
+    let shards = shard_files.len();
     let mut hash = shard::FNV64_START;
     for f in &shard_files {
         hash = shard::fnv1a64(hash, &f.bytes);
@@ -335,14 +383,14 @@ pub fn build_index(mut records: Vec<Record>) -> Result<Index, SearchError> {
         format: shard::FORMAT,
         version: &version,
         shards,
-        reports,
+        reports: numbered.len(),
         districts: &districts,
         townships: &townships,
     };
     let stats = IndexStats {
-        reports,
-        tokens: encoded.len(),
-        postings: encoded.iter().map(|(_, p)| p.count as usize).sum(),
+        reports: numbered.len(),
+        tokens,
+        postings,
         shards,
         shard_bytes: shard_files.iter().map(|f| f.bytes.len()).sum(),
     };
@@ -356,11 +404,11 @@ pub fn build_index(mut records: Vec<Record>) -> Result<Index, SearchError> {
         bytes: fold::T2S.as_bytes().to_vec(),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Index {
+    Index {
         files,
         version,
         stats,
-    })
+    }
 }
 
 #[cfg(test)]

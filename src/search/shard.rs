@@ -162,6 +162,158 @@ pub fn push_entry(out: &mut Vec<u8>, token: &[u8], posting: &Posting) {
     out.extend_from_slice(&posting.bytes);
 }
 
+/// Reads a LEB128 varint at `*at`, moving past it.
+pub fn read_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
+    let mut v: u64 = 0;
+    for shift in (0..64).step_by(7) {
+        let b = *bytes.get(*at)?;
+        *at += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// One token's entry of a shard file, read back ([`entries`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Entry<'a> {
+    /// The token's UTF-8 bytes.
+    pub token: &'a [u8],
+    /// The list's form.
+    pub form: Form,
+    /// How many reports hold the token.
+    pub count: u32,
+    /// The encoded list.
+    pub list: &'a [u8],
+    /// The whole entry, as [`push_entry`] wrote it.
+    pub raw: &'a [u8],
+}
+
+/// The entries of a shard file, in order; `None` if the bytes are not a
+/// shard file of this [`FORMAT`].
+pub fn entries(file: &[u8]) -> Option<Vec<Entry<'_>>> {
+    if file.first() != Some(&FORMAT) {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut at = 1;
+    while at < file.len() {
+        let start = at;
+        let len = usize::from(*file.get(at)?);
+        let token = file.get(at + 1..at + 1 + len)?;
+        at += 1 + len;
+        let form = match file.get(at)? {
+            0 => Form::Sparse,
+            1 => Form::Bitset,
+            2 => Form::Complement,
+            _ => return None,
+        };
+        at += 1;
+        let count = u32::try_from(read_varint(file, &mut at)?).ok()?;
+        let size = usize::try_from(read_varint(file, &mut at)?).ok()?;
+        let list = file.get(at..at.checked_add(size)?)?;
+        at += size;
+        out.push(Entry {
+            token,
+            form,
+            count,
+            list,
+            raw: file.get(start..at)?,
+        });
+    }
+    Some(out)
+}
+
+/// A number of occurrences that [`often`] puts in step `often`.
+fn occurrences_of(often: u64) -> u32 {
+    match often {
+        0 => 1,
+        1 => 2,
+        2 => 3,
+        _ => 6,
+    }
+}
+
+/// The reports of an entry's list, as `(report, occurrences)` for
+/// [`encode`], on a site of `reports` reports; and whether the
+/// occurrences are known. A sparse list says how often in four steps (the
+/// occurrences given are one of each step, which `encode` writes the
+/// same); a bitset or complement does not say (1 is given). `None` if the
+/// list does not decode.
+pub fn decode(entry: &Entry<'_>, reports: u32) -> Option<(Vec<(u32, u32)>, bool)> {
+    let list = entry.list;
+    let mut out = Vec::with_capacity(entry.count as usize);
+    let mut at = 0;
+    let mut next: u64 = 0;
+    match entry.form {
+        Form::Sparse => {
+            while at < list.len() {
+                let v = read_varint(list, &mut at)?;
+                let doc = next.checked_add(v >> 2)?;
+                out.push((u32::try_from(doc).ok()?, occurrences_of(v & 3)));
+                next = doc + 1;
+            }
+        }
+        Form::Bitset => {
+            for doc in 0..reports {
+                if list.get((doc / 8) as usize)? & (1 << (doc % 8)) != 0 {
+                    out.push((doc, 1));
+                }
+            }
+        }
+        Form::Complement => {
+            let mut doc: u64 = 0;
+            while at < list.len() {
+                let missing = next.checked_add(read_varint(list, &mut at)?)?;
+                while doc < missing {
+                    out.push((u32::try_from(doc).ok()?, 1));
+                    doc += 1;
+                }
+                doc = missing + 1;
+                next = missing + 1;
+            }
+            while doc < u64::from(reports) {
+                out.push((u32::try_from(doc).ok()?, 1));
+                doc += 1;
+            }
+        }
+    }
+    (out.len() == entry.count as usize).then_some((out, entry.form == Form::Sparse))
+}
+
+/// Whether an entry's list holds any of `docs` (sorted), without decoding
+/// a bitset. `None` if the list does not decode.
+pub fn holds_any(entry: &Entry<'_>, docs: &[u32], reports: u32) -> Option<bool> {
+    match entry.form {
+        Form::Bitset => Some(docs.iter().any(|&d| {
+            entry
+                .list
+                .get((d / 8) as usize)
+                .is_some_and(|b| b & (1 << (d % 8)) != 0)
+        })),
+        Form::Sparse => {
+            let (list, _) = decode(entry, reports)?;
+            Some(list.iter().any(|(d, _)| docs.binary_search(d).is_ok()))
+        }
+        Form::Complement => {
+            // Held unless listed as missing.
+            let mut missing = Vec::new();
+            let (mut at, mut next) = (0, 0u64);
+            while at < entry.list.len() {
+                let m = next.checked_add(read_varint(entry.list, &mut at)?)?;
+                missing.push(m);
+                next = m + 1;
+            }
+            Some(
+                docs.iter()
+                    .any(|&d| d < reports && missing.binary_search(&u64::from(d)).is_err()),
+            )
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

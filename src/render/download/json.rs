@@ -490,21 +490,46 @@ struct AllTownships<'a> {
     asm: &'a Assembled,
 }
 
+/// How many townships of `all.json` are written in parallel at a time:
+/// enough to keep every thread busy, few enough that their text stays
+/// small in memory.
+const ALL_JSON_BATCH: usize = 64;
+
 impl Serialize for AllTownships<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
+        use rayon::prelude::*;
+        use serde::ser::{Error as _, SerializeSeq};
         let mut seq = s.serialize_seq(Some(self.asm.order.len()))?;
-        for &ti in &self.asm.order {
-            let Some(t) = self.site.township_at(ti) else {
-                continue;
-            };
-            let reports: Vec<&Report> = self
-                .asm
-                .by_township
-                .get(ti)
-                .map(|l| l.iter().filter_map(|&i| self.site.report_at(i)).collect())
-                .unwrap_or_default();
-            seq.serialize_element(&json_township(self.site, t, &reports))?;
+        // Each township's text made in parallel, a batch at a time, then
+        // written in order as it is (the same bytes as one serializer
+        // writing them all).
+        for batch in self.asm.order.chunks(ALL_JSON_BATCH) {
+            let texts: Vec<std::io::Result<Vec<u8>>> = batch
+                .par_iter()
+                .filter_map(|&ti| {
+                    let t = self.site.township_at(ti)?;
+                    let reports: Vec<&Report> = self
+                        .asm
+                        .by_township
+                        .get(ti)
+                        .map(|l| l.iter().filter_map(|&i| self.site.report_at(i)).collect())
+                        .unwrap_or_default();
+                    let mut text = Vec::with_capacity(16 * 1024);
+                    let mut ser = serde_json::Serializer::with_formatter(&mut text, HtmlSafe);
+                    let written = json_township(self.site, t, &reports)
+                        .serialize(&mut ser)
+                        .map_err(std::io::Error::other);
+                    Some(written.map(|()| text))
+                })
+                .collect();
+            for text in texts {
+                let text = text
+                    .and_then(|t| String::from_utf8(t).map_err(std::io::Error::other))
+                    .map_err(S::Error::custom)?;
+                let raw =
+                    serde_json::value::RawValue::from_string(text).map_err(S::Error::custom)?;
+                seq.serialize_element(&raw)?;
+            }
         }
         seq.end()
     }
