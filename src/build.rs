@@ -209,10 +209,12 @@ fn theme_problem(theme: &str, e: &std::io::Error) -> Diagnostic {
     })
 }
 
-/// The files of the output (its marker left out).
+/// The files of the output (its marker left out), stamped as output
+/// files ([`cache::Stamp::of_output`]).
 fn output_stamps(output: &Path) -> Stamps {
     let mut stamps = cache::stamps(output);
     stamps.remove(MARKER);
+    stamps.values_mut().for_each(|s| *s = s.of_output());
     stamps
 }
 
@@ -232,7 +234,7 @@ pub fn build_planned(
         Some((key, theme)) => (Some(key), theme),
         None => (None, load_theme(site)?),
     };
-    let mut stats = match &planned.work {
+    let (mut stats, stamps) = match &planned.work {
         Work::Nothing => {
             return Ok(Stats {
                 pages: 0,
@@ -243,11 +245,11 @@ pub fn build_planned(
         }
         Work::Everything => {
             cache::remove(output);
-            full(site, &theme, output, lock, tick)?
+            (full(site, &theme, output, lock, tick)?, None)
         }
         Work::Some { before, read } => {
             cache::remove(output);
-            part(
+            let (stats, stamps) = part(
                 site,
                 &theme,
                 before,
@@ -256,7 +258,8 @@ pub fn build_planned(
                 output,
                 lock,
                 tick,
-            )?
+            )?;
+            (stats, stamps)
         }
     };
     if let Some(key) = key {
@@ -266,7 +269,7 @@ pub fn build_planned(
             planned.taken,
             planned.content,
             planned.loader.save(),
-            output_stamps(output),
+            stamps.unwrap_or_else(|| output_stamps(output)),
         );
         // A cache that cannot be written only makes the next build full.
         if cache::write(output, &cache).is_err() {
@@ -310,6 +313,9 @@ fn full(
 
 /// Render what the files `read` touch, going from `before` to `site`,
 /// and keep the rest of the previous output (whose files are `previous`).
+/// With the output's stamps after, when known without walking it: the
+/// files kept are stamped as before (the same inodes, linked), only the
+/// files rendered are stamped again.
 #[allow(clippy::too_many_arguments)]
 fn part(
     site: &Site,
@@ -320,14 +326,14 @@ fn part(
     output: &Path,
     lock: OutputLock,
     tick: &(dyn Fn() + Sync),
-) -> Result<Stats, BuildError> {
+) -> Result<(Stats, Option<Stamps>), BuildError> {
     let start = std::time::Instant::now();
     let renderer = renderer(site, theme)?;
     let assembled = crate::assemble::assemble(site);
     let before_asm = crate::assemble::assemble(before);
     let (first, then, owned_by) =
         match crate::render::touched((before, &before_asm), (site, &assembled), read) {
-            Touched::Everything => return full(site, theme, output, lock, tick),
+            Touched::Everything => return Ok((full(site, theme, output, lock, tick)?, None)),
             Touched::Some {
                 first,
                 then,
@@ -338,6 +344,18 @@ fn part(
     targets.sort();
     targets.dedup();
     let prepared = start.elapsed();
+    if targets.is_empty() && owned_by.is_empty() {
+        // Files read again that changed nothing (saved as they were): the
+        // output stays as it is, not even swapped.
+        let files = previous.len() + 1;
+        let stats = Stats {
+            pages: 0,
+            files,
+            reused: files,
+            phases: vec![("templates, assemble", prepared)],
+        };
+        return Ok((stats, Some(previous.clone())));
+    }
     let staging = Staging::begin_locked(&site.root, output, lock).map_err(BuildError::Output)?;
     let rendered = crate::render::render(
         site,
@@ -348,23 +366,40 @@ fn part(
         &PriorFolder(output),
         tick,
     );
+    let mut made: Vec<String> = Vec::new();
+    let mut kept: Vec<&str> = Vec::new();
     let rendered = rendered.and_then(|mut stats| {
         // Everything else stays as the previous output has it.
         let clock = std::time::Instant::now();
+        made = staging.produced_paths();
         let owned = |p: &str| owned_by.iter().any(|o| p.starts_with(o.as_str()));
-        let keep: Vec<&str> = previous
+        kept = previous
             .keys()
             .map(String::as_str)
             .filter(|p| !owned(p) && !staging.produced(p))
             .collect();
-        keep.par_iter()
+        kept.par_iter()
             .try_for_each(|rel| staging.keep(rel))
             .map_err(crate::render::RenderError::Output)?;
-        stats.files += keep.len();
+        stats.files += kept.len();
         stats.phases.push(("keep the rest", clock.elapsed()));
         Ok(stats)
     });
-    finish(staging, rendered, prepared)
+    let stats = finish(staging, rendered, prepared)?;
+    let mut stamps: Stamps = kept
+        .into_iter()
+        .filter_map(|p| Some((p.to_string(), *previous.get(p)?)))
+        .collect();
+    let fresh: Vec<(String, cache::Stamp)> = made
+        .into_par_iter()
+        .filter(|p| p != MARKER)
+        .filter_map(|p| {
+            let meta = std::fs::symlink_metadata(crate::write::relative_in(output, &p)).ok()?;
+            Some((p, cache::Stamp::of(&meta).of_output()))
+        })
+        .collect();
+    stamps.extend(fresh);
+    Ok((stats, Some(stamps)))
 }
 
 /// Swap a rendered staging folder into place, or abandon it.

@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 use crate::load::Saved;
 
 /// Bumped whenever what the cache holds changes meaning.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// How long before its stamp a file's modification must lie for the stamp
 /// to be trusted (see the module's notes): two seconds covers the coarsest
@@ -55,6 +55,13 @@ pub struct Stamp {
 }
 
 impl Stamp {
+    /// The stamp of a file of the output: without its change time, which
+    /// linking the file into the next output changes (an edit by hand
+    /// still changes its modification time, and a replaced file its inode).
+    pub fn of_output(self) -> Stamp {
+        Stamp { changed: 0, ..self }
+    }
+
     /// The stamp of a file's metadata.
     pub fn of(meta: &fs::Metadata) -> Stamp {
         #[cfg(unix)]
@@ -92,27 +99,23 @@ pub type Stamps = BTreeMap<String, Stamp>;
 
 /// Stamp every file under `dir` (none if it does not exist).
 pub fn stamps(dir: &Path) -> Stamps {
-    let mut out = Stamps::new();
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .min_depth(1)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
+    let stamp = |entry: walkdir::Result<walkdir::DirEntry>| -> Option<(String, Stamp)> {
+        let entry = entry.ok()?;
         if entry.file_type().is_dir() {
-            continue;
+            return None;
         }
-        let Ok(meta) = entry.metadata() else { continue };
-        let Ok(rel) = entry.path().strip_prefix(dir) else {
-            continue;
-        };
+        let meta = entry.metadata().ok()?;
+        let rel = entry.path().strip_prefix(dir).ok()?;
         let rel: Vec<&str> = rel
             .components()
             .filter_map(|c| c.as_os_str().to_str())
             .collect();
-        out.insert(rel.join("/"), Stamp::of(&meta));
-    }
-    out
+        Some((rel.join("/"), Stamp::of(&meta)))
+    };
+    crate::write::par_walk(dir, |entry| Ok(stamp(entry)))
+        .unwrap_or_default()
+        .into_iter()
+        .collect()
 }
 
 /// Now, in nanoseconds since the epoch.

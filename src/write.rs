@@ -492,6 +492,16 @@ impl Staging {
             .contains(rel)
     }
 
+    /// The files this build produced so far (`rel` paths).
+    pub fn produced_paths(&self) -> Vec<String> {
+        self.produced
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .cloned()
+            .collect()
+    }
+
     fn produce(&self, rel: &str) {
         self.produced
             .lock()
@@ -904,20 +914,23 @@ impl Spare {
         let mut files = std::collections::HashSet::new();
         let mut folders = Vec::new();
         let mut parents = std::collections::HashSet::new();
-        for entry in walkdir::WalkDir::new(dir).follow_links(false).min_depth(1) {
+        let entries = par_walk(dir, |entry| {
             let entry = entry.map_err(io::Error::other)?;
             let kind = entry.file_type();
-            if kind.is_dir() {
-                folders.push(entry.path().to_path_buf());
-            } else if !kind.is_file() {
+            if !kind.is_dir() && !kind.is_file() {
                 fs::remove_file(entry.path())?;
-                continue;
+                return Ok(None);
             }
-            if let Some(parent) = entry.path().parent() {
+            Ok(Some((kind.is_dir(), entry.into_path())))
+        })?;
+        for (is_dir, path) in entries {
+            if let Some(parent) = path.parent() {
                 parents.insert(parent.to_path_buf());
             }
-            if kind.is_file() {
-                files.insert(entry.into_path());
+            if is_dir {
+                folders.push(path);
+            } else {
+                files.insert(path);
             }
         }
         folders.retain(|f| !parents.contains(f));
@@ -1003,6 +1016,46 @@ fn same_inode(a: &fs::Metadata, b: &fs::Metadata) -> bool {
         let _ = (a, b);
         false
     }
+}
+
+/// Every entry under `dir` (not `dir` itself, links not followed), each
+/// handed to `each` (errors too: a folder that cannot be read), with what
+/// it returns collected, in no particular order. The folders at the top
+/// are walked in parallel: an output or `content/` has one per township,
+/// and a build that resumes walks both (walkdir walks one folder at a
+/// time).
+pub(crate) fn par_walk<T: Send>(
+    dir: &Path,
+    each: impl Fn(walkdir::Result<walkdir::DirEntry>) -> io::Result<Option<T>> + Sync,
+) -> io::Result<Vec<T>> {
+    use rayon::prelude::*;
+    let mut out = Vec::new();
+    let mut folders = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .min_depth(1)
+        .max_depth(1)
+    {
+        if let Ok(e) = &entry
+            && e.file_type().is_dir()
+        {
+            folders.push(e.path().to_path_buf());
+        }
+        out.extend(each(entry)?);
+    }
+    let below: Vec<Vec<T>> = folders
+        .par_iter()
+        .map(|folder| {
+            walkdir::WalkDir::new(folder)
+                .follow_links(false)
+                .min_depth(1)
+                .into_iter()
+                .filter_map(|e| each(e).transpose())
+                .collect::<io::Result<Vec<T>>>()
+        })
+        .collect::<io::Result<_>>()?;
+    out.extend(below.into_iter().flatten());
+    Ok(out)
 }
 
 /// `rel` (with `/` separators) inside `dir`, never outside it.

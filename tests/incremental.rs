@@ -54,6 +54,14 @@ enum Edit {
     Config { n: u8 },
     /// Add or remove an attachment of the n-th report.
     Attachment { report: usize },
+    /// Replace an attachment of the n-th report by one of the same size
+    /// (or add one).
+    ReplaceAttachment { report: usize, n: u8 },
+    /// Change the n-th report's body only: add a sentence, empty it, or
+    /// give it a new heading.
+    Body { report: usize, how: u8 },
+    /// Save the n-th report again as it is (only its stamp changes).
+    Touch { report: usize },
 }
 
 const METRICS: [&str; 5] = [
@@ -80,6 +88,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => Just(Edit::Style),
         1 => (0u8..3).prop_map(|n| Edit::Config { n }),
         1 => (0usize..20).prop_map(|report| Edit::Attachment { report }),
+        1 => (0usize..20, 0u8..10).prop_map(|(report, n)| Edit::ReplaceAttachment { report, n }),
+        3 => (0usize..20, 0u8..3).prop_map(|(report, how)| Edit::Body { report, how }),
+        1 => (0usize..20).prop_map(|report| Edit::Touch { report }),
     ]
 }
 
@@ -356,6 +367,41 @@ impl Site {
                 }
                 (vec![file], false)
             }
+            Edit::ReplaceAttachment { report, n } => {
+                let Some(path) = pick(self.reports(), *report) else {
+                    return (vec![], false);
+                };
+                let folder = path.with_extension("");
+                let file = folder.join("原件.pdf");
+                std::fs::create_dir_all(&folder).unwrap();
+                std::fs::write(&file, format!("%PDF-1.4 tes{n}")).unwrap();
+                (vec![file], false)
+            }
+            Edit::Body { report, how } => {
+                let Some(path) = pick(self.reports(), *report) else {
+                    return (vec![], false);
+                };
+                let text = std::fs::read_to_string(&path).unwrap();
+                let Some(end) = text.get(3..).and_then(|t| t.find("\n---\n")) else {
+                    return (vec![], false);
+                };
+                let (head, body) = text.split_at(3 + end + 5);
+                let body = match how {
+                    0 => format!("{body}\n补充说明：本年度另开展联合检查。\n"),
+                    1 => String::new(),
+                    _ => format!("\n## 五、其他事项\n\n{}\n", body.trim()),
+                };
+                std::fs::write(&path, format!("{head}{body}")).unwrap();
+                (vec![path], false)
+            }
+            Edit::Touch { report } => {
+                let Some(path) = pick(self.reports(), *report) else {
+                    return (vec![], false);
+                };
+                let text = std::fs::read(&path).unwrap();
+                std::fs::write(&path, text).unwrap();
+                (vec![path], false)
+            }
         }
     }
 }
@@ -613,6 +659,31 @@ fn a_build_does_only_what_changed() {
     );
     assert!(String::from_utf8_lossy(&after[&format!("{township}/index.html")]).contains("4,321"));
 
+    // The body alone: the report's page changes; the downloads, which show
+    // no body, stay the very same files.
+    let year = edited.file_stem().unwrap().to_str().unwrap().to_string();
+    let downloads = [format!("data/{year}.csv"), "data/all.json".to_string()];
+    let download_inodes: Vec<u64> = downloads.iter().map(|d| inode(d)).collect();
+    site.apply(&Edit::Body { report: 0, how: 0 });
+    let body = build(&site.root, &out, &[]);
+    assert!(body.status.success());
+    let after = common::tree(&out);
+    assert!(
+        String::from_utf8_lossy(&after[&format!("{township}/{year}/index.html")])
+            .contains("本年度另开展联合检查")
+    );
+    let now: Vec<u64> = downloads.iter().map(|d| inode(d)).collect();
+    assert_eq!(now, download_inodes, "{downloads:?} rewritten");
+
+    // Saved again as it was: read again (its stamp is too recent to
+    // trust), but nothing is rendered and the output is not even swapped.
+    let folder = inode("");
+    site.apply(&Edit::Touch { report: 0 });
+    let touched = build(&site.root, &out, &[]);
+    assert!(touched.status.success());
+    assert_eq!(inode(""), folder, "the output was swapped");
+    assert_eq!(common::tree(&out), after);
+
     // A page deleted by hand: the next build notices and renders it again.
     std::fs::remove_file(out.join(&other_page)).unwrap();
     let mend = build(&site.root, &out, &[]);
@@ -737,4 +808,85 @@ fn one_report_touches_its_township_first() {
             assert!(std::sync::Arc::ptr_eq(a, b), "{path} was rendered again");
         }
     }
+}
+
+/// What an edit of one report touches, by what changed in it: a figure
+/// feeds the summaries and downloads; the body alone only the township's
+/// pages and the search index; the same bytes saved again, nothing.
+#[test]
+fn what_a_report_edit_touches_depends_on_what_changed() {
+    use gongshi::render::{Target, Touched, touched};
+    let mut site = Site::new("two-districts");
+    let load = |site: &Site| {
+        let s = gongshi::site::Site::load(&options(&site.root)).unwrap();
+        let a = gongshi::assemble::assemble(&s);
+        (s, a)
+    };
+    let report = site.reports()[0].clone();
+    let rel = report.strip_prefix(&site.root).unwrap().to_path_buf();
+    let slug = rel.iter().nth(1).unwrap().to_str().unwrap().to_string();
+    let year: i32 = report
+        .file_stem()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let targets = |t: Touched| match t {
+        Touched::Some { first, then, .. } => first.into_iter().chain(then).collect::<Vec<_>>(),
+        Touched::Everything => panic!("everything touched"),
+    };
+    let (b, ba) = load(&site);
+    let downloads = |ts: &[Target]| {
+        ts.iter()
+            .filter(|t| {
+                matches!(
+                    t,
+                    Target::YearData(_) | Target::AllData | Target::TownshipData(_)
+                )
+            })
+            .count()
+    };
+
+    site.apply(&Edit::Touch { report: 0 });
+    let (a, aa) = load(&site);
+    assert_eq!(
+        targets(touched((&b, &ba), (&a, &aa), std::slice::from_ref(&rel))),
+        []
+    );
+
+    site.apply(&Edit::Body { report: 0, how: 0 });
+    let (a, aa) = load(&site);
+    let body = targets(touched((&b, &ba), (&a, &aa), std::slice::from_ref(&rel)));
+    assert!(
+        body.contains(&Target::Report(slug.clone(), year as _)),
+        "{body:?}"
+    );
+    assert!(body.contains(&Target::Search), "{body:?}");
+    assert_eq!(downloads(&body), 0, "{body:?}");
+    assert!(
+        !body
+            .iter()
+            .any(|t| matches!(t, Target::Year(_) | Target::Home)),
+        "{body:?}"
+    );
+
+    // Emptied, the report states figures only: its status changes.
+    site.apply(&Edit::Body { report: 0, how: 1 });
+    let (a, aa) = load(&site);
+    let emptied = targets(touched((&b, &ba), (&a, &aa), std::slice::from_ref(&rel)));
+    assert!(
+        downloads(&emptied) > 0 && emptied.contains(&Target::Home),
+        "{emptied:?}"
+    );
+
+    site.apply(&Edit::Figure {
+        report: 0,
+        metric: 0,
+        value: 4321,
+    });
+    let (a, aa) = load(&site);
+    let figure = targets(touched((&b, &ba), (&a, &aa), std::slice::from_ref(&rel)));
+    assert!(figure.contains(&Target::YearData(year as _)), "{figure:?}");
+    assert!(figure.contains(&Target::AllData), "{figure:?}");
 }

@@ -76,10 +76,21 @@ pub fn touched(before: State<'_>, after: State<'_>, read: &[PathBuf]) -> Touched
     }
     let mut slugs: BTreeSet<&str> = BTreeSet::new();
     let mut years: BTreeSet<Year> = BTreeSet::new();
+    // Townships whose reports' bodies alone changed: their pages and the
+    // search index, nothing that shows figures.
+    let mut bodies: BTreeSet<&str> = BTreeSet::new();
     for path in read {
         let Some((slug, year)) = content_file(path) else {
             continue;
         };
+        match change(b, a, slug, year) {
+            Change::None => continue,
+            Change::Body => {
+                bodies.insert(slug);
+                continue;
+            }
+            Change::Other => {}
+        }
         slugs.insert(slug);
         match year {
             // A report: its year and the year after it in the township's
@@ -96,24 +107,27 @@ pub fn touched(before: State<'_>, after: State<'_>, read: &[PathBuf]) -> Touched
             }
         }
     }
-    if slugs.is_empty() {
-        return Touched::Some {
-            first: Vec::new(),
-            then: Vec::new(),
-            owned_by: Vec::new(),
-        };
-    }
     let mut first = Vec::new();
     let mut then = Vec::new();
     let mut owned_by = Vec::new();
-    for slug in &slugs {
+    for slug in slugs.iter().chain(bodies.difference(&slugs)) {
         first.push(Target::Township((*slug).to_string()));
         first.extend(report_years(a, slug).map(|y| Target::Report((*slug).to_string(), y)));
-        then.push(Target::TownshipData((*slug).to_string()));
         owned_by.push(format!("{slug}/"));
         // Its reports' texts for search, written by the report targets.
         owned_by.push(super::paths::search_texts(slug));
     }
+    if slugs.is_empty() {
+        if !bodies.is_empty() {
+            then.push(Target::Search);
+        }
+        return Touched::Some {
+            first,
+            then,
+            owned_by,
+        };
+    }
+    then.extend(slugs.iter().map(|s| Target::TownshipData((*s).to_string())));
     for y in years.iter().filter(|y| aa.summary(**y).is_some()) {
         then.push(Target::YearData(*y));
         then.push(Target::Year(*y));
@@ -152,6 +166,62 @@ pub fn touched(before: State<'_>, after: State<'_>, read: &[PathBuf]) -> Touched
         first,
         then,
         owned_by,
+    }
+}
+
+/// How a content file read again changed what the site holds.
+enum Change {
+    /// Not at all (saved again as it was, or read again because its
+    /// stamp was too recent to trust).
+    None,
+    /// A report's body, and nothing else: not whether it has one.
+    Body,
+    /// Anything else, or a file that came or went.
+    Other,
+}
+
+/// How the report of `slug` for `year` (or its profile, for no year)
+/// changed from `b` to `a`.
+fn change(b: &Site, a: &Site, slug: &str, year: Option<Year>) -> Change {
+    // Compared as their serialized bytes: every field, the body by its
+    // file's length and hash.
+    fn bytes<T: serde::Serialize>(value: &T) -> Option<Vec<u8>> {
+        postcard::to_allocvec(value).ok()
+    }
+    let Some(year) = year else {
+        let (x, y) = (b.township(slug), a.township(slug));
+        return match (x.and_then(bytes), y.and_then(bytes)) {
+            (Some(x), Some(y)) if x == y => Change::None,
+            _ => Change::Other,
+        };
+    };
+    let report = |site: &Site| {
+        site.report_index(slug, year)
+            .and_then(|i| site.report_at(i))
+            .cloned()
+    };
+    let (Some(x), Some(y)) = (report(b), report(a)) else {
+        return Change::Other;
+    };
+    if x.draft != y.draft || x.body.is_blank() != y.body.is_blank() {
+        return Change::Other;
+    }
+    let (Some(xb), Some(yb)) = (bytes(&x), bytes(&y)) else {
+        return Change::Other;
+    };
+    // An attachment replaced by one of the same size leaves the report as
+    // it was: its page copies the attachments again.
+    if xb == yb && x.attachments.is_empty() {
+        return Change::None;
+    }
+    let without_body = |r: crate::model::Report| crate::model::Report {
+        body: crate::model::Body::default(),
+        ..r
+    };
+    if bytes(&without_body(x)) == bytes(&without_body(y)) {
+        Change::Body
+    } else {
+        Change::Other
     }
 }
 
