@@ -10,7 +10,7 @@
 #   RUNS_TMPFS=5 RUNS_DISK=3      runs per scenario (the wall time printed is their median)
 #   RAYON_NUM_THREADS=$(nproc)    gongshi's threads
 #   TMPFS=/dev/shm                a memory file system for the tmpfs scenario
-#   SCENARIOS="tmpfs disk second edit"   which scenarios to run
+#   SCENARIOS="tmpfs disk second edit figure"   which scenarios to run
 #
 # Builds gongshi and examples/gen_site.rs in release mode, generates each site
 # (deterministic; kept under target/bench-sites/ until gen_site.rs changes),
@@ -20,8 +20,12 @@
 #           output deleted (and `sync`ed) before each run;
 #   second  a build over the unchanged output of the previous build, on the disk
 #           (it resumes from the build cache: nothing changed, nothing written);
-#   edit    a build on the disk after appending a sentence to one report (it
-#           reads that file again and renders only what it touches).
+#   edit    a build on the disk after appending a sentence to one report's
+#           text (it reads that file again and renders only what it touches:
+#           the township's pages and the search index);
+#   figure  a build on the disk after changing one figure of that report
+#           (its pages, its year's summaries and downloads, all.json, the
+#           home page and the search index).
 # and prints for each: wall time (median, min–max, runs), CPU (user + sys,
 # median), peak RSS (the largest of the runs), then the output (bytes, files,
 # the largest HTML page) and gongshi's own phases (`build --timings`, median
@@ -35,7 +39,7 @@ source bench/lib.sh
 RUNS_TMPFS=${RUNS_TMPFS:-5}
 RUNS_DISK=${RUNS_DISK:-3}
 TMPFS=${TMPFS:-/dev/shm}
-SCENARIOS=${SCENARIOS:-tmpfs disk second edit}
+SCENARIOS=${SCENARIOS:-tmpfs disk second edit figure}
 export RAYON_NUM_THREADS=${RAYON_NUM_THREADS:-$(nproc)}
 if [[ $# -eq 0 ]]; then set -- 10000; fi
 [[ -x /usr/bin/time ]] || {
@@ -81,7 +85,7 @@ for spec in "$@"; do
   fi
 
   WORK=target/bench-work/$REPORTS-$TOWNSHIPS
-  if [[ " $SCENARIOS " == *" disk "* || " $SCENARIOS " == *" second "* || " $SCENARIOS " == *" edit "* ]]; then
+  if [[ " $SCENARIOS " == *" disk "* || " $SCENARIOS " == *" second "* || " $SCENARIOS " == *" edit "* || " $SCENARIOS " == *" figure "* ]]; then
     rm -rf "$WORK"
     mkdir -p "$WORK"
     cp -r "$SITE/gongshi.yaml" "$SITE/content" "$WORK/"
@@ -118,10 +122,26 @@ for spec in "$@"; do
       printf '\n基准测试第%d次修改：补充说明一句。\n' "$i" >>"$report"
       timed "$R/edit" "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet --timings
     done
-    printf '   %-26s %s\n' "after editing one report" "$(summary "$R/edit")"
+    printf '   %-26s %s\n' "after editing its text" "$(summary "$R/edit")"
     echo "   (edited ${report#"$WORK"/})"
     done_scenarios+=("$R/edit")
     titles+=(edit)
+  fi
+  if [[ " $SCENARIOS " == *" figure "* ]]; then
+    [[ -d $WORK/public ]] || "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet
+    report=$(find "$WORK/content" -name '[0-9]*.md' | sort | sed -n "$(((REPORTS + 1) / 2))p")
+    sync
+    for _ in $(seq "$RUNS_DISK"); do
+      # The first figure stated as a plain number, one more each run.
+      awk '/^---$/ { fence++ }
+        !done && fence == 1 && /^  [a-z_]+: [0-9]+$/ { split($0, kv, ": "); print kv[1] ": " kv[2] + 1; done = 1; next }
+        { print }' "$report" >"$report.new"
+      mv "$report.new" "$report"
+      timed "$R/figure" "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet --timings
+    done
+    printf '   %-26s %s\n' "after changing one figure" "$(summary "$R/figure")"
+    done_scenarios+=("$R/figure")
+    titles+=(figure)
   fi
 
   if [[ -n ${tmpfs_out:-} ]]; then

@@ -379,7 +379,7 @@ fn part(
             .filter(|p| !owned(p) && !staging.produced(p))
             .collect();
         kept.par_iter()
-            .try_for_each(|rel| staging.keep(rel))
+            .try_for_each(|rel| staging.keep(rel, previous.get(*rel).map(cache::Stamp::inode)))
             .map_err(crate::render::RenderError::Output)?;
         stats.files += kept.len();
         stats.phases.push(("keep the rest", clock.elapsed()));

@@ -62,6 +62,11 @@ impl Stamp {
         Stamp { changed: 0, ..self }
     }
 
+    /// The file's inode number (0 where there is none).
+    pub fn inode(&self) -> u64 {
+        self.inode
+    }
+
     /// The stamp of a file's metadata.
     pub fn of(meta: &fs::Metadata) -> Stamp {
         #[cfg(unix)]

@@ -179,6 +179,12 @@ pub struct Staging {
     /// What the staging folder held when the build began, when it is a
     /// recycled earlier tree (see [`Spare`]).
     spare: Option<Spare>,
+    /// Whether the recycled tree is on the output's device (then a file of
+    /// it with a published file's inode number is that very file).
+    spare_on_output_device: bool,
+    /// Folders of the staging folder known to exist: each file's folder is
+    /// made once, not once per file.
+    folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     /// Held until the staging folder is committed or abandoned.
     _lock: OutputLock,
 }
@@ -437,6 +443,7 @@ impl Staging {
         };
         remove_ours(&old)?;
         let previous = output.join(MARKER).is_file().then(|| output.clone());
+        let spare_on_output_device = spare.is_some() && same_device(&staging, &output);
         let s = Staging {
             output,
             staging,
@@ -447,6 +454,8 @@ impl Staging {
             reused: AtomicUsize::new(0),
             produced: std::sync::Mutex::new(std::collections::HashSet::new()),
             spare,
+            spare_on_output_device,
+            folders: std::sync::Mutex::new(std::collections::HashSet::new()),
             _lock: lock,
         };
         s.mark()?;
@@ -513,8 +522,21 @@ impl Staging {
     /// it: a build that renders only what an edit touches knows that the
     /// other files do not change ([`crate::build`]). Linked like an
     /// unchanged file (copied where links do not work).
-    pub fn keep(&self, rel: &str) -> Result<(), OutputError> {
+    ///
+    /// `inode` is the published file's inode number when the caller knows
+    /// it (from the stamps of the output taken when the build began): a
+    /// file of the recycled tree with that number is that very file, and
+    /// stays without a look at either.
+    pub fn keep(&self, rel: &str, inode: Option<u64>) -> Result<(), OutputError> {
         let path = self.prepare(rel)?;
+        if let (Some(inode), Some(spare), true) = (inode, &self.spare, self.spare_on_output_device)
+            && spare.inode_of(&path) == Some(inode)
+        {
+            spare.claim(&path);
+            self.produce(rel);
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
         let here = self.claim(&path);
         let old = self
             .previous
@@ -641,9 +663,19 @@ impl Staging {
     /// The path of `rel` in the staging folder, its parent folders created.
     fn prepare(&self, rel: &str) -> Result<PathBuf, OutputError> {
         let path = self.path_of(rel);
-        if let Some(parent) = path.parent()
-            && fs::create_dir_all(parent).is_err()
-        {
+        let Some(parent) = path.parent() else {
+            return Ok(path);
+        };
+        let known = |folders: &std::sync::Mutex<std::collections::HashSet<PathBuf>>| {
+            folders
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .contains(parent)
+        };
+        if known(&self.folders) {
+            return Ok(path);
+        }
+        if fs::create_dir_all(parent).is_err() {
             // A file of the recycled tree where a folder is needed: remove it.
             for folder in parent
                 .ancestors()
@@ -655,6 +687,10 @@ impl Staging {
             }
             fs::create_dir_all(parent).map_err(io_err(format!("creating {}", parent.display())))?;
         }
+        self.folders
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(parent.to_path_buf());
         Ok(path)
     }
 
@@ -899,8 +935,9 @@ impl io::Write for Diverging<'_> {
 /// before the swap.
 #[derive(Debug)]
 struct Spare {
-    /// Its files not produced yet by this build.
-    files: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// Its files not produced yet by this build, with their inode numbers
+    /// (as the folder listing gives them: no look at each file).
+    files: std::sync::Mutex<std::collections::HashMap<PathBuf, u64>>,
     /// Its folders that were empty.
     empty: Vec<PathBuf>,
     /// The tree itself.
@@ -911,7 +948,7 @@ impl Spare {
     /// Take the tree at `dir`: list it, removing symbolic links and special
     /// files (writes must never follow one out of the tree).
     fn take(dir: &Path) -> io::Result<Spare> {
-        let mut files = std::collections::HashSet::new();
+        let mut files = std::collections::HashMap::new();
         let mut folders = Vec::new();
         let mut parents = std::collections::HashSet::new();
         let entries = par_walk(dir, |entry| {
@@ -921,16 +958,20 @@ impl Spare {
                 fs::remove_file(entry.path())?;
                 return Ok(None);
             }
-            Ok(Some((kind.is_dir(), entry.into_path())))
+            #[cfg(unix)]
+            let inode = walkdir::DirEntryExt::ino(&entry);
+            #[cfg(not(unix))]
+            let inode = 0;
+            Ok(Some((kind.is_dir(), inode, entry.into_path())))
         })?;
-        for (is_dir, path) in entries {
+        for (is_dir, inode, path) in entries {
             if let Some(parent) = path.parent() {
                 parents.insert(parent.to_path_buf());
             }
             if is_dir {
                 folders.push(path);
             } else {
-                files.insert(path);
+                files.insert(path, inode);
             }
         }
         folders.retain(|f| !parents.contains(f));
@@ -949,6 +990,18 @@ impl Spare {
             .remove(path);
     }
 
+    /// The inode number of its file at `path`, if it has one there.
+    fn inode_of(&self, path: &Path) -> Option<u64> {
+        #[cfg(not(unix))]
+        return None;
+        #[cfg(unix)]
+        self.files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(path)
+            .copied()
+    }
+
     /// Remove the files this build did not produce, and the folders left empty.
     fn clear_leftovers(&self) -> io::Result<()> {
         use rayon::prelude::*;
@@ -957,6 +1010,7 @@ impl Spare {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .drain()
+            .map(|(path, _)| path)
             .collect();
         files
             .par_iter()
@@ -1005,6 +1059,23 @@ fn clear(path: &Path) -> Result<(), OutputError> {
 
 /// Whether `a` and `b` describe the same file (on Unix; elsewhere, never
 /// assumed).
+/// Whether two existing paths are on the same device.
+fn same_device(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (fs::symlink_metadata(a), fs::symlink_metadata(b)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
 fn same_inode(a: &fs::Metadata, b: &fs::Metadata) -> bool {
     #[cfg(unix)]
     {
