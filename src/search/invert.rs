@@ -129,6 +129,26 @@ impl Run {
     }
 }
 
+/// Each distinct token of `record` with how often it occurs, in the order
+/// met, into `distinct` (cleared first); `seen` is the table that numbers
+/// them (cleared too: kept by the caller so that it is made once).
+fn count_tokens(record: &Record, seen: &mut Slots, distinct: &mut Vec<(Token, u32)>) {
+    seen.clear();
+    distinct.clear();
+    let mut add = |t: Token| {
+        let (i, new) = seen.get_or_insert(t, distinct.len() as u32);
+        if new {
+            distinct.push((t, 1));
+        } else if let Some(d) = distinct.get_mut(i as usize) {
+            d.1 = d.1.saturating_add(1);
+        }
+    };
+    for s in &record.sections {
+        each_token(&s.heading, &mut add);
+        each_token(&s.text, &mut add);
+    }
+}
+
 /// Invert the reports numbered from `first`, dropping each once read.
 pub fn run(first: u32, records: Vec<Record>) -> Run {
     let mut seen = Slots::new(12);
@@ -137,20 +157,7 @@ pub fn run(first: u32, records: Vec<Record>) -> Run {
     let mut vocab: Vec<Token> = Vec::new();
     let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(records.len() * 512);
     for (doc, r) in (first..).zip(records) {
-        seen.clear();
-        distinct.clear();
-        let mut add = |t: Token| {
-            let (i, new) = seen.get_or_insert(t, distinct.len() as u32);
-            if new {
-                distinct.push((t, 1));
-            } else if let Some(d) = distinct.get_mut(i as usize) {
-                d.1 = d.1.saturating_add(1);
-            }
-        };
-        for s in &r.sections {
-            each_token(&s.heading, &mut add);
-            each_token(&s.text, &mut add);
-        }
+        count_tokens(&r, &mut seen, &mut distinct);
         for &(t, count) in &distinct {
             let (n, new) = numbers.get_or_insert(t, vocab.len() as u32);
             if new {
@@ -258,20 +265,8 @@ pub fn invert<T: Send>(
 /// 255, as [`run`] counts), sorted by token: what patching the index after
 /// an edit adds of a report ([`super::patch`]).
 pub fn token_counts(record: &Record) -> Vec<(Token, u32)> {
-    let mut seen = Slots::new(12);
     let mut distinct: Vec<(Token, u32)> = Vec::new();
-    let mut add = |t: Token| {
-        let (i, new) = seen.get_or_insert(t, distinct.len() as u32);
-        if new {
-            distinct.push((t, 1));
-        } else if let Some(d) = distinct.get_mut(i as usize) {
-            d.1 = d.1.saturating_add(1);
-        }
-    };
-    for s in &record.sections {
-        each_token(&s.heading, &mut add);
-        each_token(&s.text, &mut add);
-    }
+    count_tokens(record, &mut Slots::new(12), &mut distinct);
     for d in &mut distinct {
         d.1 = d.1.min(255);
     }
