@@ -372,20 +372,31 @@ fn part(
         // Everything else stays as the previous output has it.
         let clock = std::time::Instant::now();
         made = staging.produced_paths();
-        let owned = |p: &str| owned_by.iter().any(|o| p.starts_with(o.as_str()));
+        // Dropped too: what a target writes whole and did not write again.
+        let whole: Vec<&str> = targets.iter().filter_map(Target::writes_whole).collect();
+        let owned = |p: &str| {
+            owned_by.iter().any(|o| p.starts_with(o.as_str()))
+                || whole.iter().any(|w| p.starts_with(w))
+        };
         kept = previous
             .keys()
             .map(String::as_str)
             .filter(|p| !owned(p) && !staging.produced(p))
             .collect();
         kept.par_iter()
-            .try_for_each(|rel| staging.keep(rel, previous.get(*rel).map(cache::Stamp::inode)))
+            .try_for_each(|rel| staging.keep(rel, previous.get(*rel).map(cache::Stamp::file_id)))
             .map_err(crate::render::RenderError::Output)?;
         stats.files += kept.len();
         stats.phases.push(("keep the rest", clock.elapsed()));
         Ok(stats)
     });
+    // A file copied rather than linked is another file: then the output
+    // is stamped anew.
+    let linked = staging.linked_all();
     let stats = finish(staging, rendered, prepared)?;
+    if !linked {
+        return Ok((stats, None));
+    }
     let mut stamps: Stamps = kept
         .into_iter()
         .filter_map(|p| Some((p.to_string(), *previous.get(p)?)))

@@ -12,9 +12,10 @@
 //!   differs now is read again, with those that appeared or went;
 //! - every profile's and report's parsed value ([`crate::load::Saved`]),
 //!   so that the unchanged ones are not parsed again;
-//! - the stamp of every file of the output it committed: if anything in
-//!   the output changed since (a file edited or deleted by hand), the next
-//!   build renders everything again rather than keep it.
+//! - the stamp of every file of the output it committed, without its
+//!   change time (which linking the file into the next output changes): if
+//!   anything in the output changed since (a file edited or deleted by
+//!   hand), the next build renders everything again rather than keep it.
 //!
 //! How the build uses it is in [`crate::build`]. The cache only ever makes
 //! a build do less when it can prove the result is the same: anything it
@@ -38,19 +39,20 @@ use serde::{Deserialize, Serialize};
 use crate::load::Saved;
 
 /// Bumped whenever what the cache holds changes meaning.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// How long before its stamp a file's modification must lie for the stamp
 /// to be trusted (see the module's notes): two seconds covers the coarsest
 /// common timestamps (FAT's).
 pub const RACY: i128 = 2_000_000_000;
 
-/// Size, times (nanoseconds since the epoch) and inode of a file.
+/// Size, times (nanoseconds since the epoch), device and inode of a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
     len: u64,
     modified: i128,
     changed: i128,
+    device: u64,
     inode: u64,
 }
 
@@ -62,9 +64,10 @@ impl Stamp {
         Stamp { changed: 0, ..self }
     }
 
-    /// The file's inode number (0 where there is none).
-    pub fn inode(&self) -> u64 {
-        self.inode
+    /// The file's device and inode number (0 where there are none): which
+    /// file it is.
+    pub fn file_id(&self) -> (u64, u64) {
+        (self.device, self.inode)
     }
 
     /// The stamp of a file's metadata.
@@ -77,6 +80,7 @@ impl Stamp {
                 len: meta.len(),
                 modified: ns(meta.mtime(), meta.mtime_nsec()),
                 changed: ns(meta.ctime(), meta.ctime_nsec()),
+                device: meta.dev(),
                 inode: meta.ino(),
             }
         }
@@ -91,6 +95,7 @@ impl Stamp {
                 len: meta.len(),
                 modified,
                 changed: modified,
+                device: 0,
                 inode: 0,
             }
         }
@@ -262,6 +267,7 @@ mod tests {
             len,
             modified,
             changed: modified,
+            device: 1,
             inode: 1,
         }
     }

@@ -181,6 +181,11 @@ impl Preview {
                 changed
             }
             Err(d) => {
+                // Left for the next update (a file changed under the
+                // render: its save comes next), which renders them with
+                // its own: among them the report pages whose records the
+                // search index is patched with.
+                self.pending_targets = targets;
                 self.problems = vec![*d];
                 Vec::new()
             }
@@ -445,11 +450,14 @@ fn render_into(
         RenderError::Output(e) => Box::new(io_problem(&e.to_string())),
     })?;
     let fresh = out.into_files();
+    // Gone too: what a target writes whole and did not write again.
+    let whole: Vec<&str> = targets.iter().filter_map(Target::writes_whole).collect();
+    let gone = |p: &str| owned(p) || whole.iter().any(|w| p.starts_with(w));
     let mut files: Files = base.clone();
-    files.retain(|p, _| !owned(p));
+    files.retain(|p, _| !gone(p));
     let mut changed: Vec<String> = base
         .keys()
-        .filter(|p| owned(p) && !fresh.contains_key(*p))
+        .filter(|p| gone(p) && !fresh.contains_key(*p))
         .cloned()
         .collect();
     for (path, content) in fresh {

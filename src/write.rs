@@ -179,9 +179,10 @@ pub struct Staging {
     /// What the staging folder held when the build began, when it is a
     /// recycled earlier tree (see [`Spare`]).
     spare: Option<Spare>,
-    /// Whether the recycled tree is on the output's device (then a file of
-    /// it with a published file's inode number is that very file).
-    spare_on_output_device: bool,
+    /// The device of the recycled tree's folders and of the output, when
+    /// they share one: a file of those folders with the inode number of a
+    /// published file on that device is that very file.
+    device: Option<u64>,
     /// Folders of the staging folder known to exist: each file's folder is
     /// made once, not once per file.
     folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
@@ -443,7 +444,10 @@ impl Staging {
         };
         remove_ours(&old)?;
         let previous = output.join(MARKER).is_file().then(|| output.clone());
-        let spare_on_output_device = spare.is_some() && same_device(&staging, &output);
+        let device = spare
+            .as_ref()
+            .and_then(|_| device_of(&staging))
+            .filter(|d| device_of(&output) == Some(*d));
         let s = Staging {
             output,
             staging,
@@ -454,7 +458,7 @@ impl Staging {
             reused: AtomicUsize::new(0),
             produced: std::sync::Mutex::new(std::collections::HashSet::new()),
             spare,
-            spare_on_output_device,
+            device,
             folders: std::sync::Mutex::new(std::collections::HashSet::new()),
             _lock: lock,
         };
@@ -501,6 +505,12 @@ impl Staging {
             .contains(rel)
     }
 
+    /// Whether every file kept or reused so far is the previous output's
+    /// very file (hard links worked), not a copy.
+    pub fn linked_all(&self) -> bool {
+        self.links.load(Ordering::Relaxed)
+    }
+
     /// The files this build produced so far (`rel` paths).
     pub fn produced_paths(&self) -> Vec<String> {
         self.produced
@@ -523,13 +533,14 @@ impl Staging {
     /// other files do not change ([`crate::build`]). Linked like an
     /// unchanged file (copied where links do not work).
     ///
-    /// `inode` is the published file's inode number when the caller knows
-    /// it (from the stamps of the output taken when the build began): a
-    /// file of the recycled tree with that number is that very file, and
-    /// stays without a look at either.
-    pub fn keep(&self, rel: &str, inode: Option<u64>) -> Result<(), OutputError> {
+    /// `file` is the published file's device and inode number when the
+    /// caller knows them (from the stamps of the output taken when the
+    /// build began): a file of the recycled tree on that device with that
+    /// number is that very file, and stays without a look at either.
+    pub fn keep(&self, rel: &str, file: Option<(u64, u64)>) -> Result<(), OutputError> {
         let path = self.prepare(rel)?;
-        if let (Some(inode), Some(spare), true) = (inode, &self.spare, self.spare_on_output_device)
+        if let (Some((device, inode)), Some(spare)) = (file, &self.spare)
+            && self.device == Some(device)
             && spare.inode_of(&path) == Some(inode)
         {
             spare.claim(&path);
@@ -936,8 +947,9 @@ impl io::Write for Diverging<'_> {
 #[derive(Debug)]
 struct Spare {
     /// Its files not produced yet by this build, with their inode numbers
-    /// (as the folder listing gives them: no look at each file).
-    files: std::sync::Mutex<std::collections::HashMap<PathBuf, u64>>,
+    /// (as the folder listing gives them: no look at each file) when their
+    /// folder is on the tree's own device.
+    files: std::sync::Mutex<std::collections::HashMap<PathBuf, Option<u64>>>,
     /// Its folders that were empty.
     empty: Vec<PathBuf>,
     /// The tree itself.
@@ -951,6 +963,7 @@ impl Spare {
         let mut files = std::collections::HashMap::new();
         let mut folders = Vec::new();
         let mut parents = std::collections::HashSet::new();
+        // A folder's device, a file's inode number.
         let entries = par_walk(dir, |entry| {
             let entry = entry.map_err(io::Error::other)?;
             let kind = entry.file_type();
@@ -958,20 +971,34 @@ impl Spare {
                 fs::remove_file(entry.path())?;
                 return Ok(None);
             }
-            #[cfg(unix)]
-            let inode = walkdir::DirEntryExt::ino(&entry);
-            #[cfg(not(unix))]
-            let inode = 0;
-            Ok(Some((kind.is_dir(), inode, entry.into_path())))
+            let number = if kind.is_dir() {
+                device_of(entry.path())
+            } else {
+                #[cfg(unix)]
+                let inode = Some(walkdir::DirEntryExt::ino(&entry));
+                #[cfg(not(unix))]
+                let inode = None;
+                inode
+            };
+            Ok(Some((kind.is_dir(), number, entry.into_path())))
         })?;
-        for (is_dir, inode, path) in entries {
+        // Folders mounted from elsewhere, and the folders under them: their
+        // files' inode numbers are another device's, not to be compared.
+        let own = device_of(dir);
+        let elsewhere: std::collections::HashSet<&Path> = entries
+            .iter()
+            .filter(|(is_dir, number, _)| *is_dir && (own.is_none() || *number != own))
+            .map(|(_, _, path)| path.as_path())
+            .collect();
+        for (is_dir, number, path) in &entries {
             if let Some(parent) = path.parent() {
                 parents.insert(parent.to_path_buf());
             }
-            if is_dir {
-                folders.push(path);
+            if *is_dir {
+                folders.push(path.clone());
             } else {
-                files.insert(path, inode);
+                let here = own.is_some() && path.parent().is_some_and(|p| !elsewhere.contains(p));
+                files.insert(path.clone(), number.filter(|_| here));
             }
         }
         folders.retain(|f| !parents.contains(f));
@@ -990,16 +1017,15 @@ impl Spare {
             .remove(path);
     }
 
-    /// The inode number of its file at `path`, if it has one there.
+    /// The inode number of its file at `path`, if it has one there on the
+    /// tree's device.
     fn inode_of(&self, path: &Path) -> Option<u64> {
-        #[cfg(not(unix))]
-        return None;
-        #[cfg(unix)]
         self.files
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .get(path)
             .copied()
+            .flatten()
     }
 
     /// Remove the files this build did not produce, and the folders left empty.
@@ -1057,25 +1083,23 @@ fn clear(path: &Path) -> Result<(), OutputError> {
     }
 }
 
-/// Whether `a` and `b` describe the same file (on Unix; elsewhere, never
-/// assumed).
-/// Whether two existing paths are on the same device.
-fn same_device(a: &Path, b: &Path) -> bool {
+/// The device a path is on (not following a link); `None` where it
+/// cannot be told.
+fn device_of(path: &Path) -> Option<u64> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        match (fs::symlink_metadata(a), fs::symlink_metadata(b)) {
-            (Ok(a), Ok(b)) => a.dev() == b.dev(),
-            _ => false,
-        }
+        fs::symlink_metadata(path).ok().map(|m| m.dev())
     }
     #[cfg(not(unix))]
     {
-        let _ = (a, b);
-        false
+        let _ = path;
+        None
     }
 }
 
+/// Whether `a` and `b` describe the same file (on Unix; elsewhere, never
+/// assumed).
 fn same_inode(a: &fs::Metadata, b: &fs::Metadata) -> bool {
     #[cfg(unix)]
     {

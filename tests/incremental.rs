@@ -890,3 +890,94 @@ fn what_a_report_edit_touches_depends_on_what_changed() {
     assert!(figure.contains(&Target::YearData(year as _)), "{figure:?}");
     assert!(figure.contains(&Target::AllData), "{figure:?}");
 }
+
+/// Text of `n` characters that are rarely repeated (a fixed sequence), so
+/// that the search index has many tokens.
+fn many_tokens(n: usize) -> String {
+    let mut x: u32 = 12345;
+    (0..n)
+        .map(|_| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            char::from_u32(0x4e00 + (x >> 8) % 0x5000).unwrap_or('字')
+        })
+        .collect()
+}
+
+/// When an edit shrinks the search index to fewer shards, the shards it
+/// no longer has go, in a resumed build and in `serve`, as in a full build.
+#[test]
+fn an_index_that_shrinks_leaves_no_shard_behind() {
+    let mut site = Site::new("two-districts");
+    let report = site.reports()[0].clone();
+    let text = std::fs::read_to_string(&report).unwrap();
+    std::fs::write(
+        &report,
+        format!("{text}\n## 五、附录\n\n{}\n", many_tokens(4000)),
+    )
+    .unwrap();
+    backdate(&site.root);
+    let out = site.root.parent().unwrap().join("public");
+    let full = site.root.parent().unwrap().join("full");
+    assert!(build(&site.root, &out, &[]).status.success());
+    let shards = |dir: &Path| {
+        std::fs::read_dir(dir.join("search/shards"))
+            .unwrap()
+            .count()
+    };
+    assert!(shards(&out) > 1, "the index has {} shard", shards(&out));
+    let mut preview = Preview::open(&options(&site.root)).unwrap();
+
+    // The long text replaced by a sentence: the body alone changed.
+    std::fs::write(&report, format!("{text}\n补充一句。\n")).unwrap();
+    assert!(build(&site.root, &out, &[]).status.success());
+    assert!(build(&site.root, &full, &["--full"]).status.success());
+    assert_eq!(shards(&out), shards(&full));
+    assert!(
+        common::tree(&out) == common::tree(&full),
+        "the resumed build differs from a full one"
+    );
+
+    preview.update(std::slice::from_ref(&report)).unwrap();
+    preview.finish();
+    let fresh = Preview::open(&options(&site.root)).unwrap();
+    let (a, b) = (preview.files(), fresh.files());
+    assert!(a == b, "{}", first_difference(&a, &b).unwrap_or_default());
+    site.broken = None;
+}
+
+/// `serve`: when rendering the rest of an update fails (a file changed
+/// under it), what it had to render is left to the next update, which
+/// renders it with its own: nothing stays stale, the search index neither.
+#[test]
+fn a_finish_that_fails_leaves_its_work_to_the_next_update() {
+    let mut site = Site::new("two-districts");
+    let mut preview = Preview::open(&options(&site.root)).unwrap();
+    let reports = site.reports();
+    let (a, b) = (reports[0].clone(), reports[reports.len() - 1].clone());
+    assert_ne!(a.parent(), b.parent());
+    site.apply(&Edit::Figure {
+        report: 0,
+        metric: 0,
+        value: 4321,
+    });
+    site.apply(&Edit::Body {
+        report: reports.len() - 1,
+        how: 0,
+    });
+    preview.update(&[a.clone(), b.clone()]).unwrap();
+    // Saved again before the rest is rendered: the rest fails…
+    site.apply(&Edit::Body { report: 0, how: 0 });
+    preview.finish();
+    let fresh = Preview::open(&options(&site.root)).unwrap();
+    assert_ne!(
+        problems(&preview),
+        problems(&fresh),
+        "the rest did not fail"
+    );
+    // …and the save's own update renders it.
+    preview.update(std::slice::from_ref(&a)).unwrap();
+    preview.finish();
+    assert_eq!(problems(&preview), problems(&fresh));
+    let (x, y) = (preview.files(), fresh.files());
+    assert!(x == y, "{}", first_difference(&x, &y).unwrap_or_default());
+}

@@ -281,6 +281,17 @@ impl Target {
         })
     }
 
+    /// The output folder this target writes whole, if any: a file of a
+    /// previous output there that it does not write again is not part of
+    /// the new one (the search index's shards, fewer when the index
+    /// shrinks).
+    pub fn writes_whole(&self) -> Option<&'static str> {
+        match self {
+            Target::Search => Some(paths::SEARCH_SHARDS),
+            _ => None,
+        }
+    }
+
     /// Whether this target is downloads (rendered first: the data page
     /// lists their sizes).
     fn is_download(&self) -> bool {

@@ -52,6 +52,9 @@ pub fn search() -> String {
 pub fn search_text(slug: &str, year: Year) -> String {
     crate::search::text_path(slug, year)
 }
+/// The folder of the search index's shards.
+pub const SEARCH_SHARDS: &str = crate::search::SHARDS_DIR;
+
 /// The folder of a township's reports' texts for search.
 pub fn search_texts(slug: &str) -> String {
     crate::search::text_dir(slug)

@@ -146,9 +146,12 @@ pub fn text_path(township: &str, year: Year) -> String {
     format!("{}{year}.json", text_dir(township))
 }
 
+/// The folder of the shards.
+pub const SHARDS_DIR: &str = "search/shards/";
+
 /// A shard's path.
 pub fn shard_path(n: usize) -> String {
-    format!("search/shards/{n}.bin")
+    format!("{SHARDS_DIR}{n}.bin")
 }
 
 /// The report's text file: what the search page shows of a result and
