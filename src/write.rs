@@ -1030,7 +1030,6 @@ impl Spare {
 
     /// Remove the files this build did not produce, and the folders left empty.
     fn clear_leftovers(&self) -> io::Result<()> {
-        use rayon::prelude::*;
         let files: Vec<PathBuf> = self
             .files
             .lock()
@@ -1038,12 +1037,7 @@ impl Spare {
             .drain()
             .map(|(path, _)| path)
             .collect();
-        files
-            .par_iter()
-            .try_for_each(|f| match fs::remove_file(f) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-                _ => Ok(()),
-            })?;
+        remove_files(&files)?;
         // The folders that may be empty now, deepest first: those that were,
         // and those that held a removed file.
         let mut folders: std::collections::BTreeSet<(std::cmp::Reverse<usize>, &Path)> =
@@ -1348,7 +1342,6 @@ fn remove_ours(dir: &Path) -> Result<(), OutputError> {
 /// tens of thousands; one by one, their removal dominated a rebuild).
 /// Symbolic links are removed, never followed.
 fn remove_tree(dir: &Path) -> io::Result<()> {
-    use rayon::prelude::*;
     let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .into_iter()
@@ -1356,13 +1349,17 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
         .filter(|e| !e.file_type().is_dir())
         .map(walkdir::DirEntry::into_path)
         .collect();
-    files
-        .par_iter()
-        .try_for_each(|f| match fs::remove_file(f) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        })?;
+    remove_files(&files)?;
     fs::remove_dir_all(dir)
+}
+
+/// Remove files in parallel; one already gone is fine.
+fn remove_files(files: &[PathBuf]) -> io::Result<()> {
+    use rayon::prelude::*;
+    files.par_iter().try_for_each(|f| match fs::remove_file(f) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    })
 }
 
 #[cfg(target_os = "linux")]

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::amount::Amount;
 use crate::figure::{Figure, Kind, Precision};
 use crate::i18n::Words;
+use crate::render::escape_html;
 
 /// One bar.
 #[derive(Clone, Debug, Serialize)]
@@ -71,21 +72,6 @@ pub struct Chart {
     pub points: Vec<Point>,
     /// What the chart counts, when it is not obvious (which townships).
     pub note: Option<String>,
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// A "nice" upper bound for the axis: 1, 2 or 5 times a power of ten.
@@ -149,8 +135,8 @@ pub fn bar_chart(id: &str, title: &str, unit: &str, points: Vec<Point>, w: &Word
     let _ = write!(
         svg,
         r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" aria-labelledby="{id}-t {id}-d" class="bar-chart"><title id="{id}-t">{}</title><desc id="{id}-d">{}</desc>"##,
-        escape(title),
-        escape(&desc)
+        escape_html(title),
+        escape_html(&desc)
     );
     let base_y = TOP + plot_h;
     let _ = write!(
@@ -189,21 +175,21 @@ pub fn bar_chart(id: &str, title: &str, unit: &str, points: Vec<Point>, w: &Word
                 svg,
                 r##"<text x="{cx}" y="{}">{}</text>"##,
                 (y10 / 10 - 6).max(14),
-                escape(&p.display)
+                escape_html(&p.display)
             );
         } else {
             let _ = write!(
                 svg,
                 r##"<text x="{cx}" y="{}" font-size="12" fill="#4d4d4d">{}</text>"##,
                 base_y - 6,
-                escape(&p.display)
+                escape_html(&p.display)
             );
         }
         let _ = write!(
             svg,
             r##"<text x="{cx}" y="{}">{}</text>"##,
             base_y + 22,
-            escape(&p.label)
+            escape_html(&p.label)
         );
     }
     svg.push_str("</g></svg>");

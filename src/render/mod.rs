@@ -46,6 +46,24 @@ impl From<OutputError> for RenderError {
     }
 }
 
+/// Text escaped for HTML, in content and in quoted attributes (`&`, `<`,
+/// `>`, `"`, `'`): for the markup written without a template (the charts'
+/// SVG, the preview server's error page).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Compiled templates and the interface words of one language.
 pub struct Renderer {
     tera: Tera,

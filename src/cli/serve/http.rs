@@ -22,6 +22,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream};
 use gongshi::preview::{Content, Files};
+use gongshi::render::escape_html;
 
 /// The paths the preview server answers itself.
 pub const LIVE_SCRIPT: &str = "/__gongshi/live.js";
@@ -397,21 +398,6 @@ fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// The overlay: errors as a dialog over the page (the page under it is the
 /// last good build), warnings as a bar that can be dismissed.
 fn overlay(p: &Problems) -> String {
@@ -421,13 +407,13 @@ fn overlay(p: &Problems) -> String {
                 let help = i
                     .help
                     .as_deref()
-                    .map(|h| format!("<p class=\"gs-help\">{}</p>", escape(h)))
+                    .map(|h| format!("<p class=\"gs-help\">{}</p>", escape_html(h)))
                     .unwrap_or_default();
                 format!(
                     "<li><p class=\"gs-place\"><code>{}</code> <span class=\"gs-code\">[{}]</span></p><p class=\"gs-msg\">{}</p>{help}</li>",
-                    escape(&i.place),
-                    escape(&i.code),
-                    escape(&i.message)
+                    escape_html(&i.place),
+                    escape_html(&i.code),
+                    escape_html(&i.message)
                 )
             })
             .collect()
@@ -447,17 +433,17 @@ fn overlay(p: &Problems) -> String {
         more = p
             .more
             .as_deref()
-            .map(|m| format!("<p class=\"gs-more\">{}</p>", escape(m)))
+            .map(|m| format!("<p class=\"gs-more\">{}</p>", escape_html(m)))
             .unwrap_or_default(),
         role = if p.errors.is_empty() {
             "status"
         } else {
             "alertdialog"
         },
-        lang = escape(&p.lang),
-        title = escape(&p.title),
+        lang = escape_html(&p.lang),
+        title = escape_html(&p.title),
         items = items(list),
-        dismiss = escape(&p.dismiss),
+        dismiss = escape_html(&p.dismiss),
     )
 }
 

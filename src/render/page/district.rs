@@ -197,6 +197,40 @@ pub(super) struct PlaceTableSpec {
     pub year_links: bool,
 }
 
+impl PlaceTableSpec {
+    /// The key figures of `year` (the home, year and city pages).
+    pub(super) fn key_figures(
+        c: &Common<'_>,
+        year: crate::model::Year,
+        with_cities: bool,
+        year_links: bool,
+    ) -> PlaceTableSpec {
+        PlaceTableSpec {
+            key: "key".into(),
+            caption: format!(
+                "{year}{} {}",
+                c.w.get("year_suffix"),
+                c.w.get("key_figures")
+            ),
+            with_cities,
+            year_links,
+        }
+    }
+}
+
+/// The last row of a table of the whole site's places: every township's
+/// total of the year.
+pub(super) fn site_total<'a>(
+    c: &Common<'_>,
+    summary: &'a YearSummary,
+) -> (&'a [Total], Vec<usize>, String) {
+    (
+        summary.totals.as_slice(),
+        (0..summary.rows.len()).collect(),
+        c.w.get("total").to_string(),
+    )
+}
+
 /// A table of `summary` with a row per district among `districts` (and a
 /// subtotal per city when asked), over the metrics `ids`, with `total`
 /// (totals, rows, name) as its last row.
@@ -344,70 +378,51 @@ pub(super) fn year_place_tables(
     summary: &YearSummary,
 ) -> (PlaceTable, Vec<PlaceTable>) {
     let all = all_districts(c);
-    let total = || {
-        (
-            summary.totals.as_slice(),
-            (0..summary.rows.len()).collect::<Vec<_>>(),
-            c.w.get("total").to_string(),
-        )
-    };
     let key = place_table(
         c,
         summary,
         &all,
-        total(),
-        PlaceTableSpec {
-            key: "key".into(),
-            caption: format!(
-                "{}{} {}",
-                summary.year,
-                c.w.get("year_suffix"),
-                c.w.get("key_figures")
-            ),
-            with_cities: true,
-            year_links: true,
-        },
+        site_total(c, summary),
+        PlaceTableSpec::key_figures(c, summary.year, true, true),
         &c.site.config.key_metrics,
     );
-    let schema = &c.site.config.schema;
-    let reports: Vec<&crate::model::Report> = summary
-        .rows
-        .iter()
-        .filter_map(|r| r.report.and_then(|i| c.site.report_at(i)))
-        .collect();
-    let stated = assemble::stated_metrics(schema, &reports);
     if place_rows(c) > GROUP_TABLES_MAX_PLACES {
         return (key, Vec::new());
     }
-    let groups = schema
-        .groups()
-        .iter()
-        .enumerate()
-        .filter_map(|(gi, g)| {
-            let ids: Vec<MetricId> = stated
-                .iter()
-                .filter(|(_, m)| m.group.index() == gi)
-                .map(|(id, _)| *id)
-                .collect();
+    let groups = stated_groups(c, summary)
+        .into_iter()
+        .map(|(g, ids)| {
             let label = group_label(g, c.lang);
-            (!ids.is_empty()).then(|| {
-                place_table(
-                    c,
-                    summary,
-                    &all,
-                    total(),
-                    PlaceTableSpec {
-                        key: g.key.clone(),
-                        caption: format!("{}{} {label}", summary.year, c.w.get("year_suffix")),
-                        with_cities: true,
-                        year_links: true,
-                    },
-                    &ids,
-                )
-            })
+            place_table(
+                c,
+                summary,
+                &all,
+                site_total(c, summary),
+                PlaceTableSpec {
+                    key: g.key.clone(),
+                    caption: format!("{}{} {label}", summary.year, c.w.get("year_suffix")),
+                    with_cities: true,
+                    year_links: true,
+                },
+                &ids,
+            )
         })
         .collect();
     (key, groups)
+}
+
+/// Those of the rows `idx` of `summary` that are of `townships` (the
+/// townships on one page of a district).
+fn rows_of(summary: &YearSummary, idx: &[usize], townships: &[usize]) -> Vec<usize> {
+    idx.iter()
+        .copied()
+        .filter(|&i| {
+            summary
+                .rows
+                .get(i)
+                .is_some_and(|r| townships.contains(&r.township))
+        })
+        .collect()
 }
 
 /// The part of a year summary that concerns some rows (`idx`, indices
@@ -509,16 +524,7 @@ pub fn district(c: &Common<'_>, di: usize, page: usize) -> Option<Context> {
         && let Some((totals, idx)) = district_totals(c, summary, di)
     {
         // The rows of this page's townships; the totals are the district's.
-        let on_page: Vec<usize> = idx
-            .iter()
-            .copied()
-            .filter(|&i| {
-                summary
-                    .rows
-                    .get(i)
-                    .is_some_and(|r| townships.contains(&r.township))
-            })
-            .collect();
+        let on_page = rows_of(summary, &idx, townships);
         let part = restricted(summary, &on_page, totals);
         let cards = home::cards(c, &part);
         let table = key_table(c, &part);
@@ -578,16 +584,7 @@ pub fn district_year(c: &Common<'_>, di: usize, year: Year, page: usize) -> Opti
     let summary = c.asm.summary(year)?;
     let (totals, idx) = district_totals(c, summary, di)?;
     let townships = page_of(d, page);
-    let on_page: Vec<usize> = idx
-        .iter()
-        .copied()
-        .filter(|&i| {
-            summary
-                .rows
-                .get(i)
-                .is_some_and(|r| townships.contains(&r.township))
-        })
-        .collect();
+    let on_page = rows_of(summary, &idx, townships);
     let mut part = restricted(summary, &on_page, totals);
     part.not_covered = summary
         .not_covered
@@ -655,17 +652,7 @@ pub fn city(c: &Common<'_>, ci: usize) -> Option<Context> {
                 t.rows.clone(),
                 format!("{} {}", city.name, c.w.get("total")),
             ),
-            PlaceTableSpec {
-                key: "key".into(),
-                caption: format!(
-                    "{}{} {}",
-                    summary.year,
-                    c.w.get("year_suffix"),
-                    c.w.get("key_figures")
-                ),
-                with_cities: false,
-                year_links: false,
-            },
+            PlaceTableSpec::key_figures(c, summary.year, false, false),
             &c.site.config.key_metrics,
         );
         ctx.insert("terms", &table.words.legend(c.w));

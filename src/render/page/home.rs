@@ -88,51 +88,29 @@ pub fn home(c: &Common<'_>) -> Context {
         ctx.insert("latest_year", &summary.year);
         ctx.insert("latest_path", &paths::year(summary.year));
         let cards = cards(c, summary);
-        if c.asm.by_district {
+        let mut words = if c.asm.by_district {
             // A row per district (and per city), not per township.
-            let all = district::all_districts(c);
             let table = district::place_table(
                 c,
                 summary,
-                &all,
-                (
-                    summary.totals.as_slice(),
-                    (0..summary.rows.len()).collect(),
-                    c.w.get("total").to_string(),
-                ),
-                district::PlaceTableSpec {
-                    key: "key".into(),
-                    caption: format!(
-                        "{}{} {}",
-                        summary.year,
-                        c.w.get("year_suffix"),
-                        c.w.get("key_figures")
-                    ),
-                    with_cities: true,
-                    year_links: false,
-                },
+                &district::all_districts(c),
+                district::site_total(c, summary),
+                district::PlaceTableSpec::key_figures(c, summary.year, true, false),
                 &c.site.config.key_metrics,
             );
-            let mut words = table.words;
-            cards
-                .iter()
-                .for_each(|card| words.total(&card.total, card.total.coverage.is_some()));
-            ctx.insert("terms", &words.legend(c.w));
-            ctx.insert("cards", &cards);
             ctx.insert("places", &table);
-            ctx.insert("downloads", &Downloads::year(summary.year));
-        }
-        if !c.asm.by_district {
+            table.words
+        } else {
             let table = key_table(c, summary);
-            let mut words = table.words;
-            cards
-                .iter()
-                .for_each(|card| words.total(&card.total, card.total.coverage.is_some()));
-            ctx.insert("terms", &words.legend(c.w));
-            ctx.insert("cards", &cards);
             ctx.insert("latest_tables", &table);
-            ctx.insert("downloads", &Downloads::year(summary.year));
-        }
+            table.words
+        };
+        cards
+            .iter()
+            .for_each(|card| words.total(&card.total, card.total.coverage.is_some()));
+        ctx.insert("terms", &words.legend(c.w));
+        ctx.insert("cards", &cards);
+        ctx.insert("downloads", &Downloads::year(summary.year));
     }
     ctx.insert(
         "matrix_years",

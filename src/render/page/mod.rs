@@ -306,8 +306,20 @@ fn group_tables(
     summary: &assemble::YearSummary,
     columns: &assemble::YearSummary,
 ) -> Vec<GroupTable> {
+    stated_groups(c, columns)
+        .into_iter()
+        .map(|(g, ids)| summary_table(c, summary, g.key.clone(), group_label(g, c.lang), &ids))
+        .collect()
+}
+
+/// The groups of figures, in the schema's order, that some row of
+/// `summary` states, each with the metrics stated.
+fn stated_groups<'a>(
+    c: &Common<'a>,
+    summary: &assemble::YearSummary,
+) -> Vec<(&'a crate::schema::Group, Vec<MetricId>)> {
     let schema = &c.site.config.schema;
-    let reports: Vec<&Report> = columns
+    let reports: Vec<&Report> = summary
         .rows
         .iter()
         .filter_map(|r| r.report.and_then(|i| c.site.report_at(i)))
@@ -323,8 +335,7 @@ fn group_tables(
                 .filter(|(_, m)| m.group.index() == gi)
                 .map(|(id, _)| *id)
                 .collect();
-            (!ids.is_empty())
-                .then(|| summary_table(c, summary, g.key.clone(), group_label(g, c.lang), &ids))
+            (!ids.is_empty()).then_some((g, ids))
         })
         .collect()
 }

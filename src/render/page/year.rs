@@ -34,7 +34,6 @@ fn year_by_district(
     } else {
         c.context(path, title, "year")
     };
-    ctx.insert("year", &summary.year);
     let (key, groups) = district::year_place_tables(c, summary);
     let mut words = key.words;
     groups.iter().for_each(|t| words.merge(t.words));
@@ -42,26 +41,7 @@ fn year_by_district(
     ctx.insert("places", &key);
     ctx.insert("by_city", &district::by_city(c));
     ctx.insert("place_tables", &groups);
-    ctx.insert("downloads", &Downloads::year(summary.year));
-    ctx.insert(
-        "deadline",
-        &crate::validate::deadline(summary.year).map(|d| date(d, c.w)),
-    );
-    ctx.insert(
-        "coverage",
-        &coverage(summary.reported(), summary.rows.len(), c.w),
-    );
-    ctx.insert("legend", &legend(c, summary.rows.iter().map(|r| r.status)));
-    let pos = c.asm.years.iter().position(|&y| y == summary.year);
-    let prev = pos
-        .and_then(|p| p.checked_sub(1))
-        .and_then(|p| c.asm.years.get(p))
-        .map(|&y| YearLink::summary(y));
-    let next = pos
-        .and_then(|p| c.asm.years.get(p + 1))
-        .map(|&y| YearLink::summary(y));
-    ctx.insert("prev", &prev);
-    ctx.insert("next", &next);
+    year_frame(c, summary, &mut ctx);
     ctx
 }
 
@@ -74,14 +54,12 @@ pub(super) fn year_at(
     title: &str,
 ) -> Context {
     let mut ctx = c.context(path, title, "year");
-    ctx.insert("year", &summary.year);
     let overview = key_table(c, summary);
     let tables = group_tables(c, summary, columns);
     let mut words = overview.words;
     tables.iter().for_each(|t| words.merge(t.words));
     ctx.insert("terms", &words.legend(c.w));
     ctx.insert("overview", &overview);
-    ctx.insert("downloads", &Downloads::year(summary.year));
     ctx.insert("tables", &tables);
     let rank_label = c
         .site
@@ -90,14 +68,6 @@ pub(super) fn year_at(
         .and_then(|id| c.site.config.schema.metric(id))
         .map(|m| labels(m, c.lang).0);
     ctx.insert("rank_label", &rank_label);
-    ctx.insert(
-        "deadline",
-        &crate::validate::deadline(summary.year).map(|d| date(d, c.w)),
-    );
-    ctx.insert(
-        "coverage",
-        &coverage(summary.reported(), summary.rows.len(), c.w),
-    );
     let not_covered: Vec<TownshipLink> = summary
         .not_covered
         .iter()
@@ -109,9 +79,27 @@ pub(super) fn year_at(
         "not_covered_status",
         &StatusView::new(Status::NotCovered, c.w),
     );
-    ctx.insert("legend", &legend(c, summary.rows.iter().map(|r| r.status)));
     let ranked = summary.rows.iter().any(|r| r.rank.is_some());
     ctx.insert("ranked", &ranked);
+    year_frame(c, summary, &mut ctx);
+    ctx
+}
+
+/// What every page of a year's summary shows around its tables: the year,
+/// its downloads, the deadline, how many townships reported, the statuses'
+/// legend, and the years before and after.
+fn year_frame(c: &Common<'_>, summary: &assemble::YearSummary, ctx: &mut Context) {
+    ctx.insert("year", &summary.year);
+    ctx.insert("downloads", &Downloads::year(summary.year));
+    ctx.insert(
+        "deadline",
+        &crate::validate::deadline(summary.year).map(|d| date(d, c.w)),
+    );
+    ctx.insert(
+        "coverage",
+        &coverage(summary.reported(), summary.rows.len(), c.w),
+    );
+    ctx.insert("legend", &legend(c, summary.rows.iter().map(|r| r.status)));
     let pos = c.asm.years.iter().position(|&y| y == summary.year);
     let prev = pos
         .and_then(|p| p.checked_sub(1))
@@ -122,5 +110,4 @@ pub(super) fn year_at(
         .map(|&y| YearLink::summary(y));
     ctx.insert("prev", &prev);
     ctx.insert("next", &next);
-    ctx
 }
