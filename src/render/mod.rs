@@ -477,7 +477,7 @@ pub fn render(
         written: std::sync::Mutex::new(BTreeMap::new()),
         records: targets
             .contains(&Target::Search)
-            .then(|| std::sync::Mutex::new(Vec::with_capacity(site.reports.len()))),
+            .then(|| Records::for_targets(site, targets)),
         prior,
         tick,
     };
@@ -533,6 +533,51 @@ fn assemble_pages(d: &crate::assemble::District) -> usize {
     d.pages()
 }
 
+/// The search records of the reports one call of [`render`] renders.
+enum Records {
+    /// Every report's page is rendered: each record is inverted as it
+    /// comes (the report's number is its place in `site.reports`, which
+    /// is in index order), so that the text of every report is never in
+    /// memory at once.
+    Inverted(crate::search::Inverter),
+    /// Some reports' pages: their records kept, by report, to patch the
+    /// previous index or to build it with the others' read back.
+    Kept(std::sync::Mutex<Vec<(usize, crate::search::Record)>>),
+}
+
+impl Records {
+    fn for_targets(site: &Site, targets: &[Target]) -> Records {
+        let mut rendered = vec![false; site.reports.len()];
+        for t in targets {
+            if let Target::Report(slug, year) = t
+                && let Some(i) = site.report_index(slug, *year)
+                && let Some(r) = rendered.get_mut(i)
+            {
+                *r = true;
+            }
+        }
+        let reports = rendered.iter().filter(|r| **r).count();
+        // `site.reports` is sorted by township and year, as the index
+        // numbers reports; each report once.
+        let unique = search::numbered(site).len() == site.reports.len();
+        if reports == site.reports.len() && unique {
+            Records::Inverted(crate::search::Inverter::new(site.reports.len()))
+        } else {
+            Records::Kept(std::sync::Mutex::new(Vec::with_capacity(reports)))
+        }
+    }
+
+    fn add(&self, report: usize, record: crate::search::Record) {
+        match self {
+            Records::Inverted(inverter) => inverter.add(report, record),
+            Records::Kept(kept) => kept
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push((report, record)),
+        }
+    }
+}
+
 /// What one call of [`render`] shares between its threads.
 struct Job<'a> {
     common: page::Common<'a>,
@@ -541,9 +586,9 @@ struct Job<'a> {
     counter: Counter,
     /// The sizes of the downloads written, for the data page.
     written: std::sync::Mutex<BTreeMap<String, u64>>,
-    /// The search records of the reports rendered, by report, when the
-    /// search index is one of the targets.
-    records: Option<std::sync::Mutex<Vec<(usize, crate::search::Record)>>>,
+    /// The search records of the reports rendered, when the search index
+    /// is one of the targets.
+    records: Option<Records>,
     /// The files rendered before (the previous output).
     prior: &'a dyn Prior,
     tick: &'a (dyn Fn() + Sync),
@@ -717,10 +762,7 @@ impl Job<'_> {
                     &crate::search::text_file(&record).bytes,
                 )?;
                 if let Some(records) = &self.records {
-                    records
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .push((i, record));
+                    records.add(i, record);
                 }
                 self.page(&paths::report(slug, *year), "report.html", ctx)?;
                 for a in &r.attachments {
@@ -759,11 +801,23 @@ impl Job<'_> {
                 Ok(())
             }
             Target::Search => {
-                let mut records: Vec<(usize, crate::search::Record)> = self
-                    .records
-                    .as_ref()
-                    .map(|r| std::mem::take(&mut *r.lock().unwrap_or_else(PoisonError::into_inner)))
-                    .unwrap_or_default();
+                let index_error = |e: crate::search::SearchError| {
+                    RenderError::Output(OutputError::Io {
+                        action: "building the search index".into(),
+                        error: std::io::Error::other(e.0),
+                    })
+                };
+                let mut records: Vec<(usize, crate::search::Record)> = match &self.records {
+                    Some(Records::Inverted(inverter)) => {
+                        let index = crate::search::index_of(inverter, &search::numbered(site))
+                            .map_err(index_error)?;
+                        return self.search_index(&index);
+                    }
+                    Some(Records::Kept(kept)) => {
+                        std::mem::take(&mut *kept.lock().unwrap_or_else(PoisonError::into_inner))
+                    }
+                    None => Vec::new(),
+                };
                 // The reports not rendered in this call (after an edit
                 // elsewhere): their records read back from their text
                 // files in the previous output (unchanged, since their
@@ -811,12 +865,7 @@ impl Job<'_> {
                 records.extend(missing);
                 let records: Vec<crate::search::Record> =
                     records.into_iter().map(|(_, r)| r).collect();
-                let index = crate::search::build_index(records).map_err(|e| {
-                    RenderError::Output(OutputError::Io {
-                        action: "building the search index".into(),
-                        error: std::io::Error::other(e.0),
-                    })
-                })?;
+                let index = crate::search::build_index(records).map_err(index_error)?;
                 self.search_index(&index)
             }
         }

@@ -195,31 +195,130 @@ pub fn run(first: u32, records: Vec<Record>) -> Run {
     }
 }
 
-/// Every token of `records` (numbered in order) with its entries (see
-/// [`Run`]), sorted by token, handed to `each` in parallel; its results in
-/// token order.
-pub fn invert<T: Send>(
-    records: Vec<Record>,
-    each: impl Fn(Token, &mut dyn Iterator<Item = u32>) -> T + Sync,
-) -> Vec<T> {
-    let per_run = records
-        .len()
+/// How many consecutive reports a run holds: enough runs to share among
+/// the threads, and few enough reports in one that the text of the
+/// reports waiting for their run to fill stays small.
+fn per_run(reports: usize) -> usize {
+    reports
         .div_ceil(4 * rayon::current_num_threads())
-        .max(64);
-    let mut chunks: Vec<Vec<Record>> = Vec::new();
-    let mut rest = records.into_iter();
-    loop {
-        let chunk: Vec<Record> = rest.by_ref().take(per_run).collect();
-        if chunk.is_empty() {
-            break;
+        .clamp(64, 1024)
+}
+
+/// A run of [`Inverter`], as its reports arrive.
+enum Pending {
+    /// Waiting for `missing` more of its reports (by place in the run).
+    Open {
+        records: Vec<Option<Record>>,
+        missing: usize,
+    },
+    /// Being inverted by the thread that gave its last report.
+    Busy,
+    /// Inverted.
+    Done(Run),
+}
+
+/// Reports inverted as they arrive, in any order and from any thread: a
+/// run of consecutive report numbers is inverted as soon as its last
+/// report arrives, by the thread that gave it, and its reports' text is
+/// dropped. A full build hands each report's record over as it renders
+/// the page, so that the records of a large site are never all in memory
+/// at once (at 100,000 reports they are a gigabyte of text).
+pub struct Inverter {
+    reports: usize,
+    per_run: usize,
+    runs: Vec<std::sync::Mutex<Pending>>,
+}
+
+impl Inverter {
+    /// An inverter for reports numbered `0..reports`.
+    pub fn new(reports: usize) -> Inverter {
+        let per_run = per_run(reports);
+        let runs = (0..reports.div_ceil(per_run))
+            .map(|r| {
+                let len = per_run.min(reports - r * per_run);
+                std::sync::Mutex::new(Pending::Open {
+                    records: (0..len).map(|_| None).collect(),
+                    missing: len,
+                })
+            })
+            .collect();
+        Inverter {
+            reports,
+            per_run,
+            runs,
         }
-        chunks.push(chunk);
     }
-    let runs: Vec<Run> = chunks
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, chunk)| run(u32::try_from(i * per_run).unwrap_or(u32::MAX), chunk))
-        .collect();
+
+    /// How many reports it numbers.
+    pub fn reports(&self) -> usize {
+        self.reports
+    }
+
+    /// Report `number`'s record (a second record of a report replaces the
+    /// first, until its run is inverted; a number out of range is ignored).
+    pub fn add(&self, number: usize, record: Record) {
+        let ri = number / self.per_run;
+        let Some(slot) = self.runs.get(ri) else {
+            return;
+        };
+        let lock = || {
+            slot.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let full = {
+            let mut pending = lock();
+            let Pending::Open { records, missing } = &mut *pending else {
+                return;
+            };
+            if let Some(at) = records.get_mut(number - ri * self.per_run)
+                && at.replace(record).is_none()
+            {
+                *missing -= 1;
+            }
+            if *missing > 0 {
+                return;
+            }
+            std::mem::replace(&mut *pending, Pending::Busy)
+        };
+        if let Pending::Open { records, .. } = full {
+            let first = u32::try_from(ri * self.per_run).unwrap_or(u32::MAX);
+            let done = run(first, records.into_iter().flatten().collect());
+            *lock() = Pending::Done(done);
+        }
+    }
+
+    /// The runs, in report order, taken out; the number of the first
+    /// report not given if there is one.
+    fn take_runs(&self) -> Result<Vec<Run>, usize> {
+        self.runs
+            .iter()
+            .enumerate()
+            .map(|(ri, slot)| {
+                let mut pending = slot
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                match std::mem::replace(&mut *pending, Pending::Busy) {
+                    Pending::Done(run) => Ok(run),
+                    Pending::Open { records, .. } => {
+                        Err(ri * self.per_run
+                            + records.iter().position(Option::is_none).unwrap_or(0))
+                    }
+                    Pending::Busy => Err(ri * self.per_run),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Every token of the reports `inverter` was given (each of its reports
+/// must have been; its runs are taken out), with its entries (see [`Run`]), sorted by token,
+/// handed to `each` in parallel; its results in token order. `Err` with
+/// the number of a report that was not given.
+pub fn invert<T: Send>(
+    inverter: &Inverter,
+    each: impl Fn(Token, &mut dyn Iterator<Item = u32>) -> T + Sync,
+) -> Result<Vec<T>, usize> {
+    let runs = inverter.take_runs()?;
     // Every (token, run, number), sorted: a token's pieces in run order.
     let mut all: Vec<(Token, u32, u32)> = runs
         .iter()
@@ -244,7 +343,7 @@ pub fn invert<T: Send>(
         groups.push((i, len));
         i += len;
     }
-    groups
+    let out = groups
         .par_iter()
         .map(|&(at, len)| {
             let pieces = all.get(at..at + len).unwrap_or_default();
@@ -258,7 +357,8 @@ pub fn invert<T: Send>(
             });
             each(token, &mut entries)
         })
-        .collect()
+        .collect();
+    Ok(out)
 }
 
 /// Each distinct token of one report with how often it occurs (at most

@@ -40,6 +40,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::Year;
+pub use invert::Inverter;
 pub use patch::patch_index;
 use shard::Posting;
 use token::Token;
@@ -273,23 +274,47 @@ pub fn numbering(mut reports: Vec<Numbered>) -> Vec<Numbered> {
 pub fn build_index(mut records: Vec<Record>) -> Result<Index, SearchError> {
     records.sort_by(|a, b| (&a.township, a.year).cmp(&(&b.township, b.year)));
     records.dedup_by(|a, b| a.township == b.township && a.year == b.year);
-    let reports = records.len();
-    if reports >= MAX_REPORTS {
-        return Err(SearchError(format!(
-            "{reports} reports; an index holds fewer than {MAX_REPORTS}"
-        )));
-    }
-    let n = u32::try_from(reports).unwrap_or(u32::MAX);
     // What the manifest needs of each report, in report order.
     let numbered: Vec<Numbered> = records
         .iter()
         .map(|r| (r.township.clone(), r.year, r.district.clone()))
         .collect();
+    let inverter = Inverter::new(records.len());
+    records
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(i, r)| inverter.add(i, r));
+    index_of(&inverter, &numbered)
+}
 
-    let encoded: Vec<(Token, Posting)> = invert::invert(records, |token, entries| {
+/// The index of the reports `numbered` (in index order, see [`numbering`]),
+/// each of which `inverter` was given under its place in `numbered`: the
+/// same bytes as [`build_index`] of their records. A build hands each
+/// record to the inverter as it renders the report's page.
+pub fn index_of(inverter: &Inverter, numbered: &[Numbered]) -> Result<Index, SearchError> {
+    let reports = numbered.len();
+    if reports >= MAX_REPORTS {
+        return Err(SearchError(format!(
+            "{reports} reports; an index holds fewer than {MAX_REPORTS}"
+        )));
+    }
+    if inverter.reports() != reports {
+        return Err(SearchError(format!(
+            "{} reports given for {reports} numbered",
+            inverter.reports()
+        )));
+    }
+    let n = u32::try_from(reports).unwrap_or(u32::MAX);
+    let encoded: Vec<(Token, Posting)> = invert::invert(inverter, |token, entries| {
         let list: Vec<(u32, u32)> = entries.map(|v| (v >> 8, v & 0xff)).collect();
         (token, shard::encode(&list, n))
-    });
+    })
+    .map_err(|missing| {
+        let (township, year) = numbered
+            .get(missing)
+            .map_or(("?", 0), |r| (r.0.as_str(), r.1));
+        SearchError(format!("the report of {township} {year} was not indexed"))
+    })?;
 
     let total: usize = encoded
         .iter()
@@ -321,7 +346,7 @@ pub fn build_index(mut records: Vec<Record>) -> Result<Index, SearchError> {
         })
         .collect();
     let postings = encoded.iter().map(|(_, p)| p.count as usize).sum();
-    Ok(finish(shard_files, &numbered, encoded.len(), postings))
+    Ok(finish(shard_files, numbered, encoded.len(), postings))
 }
 
 /// What a token's posting list weighs when the number of shards is chosen.
@@ -591,6 +616,49 @@ mod tests {
         assert_eq!(paths, sorted);
         assert!(paths.contains(&MANIFEST_PATH));
         assert!(paths.contains(&fold::TABLE_PATH));
+    }
+
+    #[test]
+    fn records_handed_over_one_by_one_give_the_files_of_a_whole_build() {
+        let records: Vec<Record> = (0..2500)
+            .map(|i| {
+                record(
+                    &format!("t{:04}", i / 5),
+                    2020 + (i % 5) as Year,
+                    &format!("第{i}号 检查 {}", "罚款".repeat(i % 11)),
+                )
+            })
+            .collect();
+        let numbered: Vec<Numbered> = records
+            .iter()
+            .map(|r| (r.township.clone(), r.year, r.district.clone()))
+            .collect();
+        let whole = build_index(records.clone()).unwrap();
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let streamed = pool.install(|| {
+                let inverter = Inverter::new(records.len());
+                // Out of order (a stride prime to the count), in parallel,
+                // and one report given twice before the rest.
+                inverter.add(7, records[7].clone());
+                (0..records.len())
+                    .into_par_iter()
+                    .map(|k| k * 7919 % records.len())
+                    .for_each(|i| inverter.add(i, records[i].clone()));
+                index_of(&inverter, &numbered).unwrap()
+            });
+            assert_eq!(streamed, whole, "{threads} threads");
+        }
+        // A report not given is an error that names it.
+        let inverter = Inverter::new(records.len());
+        for (i, r) in records.iter().enumerate().filter(|(i, _)| *i != 1234) {
+            inverter.add(i, r.clone());
+        }
+        let error = index_of(&inverter, &numbered).unwrap_err();
+        assert!(error.0.contains("t0246 2024"), "{error}");
     }
 
     #[test]
