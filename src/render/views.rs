@@ -121,26 +121,6 @@ impl FigureView {
         }
     }
 
-    /// A year without a report for `metric`: the cell says the year's
-    /// status (未公开, 未收录 …) instead of a figure.
-    pub fn absent(metric: &Metric, status: &StatusView, w: &Words) -> FigureView {
-        let (label, unit) = labels(metric, w.lang());
-        FigureView {
-            key: metric.key.clone(),
-            label,
-            unit,
-            display: status.label.clone(),
-            note: None,
-            show_unit: false,
-            status: "absent",
-            sort: String::new(),
-            computed: false,
-            change: None,
-            change_label: None,
-            trend: None,
-        }
-    }
-
     /// Add the change against the township's previous report, labelled with
     /// the year it compares to (`year` is this figure's year).
     pub fn with_change(
@@ -161,6 +141,77 @@ impl FigureView {
             } else {
                 "up"
             });
+        }
+        self
+    }
+}
+
+/// A figure in a cell of a table of many figures (a summary table's row
+/// per township, a township's figures by year): only what such a cell
+/// shows. A year page's tables repeat it for every township and metric,
+/// and every field is converted for the template on every page, so it
+/// carries none of [`FigureView`]'s words for the report page.
+#[derive(Clone, Debug, Serialize)]
+pub struct CellView {
+    /// The figure as shown.
+    pub display: String,
+    /// Machine status: exact, lower_bound, approximate, not_applicable, not_reported.
+    pub status: &'static str,
+    /// Plain number for sorting (`data-value`); empty when there is none.
+    pub sort: String,
+    /// Whether gongshi computed it.
+    pub computed: bool,
+    /// Change against the previous report (`+16`, `-5`), when both are
+    /// exact (a township's figures by year).
+    pub change: Option<String>,
+    /// What the change compares to (较上年, 较2023年).
+    pub change_label: Option<String>,
+    /// An exact zero said in words (本年度无此类案件), for the legend.
+    #[serde(skip)]
+    pub zero_words: bool,
+}
+
+impl CellView {
+    /// The cell of `figure` for `metric`.
+    pub fn new(metric: &Metric, figure: &Figure, computed: bool, w: &Words) -> CellView {
+        let status = figure.status();
+        CellView {
+            display: cell_words(figure, metric.kind, w),
+            status,
+            sort: plain_figure(figure, metric.kind),
+            computed,
+            change: None,
+            change_label: None,
+            zero_words: status == "exact" && !shows_unit(figure, metric.cases),
+        }
+    }
+
+    /// A year without a report: the cell says the year's status (未公开,
+    /// 未收录 …) instead of a figure.
+    pub fn absent(status: &StatusView) -> CellView {
+        CellView {
+            display: status.label.clone(),
+            status: "absent",
+            sort: String::new(),
+            computed: false,
+            change: None,
+            change_label: None,
+            zero_words: false,
+        }
+    }
+
+    /// With the change against the township's previous report, labelled
+    /// with the year it compares to (`year` is this figure's year).
+    pub fn with_change(
+        mut self,
+        change: Option<crate::assemble::Change>,
+        kind: Kind,
+        year: crate::model::Year,
+        w: &Words,
+    ) -> CellView {
+        if let Some(c) = change {
+            self.change_label = Some(change_label(c.base_year, year, w));
+            self.change = Some(format::change(c.delta, kind));
         }
         self
     }

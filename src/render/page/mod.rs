@@ -34,7 +34,7 @@ pub use years::years;
 use serde::Serialize;
 use tera::Context;
 
-use super::views::{FigureView, RankView, StatusView, TotalView, TownshipLink};
+use super::views::{CellView, FigureView, RankView, StatusView, TotalView, TownshipLink};
 use crate::assemble::{self, Assembled, Status, Total};
 use crate::format::{date, labels};
 use crate::i18n::Lang;
@@ -206,7 +206,7 @@ struct TableRow {
     report_path: Option<String>,
     status: StatusView,
     rank: Option<RankView>,
-    cells: Vec<FigureView>,
+    cells: Vec<CellView>,
 }
 
 #[derive(Serialize)]
@@ -253,7 +253,7 @@ fn summary_table(
                     let e = report
                         .and_then(|r| r.figures.get(id.index()).cloned())
                         .unwrap_or_default();
-                    FigureView::new(m, &e.figure, e.computed, c.w)
+                    CellView::new(m, &e.figure, e.computed, c.w)
                 })
                 .collect();
             Some(TableRow {
@@ -274,7 +274,7 @@ fn summary_table(
     let mut words = FigureWords::default();
     rows.iter()
         .flat_map(|r| &r.cells)
-        .for_each(|f| words.figure(f));
+        .for_each(|f| words.cell(f));
     let total = pick(&summary.totals);
     let subtotals: Vec<SubtotalRow> = summary
         .districts
@@ -505,9 +505,22 @@ impl FigureWords {
 
     /// A figure shown in a table.
     pub(crate) fn figure(&mut self, f: &FigureView) {
-        self.status(f.status);
-        self.computed |= f.computed;
-        self.zero |= f.status == "exact" && f.note.is_some();
+        self.shown(
+            f.status,
+            f.computed,
+            f.status == "exact" && f.note.is_some(),
+        );
+    }
+
+    /// A figure shown in a summary table's cell.
+    pub(crate) fn cell(&mut self, f: &CellView) {
+        self.shown(f.status, f.computed, f.zero_words);
+    }
+
+    fn shown(&mut self, status: &str, computed: bool, zero_words: bool) {
+        self.status(status);
+        self.computed |= computed;
+        self.zero |= zero_words;
     }
 
     /// A total shown in a table; `coverage`: its "n of m" is shown.

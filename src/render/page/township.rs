@@ -10,7 +10,7 @@ use crate::format::labels;
 use crate::markdown;
 use crate::model::{Report, Township, Year};
 use crate::render::paths;
-use crate::render::views::{self, FigureView, ReportLink, StatusView};
+use crate::render::views::{self, CellView, FigureView, ReportLink, StatusView};
 
 use super::*;
 
@@ -33,7 +33,7 @@ struct TrendRow {
     label: String,
     unit: String,
     group: String,
-    cells: Vec<FigureView>,
+    cells: Vec<CellView>,
 }
 
 #[derive(Serialize)]
@@ -111,10 +111,10 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
                         let e = r.figures.get(id.index()).cloned().unwrap_or_default();
                         let prev = reports.iter().copied().rev().find(|p| p.year < y);
                         let delta = prev.and_then(|p| assemble::change(r, p, id));
-                        FigureView::new(m, &e.figure, e.computed, c.w)
+                        CellView::new(m, &e.figure, e.computed, c.w)
                             .with_change(delta, m.kind, r.year, c.w)
                     }
-                    None => FigureView::absent(m, &gap(y), c.w),
+                    None => CellView::absent(&gap(y)),
                 })
                 .rev()
                 .collect();
@@ -133,7 +133,7 @@ pub fn township(c: &Common<'_>, t: &Township) -> Context {
     let mut words = FigureWords::default();
     rows.iter()
         .flat_map(|r| &r.cells)
-        .for_each(|f| words.figure(f));
+        .for_each(|f| words.cell(f));
     ctx.insert("terms", &words.legend(c.w));
     ctx.insert("figures", &rows);
     ctx.insert("downloads", &Downloads::township(&t.slug));
