@@ -85,10 +85,10 @@ pub fn number_format(s: &Stated, kind: Kind, lang: Lang) -> String {
     if kind == Kind::Rate {
         base.push_str("\"%\"");
     }
-    let display = crate::format::stated(s, kind, lang);
     if s.precision == Precision::Exact {
         return base;
     }
+    let display = crate::format::stated(s, kind, lang);
     if s.written
         .as_ref()
         .is_some_and(|w| w.number.contains(['万', '亿']))
@@ -115,10 +115,23 @@ pub fn number_format(s: &Stated, kind: Kind, lang: Lang) -> String {
     }
 }
 
+/// The number formats of a workbook, each made once: a year's sheets use
+/// a handful of formats over some hundred thousand cells.
+#[derive(Default)]
+struct Formats(std::collections::HashMap<String, Format>);
+
+impl Formats {
+    fn get(&mut self, number_format: String) -> &Format {
+        self.0
+            .entry(number_format)
+            .or_insert_with_key(|f| Format::new().set_num_format(f))
+    }
+}
+
 fn write_figure(
     ws: &mut Worksheet,
-    row: u32,
-    col: u16,
+    formats: &mut Formats,
+    (row, col): (u32, u16),
     f: &Figure,
     kind: Kind,
     lang: Lang,
@@ -128,8 +141,8 @@ fn write_figure(
             // Excel holds numbers as doubles; the exact decimal text is in the CSV and JSON.
             let text = crate::format::plain_stated(s, kind);
             let value: f64 = text.parse().unwrap_or(0.0);
-            let fmt = Format::new().set_num_format(number_format(s, kind, lang));
-            ws.write_number_with_format(row, col, value, &fmt)?;
+            let fmt = formats.get(number_format(s, kind, lang));
+            ws.write_number_with_format(row, col, value, fmt)?;
         }
         other => {
             ws.write_string(row, col, crate::format::cell(other, kind, lang))?;
@@ -145,7 +158,43 @@ pub fn workbook(
     date: jiff::civil::Date,
     w: &Words,
 ) -> Result<Vec<u8>, String> {
-    build(sheets, records, date, w).map_err(|e| e.to_string())
+    workbook_in(sheets, records, date, w, None)
+}
+
+/// How a workbook's sheets are held while it is made.
+#[derive(Clone, Copy)]
+enum Rows<'a> {
+    /// Row by row, each row in a temporary file (in this folder, else the
+    /// system's) once the next begins.
+    Flushed(Option<&'a std::path::Path>),
+    /// Every cell in memory.
+    Held,
+}
+
+/// [`workbook`], its temporary files in `tempdir` (else the system's). A
+/// temporary folder that cannot be written (an unset or full `TMPDIR`)
+/// does not fail the build: the workbook is made again in memory.
+fn workbook_in(
+    sheets: &[Sheet<'_>],
+    records: &[Record],
+    date: jiff::civil::Date,
+    w: &Words,
+    tempdir: Option<&std::path::Path>,
+) -> Result<Vec<u8>, String> {
+    match build(sheets, records, date, w, Rows::Flushed(tempdir)) {
+        Err(XlsxError::TempFileError(..) | XlsxError::IoError(_)) => {
+            build(sheets, records, date, w, Rows::Held)
+        }
+        made => made,
+    }
+    .map_err(|e| e.to_string())
+}
+
+fn add_sheet<'w>(wb: &'w mut Workbook, rows: Rows<'_>) -> Result<&'w mut Worksheet, XlsxError> {
+    match rows {
+        Rows::Flushed(_) => wb.add_worksheet_with_low_memory(),
+        Rows::Held => Ok(wb.add_worksheet()),
+    }
 }
 
 fn build(
@@ -153,16 +202,20 @@ fn build(
     records: &[Record],
     date: jiff::civil::Date,
     w: &Words,
+    rows: Rows<'_>,
 ) -> Result<Vec<u8>, XlsxError> {
     let lang = w.lang();
     let mut wb = Workbook::new();
+    if let Rows::Flushed(Some(dir)) = rows {
+        wb.set_tempdir(dir)?;
+    }
     // Fast compression: the files stay small, and the build stays fast
     // (default deflate made workbooks the largest cost of a big build).
     wb.set_zip_compression_level(1);
     // Every sheet is written row by row, in order, so each is added in the
-    // crate's "low memory" mode: a row goes to an unnamed temporary file
-    // (the system's temporary folder) as soon as the next begins, and the
-    // strings stay shared as in any workbook. Holding every cell of a
+    // crate's "low memory" mode (`Rows::Flushed`): a row goes to an unnamed
+    // temporary file as soon as the next begins, and the strings stay
+    // shared as in any workbook. Holding every cell of a
     // year's sheets instead made the workbooks the peak of a build's memory
     // (some 130 MB at 2,000 townships). The sheets are the same but for
     // the optional `spans` hint on each row.
@@ -173,9 +226,10 @@ fn build(
     )?;
     wb.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let header = Format::new().set_bold();
+    let mut formats = Formats::default();
     let mut used = Vec::new();
     for sheet in sheets {
-        let ws = wb.add_worksheet_with_low_memory()?;
+        let ws = add_sheet(&mut wb, rows)?;
         ws.set_name(sheet_name(&sheet.name, &mut used))?;
         for (c, h) in sheet.headers.iter().enumerate() {
             let col = u16::try_from(c).unwrap_or(u16::MAX);
@@ -190,7 +244,9 @@ fn build(
                     Cell::Text(t) => {
                         ws.write_string(row, col, neutralize(t).as_ref())?;
                     }
-                    Cell::Figure(f, kind) => write_figure(ws, row, col, f, *kind, lang)?,
+                    Cell::Figure(f, kind) => {
+                        write_figure(ws, &mut formats, (row, col), f, *kind, lang)?
+                    }
                 }
             }
         }
@@ -201,7 +257,7 @@ fn build(
     // made workbooks the largest cost of a big build.)
     let others: Vec<&Record> = records.iter().filter(|r| r.row == "other").collect();
     if !others.is_empty() {
-        let ws = wb.add_worksheet_with_low_memory()?;
+        let ws = add_sheet(&mut wb, rows)?;
         ws.set_name(sheet_name(w.get("xlsx_sheet_other"), &mut used))?;
         let headers = [
             "year", "township", "group", "label", "unit", "value", "status", "display",
@@ -231,7 +287,7 @@ fn build(
         .filter(|r| r.row == "township" && !r.change.is_empty())
         .collect();
     if !changes.is_empty() {
-        let ws = wb.add_worksheet_with_low_memory()?;
+        let ws = add_sheet(&mut wb, rows)?;
         ws.set_name(sheet_name(w.get("xlsx_changes"), &mut used))?;
         let headers = [
             w.get("years"),
@@ -267,7 +323,7 @@ fn build(
         ws.set_freeze_panes(1, 0)?;
     }
     // How to read the sheets.
-    let ws = wb.add_worksheet_with_low_memory()?;
+    let ws = add_sheet(&mut wb, rows)?;
     ws.set_name(sheet_name(w.get("xlsx_sheet_notes"), &mut used))?;
     ws.set_column_width(0, 100)?;
     for (i, key) in NOTES.iter().enumerate() {
@@ -425,5 +481,63 @@ fn total_cell<'a>(total: Option<&'a Total>, m: &Metric, w: &crate::i18n::Words) 
         Some(t) if t.summed && t.reported > 0 => xlsx::Cell::Figure(&t.figure, m.kind),
         Some(t) if !t.summed => xlsx::Cell::Text(w.get("not_summed").to_string()),
         _ => xlsx::Cell::Text("—".to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Data, Reader};
+
+    /// Every cell of every sheet, as calamine reads them.
+    fn cells(bytes: Vec<u8>) -> Vec<(String, Vec<Vec<Data>>)> {
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        book.sheet_names()
+            .into_iter()
+            .map(|name| {
+                let range = book.worksheet_range(&name).unwrap();
+                let rows = range.rows().map(<[Data]>::to_vec).collect();
+                (name, rows)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_temporary_folder_that_cannot_be_written_does_not_fail_the_workbook() {
+        let w = Words::new(Lang::Zh, std::collections::BTreeMap::new());
+        let fine = crate::figure::parse_figure("1,100余", Kind::Count).unwrap();
+        let money = crate::figure::parse_figure("483340.60", Kind::Money).unwrap();
+        let sheets = [Sheet {
+            name: "行政检查".into(),
+            headers: vec!["乡镇".into(), "检查".into(), "罚款".into()],
+            rows: (0..50)
+                .map(|i| {
+                    vec![
+                        Cell::Text(format!("镇{i}")),
+                        Cell::Figure(&fine, Kind::Count),
+                        if i % 2 == 0 {
+                            Cell::Figure(&money, Kind::Money)
+                        } else {
+                            Cell::Figure(&NOT_REPORTED, Kind::Money)
+                        },
+                    ]
+                })
+                .collect(),
+        }];
+        let date = jiff::civil::date(2026, 1, 31);
+        let usual = workbook(&sheets, &[], date, &w).unwrap();
+        let missing = std::path::Path::new("/nonexistent/gongshi-tmp");
+        assert!(matches!(
+            build(&sheets, &[], date, &w, Rows::Flushed(Some(missing))),
+            Err(XlsxError::TempFileError(..))
+        ));
+        let fallback = workbook_in(&sheets, &[], date, &w, Some(missing)).unwrap();
+        let read = cells(usual);
+        assert_eq!(read, cells(fallback));
+        let (name, rows) = &read[0];
+        assert_eq!(name, "行政检查");
+        assert_eq!(rows.len(), 51);
+        assert_eq!(rows[1][1], Data::Float(1100.0));
+        assert_eq!(rows[1][2], Data::Float(483_340.6));
     }
 }
