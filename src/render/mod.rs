@@ -540,8 +540,9 @@ enum Records {
     /// is in index order), so that the text of every report is never in
     /// memory at once.
     Inverted(crate::search::Inverter),
-    /// Some reports' pages: their records kept, by report, to patch the
-    /// previous index or to build it with the others' read back.
+    /// Some reports' pages (or reports not numbered by their place):
+    /// their records kept, by report, to patch the previous index or to
+    /// build it with the others' read back.
     Kept(std::sync::Mutex<Vec<(usize, crate::search::Record)>>),
 }
 
@@ -557,10 +558,16 @@ impl Records {
             }
         }
         let reports = rendered.iter().filter(|r| **r).count();
-        // `site.reports` is sorted by township and year, as the index
-        // numbers reports; each report once.
-        let unique = search::numbered(site).len() == site.reports.len();
-        if reports == site.reports.len() && unique {
+        // A report's number is its place in `site.reports` only if that
+        // is the index's order (townships by slug, then years), each
+        // report once.
+        let numbered = search::numbered(site);
+        let in_index_order = numbered.len() == site.reports.len()
+            && numbered
+                .iter()
+                .zip(&site.reports)
+                .all(|(n, r)| n.0 == r.township && n.1 == r.year);
+        if reports == site.reports.len() && in_index_order {
             Records::Inverted(crate::search::Inverter::new(site.reports.len()))
         } else {
             Records::Kept(std::sync::Mutex::new(Vec::with_capacity(reports)))

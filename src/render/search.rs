@@ -6,9 +6,11 @@
 //! cut at its headings, each part with the heading's id on the report
 //! page. A full build makes it from the body the report page has just
 //! rendered (no second Markdown pass), writes the report's text file with
-//! the page, and hands the record to the `Search` target, which builds the
-//! index when every page is written — inside the staging folder, so the
-//! index is published only with a build that succeeded. `serve` can make a
+//! the page, and hands the record over: a full build inverts it at once
+//! ([`crate::search::Inverter`]), a build of some reports keeps it to patch
+//! the previous index. The `Search` target writes the index when every
+//! page is written — inside the staging folder, so the index is published
+//! only with a build that succeeded. `serve` can make a
 //! record for one report ([`record_of`]) and rebuild the index from them.
 
 use crate::figure::Figure;

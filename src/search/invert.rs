@@ -311,9 +311,9 @@ impl Inverter {
 }
 
 /// Every token of the reports `inverter` was given (each of its reports
-/// must have been; its runs are taken out), with its entries (see [`Run`]), sorted by token,
-/// handed to `each` in parallel; its results in token order. `Err` with
-/// the number of a report that was not given.
+/// must have been; its runs are taken out), with its entries (see
+/// [`Run`]), sorted by token, handed to `each` in parallel; its results in
+/// token order. `Err` with the number of a report that was not given.
 pub fn invert<T: Send>(
     inverter: &Inverter,
     each: impl Fn(Token, &mut dyn Iterator<Item = u32>) -> T + Sync,

@@ -172,8 +172,10 @@ enum Rows<'a> {
 }
 
 /// [`workbook`], its temporary files in `tempdir` (else the system's). A
-/// temporary folder that cannot be written (an unset or full `TMPDIR`)
-/// does not fail the build: the workbook is made again in memory.
+/// temporary folder that fails (no file can be made in it, or it fills
+/// up) does not fail the build: the workbook is made again with its cells
+/// in memory. The sheets are then the same but for each row's optional
+/// `spans` hint.
 fn workbook_in(
     sheets: &[Sheet<'_>],
     records: &[Record],
@@ -181,11 +183,16 @@ fn workbook_in(
     w: &Words,
     tempdir: Option<&std::path::Path>,
 ) -> Result<Vec<u8>, String> {
-    match build(sheets, records, date, w, Rows::Flushed(tempdir)) {
-        Err(XlsxError::TempFileError(..) | XlsxError::IoError(_)) => {
+    // rust_xlsxwriter 0.102 panics, rather than returning an error, when a
+    // row cannot be written to its temporary file (a full disk).
+    let flushed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        build(sheets, records, date, w, Rows::Flushed(tempdir))
+    }));
+    match flushed {
+        Ok(Err(XlsxError::TempFileError(..) | XlsxError::IoError(_))) | Err(_) => {
             build(sheets, records, date, w, Rows::Held)
         }
-        made => made,
+        Ok(made) => made,
     }
     .map_err(|e| e.to_string())
 }
