@@ -487,8 +487,17 @@ pub fn render(
         phases.push((name, clock.elapsed()));
         clock = std::time::Instant::now();
     };
-    let downloads: Vec<&Target> = targets.iter().filter(|t| t.is_download()).collect();
-    downloads.par_iter().try_for_each(|t| job.target(t))?;
+    // The downloads in one queue, the long ones first (a year's files,
+    // then all.json, then the townships' CSVs), each thread taking the
+    // next as it becomes free: split as a list, one thread got every
+    // year's files and the other sat idle at the end.
+    let mut downloads: Vec<&Target> = targets.iter().filter(|t| t.is_download()).collect();
+    downloads.sort_by_key(|t| match t {
+        Target::YearData(_) => 0,
+        Target::AllData => 1,
+        _ => 2,
+    });
+    in_turn(&downloads, |t| job.target(t))?;
     lap("downloads");
     let pages: Vec<&Target> = targets
         .iter()
@@ -526,6 +535,26 @@ pub fn render(
         reused: 0,
         phases,
     })
+}
+
+/// Run `f` on each of `jobs`, in parallel, each thread of the pool taking
+/// the next job in order as soon as it is free (so that jobs sorted longest
+/// first keep every thread busy to the end); the first error, after which
+/// no job is started.
+fn in_turn<T: Sync, E: Send>(jobs: &[T], f: impl Fn(&T) -> Result<(), E> + Sync) -> Result<(), E> {
+    let next = AtomicUsize::new(0);
+    (0..rayon::current_num_threads().min(jobs.len()))
+        .into_par_iter()
+        .with_max_len(1)
+        .try_for_each(|_| {
+            while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                if let Err(e) = f(job) {
+                    next.store(jobs.len(), Ordering::Relaxed);
+                    return Err(e);
+                }
+            }
+            Ok(())
+        })
 }
 
 /// How many pages a district's page (and each of its year summaries) fills.
@@ -632,6 +661,21 @@ impl Job<'_> {
         Ok(())
     }
 
+    /// A download written as it is made, its size kept for the data page.
+    fn download_with(
+        &self,
+        path: &str,
+        produce: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), RenderError> {
+        let bytes = self.out.write_with(path, produce)?;
+        self.counter.file();
+        self.written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(path.to_string(), bytes);
+        Ok(())
+    }
+
     fn target(&self, target: &Target) -> Result<(), RenderError> {
         let c = &self.common;
         let (site, asm, w) = (c.site, c.asm, c.w);
@@ -651,11 +695,13 @@ impl Job<'_> {
                         )
                     },
                     || {
-                        self.download(paths::year_data(s.year, "csv"), download::csv(&records))?;
-                        self.download(
-                            paths::year_data(s.year, "json"),
-                            download::year_json(site, asm, s),
-                        )
+                        // Streamed: never whole in memory, beside another year's.
+                        self.download_with(&paths::year_data(s.year, "csv"), &mut |out| {
+                            download::write_csv(&records, out)
+                        })?;
+                        self.download_with(&paths::year_data(s.year, "json"), &mut |out| {
+                            download::write_year_json(site, asm, s, out)
+                        })
                     },
                 );
                 xlsx.and(rest)
@@ -678,16 +724,9 @@ impl Job<'_> {
             }
             Target::AllData => {
                 // Streamed: it never sits in memory whole.
-                let path = paths::all_data();
-                let bytes = self
-                    .out
-                    .write_with(&path, &mut |out| download::write_all_json(site, asm, out))?;
-                self.counter.file();
-                self.written
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .insert(path, bytes);
-                Ok(())
+                self.download_with(&paths::all_data(), &mut |out| {
+                    download::write_all_json(site, asm, out)
+                })
             }
             Target::Home => self.page(&paths::home(), "home.html", page::home(c)),
             Target::NotFound => self.page("404.html", "404.html", page::not_found(c)),

@@ -6,12 +6,19 @@ use super::*;
 
 /// Records as CSV: UTF-8 with a byte-order mark.
 pub fn csv(records: &[Record]) -> Result<Vec<u8>, String> {
-    let mut buf = Vec::from("\u{feff}".as_bytes());
+    let mut buf = Vec::new();
+    write_csv(records, &mut buf).map_err(|e| e.to_string())?;
+    Ok(buf)
+}
+
+/// [`csv`], written to `writer` (the csv crate buffers it).
+pub fn write_csv<W: std::io::Write>(records: &[Record], mut writer: W) -> std::io::Result<()> {
+    writer.write_all("\u{feff}".as_bytes())?;
     {
         let mut w = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)
-            .from_writer(&mut buf);
-        w.write_record(COLUMNS).map_err(|e| e.to_string())?;
+            .from_writer(&mut writer);
+        w.write_record(COLUMNS)?;
         for r in records {
             let year = r.year.to_string();
             let reported = r.reported.map(|n| n.to_string()).unwrap_or_default();
@@ -22,14 +29,14 @@ pub fn csv(records: &[Record]) -> Result<Vec<u8>, String> {
             // numbers and never altered (a negative change keeps its sign).
             let fields: [std::borrow::Cow<'_, str>; 18] = [
                 year.as_str().into(),
-                neutralize(&r.district),
+                neutralize(r.district),
                 neutralize(&r.township),
-                neutralize(&r.township_slug),
+                neutralize(r.township_slug),
                 r.row.into(),
-                neutralize(&r.group),
-                neutralize(&r.metric),
-                neutralize(&r.label),
-                neutralize(&r.unit),
+                neutralize(r.group),
+                neutralize(r.metric),
+                neutralize(r.label),
+                neutralize(r.unit),
                 r.value.as_str().into(),
                 r.status.into(),
                 neutralize(&r.display),
@@ -40,10 +47,9 @@ pub fn csv(records: &[Record]) -> Result<Vec<u8>, String> {
                 change_from.as_str().into(),
                 r.rank.as_str().into(),
             ];
-            w.write_record(fields.iter().map(|f| f.as_ref()))
-                .map_err(|e| e.to_string())?;
+            w.write_record(fields.iter().map(|f| f.as_ref()))?;
         }
-        w.flush().map_err(|e| e.to_string())?;
+        w.flush()?;
     }
-    Ok(buf)
+    Ok(())
 }

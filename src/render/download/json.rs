@@ -60,7 +60,7 @@ struct JsonMetric<'a> {
     label_en: &'a str,
     unit: &'a str,
     unit_en: &'a str,
-    group: String,
+    group: &'a str,
     kind: Kind,
     sums: bool,
 }
@@ -147,7 +147,15 @@ impl Serialize for TotalsJson<'_> {
             let (Some(m), Some(t)) = (self.schema.metric(id), self.totals.get(id.index())) else {
                 continue;
             };
-            let record = total_record(0, "", "", "total", self.schema, m, t);
+            let record = total_record(
+                0,
+                "",
+                std::borrow::Cow::Borrowed(""),
+                "total",
+                self.schema,
+                m,
+                t,
+            );
             map.serialize_entry(
                 &m.key,
                 &JsonTotal {
@@ -389,6 +397,18 @@ struct JsonDistrict<'a> {
 /// cover that year too, as `not_covered`), the covered ones' reports and
 /// ranks, and the totals over the covered ones.
 pub fn year_json(site: &Site, asm: &Assembled, summary: &YearSummary) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    write_year_json(site, asm, summary, &mut out).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// [`year_json`], written to `writer`.
+pub fn write_year_json<W: std::io::Write>(
+    site: &Site,
+    asm: &Assembled,
+    summary: &YearSummary,
+    writer: W,
+) -> std::io::Result<()> {
     let schema = &site.config.schema;
     let (groups, metrics) = json_schema(schema);
     let rank_key = site
@@ -468,7 +488,7 @@ pub fn year_json(site: &Site, asm: &Assembled, summary: &YearSummary) -> Result<
             ids: &ids,
         },
     };
-    to_json(&doc)
+    write_json(&doc, writer)
 }
 
 #[derive(Serialize)]

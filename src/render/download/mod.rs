@@ -14,6 +14,8 @@
 //! would run as a formula (`=`, `+`, `-`, `@`) is neutralised in CSV and
 //! XLSX text cells; numbers are written from typed values and never altered.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::assemble::{self, Assembled, Total, YearSummary};
@@ -27,31 +29,36 @@ mod csv;
 mod json;
 pub mod xlsx;
 
-pub use csv::csv;
-pub use json::{JSON_VERSION, all_json, to_json, write_all_json, write_json, year_json};
+pub use csv::{csv, write_csv};
+pub use json::{
+    JSON_VERSION, all_json, to_json, write_all_json, write_json, write_year_json, year_json,
+};
 pub use xlsx::year_sheets;
 
 /// One figure as a row of the long (tidy) table shared by CSV, XLSX and JSON.
+/// Its names borrow from the site: a year's table has a row for every
+/// township and metric, and copying seven names into every row was most
+/// of what making the rows cost.
 #[derive(Clone, Debug, Serialize)]
-pub struct Record {
+pub struct Record<'a> {
     /// Year reported on.
     pub year: Year,
     /// District.
-    pub district: String,
+    pub district: &'a str,
     /// Township's Chinese name (or the total's label).
-    pub township: String,
+    pub township: Cow<'a, str>,
     /// Township slug (empty for totals).
-    pub township_slug: String,
+    pub township_slug: &'a str,
     /// `township`, `subtotal` (a district), `total`, or `other` (a figure outside the schema).
     pub row: &'static str,
     /// Group key.
-    pub group: String,
+    pub group: &'a str,
     /// Metric key (empty for other figures).
-    pub metric: String,
+    pub metric: &'a str,
     /// Label (Chinese).
-    pub label: String,
+    pub label: &'a str,
     /// Unit (Chinese).
-    pub unit: String,
+    pub unit: &'a str,
     /// The number as exact decimal text, empty when there is none.
     pub value: String,
     /// exact, lower_bound, approximate, not_applicable, not_reported.
@@ -97,21 +104,18 @@ pub const COLUMNS: [&str; 18] = [
     "rank",
 ];
 
-fn group_key(schema: &Schema, m: &Metric) -> String {
-    schema
-        .group(m.group)
-        .map(|g| g.key.clone())
-        .unwrap_or_default()
+fn group_key<'a>(schema: &'a Schema, m: &Metric) -> &'a str {
+    schema.group(m.group).map_or("", |g| g.key.as_str())
 }
 
-fn township_record(
+fn township_record<'a>(
     year: Year,
-    t: &Township,
-    schema: &Schema,
-    m: &Metric,
+    t: &'a Township,
+    schema: &'a Schema,
+    m: &'a Metric,
     (r, previous): (Option<&Report>, Option<&Report>),
     id: MetricId,
-) -> Record {
+) -> Record<'a> {
     let change = match (r, previous) {
         (Some(r), Some(p)) => assemble::change(r, p, id),
         _ => None,
@@ -122,14 +126,14 @@ fn township_record(
         .unwrap_or_default();
     Record {
         year,
-        district: t.district.clone().unwrap_or_default(),
-        township: t.name.clone(),
-        township_slug: t.slug.clone(),
+        district: t.district.as_deref().unwrap_or_default(),
+        township: Cow::Borrowed(&t.name),
+        township_slug: &t.slug,
         row: "township",
         group: group_key(schema, m),
-        metric: m.key.clone(),
-        label: m.label.clone(),
-        unit: m.unit.clone(),
+        metric: &m.key,
+        label: &m.label,
+        unit: &m.unit,
         value: crate::format::plain_figure(&entry.figure, m.kind),
         status: entry.figure.status(),
         display: format::cell(&entry.figure, m.kind, Lang::Zh),
@@ -144,21 +148,25 @@ fn township_record(
     }
 }
 
-fn other_record(year: Year, t: &Township, schema: &Schema, o: &OtherFigure) -> Record {
+fn other_record<'a>(
+    year: Year,
+    t: &'a Township,
+    schema: &'a Schema,
+    o: &'a OtherFigure,
+) -> Record<'a> {
     Record {
         year,
-        district: t.district.clone().unwrap_or_default(),
-        township: t.name.clone(),
-        township_slug: t.slug.clone(),
+        district: t.district.as_deref().unwrap_or_default(),
+        township: Cow::Borrowed(&t.name),
+        township_slug: &t.slug,
         row: "other",
         group: o
             .group
             .and_then(|g| schema.group(g))
-            .map(|g| g.key.clone())
-            .unwrap_or_default(),
-        metric: String::new(),
-        label: o.label.clone(),
-        unit: o.unit.clone(),
+            .map_or("", |g| g.key.as_str()),
+        metric: "",
+        label: &o.label,
+        unit: &o.unit,
         value: crate::format::plain_figure(&o.figure, o.kind),
         status: o.figure.status(),
         display: format::cell(&o.figure, o.kind, Lang::Zh),
@@ -171,25 +179,25 @@ fn other_record(year: Year, t: &Township, schema: &Schema, o: &OtherFigure) -> R
     }
 }
 
-fn total_record(
+fn total_record<'a>(
     year: Year,
-    district: &str,
-    label: &str,
+    district: &'a str,
+    label: Cow<'a, str>,
     row: &'static str,
-    schema: &Schema,
-    m: &Metric,
+    schema: &'a Schema,
+    m: &'a Metric,
     total: &Total,
-) -> Record {
+) -> Record<'a> {
     Record {
         year,
-        district: district.to_string(),
-        township: label.to_string(),
-        township_slug: String::new(),
+        district,
+        township: label,
+        township_slug: "",
         row,
         group: group_key(schema, m),
-        metric: m.key.clone(),
-        label: m.label.clone(),
-        unit: m.unit.clone(),
+        metric: &m.key,
+        label: &m.label,
+        unit: &m.unit,
         value: if total.summed {
             crate::format::plain_figure(&total.figure, m.kind)
         } else {
@@ -242,7 +250,11 @@ pub fn year_metrics<'a>(site: &'a Site, summary: &YearSummary) -> Vec<(MetricId,
 /// The records of one year: every covered township × every metric of the
 /// year (see [`year_metrics`]), then the figures outside the schema,
 /// district subtotals and totals.
-pub fn year_records(site: &Site, asm: &Assembled, summary: &YearSummary) -> Vec<Record> {
+pub fn year_records<'a>(
+    site: &'a Site,
+    asm: &Assembled,
+    summary: &'a YearSummary,
+) -> Vec<Record<'a>> {
     let schema = &site.config.schema;
     let metrics = year_metrics(site, summary);
     let mut out = Vec::new();
@@ -275,7 +287,7 @@ pub fn year_records(site: &Site, asm: &Assembled, summary: &YearSummary) -> Vec<
                 out.push(total_record(
                     summary.year,
                     &d.district,
-                    &label,
+                    Cow::Owned(label.clone()),
                     "subtotal",
                     schema,
                     m,
@@ -289,7 +301,7 @@ pub fn year_records(site: &Site, asm: &Assembled, summary: &YearSummary) -> Vec<
             out.push(total_record(
                 summary.year,
                 "",
-                "合计",
+                Cow::Borrowed("合计"),
                 "total",
                 schema,
                 m,
@@ -301,7 +313,11 @@ pub fn year_records(site: &Site, asm: &Assembled, summary: &YearSummary) -> Vec<
 }
 
 /// The records of one township: every year × every metric it states, and its other figures.
-pub fn township_records(site: &Site, t: &Township, reports: &[&Report]) -> Vec<Record> {
+pub fn township_records<'a>(
+    site: &'a Site,
+    t: &'a Township,
+    reports: &[&'a Report],
+) -> Vec<Record<'a>> {
     let schema = &site.config.schema;
     let metrics = assemble::stated_metrics(schema, reports);
     let mut out = Vec::new();

@@ -276,9 +276,9 @@ fn build(
             let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
             ws.write_number(row, 0, f64::from(r.year))?;
             ws.write_string(row, 1, neutralize(&r.township).as_ref())?;
-            ws.write_string(row, 2, neutralize(&r.group).as_ref())?;
-            ws.write_string(row, 3, neutralize(&r.label).as_ref())?;
-            ws.write_string(row, 4, neutralize(&r.unit).as_ref())?;
+            ws.write_string(row, 2, neutralize(r.group).as_ref())?;
+            ws.write_string(row, 3, neutralize(r.label).as_ref())?;
+            ws.write_string(row, 4, neutralize(r.unit).as_ref())?;
             if let Ok(v) = r.value.parse::<f64>() {
                 ws.write_number(row, 5, v)?;
             }
@@ -312,8 +312,8 @@ fn build(
             let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
             ws.write_number(row, 0, f64::from(r.year))?;
             ws.write_string(row, 1, neutralize(&r.township).as_ref())?;
-            ws.write_string(row, 2, neutralize(&r.label).as_ref())?;
-            ws.write_string(row, 3, neutralize(&r.unit).as_ref())?;
+            ws.write_string(row, 2, neutralize(r.label).as_ref())?;
+            ws.write_string(row, 3, neutralize(r.unit).as_ref())?;
             ws.write_string(row, 4, neutralize(&r.display).as_ref())?;
             let base = r.change_from.unwrap_or(r.year);
             let label = if r.year.checked_sub(1) == Some(base) {
