@@ -487,17 +487,26 @@ pub fn render(
         phases.push((name, clock.elapsed()));
         clock = std::time::Instant::now();
     };
-    // The downloads in one queue, the long ones first (a year's files,
-    // then all.json, then the townships' CSVs), each thread taking the
-    // next as it becomes free: split as a list, one thread got every
-    // year's files and the other sat idle at the end.
-    let mut downloads: Vec<&Target> = targets.iter().filter(|t| t.is_download()).collect();
-    downloads.sort_by_key(|t| match t {
-        Target::YearData(_) => 0,
-        Target::AllData => 1,
-        _ => 2,
-    });
-    in_turn(&downloads, |t| job.target(t))?;
+    let (years, mut rest): (Vec<&Target>, Vec<&Target>) = targets
+        .iter()
+        .filter(|t| t.is_download())
+        .partition(|t| matches!(t, Target::YearData(_)));
+    // all.json (long) before the townships' CSVs (short).
+    rest.sort_by_key(|t| !matches!(t, Target::AllData));
+    // What a year's files hold while they are made grows with its rows
+    // (townships × metrics): at most DOWNLOAD_ROWS of them at once, or
+    // one year whatever its size.
+    let years: Vec<(&Target, usize)> = years
+        .into_iter()
+        .map(|t| {
+            let rows = match t {
+                Target::YearData(y) => asm.summary(*y).map_or(0, |s| s.rows.len()),
+                _ => 0,
+            };
+            (t, rows.saturating_mul(site.config.schema.metrics().len()))
+        })
+        .collect();
+    downloads_in_turn(&years, &rest, |t| job.target(t))?;
     lap("downloads");
     let pages: Vec<&Target> = targets
         .iter()
@@ -537,23 +546,66 @@ pub fn render(
     })
 }
 
-/// Run `f` on each of `jobs`, in parallel, each thread of the pool taking
-/// the next job in order as soon as it is free (so that jobs sorted longest
-/// first keep every thread busy to the end); the first error, after which
-/// no job is started.
-fn in_turn<T: Sync, E: Send>(jobs: &[T], f: impl Fn(&T) -> Result<(), E> + Sync) -> Result<(), E> {
+/// How many rows of figures (townships × metrics) the year downloads being
+/// made at once may hold (a row weighs some 400 bytes while its year's
+/// files are made): two years of 2,000 townships, but one year at a time
+/// of 20,000.
+const DOWNLOAD_ROWS: usize = 400_000;
+
+/// Run `f` on each download, `years` (each year's files, the longest jobs,
+/// with their rows) and `rest`, each thread of the pool taking the next
+/// job as soon as it is free: a year's files when they fit beside the
+/// years being made (see [`DOWNLOAD_ROWS`]), else the next of `rest`.
+/// Split as a list, one thread made every year's files while the other sat
+/// idle at the end. A thread that finds `rest` done while years are being
+/// made leaves, and helps with their parts (a workbook beside its CSV and
+/// JSON). The first error, after which no job is started.
+fn downloads_in_turn<T: Sync, E: Send>(
+    years: &[(T, usize)],
+    rest: &[T],
+    f: impl Fn(&T) -> Result<(), E> + Sync,
+) -> Result<(), E> {
+    let next_year = std::sync::Mutex::new(0usize);
+    let rows_held = std::sync::Mutex::new(0usize);
     let next = AtomicUsize::new(0);
-    (0..rayon::current_num_threads().min(jobs.len()))
+    let stop = || {
+        *next_year.lock().unwrap_or_else(PoisonError::into_inner) = years.len();
+        next.store(rest.len(), Ordering::Relaxed);
+    };
+    // The next year, if it fits beside those being made; its rows taken.
+    let take_year = || -> Option<&(T, usize)> {
+        let mut i = next_year.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut held = rows_held.lock().unwrap_or_else(PoisonError::into_inner);
+        let year = years.get(*i)?;
+        if *held > 0 && *held + year.1 > DOWNLOAD_ROWS {
+            return None;
+        }
+        *held += year.1;
+        *i += 1;
+        Some(year)
+    };
+    (0..rayon::current_num_threads())
         .into_par_iter()
         .with_max_len(1)
         .try_for_each(|_| {
-            while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+            loop {
+                if let Some((year, rows)) = take_year() {
+                    let done = f(year);
+                    *rows_held.lock().unwrap_or_else(PoisonError::into_inner) -= rows;
+                    if let Err(e) = done {
+                        stop();
+                        return Err(e);
+                    }
+                    continue;
+                }
+                let Some(job) = rest.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                    return Ok(());
+                };
                 if let Err(e) = f(job) {
-                    next.store(jobs.len(), Ordering::Relaxed);
+                    stop();
                     return Err(e);
                 }
             }
-            Ok(())
         })
 }
 
