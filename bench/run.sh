@@ -104,7 +104,11 @@ for spec in "$@"; do
   fi
   if [[ " $SCENARIOS " == *" second "* ]]; then
     # The first build of an empty output is not measured here.
-    [[ -d $WORK/public ]] || "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet
+    # (Its warnings are not printed; its errors are, if it fails.)
+    if [[ ! -d $WORK/public ]] && ! "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet >/dev/null 2>"$R/first.err"; then
+      cat "$R/first.err" >&2
+      exit 1
+    fi
     sync
     for _ in $(seq "$RUNS_DISK"); do
       timed "$R/second" "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet --timings
@@ -114,7 +118,11 @@ for spec in "$@"; do
     titles+=(second)
   fi
   if [[ " $SCENARIOS " == *" edit "* ]]; then
-    [[ -d $WORK/public ]] || "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet
+    # (Its warnings are not printed; its errors are, if it fails.)
+    if [[ ! -d $WORK/public ]] && ! "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet >/dev/null 2>"$R/first.err"; then
+      cat "$R/first.err" >&2
+      exit 1
+    fi
     # The middle township's latest report: a new sentence each run.
     report=$(find "$WORK/content" -name '[0-9]*.md' | sort | sed -n "$(((REPORTS + 1) / 2))p")
     sync
@@ -128,7 +136,11 @@ for spec in "$@"; do
     titles+=(edit)
   fi
   if [[ " $SCENARIOS " == *" figure "* ]]; then
-    [[ -d $WORK/public ]] || "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet
+    # (Its warnings are not printed; its errors are, if it fails.)
+    if [[ ! -d $WORK/public ]] && ! "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet >/dev/null 2>"$R/first.err"; then
+      cat "$R/first.err" >&2
+      exit 1
+    fi
     report=$(find "$WORK/content" -name '[0-9]*.md' | sort | sed -n "$(((REPORTS + 1) / 2))p")
     sync
     for _ in $(seq "$RUNS_DISK"); do
