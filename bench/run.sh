@@ -55,6 +55,16 @@ trap 'rm -rf "$RESULTS" "$SHM"' EXIT
 
 echo "gongshi $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '+changes'), RAYON_NUM_THREADS=$RAYON_NUM_THREADS, $(nproc) CPUs, runs: tmpfs $RUNS_TMPFS, disk $RUNS_DISK"
 
+# The unmeasured build a scenario on the disk starts from ($WORK's output),
+# unless it is there already; its warnings are not printed, its errors are.
+first_build() {
+  [[ -d $WORK/public ]] && return
+  if ! "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet >/dev/null 2>"$R/first.err"; then
+    cat "$R/first.err" >&2
+    exit 1
+  fi
+}
+
 for spec in "$@"; do
   parse_size "$spec"
   SITE=$(generated_site "$REPORTS" "$TOWNSHIPS")
@@ -104,11 +114,7 @@ for spec in "$@"; do
   fi
   if [[ " $SCENARIOS " == *" second "* ]]; then
     # The first build of an empty output is not measured here.
-    # (Its warnings are not printed; its errors are, if it fails.)
-    if [[ ! -d $WORK/public ]] && ! "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet >/dev/null 2>"$R/first.err"; then
-      cat "$R/first.err" >&2
-      exit 1
-    fi
+    first_build
     sync
     for _ in $(seq "$RUNS_DISK"); do
       timed "$R/second" "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet --timings
@@ -118,11 +124,7 @@ for spec in "$@"; do
     titles+=(second)
   fi
   if [[ " $SCENARIOS " == *" edit "* ]]; then
-    # (Its warnings are not printed; its errors are, if it fails.)
-    if [[ ! -d $WORK/public ]] && ! "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet >/dev/null 2>"$R/first.err"; then
-      cat "$R/first.err" >&2
-      exit 1
-    fi
+    first_build
     # The middle township's latest report: a new sentence each run.
     report=$(find "$WORK/content" -name '[0-9]*.md' | sort | sed -n "$(((REPORTS + 1) / 2))p")
     sync
@@ -136,11 +138,7 @@ for spec in "$@"; do
     titles+=(edit)
   fi
   if [[ " $SCENARIOS " == *" figure "* ]]; then
-    # (Its warnings are not printed; its errors are, if it fails.)
-    if [[ ! -d $WORK/public ]] && ! "$GONGSHI" build --root "$WORK" --output "$WORK/public" --quiet >/dev/null 2>"$R/first.err"; then
-      cat "$R/first.err" >&2
-      exit 1
-    fi
+    first_build
     report=$(find "$WORK/content" -name '[0-9]*.md' | sort | sed -n "$(((REPORTS + 1) / 2))p")
     sync
     for _ in $(seq "$RUNS_DISK"); do

@@ -619,8 +619,8 @@ enum Records {
     /// Every report's page is rendered: each record is inverted as it
     /// comes (the report's number is its place in `site.reports`, which
     /// is in index order), so that the text of every report is never in
-    /// memory at once.
-    Inverted(crate::search::Inverter),
+    /// memory at once. With the reports as the index numbers them.
+    Inverted(crate::search::Inverter, Vec<crate::search::Numbered>),
     /// Some reports' pages (or reports not numbered by their place):
     /// their records kept, by report, to patch the previous index or to
     /// build it with the others' read back.
@@ -649,7 +649,7 @@ impl Records {
                 .zip(&site.reports)
                 .all(|(n, r)| n.0 == r.township && n.1 == r.year);
         if reports == site.reports.len() && in_index_order {
-            Records::Inverted(crate::search::Inverter::new(site.reports.len()))
+            Records::Inverted(crate::search::Inverter::new(site.reports.len()), numbered)
         } else {
             Records::Kept(std::sync::Mutex::new(Vec::with_capacity(reports)))
         }
@@ -657,7 +657,7 @@ impl Records {
 
     fn add(&self, report: usize, record: crate::search::Record) {
         match self {
-            Records::Inverted(inverter) => inverter.add(report, record),
+            Records::Inverted(inverter, _) => inverter.add(report, record),
             Records::Kept(kept) => kept
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
@@ -906,9 +906,9 @@ impl Job<'_> {
                     })
                 };
                 let mut records: Vec<(usize, crate::search::Record)> = match &self.records {
-                    Some(Records::Inverted(inverter)) => {
-                        let index = crate::search::index_of(inverter, &search::numbered(site))
-                            .map_err(index_error)?;
+                    Some(Records::Inverted(inverter, numbered)) => {
+                        let index =
+                            crate::search::index_of(inverter, numbered).map_err(index_error)?;
                         return self.search_index(&index);
                     }
                     Some(Records::Kept(kept)) => {

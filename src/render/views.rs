@@ -105,15 +105,16 @@ impl FigureView {
     /// The view of `figure` for `metric`.
     pub fn new(metric: &Metric, figure: &Figure, computed: bool, w: &Words) -> FigureView {
         let (label, unit) = labels(metric, w.lang());
+        let cell = CellView::new(metric, figure, computed, w);
         FigureView {
             key: metric.key.clone(),
             label,
             unit,
-            display: cell_words(figure, metric.kind, w),
+            display: cell.display,
             note: empty_note(metric, figure, w),
             show_unit: shows_unit(figure, metric.cases),
-            status: figure.status(),
-            sort: plain_figure(figure, metric.kind),
+            status: cell.status,
+            sort: cell.sort,
             computed,
             change: None,
             change_label: None,
@@ -132,8 +133,9 @@ impl FigureView {
     ) -> FigureView {
         if let Some(c) = change {
             let d = c.delta;
-            self.change_label = Some(change_label(c.base_year, year, w));
-            self.change = Some(format::change(d, kind));
+            let (label, words) = change_words(&c, kind, year, w);
+            self.change_label = Some(label);
+            self.change = Some(words);
             self.trend = Some(if d.is_negative() {
                 "down"
             } else if d == crate::amount::Amount::ZERO {
@@ -210,11 +212,26 @@ impl CellView {
         w: &Words,
     ) -> CellView {
         if let Some(c) = change {
-            self.change_label = Some(change_label(c.base_year, year, w));
-            self.change = Some(format::change(c.delta, kind));
+            let (label, words) = change_words(&c, kind, year, w);
+            self.change_label = Some(label);
+            self.change = Some(words);
         }
         self
     }
+}
+
+/// A change against the previous report as shown: what it compares to
+/// (较上年, 较2023年; `year` is the figure's year) and the signed change.
+fn change_words(
+    c: &crate::assemble::Change,
+    kind: Kind,
+    year: crate::model::Year,
+    w: &Words,
+) -> (String, String) {
+    (
+        change_label(c.base_year, year, w),
+        format::change(c.delta, kind),
+    )
 }
 
 /// A total for display.

@@ -465,6 +465,14 @@ mod tests {
         }
     }
 
+    /// `n` reports, five years (2020–2024) of each township `t0000`,
+    /// `t0001` …, report `i`'s text `text(i)`.
+    fn five_years(n: usize, text: impl Fn(usize) -> String) -> Vec<Record> {
+        (0..n)
+            .map(|i| record(&format!("t{:04}", i / 5), 2020 + (i % 5) as Year, &text(i)))
+            .collect()
+    }
+
     #[test]
     fn a_record_reads_back_from_its_text_file() {
         let mut r = record("xinkou", 2023, "執法「检查」\"引号\"\n");
@@ -587,15 +595,9 @@ mod tests {
 
     #[test]
     fn the_same_records_in_any_order_on_any_threads_give_the_same_files() {
-        let records: Vec<Record> = (0..500)
-            .map(|i| {
-                record(
-                    &format!("t{:03}", i / 5),
-                    2020 + (i % 5) as Year,
-                    &format!("第{i}号 占道经营 {}", "电动车".repeat(i % 7)),
-                )
-            })
-            .collect();
+        let records = five_years(500, |i| {
+            format!("第{i}号 占道经营 {}", "电动车".repeat(i % 7))
+        });
         let on = |threads: usize, records: &[Record]| {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
@@ -620,15 +622,7 @@ mod tests {
 
     #[test]
     fn records_handed_over_one_by_one_give_the_files_of_a_whole_build() {
-        let records: Vec<Record> = (0..2500)
-            .map(|i| {
-                record(
-                    &format!("t{:04}", i / 5),
-                    2020 + (i % 5) as Year,
-                    &format!("第{i}号 检查 {}", "罚款".repeat(i % 11)),
-                )
-            })
-            .collect();
+        let records = five_years(2500, |i| format!("第{i}号 检查 {}", "罚款".repeat(i % 11)));
         let numbered: Vec<Numbered> = records
             .iter()
             .map(|r| (r.township.clone(), r.year, r.district.clone()))
