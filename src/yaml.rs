@@ -16,6 +16,8 @@ use serde_saphyr::{Error as YamlError, Spanned};
 
 use crate::diagnostic::{Diagnostic, Expected, Pos, Problem, YamlHint};
 
+mod fast;
+
 /// A YAML value and where it was written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
@@ -107,7 +109,31 @@ pub fn parse(
             })
             .collect());
     }
-    let options = serde_saphyr::options! {
+    if let Some(node) = fast::parse(yaml, offset) {
+        return Ok(node);
+    }
+    parse_with_serde_saphyr(yaml, offset, file, source)
+}
+
+/// Read a YAML block with serde-saphyr, every value with its span.
+fn parse_with_serde_saphyr(
+    yaml: &str,
+    offset: Offset,
+    file: &str,
+    source: &Arc<str>,
+) -> Result<Node, Vec<Diagnostic>> {
+    let ctx = Ctx { yaml, offset };
+    let result: Result<Spanned<RawNode>, YamlError> =
+        serde_saphyr::from_str_with_options(yaml, options());
+    match result {
+        Ok(root) => Ok(ctx.convert(root)),
+        Err(err) => Err(vec![ctx.error(&err, file, source)]),
+    }
+}
+
+/// serde-saphyr's options: limits against deep nesting and alias bombs.
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_depth: 24,
             max_nodes: 100_000,
@@ -118,13 +144,6 @@ pub fn parse(
         },
         non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::AsString,
         with_snippet: false,
-    };
-    let ctx = Ctx { yaml, offset };
-    let result: Result<Spanned<RawNode>, YamlError> =
-        serde_saphyr::from_str_with_options(yaml, options);
-    match result {
-        Ok(root) => Ok(ctx.convert(root)),
-        Err(err) => Err(vec![ctx.error(&err, file, source)]),
     }
 }
 
@@ -255,8 +274,14 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn pos(&self, loc: &serde_saphyr::Location, len: u64) -> Pos {
-        let line = u32::try_from(loc.line()).unwrap_or(u32::MAX).max(1);
-        let column = u32::try_from(loc.column()).unwrap_or(u32::MAX).max(1);
+        self.pos_at((loc.line(), loc.column()), len)
+    }
+
+    /// The file position of YAML line `line`, character column `column`
+    /// (both from 1), `len` characters long.
+    fn pos_at(&self, (line, column): (u64, u64), len: u64) -> Pos {
+        let line = u32::try_from(line).unwrap_or(u32::MAX).max(1);
+        let column = u32::try_from(column).unwrap_or(u32::MAX).max(1);
         Pos::new(
             line.saturating_add(self.offset.lines),
             column,
