@@ -318,21 +318,36 @@ impl serde_json::ser::Formatter for HtmlSafe {
         writer: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
+        // Byte by byte (the text is large: every figure of the site): the
+        // three ASCII characters are single bytes, and U+2028 / U+2029 are
+        // `E2 80 A8` / `E2 80 A9`, cut at character boundaries.
+        let bytes = fragment.as_bytes();
         let mut start = 0;
-        for (i, c) in fragment.char_indices() {
-            let esc = match c {
-                '<' => "\\u003c",
-                '>' => "\\u003e",
-                '&' => "\\u0026",
-                '\u{2028}' => "\\u2028",
-                '\u{2029}' => "\\u2029",
-                _ => continue,
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            let (esc, len) = match b {
+                b'<' => ("\\u003c", 1),
+                b'>' => ("\\u003e", 1),
+                b'&' => ("\\u0026", 1),
+                0xe2 => match bytes.get(i + 1..i + 3) {
+                    Some([0x80, 0xa8]) => ("\\u2028", 3),
+                    Some([0x80, 0xa9]) => ("\\u2029", 3),
+                    _ => {
+                        i += 1;
+                        continue;
+                    }
+                },
+                _ => {
+                    i += 1;
+                    continue;
+                }
             };
-            writer.write_all(fragment.get(start..i).unwrap_or("").as_bytes())?;
+            writer.write_all(bytes.get(start..i).unwrap_or_default())?;
             writer.write_all(esc.as_bytes())?;
-            start = i + c.len_utf8();
+            i += len;
+            start = i;
         }
-        writer.write_all(fragment.get(start..).unwrap_or("").as_bytes())
+        writer.write_all(bytes.get(start..).unwrap_or_default())
     }
 }
 
@@ -647,4 +662,39 @@ pub fn all_json(site: &Site, asm: &Assembled) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     write_all_json(site, asm, &mut out).map_err(|e| e.to_string())?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Markup characters and the two JavaScript line terminators are
+    /// escaped wherever they stand, every other character is kept, and the
+    /// JSON reads back to the same text.
+    #[test]
+    fn strings_are_escaped_for_pages_byte_by_byte() {
+        let text = "<b>罚款&没收</b>\u{2028}行\u{2029}段\u{2027}‧—…&";
+        let out = to_json(&text).unwrap_or_default();
+        let json = String::from_utf8(out).unwrap_or_default();
+        assert_eq!(
+            json,
+            "\"\\u003cb\\u003e罚款\\u0026没收\\u003c/b\\u003e\\u2028行\\u2029段\u{2027}‧—…\\u0026\"\n"
+        );
+        assert_eq!(
+            serde_json::from_str::<String>(&json).ok().as_deref(),
+            Some(text)
+        );
+        for c in (0..=0x10_ffffu32).filter_map(char::from_u32) {
+            let s = format!("a{c}b");
+            let json = String::from_utf8(to_json(&s).unwrap_or_default()).unwrap_or_default();
+            assert_eq!(serde_json::from_str::<String>(&json).ok(), Some(s), "{c:?}");
+            if matches!(c, '"' | '\\') {
+                continue; // JSON's own escapes, which appear in any case
+            }
+            // Ours, and JSON's escapes of control characters.
+            let escaped = matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') || c < ' ';
+            let inner = json.strip_suffix('\n').unwrap_or(&json);
+            assert_eq!(!inner.contains(c), escaped, "{c:?}");
+        }
+    }
 }
