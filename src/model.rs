@@ -254,10 +254,12 @@ impl Default for Body {
     }
 }
 
+/// A fingerprint of a file's text, to see that it did not change between
+/// loading and rendering: not against someone who crafts a collision (the
+/// official edits their own files), so a fast hash with fixed keys.
 fn text_hash(text: &str) -> u64 {
     use std::hash::{Hash, Hasher};
-    // DefaultHasher::new() has fixed keys: the same text hashes the same.
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = rustc_hash::FxHasher::default();
     text.hash(&mut h);
     h.finish()
 }
@@ -315,5 +317,32 @@ impl Body {
     /// Whether there is no text at all.
     pub fn is_blank(&self) -> bool {
         self.blank
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A body read again at render time is the one loaded, or an error if
+    /// the file changed in between, even to text of the same length.
+    #[test]
+    fn a_body_changed_after_loading_is_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("2025.md");
+        let text = "---\ntitle: 报告\n---\n执法检查120次。\n";
+        std::fs::write(&path, text).unwrap();
+        let offset = text.find("执法").unwrap();
+        let body = Body::in_memory(Arc::from(text), offset).detach(&path);
+        assert_eq!(body.markdown().as_deref(), Ok("执法检查120次。\n"));
+        for changed in [
+            "---\ntitle: 报告\n---\n执法检查121次。\n",
+            "---\ntitle: 报告\n---\n执法检查12次。\n",
+        ] {
+            std::fs::write(&path, changed).unwrap();
+            assert_eq!(body.markdown(), Err(BodyChanged), "{changed}");
+        }
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(body.markdown(), Err(BodyChanged));
     }
 }
