@@ -24,12 +24,18 @@ use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span};
 
 use super::{Ctx, Entry, Node, Offset, RawNode, Value};
 
-/// Deeper than this, or with more nodes, serde-saphyr's limits decide.
+/// Deeper than this, with more nodes, or longer, serde-saphyr's limits
+/// decide (a front matter is a few kilobytes; serde-saphyr also limits the
+/// bytes of all scalars together).
 const MAX_DEPTH: usize = 16;
 const MAX_NODES: usize = 20_000;
+const MAX_BYTES: usize = 1 << 20;
 
 /// Read `yaml` as serde-saphyr would, or `None` if that is not certain.
 pub(super) fn parse(yaml: &str, offset: Offset) -> Option<Node> {
+    if yaml.len() > MAX_BYTES {
+        return None;
+    }
     let mut reader = Reader {
         events: Parser::new_from_str(yaml),
         ahead: None,
@@ -120,12 +126,22 @@ impl<'a> Reader<'a> {
             }
             Event::MappingStart(_, 0, None) => {
                 let mut entries: Vec<Entry> = Vec::new();
+                // Repeated keys: looked up in a set once a mapping is long.
+                let mut keys: std::collections::HashSet<String> = std::collections::HashSet::new();
                 while !self.peek_is(|e| matches!(e, Event::MappingEnd))? {
                     let (key, key_span) = match self.next()? {
                         (Event::Scalar(text, style, 0, None), span) => (key(text, style)?, span),
                         _ => return None,
                     };
-                    if entries.iter().any(|e| e.key == key) {
+                    let repeated = if entries.len() < 32 {
+                        entries.iter().any(|e| e.key == key)
+                    } else {
+                        if keys.is_empty() {
+                            keys.extend(entries.iter().map(|e| e.key.clone()));
+                        }
+                        !keys.insert(key.clone())
+                    };
+                    if repeated {
                         return None;
                     }
                     let (key_loc, _) = self.at(&key_span);
@@ -218,8 +234,14 @@ fn plain(text: &str) -> Plain {
     Plain::Unsure
 }
 
-/// The type serde-saphyr gives a plain scalar, read on its own.
+/// The type serde-saphyr gives a plain scalar, read on its own. Not for
+/// a scalar that reads otherwise on its own than in place: one that spans
+/// lines, or starts like a document marker (`---`, `...`: in place it is
+/// text, on its own a marker).
 fn ask_serde_saphyr(text: &str) -> Option<Value> {
+    if text.contains(['\n', '\r']) || text.starts_with("---") || text.starts_with("...") {
+        return None;
+    }
     let node: RawNode = serde_saphyr::from_str_with_options(text, super::options()).ok()?;
     match node {
         RawNode::Null => Some(Value::Null),
@@ -374,6 +396,15 @@ mod tests {
             "a:b",
             "a#b",
             "a #b",
+            // Document markers: text in place, markers on their own.
+            "---",
+            "...",
+            "--- 1",
+            "--- true",
+            "--- ~",
+            "...x",
+            "----",
+            "-- -",
         ];
         let mut answered = 0;
         for s in scalars {
@@ -442,9 +473,27 @@ mod tests {
             "'': 1\n",
             "k: \"\"\n",
             "k: ''\n",
+            "k: 1\n\n  ...\n",
+            "k: true\n\n  ---\n",
+            "k: ---\nj: ... # comment\n",
         ];
         for doc in docs {
             same_as_serde_saphyr(doc, doc);
         }
+    }
+
+    /// A long mapping with a key repeated far apart, and one without: the
+    /// fast reader leaves the first to serde-saphyr (which refuses it) and
+    /// reads the second.
+    #[test]
+    fn repeated_keys_of_long_mappings_are_left_to_serde_saphyr() {
+        let mut doc: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
+        assert!(same_as_serde_saphyr(&doc, "100 keys"));
+        doc.push_str("k7: again\n");
+        assert!(parse(&doc, Offset { lines: 1 }).is_none());
+        let source: Arc<str> = Arc::from(doc.as_str());
+        let slow =
+            super::super::parse_with_serde_saphyr(&doc, Offset { lines: 1 }, "x.md", &source);
+        assert!(slow.is_err());
     }
 }
