@@ -3,20 +3,23 @@
 //! serde-saphyr reads YAML through serde: every value, and the position of
 //! every value (`Spanned`), passes through a visitor. For the plain front
 //! matter of a report (a mapping of keys to numbers, dates and text, a list
-//! of other figures) that costs about three times the parsing itself, and
-//! every report of the site is read on every full build. This module walks
-//! the events of serde-saphyr's own parser (granit-parser) instead and
-//! builds the same [`Node`]s, positions included.
+//! of other figures) that took 0.70 s for the 12,000 files of the
+//! benchmark's 10,000-report site, where the parser's events alone take
+//! 0.21 s; and every report of the site is read on every full build. This
+//! module walks the events of serde-saphyr's own parser (granit-parser)
+//! instead and builds the same [`Node`]s, positions and raw text included.
 //!
-//! It only answers when the answer is certain to be serde-saphyr's: a
-//! document with anything less usual — an anchor, an alias, a tag, a
+//! It only answers when the answer is certain to be serde-saphyr's. A
+//! document with anything less usual (an anchor, an alias, a tag, a
 //! repeated key, a key that is not plain text, a syntax error, great depth
-//! — or a plain scalar whose type is not plainly text, a number or empty,
-//! gives `None`, and [`super::parse`] reads the document with serde-saphyr
-//! (which then also words any error). A plain scalar of letters and signs
-//! that could be a YAML word (`yes`, `.inf`, `0x1f`…) is typed by
-//! serde-saphyr itself, on its own. `tests` compares both readers on every
-//! sample and fixture file and on a list of tricky documents.
+//! or size) gives `None`, and [`super::parse`] reads it with serde-saphyr,
+//! which then also words any error. A plain scalar is typed here when it
+//! is plainly text, a number or empty; one of letters and signs that YAML
+//! could read otherwise (`yes`, `.inf`, `0x1f`…) is typed by serde-saphyr
+//! itself, on its own; and one that would read differently on its own (it
+//! spans lines, or starts like a document marker) leaves the document to
+//! serde-saphyr. `tests` compares both readers on every YAML file and front
+//! matter of the repository and on about a thousand tricky documents.
 
 use std::borrow::Cow;
 
