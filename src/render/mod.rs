@@ -584,27 +584,29 @@ fn downloads_in_turn<T: Sync, E: Send>(
         *i += 1;
         Some(year)
     };
+    // A job; after an error no other starts.
+    let run = |job: &T| {
+        let done = f(job);
+        if done.is_err() {
+            stop();
+        }
+        done
+    };
     (0..rayon::current_num_threads())
         .into_par_iter()
         .with_max_len(1)
         .try_for_each(|_| {
             loop {
                 if let Some((year, rows)) = take_year() {
-                    let done = f(year);
+                    let done = run(year);
                     *rows_held.lock().unwrap_or_else(PoisonError::into_inner) -= rows;
-                    if let Err(e) = done {
-                        stop();
-                        return Err(e);
-                    }
+                    done?;
                     continue;
                 }
                 let Some(job) = rest.get(next.fetch_add(1, Ordering::Relaxed)) else {
                     return Ok(());
                 };
-                if let Err(e) = f(job) {
-                    stop();
-                    return Err(e);
-                }
+                run(job)?;
             }
         })
 }
@@ -639,20 +641,24 @@ impl Records {
             }
         }
         let reports = rendered.iter().filter(|r| **r).count();
-        // A report's number is its place in `site.reports` only if that
-        // is the index's order (townships by slug, then years), each
-        // report once.
-        let numbered = search::numbered(site);
-        let in_index_order = numbered.len() == site.reports.len()
-            && numbered
-                .iter()
-                .zip(&site.reports)
-                .all(|(n, r)| n.0 == r.township && n.1 == r.year);
-        if reports == site.reports.len() && in_index_order {
-            Records::Inverted(crate::search::Inverter::new(site.reports.len()), numbered)
-        } else {
-            Records::Kept(std::sync::Mutex::new(Vec::with_capacity(reports)))
+        if reports == site.reports.len() {
+            // A report's number is its place in `site.reports` only if
+            // that is the index's order (townships by slug, then years),
+            // each report once.
+            let numbered = search::numbered(site);
+            let in_index_order = numbered.len() == site.reports.len()
+                && numbered
+                    .iter()
+                    .zip(&site.reports)
+                    .all(|(n, r)| n.0 == r.township && n.1 == r.year);
+            if in_index_order {
+                return Records::Inverted(
+                    crate::search::Inverter::new(site.reports.len()),
+                    numbered,
+                );
+            }
         }
+        Records::Kept(std::sync::Mutex::new(Vec::with_capacity(reports)))
     }
 
     fn add(&self, report: usize, record: crate::search::Record) {
@@ -986,6 +992,82 @@ impl Job<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every download is made once; the years made at once never hold more
+    /// than the budget's rows (unless one year alone does); after an error
+    /// no job starts.
+    #[test]
+    fn downloads_run_in_turn_within_the_budget() {
+        // A job is (number, rows); the years' jobs beside their rows.
+        let years: Vec<((usize, usize), usize)> = [300_000, 150_000, 500_000, 100_000, 250_000]
+            .into_iter()
+            .enumerate()
+            .map(|job| (job, job.1))
+            .collect();
+        let rest: Vec<(usize, usize)> = (5..40).map(|i| (i, 0)).collect();
+        for threads in [1, 2, 4] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let held = std::sync::Mutex::new((0usize, 0usize)); // (rows now, years now)
+            let done = std::sync::Mutex::new(Vec::new());
+            let ok: Result<(), ()> = pool.install(|| {
+                downloads_in_turn(&years, &rest, |&(i, rows)| {
+                    {
+                        let mut h = held.lock().unwrap();
+                        h.0 += rows;
+                        h.1 += usize::from(rows > 0);
+                        assert!(h.0 <= DOWNLOAD_ROWS || h.1 == 1, "{h:?}");
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                    let mut h = held.lock().unwrap();
+                    h.0 -= rows;
+                    h.1 -= usize::from(rows > 0);
+                    done.lock().unwrap().push(i);
+                    Ok(())
+                })
+            });
+            assert_eq!(ok, Ok(()));
+            let mut done = done.into_inner().unwrap();
+            done.sort_unstable();
+            assert_eq!(done, (0..40).collect::<Vec<_>>(), "{threads} threads");
+        }
+        // Two threads: one is in the first year until the other's job (the
+        // first of `rest`, which does not fit beside it) has failed; then it
+        // starts nothing more.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let started = AtomicUsize::new(0);
+        let failed_now = std::sync::atomic::AtomicBool::new(false);
+        let failed = pool.install(|| {
+            downloads_in_turn(&years, &rest, |&(i, _)| {
+                started.fetch_add(1, Ordering::Relaxed);
+                if i == 0 {
+                    let clock = std::time::Instant::now();
+                    while !failed_now.load(Ordering::Relaxed)
+                        && clock.elapsed() < std::time::Duration::from_secs(5)
+                    {
+                        std::thread::yield_now();
+                    }
+                    // Time for the failed job's thread to return its error
+                    // (the flag is set just before).
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                    Ok(())
+                } else if i == 5 {
+                    failed_now.store(true, Ordering::Relaxed);
+                    Err(i)
+                } else {
+                    Ok(())
+                }
+            })
+        });
+        assert!(failed.is_err());
+        // Without the stop, the waiting thread would run all 40.
+        assert_eq!(started.load(Ordering::Relaxed), 2);
+    }
 
     /// Words the Rust side asks for (views.rs, pages.rs, mod.rs).
     const RUST_WORDS: &[&str] = &[
