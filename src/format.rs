@@ -142,7 +142,7 @@ pub fn cell_words(figure: &Figure, kind: Kind, w: &Words) -> String {
 /// not reported 未报告.
 pub fn empty_note(metric: &Metric, figure: &Figure, w: &Words) -> Option<String> {
     let key = match figure {
-        Figure::Stated(s) if is_exact_zero(s) && metric.cases => "note_zero",
+        f if zero_in_words(f, metric.cases) => "note_zero",
         Figure::Stated(_) => return None,
         Figure::NotApplicable => "note_not_applicable",
         Figure::NotReported => "note_not_reported",
@@ -152,12 +152,21 @@ pub fn empty_note(metric: &Metric, figure: &Figure, w: &Words) -> Option<String>
 
 /// Whether a figure is shown with its unit: a number is (`0 架`,
 /// `1,100余 次`); words never are (无相关职责, 未报告, and 本年度无此类案件
-/// for a zero of a count of cases: `cases`, see [`empty_note`]).
-pub fn shows_unit(figure: &Figure, cases: bool) -> bool {
+/// for a zero of a count of cases: `cases`, see [`empty_note`]). A rate
+/// is not: its number already ends in `%` ([`stated`]), and `85% %` would
+/// say it twice.
+pub fn shows_unit(figure: &Figure, kind: Kind, cases: bool) -> bool {
     match figure {
-        Figure::Stated(s) => !(cases && is_exact_zero(s)),
+        Figure::Stated(_) if kind == Kind::Rate => false,
+        Figure::Stated(_) => !zero_in_words(figure, cases),
         Figure::NotApplicable | Figure::NotReported => false,
     }
+}
+
+/// Whether a figure is an exact zero of a count of cases, said in words
+/// (本年度无此类案件) rather than as `0`.
+pub fn zero_in_words(figure: &Figure, cases: bool) -> bool {
+    matches!(figure, Figure::Stated(s) if cases && is_exact_zero(s))
 }
 
 fn is_exact_zero(s: &Stated) -> bool {
@@ -292,7 +301,7 @@ mod tests {
             let f = parse_figure("0", m.kind).unwrap();
             (
                 empty_note(&m, &f, w),
-                shows_unit(&f, m.cases),
+                shows_unit(&f, m.kind, m.cases),
                 cell_words(&f, m.kind, w),
             )
         };
@@ -322,12 +331,12 @@ mod tests {
             empty_note(&m, &Figure::NotApplicable, w).as_deref(),
             Some("无相关职责")
         );
-        assert!(!shows_unit(&Figure::NotApplicable, m.cases));
-        assert!(!shows_unit(&Figure::NotReported, m.cases));
+        assert!(!shows_unit(&Figure::NotApplicable, m.kind, m.cases));
+        assert!(!shows_unit(&Figure::NotReported, m.kind, m.cases));
         // A figure other than zero is a number with its unit.
         let f = parse_figure("1100余", Kind::Count).unwrap();
         assert_eq!(empty_note(&m, &f, w), None);
-        assert!(shows_unit(&f, m.cases));
+        assert!(shows_unit(&f, m.kind, m.cases));
         // In English too.
         let en = words(Lang::En, &[("note_zero", "none this year")]);
         let f = parse_figure("0", Kind::Count).unwrap();

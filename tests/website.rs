@@ -360,3 +360,58 @@ fn a_site_overrides_the_built_in_theme_file_by_file() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("找不到主题“fancy”"));
 }
+
+#[test]
+fn a_rate_says_its_percent_sign_once() {
+    // A rate's number carries its `%` (85%, 88%以上); the unit `%` beside it
+    // would read "85% %". Checked for a metric of the schema and for an
+    // other figure in `%` on the report page, and on the cards of the
+    // township and home pages when the rate is a key metric.
+    let site = common::sample_copy();
+    let config = site.path().join("gongshi.yaml");
+    let yaml = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        yaml.replace(
+            "key_metrics: [inspections,",
+            "key_metrics: [duty_rate, inspections,",
+        ),
+    )
+    .unwrap();
+    let report = site.path().join("content/xinkou/2025.md");
+    let text_of = std::fs::read_to_string(&report).unwrap();
+    let edited = text_of
+        .replacen("metrics:\n", "metrics:\n  duty_rate: 85%\n", 1)
+        .replacen(
+            "other_figures:\n",
+            "other_figures:\n  - label: 群众满意率\n    value: 96%以上\n    unit: \"%\"\n    group: special\n",
+            1,
+        );
+    assert_ne!(edited, text_of);
+    std::fs::write(&report, edited).unwrap();
+    let built = build(site.path());
+    let page = html(&built.out.join("xinkou/2025/index.html"));
+    let cell = |selector: &str| {
+        let row = page.select(&sel(selector)).next().unwrap();
+        text(row.select(&sel("td.num")).next().unwrap())
+    };
+    assert_eq!(cell(r#"tr[data-metric="duty_rate"]"#), "85%");
+    let other = page
+        .select(&sel("tr.other"))
+        .find(|r| text(*r).contains("群众满意率"))
+        .unwrap();
+    assert_eq!(
+        text(other.select(&sel("td.num")).next().unwrap()),
+        "96%以上"
+    );
+    // A count keeps its unit.
+    assert_eq!(cell(r#"tr[data-metric="inspections"]"#), "1,100余 次");
+    let township = html(&built.out.join("xinkou/index.html"));
+    let cards: Vec<String> = township.select(&sel(".card")).map(text).collect();
+    let rate = cards.iter().find(|c| c.contains("履职率"));
+    assert!(rate.is_some_and(|c| c.ends_with("85%")), "{cards:?}");
+    let home = html(&built.out.join("index.html"));
+    let cards: Vec<String> = home.select(&sel(".card")).map(text).collect();
+    assert!(cards.iter().any(|c| c.contains("履职率")), "{cards:?}");
+    assert!(cards.iter().all(|c| !c.contains("% %")), "{cards:?}");
+}

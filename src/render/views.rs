@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::format::{
     cell_words, change_label, coverage, date, empty_note, labels, plain_figure, shows_unit,
+    zero_in_words,
 };
 use crate::i18n::Words;
 use crate::render::paths;
@@ -112,7 +113,7 @@ impl FigureView {
             unit,
             display: cell.display,
             note: empty_note(metric, figure, w),
-            show_unit: shows_unit(figure, metric.cases),
+            show_unit: shows_unit(figure, metric.kind, metric.cases),
             status: cell.status,
             sort: cell.sort,
             computed,
@@ -184,7 +185,7 @@ impl CellView {
             computed,
             change: None,
             change_label: None,
-            zero_words: status == "exact" && !shows_unit(figure, metric.cases),
+            zero_words: zero_in_words(figure, metric.cases),
         }
     }
 

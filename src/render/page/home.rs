@@ -26,7 +26,12 @@ pub(super) fn cards(c: &Common<'_>, summary: &assemble::YearSummary) -> Vec<Card
             let (label, unit) = labels(m, c.lang);
             Some(Card {
                 label,
-                unit,
+                // A rate's total already ends in `%`.
+                unit: if m.kind == crate::figure::Kind::Rate {
+                    String::new()
+                } else {
+                    unit
+                },
                 total: TotalView::new(t, m, c.w),
             })
         })

@@ -232,7 +232,7 @@ fn other_view(o: &crate::model::OtherFigure, w: &crate::i18n::Words) -> OtherVie
         unit: o.unit.clone(),
         // Outside the schema nothing is known to count cases: a zero is 0
         // with its unit.
-        show_unit: crate::format::shows_unit(&o.figure, false),
+        show_unit: crate::format::shows_unit(&o.figure, o.kind, false),
         status: o.figure.status(),
     }
 }
