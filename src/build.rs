@@ -70,7 +70,7 @@ pub fn build_locked(
     // Whatever cache is there no longer describes the output.
     cache::remove(output);
     let theme = load_theme(site)?;
-    full(site, &theme, output, lock, tick)
+    full(site, &theme, output, lock, tick).map(|(stats, _)| stats)
 }
 
 /// A site loaded for a build, and what the build has to render.
@@ -245,7 +245,7 @@ pub fn build_planned(
         }
         Work::Everything => {
             cache::remove(output);
-            (full(site, &theme, output, lock, tick)?, None)
+            full(site, &theme, output, lock, tick)?
         }
         Work::Some { before, read } => {
             cache::remove(output);
@@ -291,14 +291,15 @@ fn renderer(site: &Site, theme: &Theme) -> Result<crate::render::Renderer, Build
     crate::render::Renderer::new(theme, site.config.language).map_err(BuildError::Template)
 }
 
-/// Render everything.
+/// Render everything. With the output's stamps after, when every file
+/// was stamped as it was written ([`Staging::stamps`]).
 fn full(
     site: &Site,
     theme: &Theme,
     output: &Path,
     lock: OutputLock,
     tick: &(dyn Fn() + Sync),
-) -> Result<Stats, BuildError> {
+) -> Result<(Stats, Option<Stamps>), BuildError> {
     if site.has_errors() {
         return Err(BuildError::Content);
     }
@@ -308,7 +309,13 @@ fn full(
     let prepared = start.elapsed();
     let staging = Staging::begin_locked(&site.root, output, lock).map_err(BuildError::Output)?;
     let rendered = crate::render::render_site(site, &assembled, &renderer, &staging, tick);
-    finish(staging, rendered, prepared)
+    let stamps = staging.stamps();
+    let stats = finish(staging, rendered, prepared)?;
+    let stamps = stamps.map(|mut all| {
+        all.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        all.into_iter().collect()
+    });
+    Ok((stats, stamps))
 }
 
 /// Render what the files `read` touch, going from `before` to `site`,
@@ -333,7 +340,7 @@ fn part(
     let before_asm = crate::assemble::assemble(before);
     let (first, then, owned_by) =
         match crate::render::touched((before, &before_asm), (site, &assembled), read) {
-            Touched::Everything => return Ok((full(site, theme, output, lock, tick)?, None)),
+            Touched::Everything => return full(site, theme, output, lock, tick),
             Touched::Some {
                 first,
                 then,
