@@ -199,6 +199,16 @@ pub fn coverage(n: usize, m: usize, w: &Words) -> String {
     )
 }
 
+/// "n of m townships gave both exact counts" for a rate's total, which is
+/// computed from the totals of its two counts (see
+/// [`crate::schema::Aggregate::Ratio`]), not from the rates reported.
+pub fn coverage_rate(n: usize, m: usize, w: &Words) -> String {
+    w.fill(
+        "coverage_rate_fmt",
+        &[("n", &n.to_string()), ("m", &m.to_string())],
+    )
+}
+
 /// "n of m" in a table's coverage row: `2/3` (the row's header and the
 /// glossary say what it counts).
 pub fn coverage_short(n: usize, m: usize, w: &Words) -> String {

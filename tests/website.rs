@@ -414,4 +414,11 @@ fn a_rate_says_its_percent_sign_once() {
     let cards: Vec<String> = home.select(&sel(".card")).map(text).collect();
     assert!(cards.iter().any(|c| c.contains("履职率")), "{cards:?}");
     assert!(cards.iter().all(|c| !c.contains("% %")), "{cards:?}");
+    // The rate's total is computed from its two counts, which the report
+    // does not give: the card says so, rather than that nobody reported.
+    let rate = cards.iter().find(|c| c.contains("履职率")).unwrap();
+    assert!(
+        rate.contains("1 个乡镇中 0 个报告了算出比率的两项确切数字"),
+        "{rate}"
+    );
 }

@@ -264,9 +264,12 @@ impl TotalView {
         };
         TotalView {
             display,
-            coverage: total
-                .is_partial()
-                .then(|| coverage(total.reported, total.of, w)),
+            coverage: total.is_partial().then(|| match metric.aggregate {
+                crate::schema::Aggregate::Ratio => {
+                    format::coverage_rate(total.reported, total.of, w)
+                }
+                _ => coverage(total.reported, total.of, w),
+            }),
             coverage_short: format::coverage_short(total.reported, total.of, w),
             status: if total.summed {
                 total.figure.status()
