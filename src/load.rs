@@ -454,7 +454,15 @@ impl Loader {
                 }
             })
             .collect();
-        self.files.extend(parsed);
+        if self.files.is_empty() {
+            // Built from the whole list at once, which comes in path order
+            // (the jobs follow discovery's sorted walk): the map is built
+            // in one pass, where inserting each path compared paths some
+            // 17 times apiece (0.2 s at 100,000 reports, on one thread).
+            self.files = parsed.into_iter().collect();
+        } else {
+            self.files.extend(parsed);
+        }
     }
 
     /// The report whose attachment folder holds `path`.
