@@ -166,8 +166,8 @@ for spec in "$@"; do
   if [[ -d $WORK/public/search/shards ]]; then
     s=$WORK/public/search
     echo "   search: manifest $(wc -c <"$s/index.json") bytes;" \
-      "shards $(find "$s/shards" -type f | wc -l) files, $(human "$(du -sb "$s/shards" | cut -f1)");" \
-      "texts $(find "$s/text" -type f | wc -l) files, $(human "$(du -sb "$s/text" | cut -f1)")"
+      "shards $(find "$s/shards" -type f | wc -l) files, $(human "$(file_bytes "$s/shards")");" \
+      "texts $(find "$s/text" -type f | wc -l) files, $(human "$(file_bytes "$s/text")")"
   fi
   if [[ ${#done_scenarios[@]} -gt 0 ]]; then
     PHASE_TITLES=("${titles[@]}")
