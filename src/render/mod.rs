@@ -989,10 +989,10 @@ impl Job<'_> {
             "search.html",
             page::search(&self.common, &index.version),
         )?;
-        for f in &index.files {
-            self.file(&f.path, &f.bytes)?;
-        }
-        Ok(())
+        index
+            .files
+            .par_iter()
+            .try_for_each(|f| self.file(&f.path, &f.bytes))
     }
 }
 
