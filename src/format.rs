@@ -199,14 +199,18 @@ pub fn coverage(n: usize, m: usize, w: &Words) -> String {
     )
 }
 
-/// "n of m townships gave both exact counts" for a rate's total, which is
-/// computed from the totals of its two counts (see
-/// [`crate::schema::Aggregate::Ratio`]), not from the rates reported.
-pub fn coverage_rate(n: usize, m: usize, w: &Words) -> String {
-    w.fill(
-        "coverage_rate_fmt",
-        &[("n", &n.to_string()), ("m", &m.to_string())],
-    )
+/// What a total of `metric` counts, "n of m reported"; for a rate, whose
+/// total is computed from the totals of its two counts (see
+/// [`crate::schema::Aggregate::Ratio`]), not from the rates reported, the
+/// townships that gave both counts exactly.
+pub fn total_coverage(n: usize, m: usize, metric: &Metric, w: &Words) -> String {
+    match metric.aggregate {
+        crate::schema::Aggregate::Ratio => w.fill(
+            "coverage_rate_fmt",
+            &[("n", &n.to_string()), ("m", &m.to_string())],
+        ),
+        _ => coverage(n, m, w),
+    }
 }
 
 /// "n of m" in a table's coverage row: `2/3` (the row's header and the

@@ -406,6 +406,15 @@ fn a_rate_says_its_percent_sign_once() {
     );
     // A count keeps its unit.
     assert_eq!(cell(r#"tr[data-metric="inspections"]"#), "1,100余 次");
+    // So does the report's search text, which search results quote.
+    let search = std::fs::read_to_string(built.out.join("search/text/xinkou/2025.json")).unwrap();
+    for want in [
+        "履职率 85%\\n",
+        "群众满意率 96%以上\\n",
+        "行政检查 1,100余 次",
+    ] {
+        assert!(search.contains(want), "{want} in {search}");
+    }
     let township = html(&built.out.join("xinkou/index.html"));
     let cards: Vec<String> = township.select(&sel(".card")).map(text).collect();
     let rate = cards.iter().find(|c| c.contains("履职率"));

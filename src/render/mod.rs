@@ -1078,6 +1078,7 @@ mod tests {
 
     /// Words the Rust side asks for (views.rs, pages.rs, mod.rs).
     const RUST_WORDS: &[&str] = &[
+        "coverage_rate_fmt",
         "status_on_time",
         "status_late",
         "status_missing",

@@ -84,8 +84,8 @@ pub fn record(c: &Common<'_>, index: usize, body: &[TextSection]) -> Option<Reco
             figures.push(' ');
             let words = cell_words(figure, kind, w);
             figures.push_str(&words);
-            // A rate's words carry its % already.
-            if !unit.is_empty() && !words.ends_with(unit) {
+            // A rate's words carry its % already (85%, 85%以上, ~85%).
+            if !unit.is_empty() && kind != crate::figure::Kind::Rate && !words.ends_with(unit) {
                 figures.push(' ');
                 figures.push_str(unit);
             }

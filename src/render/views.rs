@@ -8,8 +8,7 @@
 use serde::Serialize;
 
 use crate::format::{
-    cell_words, change_label, coverage, date, empty_note, labels, plain_figure, shows_unit,
-    zero_in_words,
+    cell_words, change_label, date, empty_note, labels, plain_figure, shows_unit, zero_in_words,
 };
 use crate::i18n::Words;
 use crate::render::paths;
@@ -264,12 +263,9 @@ impl TotalView {
         };
         TotalView {
             display,
-            coverage: total.is_partial().then(|| match metric.aggregate {
-                crate::schema::Aggregate::Ratio => {
-                    format::coverage_rate(total.reported, total.of, w)
-                }
-                _ => coverage(total.reported, total.of, w),
-            }),
+            coverage: total
+                .is_partial()
+                .then(|| format::total_coverage(total.reported, total.of, metric, w)),
             coverage_short: format::coverage_short(total.reported, total.of, w),
             status: if total.summed {
                 total.figure.status()

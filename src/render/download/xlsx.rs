@@ -457,7 +457,7 @@ pub fn year_sheets<'a>(
                 let t = totals.get(id.index());
                 cells.push(total_cell(t, m, w));
                 coverage.push(xlsx::Cell::Text(
-                    t.map(|t| crate::format::coverage(t.reported, t.of, w))
+                    t.map(|t| crate::format::total_coverage(t.reported, t.of, m, w))
                         .unwrap_or_default(),
                 ));
             }
