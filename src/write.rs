@@ -527,10 +527,9 @@ impl Staging {
     /// have it (the same file, moved with its folder), taken when it was
     /// written or linked: the next build's cache, without a walk of the
     /// output (a second or so at 250,000 files). `None` if a file was
-    /// produced without one (kept by its inode number alone). Where a file
-    /// system set a file's time only when it is closed (NFS may), the next
-    /// build would find the output changed and build in full: slower,
-    /// never wrong.
+    /// produced without one (kept by its inode number alone). A stamp that
+    /// does not match the next build's look at the output only makes that
+    /// build a full one: slower, never wrong.
     pub fn stamps(&self) -> Option<Vec<(String, Stamp)>> {
         self.produced
             .lock()
@@ -614,7 +613,8 @@ impl Staging {
         let mut source = open_source(&old).map_err(io_err(action()))?;
         let mut target = create_new(&path).map_err(io_err(action()))?;
         io::copy(&mut source, &mut target).map_err(io_err(action()))?;
-        if let Ok(meta) = target.metadata() {
+        drop(target);
+        if let Some(meta) = closed_metadata(&path) {
             self.stamp(rel, &meta);
         }
         self.written.fetch_add(1, Ordering::Relaxed);
@@ -634,7 +634,8 @@ impl Staging {
         let action = || format!("writing {}", path.display());
         let mut file = create_new(&path).map_err(io_err(action()))?;
         file.write_all(bytes).map_err(io_err(action()))?;
-        Ok((false, file.metadata().ok()))
+        drop(file);
+        Ok((false, closed_metadata(&path)))
     }
 
     /// The file at `rel` in the previous output, if there is one.
@@ -830,7 +831,8 @@ impl Output for Staging {
         io::Seek::rewind(&mut source).map_err(io_err(action()))?;
         let mut target = create_new(&path).map_err(io_err(action()))?;
         io::copy(&mut source, &mut target).map_err(io_err(action()))?;
-        if let Ok(meta) = target.metadata() {
+        drop(target);
+        if let Some(meta) = closed_metadata(&path) {
             self.stamp(rel, &meta);
         }
         self.written.fetch_add(1, Ordering::Relaxed);
@@ -897,7 +899,9 @@ impl Output for Staging {
             error: e.into_error(),
         })?;
         self.written.fetch_add(1, Ordering::Relaxed);
-        let meta = file.metadata().map_err(io_err(action()))?;
+        drop(file);
+        // After closing it, as `closed_metadata` says.
+        let meta = fs::symlink_metadata(&path).map_err(io_err(action()))?;
         self.stamp(rel, &meta);
         Ok(meta.len())
     }
@@ -1204,6 +1208,15 @@ pub(crate) fn relative_in(dir: &Path, rel: &str) -> PathBuf {
         path.push(part);
     }
     path
+}
+
+/// The metadata of the file just written and closed at `path`, for its
+/// stamp. Taken after closing it, as a later look at the output would
+/// see it: a file system may set a file's time only when it is closed
+/// (NTFS, SMB, some FUSE mounts), and a stamp taken before would never
+/// match, making every next build a full one.
+fn closed_metadata(path: &Path) -> Option<fs::Metadata> {
+    fs::symlink_metadata(path).ok()
 }
 
 /// Create a new file at `path` for writing. A file already there (written

@@ -16,7 +16,7 @@ pub mod views;
 
 use std::collections::BTreeMap;
 use std::sync::PoisonError;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use tera::{Context, Tera};
@@ -514,9 +514,13 @@ pub fn render(
     // rows' memory, see `downloads_in_turn`), and a thread with no
     // download to take renders pages meanwhile. One after the other, a
     // core sat idle for a third of the downloads of 20,000 townships.
+    // After an error on either side, no job of either starts: the build
+    // has failed (its first error is the one reported).
+    let failed = Failed::default();
+    let run = |t: &&Target| failed.unless(|| job.target(t));
     let (downloads, pages) = rayon::join(
-        || downloads_in_turn(&years, &rest, |t| job.target(t)),
-        || pages.par_iter().try_for_each(|t| job.target(t)),
+        || downloads_in_turn(&years, &rest, run),
+        || pages.par_iter().try_for_each(run),
     );
     downloads.and(pages)?;
     lap("downloads and pages");
@@ -550,6 +554,25 @@ pub fn render(
         reused: 0,
         phases,
     })
+}
+
+/// Whether a job of a group failed: once one has, the others that have
+/// not started are skipped.
+#[derive(Default)]
+struct Failed(AtomicBool);
+
+impl Failed {
+    /// Run `job` unless a job has failed; note its failure.
+    fn unless<E>(&self, job: impl FnOnce() -> Result<(), E>) -> Result<(), E> {
+        if self.0.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let done = job();
+        if done.is_err() {
+            self.0.store(true, Ordering::Relaxed);
+        }
+        done
+    }
 }
 
 /// How many rows of figures (townships × metrics) the year downloads being
@@ -999,6 +1022,57 @@ impl Job<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// After one job fails, the jobs not yet started are skipped, on every
+    /// thread: pages stop when a download fails, and downloads when a page does.
+    #[test]
+    fn a_failed_job_stops_the_others() {
+        let failed = Failed::default();
+        let ran = AtomicUsize::new(0);
+        let job = |i: usize| {
+            ran.fetch_add(1, Ordering::Relaxed);
+            if i == 3 { Err(i) } else { Ok(()) }
+        };
+        let results: Vec<Result<(), usize>> = (0..10).map(|i| failed.unless(|| job(i))).collect();
+        assert_eq!(ran.load(Ordering::Relaxed), 4);
+        assert_eq!(results.iter().filter(|r| r.is_err()).count(), 1);
+        assert_eq!(results.get(3), Some(&Err(3)));
+        // In parallel, with the pages and the downloads as the two sides.
+        let failed = Failed::default();
+        let ran = AtomicUsize::new(0);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let (a, b): (Result<(), usize>, Result<(), usize>) = pool.install(|| {
+            rayon::join(
+                || {
+                    (0..1000).try_for_each(|i| {
+                        failed.unless(|| {
+                            ran.fetch_add(1, Ordering::Relaxed);
+                            if i == 10 { Err(i) } else { Ok(()) }
+                        })
+                    })
+                },
+                || {
+                    (0..1000usize).into_par_iter().try_for_each(|_| {
+                        failed.unless(|| {
+                            ran.fetch_add(1, Ordering::Relaxed);
+                            std::thread::sleep(std::time::Duration::from_micros(200));
+                            Ok(())
+                        })
+                    })
+                },
+            )
+        });
+        assert_eq!(a, Err(10));
+        assert_eq!(b, Ok(()));
+        assert!(
+            ran.load(Ordering::Relaxed) < 1000,
+            "{}",
+            ran.load(Ordering::Relaxed)
+        );
+    }
 
     /// Every download is made once; the years made at once never hold more
     /// than the budget's rows (unless one year alone does); after an error
