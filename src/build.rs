@@ -312,6 +312,7 @@ fn full(
     let stamps = staging.stamps();
     let stats = finish(staging, rendered, prepared)?;
     let stamps = stamps.map(|mut all| {
+        // Sorted in parallel: the map is then built in one pass.
         all.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         all.into_iter().collect()
     });

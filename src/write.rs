@@ -559,6 +559,30 @@ impl Staging {
         }
     }
 
+    /// `rel` is the previous output's file, whose metadata is `meta`
+    /// (linked, or in the recycled tree already): stamped and counted.
+    fn kept(&self, rel: &str, meta: &fs::Metadata) {
+        self.stamp(rel, meta);
+        self.reused.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// `rel` was written anew at `path` and closed: stamped and counted.
+    /// Its metadata.
+    fn wrote(&self, rel: &str, path: &Path) -> io::Result<fs::Metadata> {
+        self.written.fetch_add(1, Ordering::Relaxed);
+        self.stamp_closed(rel, path)
+    }
+
+    /// Stamp `rel`, written anew at `path` and closed, as a later look at
+    /// the output will see it: a file system may set a file's time only
+    /// when it is closed (NTFS, SMB, some FUSE mounts), and a stamp taken
+    /// before would never match, making every next build a full one.
+    fn stamp_closed(&self, rel: &str, path: &Path) -> io::Result<fs::Metadata> {
+        let meta = fs::symlink_metadata(path)?;
+        self.stamp(rel, &meta);
+        Ok(meta)
+    }
+
     /// Keep the previous output's file at `rel` as it is, without reading
     /// it: a build that renders only what an edit touches knows that the
     /// other files do not change ([`crate::build`]). Linked like an
@@ -598,44 +622,43 @@ impl Staging {
         }
         self.produce(rel);
         if here.as_ref().is_some_and(|h| same_inode(h, &meta)) {
-            self.stamp(rel, &meta);
-            self.reused.fetch_add(1, Ordering::Relaxed);
+            self.kept(rel, &meta);
             return Ok(());
         }
         if here.is_some() {
             clear(&path)?;
         }
         if self.links.load(Ordering::Relaxed) && self.link(&old, &meta, &path) {
-            self.stamp(rel, &meta);
-            self.reused.fetch_add(1, Ordering::Relaxed);
+            self.kept(rel, &meta);
             return Ok(());
         }
         let mut source = open_source(&old).map_err(io_err(action()))?;
         let mut target = create_new(&path).map_err(io_err(action()))?;
         io::copy(&mut source, &mut target).map_err(io_err(action()))?;
         drop(target);
-        if let Some(meta) = closed_metadata(&path) {
-            self.stamp(rel, &meta);
-        }
-        self.written.fetch_add(1, Ordering::Relaxed);
+        // Unstamped if it cannot be looked at: the output is walked instead.
+        let _ = self.wrote(rel, &path);
         Ok(())
     }
 
     /// Write `bytes` at `rel`, or link the previous output's file if it has
-    /// the same bytes; true if linked. With the metadata of the file now at
-    /// `rel`, when known.
-    fn put(&self, rel: &str, bytes: &[u8]) -> Result<(bool, Option<fs::Metadata>), OutputError> {
+    /// the same bytes; true if linked. Stamped, not counted (the marker is
+    /// written so too).
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<bool, OutputError> {
         let path = self.prepare(rel)?;
         if let Some(meta) = self.reuse(rel, &path, bytes.len() as u64, &mut |old| {
             same_bytes(old, bytes)
         })? {
-            return Ok((true, Some(meta)));
+            self.stamp(rel, &meta);
+            return Ok(true);
         }
         let action = || format!("writing {}", path.display());
         let mut file = create_new(&path).map_err(io_err(action()))?;
         file.write_all(bytes).map_err(io_err(action()))?;
         drop(file);
-        Ok((false, closed_metadata(&path)))
+        // Unstamped if it cannot be looked at: the output is walked instead.
+        let _ = self.stamp_closed(rel, &path);
+        Ok(false)
     }
 
     /// The file at `rel` in the previous output, if there is one.
@@ -805,11 +828,10 @@ pub trait Output: Sync {
 impl Output for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         self.produce(rel);
-        let (reused, meta) = self.put(rel, bytes)?;
-        if let Some(meta) = meta {
-            self.stamp(rel, &meta);
-        }
-        let counter = if reused { &self.reused } else { &self.written };
+        let counter = match self.put(rel, bytes)? {
+            true => &self.reused,
+            false => &self.written,
+        };
         counter.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -824,18 +846,15 @@ impl Output for Staging {
         let len = source.metadata().map_err(io_err(action()))?.len();
         let reused = self.reuse(rel, &path, len, &mut |old| same_streams(old, &mut source))?;
         if let Some(meta) = reused {
-            self.stamp(rel, &meta);
-            self.reused.fetch_add(1, Ordering::Relaxed);
+            self.kept(rel, &meta);
             return Ok(());
         }
         io::Seek::rewind(&mut source).map_err(io_err(action()))?;
         let mut target = create_new(&path).map_err(io_err(action()))?;
         io::copy(&mut source, &mut target).map_err(io_err(action()))?;
         drop(target);
-        if let Some(meta) = closed_metadata(&path) {
-            self.stamp(rel, &meta);
-        }
-        self.written.fetch_add(1, Ordering::Relaxed);
+        // Unstamped if it cannot be looked at: the output is walked instead.
+        let _ = self.wrote(rel, &path);
         Ok(())
     }
 
@@ -880,8 +899,7 @@ impl Output for Staging {
                     kept = self.link(old, meta, &path);
                 }
                 if kept {
-                    self.stamp(rel, meta);
-                    self.reused.fetch_add(1, Ordering::Relaxed);
+                    self.kept(rel, meta);
                     return Ok(w.matched);
                 }
             }
@@ -898,12 +916,8 @@ impl Output for Staging {
             action: action(),
             error: e.into_error(),
         })?;
-        self.written.fetch_add(1, Ordering::Relaxed);
         drop(file);
-        // After closing it, as `closed_metadata` says.
-        let meta = fs::symlink_metadata(&path).map_err(io_err(action()))?;
-        self.stamp(rel, &meta);
-        Ok(meta.len())
+        Ok(self.wrote(rel, &path).map_err(io_err(action()))?.len())
     }
 }
 
@@ -1208,15 +1222,6 @@ pub(crate) fn relative_in(dir: &Path, rel: &str) -> PathBuf {
         path.push(part);
     }
     path
-}
-
-/// The metadata of the file just written and closed at `path`, for its
-/// stamp. Taken after closing it, as a later look at the output would
-/// see it: a file system may set a file's time only when it is closed
-/// (NTFS, SMB, some FUSE mounts), and a stamp taken before would never
-/// match, making every next build a full one.
-fn closed_metadata(path: &Path) -> Option<fs::Metadata> {
-    fs::symlink_metadata(path).ok()
 }
 
 /// Create a new file at `path` for writing. A file already there (written

@@ -517,10 +517,13 @@ pub fn render(
     // After an error on either side, no job of either starts: the build
     // has failed (its first error is the one reported).
     let failed = Failed::default();
-    let run = |t: &&Target| failed.unless(|| job.target(t));
     let (downloads, pages) = rayon::join(
-        || downloads_in_turn(&years, &rest, run),
-        || pages.par_iter().try_for_each(run),
+        || downloads_in_turn(&years, &rest, &failed, |t| job.target(t)),
+        || {
+            pages
+                .par_iter()
+                .try_for_each(|t| failed.unless(|| job.target(t)))
+        },
     );
     downloads.and(pages)?;
     lap("downloads and pages");
@@ -562,9 +565,14 @@ pub fn render(
 struct Failed(AtomicBool);
 
 impl Failed {
+    /// Whether a job has failed.
+    fn now(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
     /// Run `job` unless a job has failed; note its failure.
     fn unless<E>(&self, job: impl FnOnce() -> Result<(), E>) -> Result<(), E> {
-        if self.0.load(Ordering::Relaxed) {
+        if self.now() {
             return Ok(());
         }
         let done = job();
@@ -589,19 +597,17 @@ const DOWNLOAD_ROWS: usize = 400_000;
 /// idle at the end. A thread that finds `rest` done while years are being
 /// made leaves, and helps with their parts (a workbook beside its CSV and
 /// JSON) or with whatever else the pool holds (the pages, in [`render`]).
-/// The first error, after which no job is started.
+/// The first error; after it (or after any job of `failed`'s group
+/// failed) no job is started.
 fn downloads_in_turn<T: Sync, E: Send>(
     years: &[(T, usize)],
     rest: &[T],
+    failed: &Failed,
     f: impl Fn(&T) -> Result<(), E> + Sync,
 ) -> Result<(), E> {
     let next_year = std::sync::Mutex::new(0usize);
     let rows_held = std::sync::Mutex::new(0usize);
     let next = AtomicUsize::new(0);
-    let stop = || {
-        *next_year.lock().unwrap_or_else(PoisonError::into_inner) = years.len();
-        next.store(rest.len(), Ordering::Relaxed);
-    };
     // The next year, if it fits beside those being made; its rows taken.
     let take_year = || -> Option<&(T, usize)> {
         let mut i = next_year.lock().unwrap_or_else(PoisonError::into_inner);
@@ -614,19 +620,15 @@ fn downloads_in_turn<T: Sync, E: Send>(
         *i += 1;
         Some(year)
     };
-    // A job; after an error no other starts.
-    let run = |job: &T| {
-        let done = f(job);
-        if done.is_err() {
-            stop();
-        }
-        done
-    };
+    let run = |job: &T| failed.unless(|| f(job));
     (0..rayon::current_num_threads())
         .into_par_iter()
         .with_max_len(1)
         .try_for_each(|_| {
             loop {
+                if failed.now() {
+                    return Ok(());
+                }
                 if let Some((year, rows)) = take_year() {
                     let done = run(year);
                     *rows_held.lock().unwrap_or_else(PoisonError::into_inner) -= rows;
@@ -1094,7 +1096,7 @@ mod tests {
             let held = std::sync::Mutex::new((0usize, 0usize)); // (rows now, years now)
             let done = std::sync::Mutex::new(Vec::new());
             let ok: Result<(), ()> = pool.install(|| {
-                downloads_in_turn(&years, &rest, |&(i, rows)| {
+                downloads_in_turn(&years, &rest, &Failed::default(), |&(i, rows)| {
                     {
                         let mut h = held.lock().unwrap();
                         h.0 += rows;
@@ -1124,7 +1126,7 @@ mod tests {
         let started = AtomicUsize::new(0);
         let failed_now = std::sync::atomic::AtomicBool::new(false);
         let failed = pool.install(|| {
-            downloads_in_turn(&years, &rest, |&(i, _)| {
+            downloads_in_turn(&years, &rest, &Failed::default(), |&(i, _)| {
                 started.fetch_add(1, Ordering::Relaxed);
                 if i == 0 {
                     let clock = std::time::Instant::now();

@@ -84,8 +84,13 @@ pub fn record(c: &Common<'_>, index: usize, body: &[TextSection]) -> Option<Reco
             figures.push(' ');
             let words = cell_words(figure, kind, w);
             figures.push_str(&words);
-            // A rate's words carry its % already (85%, 85%以上, ~85%).
-            if !unit.is_empty() && kind != crate::figure::Kind::Rate && !words.ends_with(unit) {
+            // The unit as the page shows it, except that a zero of cases
+            // reads `0 件` here (the page says 本年度无此类案件); a rate's
+            // words carry its %.
+            if !unit.is_empty()
+                && crate::format::shows_unit(figure, kind, false)
+                && !words.ends_with(unit)
+            {
                 figures.push(' ');
                 figures.push_str(unit);
             }

@@ -26,11 +26,12 @@ pub(super) fn cards(c: &Common<'_>, summary: &assemble::YearSummary) -> Vec<Card
             let (label, unit) = labels(m, c.lang);
             Some(Card {
                 label,
-                // A rate's total already ends in `%`.
-                unit: if m.kind == crate::figure::Kind::Rate {
-                    String::new()
-                } else {
+                // As a figure's: words (—, 不合计) and a rate (whose total
+                // ends in `%`) are not followed by a unit.
+                unit: if crate::format::shows_unit(&t.figure, m.kind, false) {
                     unit
+                } else {
+                    String::new()
                 },
                 total: TotalView::new(t, m, c.w),
             })
