@@ -362,6 +362,57 @@ fn a_site_overrides_the_built_in_theme_file_by_file() {
 }
 
 #[test]
+fn a_theme_s_own_words_need_only_what_they_change() {
+    // A site's i18n.yaml written for an older gongshi, or with only the
+    // words it wants to change: every other word comes from the built-in
+    // theme (never the key itself), in the site's language.
+    let words = "zh-CN:\n  figures: 数据一览\n  home: 首页（本站）\n";
+    let with_words = |root: &std::path::Path| {
+        std::fs::create_dir_all(root.join("themes/plain")).unwrap();
+        std::fs::write(root.join("themes/plain/i18n.yaml"), words).unwrap();
+        let config = root.join("gongshi.yaml");
+        let yaml = std::fs::read_to_string(&config).unwrap();
+        let yaml = if yaml.contains("theme: default") {
+            yaml.replace("theme: default", "theme: plain")
+        } else {
+            format!("{yaml}theme: plain\n")
+        };
+        std::fs::write(&config, yaml).unwrap();
+    };
+
+    let zh = common::sample_copy();
+    with_words(zh.path());
+    let built = build(zh.path());
+    let page = html(&built.out.join("zhangjiawo/2023/index.html"));
+    let heading = |id: &str| {
+        page.select(&sel(&format!("h2#{id}")))
+            .next()
+            .map(text)
+            .unwrap_or_default()
+    };
+    assert_eq!(heading("h-figures"), "数据一览");
+    assert_eq!(heading("h-body"), "报告正文");
+    let nav: Vec<String> = page
+        .select(&sel("header.site-header nav a"))
+        .map(text)
+        .collect();
+    assert_eq!(nav, vec!["首页（本站）", "乡镇", "历年汇总", "开放数据"]);
+
+    // An English site whose theme changes Chinese words only keeps the
+    // built-in English ones.
+    let en = tempfile::tempdir().unwrap();
+    common::copy_dir(&fixture("two-districts"), en.path());
+    with_words(en.path());
+    let built = build(en.path());
+    let page = html(&built.out.join("index.html"));
+    let nav: Vec<String> = page
+        .select(&sel("header.site-header nav a"))
+        .map(text)
+        .collect();
+    assert_eq!(nav, vec!["Home", "Townships", "All years", "Open data"]);
+}
+
+#[test]
 fn a_rate_says_its_percent_sign_once() {
     // A rate's number carries its `%` (85%, 88%以上); the unit `%` beside it
     // would read "85% %". Checked for a metric of the schema and for an

@@ -657,6 +657,10 @@ impl Problem {
                 "remove the character or the character reference (such as &#27;) that writes it; paste text from other documents as plain text",
             ),
             (Problem::SourceChanged, _) => s("保存完所有文件后重新构建", "save your files, then build again"),
+            (Problem::Template { template, .. }, _) if template.ends_with(".yaml") => s(
+                "检查主题文件夹（themes/主题名/）中这个文件的 YAML 写法；删除该文件可恢复默认内容，缺少的词语会自动采用默认文字",
+                "check the YAML of this file in the theme's folder (themes/<name>/); remove the file to use the default (words it lacks are taken from the default anyway)",
+            ),
             (Problem::Template { .. }, _) => s(
                 "检查主题模板；删除 templates/ 中的同名文件可恢复默认模板",
                 "check the theme template; remove the file from templates/ to use the default",

@@ -161,19 +161,41 @@ impl Renderer {
     }
 }
 
-/// The theme's words for `lang`, falling back to Chinese for missing ones.
+/// The theme's words for `lang`. A word the theme's `i18n.yaml` lacks (a
+/// site's own file written for an older gongshi, or in Chinese only) comes
+/// from the default theme, so that a page never shows a key in its place.
+/// From first to last, a later one winning: the default's Chinese, the
+/// theme's Chinese, the default's words for `lang`, the theme's.
 fn load_words(theme: &Theme, lang: Lang) -> Result<BTreeMap<String, String>, Diagnostic> {
-    let text = theme.text("i18n.yaml").unwrap_or_default();
-    let table: BTreeMap<String, BTreeMap<String, String>> =
-        serde_saphyr::from_str(&text).map_err(|e| {
+    type Table = BTreeMap<String, BTreeMap<String, String>>;
+    let read = |text: &str| -> Result<Table, Diagnostic> {
+        serde_saphyr::from_str(text).map_err(|e| {
             Diagnostic::site(Problem::Template {
                 template: "i18n.yaml".into(),
                 detail: e.to_string(),
             })
-        })?;
-    let mut words = table.get(Lang::Zh.tag()).cloned().unwrap_or_default();
-    if let Some(own) = table.get(lang.tag()) {
-        words.extend(own.clone());
+        })
+    };
+    let own_text = theme.text("i18n.yaml").unwrap_or_default();
+    let builtin_text = Theme::builtin_text("i18n.yaml").unwrap_or_default();
+    let own = read(&own_text)?;
+    let builtin = if own_text == builtin_text {
+        None
+    } else {
+        Some(read(&builtin_text)?)
+    };
+    let mut words = BTreeMap::new();
+    let tags = if lang == Lang::Zh {
+        vec![Lang::Zh.tag()]
+    } else {
+        vec![Lang::Zh.tag(), lang.tag()]
+    };
+    for tag in tags {
+        for table in builtin.iter().chain([&own]) {
+            if let Some(some) = table.get(tag) {
+                words.extend(some.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+        }
     }
     Ok(words)
 }

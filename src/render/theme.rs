@@ -48,6 +48,14 @@ impl Theme {
         }
     }
 
+    /// A file of the embedded default theme, as text.
+    pub fn builtin_text(path: &str) -> Option<String> {
+        DEFAULT_THEME
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+    }
+
     /// Templates: (name without the `templates/` prefix, text).
     pub fn templates(&self) -> impl Iterator<Item = (&str, String)> {
         self.files.iter().filter_map(|(path, bytes)| {
