@@ -334,7 +334,7 @@ impl Target {
 
     /// Whether this target is downloads (rendered first: the data page
     /// lists their sizes).
-    fn is_download(&self) -> bool {
+    pub fn is_download(&self) -> bool {
         matches!(
             self,
             Target::YearData(_) | Target::TownshipData(_) | Target::AllData
