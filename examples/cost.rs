@@ -62,8 +62,8 @@ fn main() {
     }
     let theme = gongshi::render::theme::Theme::load(&root, &site.config.theme)
         .unwrap_or_else(|e| fail(&e.to_string()));
-    let renderer = Renderer::new(&theme, site.config.language)
-        .unwrap_or_else(|e| fail(&format!("{e:?}")));
+    let renderer =
+        Renderer::new(&theme, site.config.language).unwrap_or_else(|e| fail(&format!("{e:?}")));
     let assembled = gongshi::assemble::assemble(&site);
     let kept: Vec<Target> = targets(&site, &assembled)
         .into_iter()
@@ -81,9 +81,7 @@ fn main() {
         &|| {},
     )
     .unwrap_or_else(|e| fail(&format!("{e:?}")));
-    staging
-        .commit()
-        .unwrap_or_else(|e| fail(&format!("{e:?}")));
+    staging.commit().unwrap_or_else(|e| fail(&format!("{e:?}")));
     eprintln!("{variant}: {} files", stats.files);
     for (phase, took) in &stats.phases {
         eprintln!("  {phase:<24} {:>8.3} s", took.as_secs_f64());

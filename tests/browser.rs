@@ -12,7 +12,8 @@
 //! - at 360, 390, 768 and 1280 px: no element reaches past the window's
 //!   sides except inside a scroll container (tables scroll inside their
 //!   `.table-wrap`), no two text boxes of a table overlap and no text spills
-//!   out of its cell, and every link, button, summary and label is a touch
+//!   out of its cell, no column heading of one short word (较上年) is cut
+//!   over lines, and every link, button, summary and label is a touch
 //!   target of at least 24×24 px, or is exempt as WCAG 2.5.8 allows (a link
 //!   in a sentence, or one spaced so that a 24 px circle around it touches
 //!   no other target);
@@ -638,10 +639,12 @@ impl Canary {
     /// spills into the next one, two tiny links side by side.
     const BAD: &str = r#"<div style="width:2000px">wide</div>
 <table style="table-layout:fixed;width:200px;border-collapse:collapse"><caption>spill</caption><tr><td style="width:60px;white-space:nowrap">a very long text that spills</td><td>next</td></tr></table>
+<table style="table-layout:fixed;width:120px;border-collapse:collapse"><thead><tr><th style="width:100px">指标</th><th style="width:20px;padding:0">较上年</th></tr></thead></table>
 <p><a href="good.html" style="font-size:8px;line-height:1">x</a><a href="good.html" style="font-size:8px;line-height:1">y</a></p>"#;
     /// The same content, laid out well.
     const GOOD: &str = r#"<div style="overflow-x:auto"><div style="width:2000px">wide, in a scroll container</div></div>
 <table style="border-collapse:collapse"><caption>fits</caption><tr><td>a short text</td><td>next</td></tr></table>
+<table style="border-collapse:collapse"><thead><tr><th>指标</th><th>较上年</th></tr></thead></table>
 <p><a href="bad.html" style="display:inline-block;padding:4px 8px">x</a> <a href="bad.html" style="display:inline-block;padding:4px 8px">y</a></p>
 <p>A link <a href="bad.html">in a sentence</a> may be small.</p>"#;
 
@@ -681,7 +684,7 @@ async fn check_the_layout_checker(
             layout_problems(c, width, page, &mut found).await?;
             let checks: BTreeSet<&str> = found.failures.iter().map(|(c, _)| c.as_str()).collect();
             let expected: BTreeSet<&str> = if want {
-                ["overflow", "overlap", "touch-target"].into()
+                ["overflow", "overlap", "broken-heading", "touch-target"].into()
             } else {
                 BTreeSet::new()
             };
@@ -721,6 +724,7 @@ async fn layout_problems(c: &Client, width: u32, where_: &str, report: &mut Repo
     for (check, key) in [
         ("overflow", "overflow"),
         ("overlap", "overlaps"),
+        ("broken-heading", "broken"),
         ("touch-target", "targets"),
     ] {
         let found: Vec<&str> = r[key]
@@ -761,6 +765,8 @@ async fn layout_problems(c: &Client, width: u32, where_: &str, report: &mut Repo
 ///   is itself inside the window;
 /// - overlaps: in every table, the boxes of two different text nodes that
 ///   intersect, or a text box that reaches out of its cell;
+/// - broken: a column heading of one short word (at most four characters,
+///   no space) cut over more than one line;
 /// - targets (WCAG 2.5.8): a visible link, button, summary or label
 ///   smaller than 24×24 px, unless it is inline in a sentence, or a 24 px
 ///   circle on its centre touches no other target and no other small
@@ -770,7 +776,7 @@ const MIN = arguments[0];
 const de = document.documentElement;
 const W = de.clientWidth;
 const out = { innerWidth: window.innerWidth, clientWidth: W, scrollWidth: de.scrollWidth,
-              overflow: [], overlaps: [], targets: [], textBoxes: 0, targetCount: 0 };
+              overflow: [], overlaps: [], broken: [], targets: [], textBoxes: 0, targetCount: 0 };
 const name = el => {
   const cls = typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\s+/).join('.') : '';
   const text = (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40);
@@ -826,6 +832,27 @@ for (const table of document.querySelectorAll('main table')) {
     }
   }
   out.textBoxes += boxes.length;
+  // A column heading of one short word (指标, 数值, 较上年) stands on one line:
+  // cut into lines it reads as single characters stacked in a column.
+  for (const th of table.querySelectorAll('thead th')) {
+    const word = th.textContent.trim();
+    if (!word || /\s/.test(word) || [...word].length > 4 || !shown(th)) continue;
+    // The lines its text stands on: text boxes that share no height are on
+    // different lines (a sort button's own box does not count).
+    const rects = [];
+    const texts = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+    for (let n = texts.nextNode(); n; n = texts.nextNode()) {
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      rects.push(...Array.from(range.getClientRects()).filter(r => r.width >= 0.5 && r.height >= 0.5));
+    }
+    rects.sort((a, b) => a.top - b.top);
+    let lines = 0, bottom = -Infinity;
+    for (const r of rects) {
+      if (r.top >= bottom - 1) { lines++; bottom = r.bottom; } else bottom = Math.max(bottom, r.bottom);
+    }
+    if (lines > 1 && out.broken.length < 8) out.broken.push(`${name(th)} is cut over ${lines} lines in ${name(table).slice(0, 60)}`);
+  }
   const what = b => '“' + b.node.textContent.trim().slice(0, 24) + '”';
   for (const b of boxes) {
     if (!b.cell) continue;
