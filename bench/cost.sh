@@ -4,8 +4,9 @@
 #
 #   bench/cost.sh [SIZE]          SIZE: REPORTS or REPORTS:TOWNSHIPS (default 10000)
 #
-# Environment: RUNS=5 (runs of each variant; the wall time printed is their
-# median), RAYON_NUM_THREADS=$(nproc), TMPFS=/dev/shm.
+# Environment: RUNS=5 (runs of each variant, in turn, each run starting one
+# variant later; the wall time printed is their median),
+# RAYON_NUM_THREADS=$(nproc), TMPFS=/dev/shm.
 #
 # Variants, each a full build into an empty output:
 #   build --full   gongshi build --full, the command itself (with its build cache)
@@ -27,6 +28,10 @@ RUNS=${RUNS:-5}
 TMPFS=${TMPFS:-/dev/shm}
 export RAYON_NUM_THREADS=${RAYON_NUM_THREADS:-$(nproc)}
 parse_size "${1:-10000}"
+if ! [[ $RUNS =~ ^[1-9][0-9]*$ ]]; then
+  echo "RUNS must be 1 or more" >&2
+  exit 2
+fi
 
 cargo build --release --quiet --bin gongshi --example gen_site --example cost
 SITE=$(generated_site "$REPORTS" "$TOWNSHIPS")
@@ -38,14 +43,17 @@ VARIANTS=("build --full" all no-index no-downloads pages load)
 key() { echo "$WORK/times.${1// /_}"; }
 declare -A OUTPUT
 for ((run = 1; run <= RUNS; run++)); do
-  for v in "${VARIANTS[@]}"; do
+  # Each run starts one variant later, so none always follows the same one.
+  n=${#VARIANTS[@]}
+  for ((i = 0; i < n; i++)); do
+    v=${VARIANTS[$(((i + run - 1) % n))]}
     rm -rf "$WORK/public" "$WORK/.public.gongshi-cache"
     if [[ $v == "build --full" ]]; then
       timed "$(key "$v")" target/release/gongshi build --root "$WORK" --full --quiet
     else
       timed "$(key "$v")" target/release/examples/cost "$WORK" "$v"
     fi
-    if ((run == 1)); then
+    if [[ -z ${OUTPUT[$v]:-} ]]; then
       if [[ -d $WORK/public ]]; then
         OUTPUT[$v]="$(human "$(file_bytes "$WORK/public")"), $(find "$WORK/public" -type f | wc -l) files"
       else

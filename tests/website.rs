@@ -398,6 +398,36 @@ fn a_theme_s_own_words_need_only_what_they_change() {
         .collect();
     assert_eq!(nav, vec!["首页（本站）", "乡镇", "历年汇总", "开放数据"]);
 
+    // A section or a word left empty keeps the default's; `zh` is read as
+    // zh-CN, as in gongshi.yaml.
+    let file = zh.path().join("themes/plain/i18n.yaml");
+    std::fs::write(&file, "zh:\n  home: 本站首页\n  figures: ~\nen:\n").unwrap();
+    let built = build(zh.path());
+    let page = html(&built.out.join("zhangjiawo/2023/index.html"));
+    let nav: Vec<String> = page
+        .select(&sel("header.site-header nav a"))
+        .map(text)
+        .collect();
+    assert_eq!(nav[0], "本站首页");
+    assert_eq!(
+        page.select(&sel("h2#h-figures"))
+            .next()
+            .map(text)
+            .as_deref(),
+        Some("主要数据")
+    );
+    // A mistake in the file is shown where it is, as in content files.
+    std::fs::write(&file, "zh-CN:\n\thome: x\n").unwrap();
+    let o = common::gongshi()
+        .args(["build", "--root"])
+        .arg(zh.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("themes/plain/i18n.yaml:2:1"), "{err}");
+    assert!(err.contains("yaml-syntax"), "{err}");
+
     // An English site whose theme changes Chinese words only keeps the
     // built-in English ones.
     let en = tempfile::tempdir().unwrap();

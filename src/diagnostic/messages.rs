@@ -371,6 +371,8 @@ impl Problem {
             },
             (Problem::SourceChanged, Zh) => "构建过程中文件被修改了".into(),
             (Problem::SourceChanged, En) => "the file changed while the site was being built".into(),
+            (Problem::Template { template, detail }, Zh) if template.ends_with(".yaml") => format!("主题文件 {template} 有误：{detail}"),
+            (Problem::Template { template, detail }, En) if template.ends_with(".yaml") => format!("the theme file {template} is not valid: {detail}"),
             (Problem::Template { template, detail }, Zh) => format!("模板 {template} 出错：{detail}"),
             (Problem::Template { template, detail }, En) => format!("the template {template} failed: {detail}"),
             (Problem::ImportUnreadable { format, detail }, Zh) => {
@@ -657,9 +659,9 @@ impl Problem {
                 "remove the character or the character reference (such as &#27;) that writes it; paste text from other documents as plain text",
             ),
             (Problem::SourceChanged, _) => s("保存完所有文件后重新构建", "save your files, then build again"),
-            (Problem::Template { template, .. }, _) if template.ends_with(".yaml") => s(
-                "检查主题文件夹（themes/主题名/）中这个文件的 YAML 写法；删除该文件可恢复默认内容，缺少的词语会自动采用默认文字",
-                "check the YAML of this file in the theme's folder (themes/<name>/); remove the file to use the default (words it lacks are taken from the default anyway)",
+            (Problem::Template { template, .. }, _) if template.ends_with("glossary.yaml") => s(
+                "检查这个文件的 YAML 写法（它整体替换默认的术语表：每一节写 title 和 terms）；删除该文件可恢复默认术语表",
+                "check the YAML of this file (it replaces the default glossary whole: each section has a title and terms); remove the file to use the default glossary",
             ),
             (Problem::Template { .. }, _) => s(
                 "检查主题模板；删除 templates/ 中的同名文件可恢复默认模板",

@@ -95,7 +95,7 @@ fn load_glossary(theme: &Theme) -> Result<Vec<GlossarySection>, Diagnostic> {
     }
     serde_saphyr::from_str(&text).map_err(|e| {
         Diagnostic::site(Problem::Template {
-            template: "glossary.yaml".into(),
+            template: theme.origin("glossary.yaml"),
             detail: e.to_string(),
         })
     })
@@ -167,37 +167,99 @@ impl Renderer {
 /// From first to last, a later one winning: the default's Chinese, the
 /// theme's Chinese, the default's words for `lang`, the theme's.
 fn load_words(theme: &Theme, lang: Lang) -> Result<BTreeMap<String, String>, Diagnostic> {
-    type Table = BTreeMap<String, BTreeMap<String, String>>;
-    let read = |text: &str| -> Result<Table, Diagnostic> {
-        serde_saphyr::from_str(text).map_err(|e| {
-            Diagnostic::site(Problem::Template {
-                template: "i18n.yaml".into(),
-                detail: e.to_string(),
-            })
-        })
-    };
     let own_text = theme.text("i18n.yaml").unwrap_or_default();
     let builtin_text = Theme::builtin_text("i18n.yaml").unwrap_or_default();
-    let own = read(&own_text)?;
+    let own = read_words(&own_text, &theme.origin("i18n.yaml"))?;
     let builtin = if own_text == builtin_text {
-        None
+        Vec::new()
     } else {
-        Some(read(&builtin_text)?)
+        read_words(&builtin_text, "themes/default/i18n.yaml")?
     };
     let mut words = BTreeMap::new();
-    let tags = if lang == Lang::Zh {
-        vec![Lang::Zh.tag()]
+    let order = if lang == Lang::Zh {
+        vec![Lang::Zh]
     } else {
-        vec![Lang::Zh.tag(), lang.tag()]
+        vec![Lang::Zh, lang]
     };
-    for tag in tags {
-        for table in builtin.iter().chain([&own]) {
-            if let Some(some) = table.get(tag) {
+    for want in order {
+        for (of, some) in builtin.iter().chain(&own) {
+            if *of == want {
                 words.extend(some.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
         }
     }
     Ok(words)
+}
+
+/// A language's words, by key.
+type WordTable = BTreeMap<String, String>;
+
+/// The sections of an `i18n.yaml` (`file`, for messages), in order: each
+/// language's words. A section or a word left empty (`en:`, `home: ~`)
+/// leaves the default's words; a section named for a language gongshi
+/// does not speak is not read (`zh`, `zh-Hans` and `en-US` are read as
+/// `zh-CN` and `en`, as in `gongshi.yaml`).
+fn read_words(text: &str, file: &str) -> Result<Vec<(Lang, WordTable)>, Diagnostic> {
+    use crate::diagnostic::Expected;
+    use crate::yaml::{Node, Value};
+    let source: std::sync::Arc<str> = std::sync::Arc::from(text);
+    let root = crate::yaml::parse(text, crate::yaml::Offset { lines: 0 }, file, &source).map_err(
+        |all| {
+            all.into_iter().next().unwrap_or_else(|| {
+                Diagnostic::file(
+                    Problem::Template {
+                        template: file.into(),
+                        detail: String::new(),
+                    },
+                    file,
+                )
+            })
+        },
+    )?;
+    let wrong = |node: &Node, key: &str, expected: Expected| {
+        Diagnostic::at(
+            Problem::WrongType {
+                key: key.into(),
+                expected,
+            },
+            file,
+            node.pos,
+            source.clone(),
+        )
+    };
+    let sections = match &root.value {
+        Value::Null => return Ok(Vec::new()),
+        Value::Map(sections) => sections,
+        _ => return Err(wrong(&root, "i18n.yaml", Expected::Mapping)),
+    };
+    let mut out = Vec::new();
+    for section in sections {
+        let Some(lang) = Lang::parse(&section.key) else {
+            continue;
+        };
+        let mut words = BTreeMap::new();
+        match &section.value.value {
+            Value::Null => {}
+            Value::Map(entries) => {
+                for e in entries {
+                    match &e.value.value {
+                        Value::Null => {}
+                        Value::Seq(_) | Value::Map(_) => {
+                            return Err(wrong(&e.value, &e.key, Expected::Text));
+                        }
+                        _ => {
+                            if let Some(word) = e.value.scalar_text() {
+                                words.insert(e.key.clone(), word.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+            _ => return Err(wrong(&section.value, &section.key, Expected::Mapping)),
+        }
+        out.push((lang, words));
+    }
+    Ok(out)
 }
 
 /// What a build produced.

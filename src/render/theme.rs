@@ -15,6 +15,9 @@ include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 #[derive(Clone, Debug, Default)]
 pub struct Theme {
     files: BTreeMap<String, Vec<u8>>,
+    /// Where the site's own files came from (`themes/plain/i18n.yaml`,
+    /// `templates/404.html`), by theme path; the others are built in.
+    origins: BTreeMap<String, String>,
 }
 
 impl Theme {
@@ -24,9 +27,11 @@ impl Theme {
             .iter()
             .map(|(p, b)| ((*p).to_string(), b.to_vec()))
             .collect();
-        overlay(&mut files, &root.join("themes").join(name), "")?;
-        overlay(&mut files, &root.join("templates"), "templates/")?;
-        Ok(Theme { files })
+        let mut origins = BTreeMap::new();
+        let own = format!("themes/{name}/");
+        overlay(&mut files, &mut origins, root, &own, "")?;
+        overlay(&mut files, &mut origins, root, "templates/", "templates/")?;
+        Ok(Theme { files, origins })
     }
 
     /// A digest of every file of the theme (what the build cache compares).
@@ -45,7 +50,18 @@ impl Theme {
                 .iter()
                 .map(|(p, b)| ((*p).to_string(), b.to_vec()))
                 .collect(),
+            origins: BTreeMap::new(),
         }
+    }
+
+    /// Where a file of the theme comes from, for messages: the site's own
+    /// file (`themes/plain/i18n.yaml`), else the built-in one
+    /// (`themes/default/i18n.yaml`).
+    pub fn origin(&self, path: &str) -> String {
+        self.origins
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| format!("themes/default/{path}"))
     }
 
     /// A file of the embedded default theme, as text.
@@ -79,16 +95,25 @@ impl Theme {
     }
 }
 
-fn overlay(files: &mut BTreeMap<String, Vec<u8>>, dir: &Path, prefix: &str) -> std::io::Result<()> {
+/// Put the files under `root/from` over `files` (at `prefix` + their
+/// path), noting where each came from.
+fn overlay(
+    files: &mut BTreeMap<String, Vec<u8>>,
+    origins: &mut BTreeMap<String, String>,
+    root: &Path,
+    from: &str,
+    prefix: &str,
+) -> std::io::Result<()> {
+    let dir = root.join(from);
     if !dir.is_dir() {
         return Ok(());
     }
-    for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+    for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
         let entry = entry.map_err(std::io::Error::other)?;
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(dir) else {
+        let Ok(rel) = entry.path().strip_prefix(&dir) else {
             continue;
         };
         let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
@@ -96,10 +121,10 @@ fn overlay(files: &mut BTreeMap<String, Vec<u8>>, dir: &Path, prefix: &str) -> s
         if parts.iter().any(|p| p.starts_with('.')) {
             continue;
         }
-        files.insert(
-            format!("{prefix}{}", parts.join("/")),
-            std::fs::read(entry.path())?,
-        );
+        let rel = parts.join("/");
+        let path = format!("{prefix}{rel}");
+        files.insert(path.clone(), std::fs::read(entry.path())?);
+        origins.insert(path, format!("{from}{rel}"));
     }
     Ok(())
 }
