@@ -366,6 +366,17 @@ fn a_theme_s_own_words_need_only_what_they_change() {
     // A site's i18n.yaml written for an older gongshi, or with only the
     // words it wants to change: every other word comes from the built-in
     // theme (never the key itself), in the site's language.
+    let nav_of = |page: &scraper::Html| -> Vec<String> {
+        page.select(&sel("header.site-header nav a"))
+            .map(text)
+            .collect()
+    };
+    let heading = |page: &scraper::Html, id: &str| {
+        page.select(&sel(&format!("h2#{id}")))
+            .next()
+            .map(text)
+            .unwrap_or_default()
+    };
     let words = "zh-CN:\n  figures: 数据一览\n  home: 首页（本站）\n";
     let with_words = |root: &std::path::Path| {
         std::fs::create_dir_all(root.join("themes/plain")).unwrap();
@@ -384,18 +395,9 @@ fn a_theme_s_own_words_need_only_what_they_change() {
     with_words(zh.path());
     let built = build(zh.path());
     let page = html(&built.out.join("zhangjiawo/2023/index.html"));
-    let heading = |id: &str| {
-        page.select(&sel(&format!("h2#{id}")))
-            .next()
-            .map(text)
-            .unwrap_or_default()
-    };
-    assert_eq!(heading("h-figures"), "数据一览");
-    assert_eq!(heading("h-body"), "报告正文");
-    let nav: Vec<String> = page
-        .select(&sel("header.site-header nav a"))
-        .map(text)
-        .collect();
+    assert_eq!(heading(&page, "h-figures"), "数据一览");
+    assert_eq!(heading(&page, "h-body"), "报告正文");
+    let nav = nav_of(&page);
     assert_eq!(nav, vec!["首页（本站）", "乡镇", "历年汇总", "开放数据"]);
 
     // A section or a word left empty keeps the default's; `zh` is read as
@@ -404,25 +406,12 @@ fn a_theme_s_own_words_need_only_what_they_change() {
     std::fs::write(&file, "zh:\n  home: 本站首页\n  figures: ~\nen:\n").unwrap();
     let built = build(zh.path());
     let page = html(&built.out.join("zhangjiawo/2023/index.html"));
-    let nav: Vec<String> = page
-        .select(&sel("header.site-header nav a"))
-        .map(text)
-        .collect();
+    let nav = nav_of(&page);
     assert_eq!(nav[0], "本站首页");
-    assert_eq!(
-        page.select(&sel("h2#h-figures"))
-            .next()
-            .map(text)
-            .as_deref(),
-        Some("主要数据")
-    );
+    assert_eq!(heading(&page, "h-figures"), "主要数据");
     // A mistake in the file is shown where it is, as in content files.
     std::fs::write(&file, "zh-CN:\n\thome: x\n").unwrap();
-    let o = common::gongshi()
-        .args(["build", "--root"])
-        .arg(zh.path())
-        .output()
-        .unwrap();
+    let o = common::run(&["build", "--root", zh.path().to_str().unwrap()]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("themes/plain/i18n.yaml:2:1"), "{err}");
@@ -435,10 +424,7 @@ fn a_theme_s_own_words_need_only_what_they_change() {
     with_words(en.path());
     let built = build(en.path());
     let page = html(&built.out.join("index.html"));
-    let nav: Vec<String> = page
-        .select(&sel("header.site-header nav a"))
-        .map(text)
-        .collect();
+    let nav = nav_of(&page);
     assert_eq!(nav, vec!["Home", "Townships", "All years", "Open data"]);
 }
 

@@ -237,25 +237,20 @@ fn read_words(text: &str, file: &str) -> Result<Vec<(Lang, WordTable)>, Diagnost
         let Some(lang) = Lang::parse(&section.key) else {
             continue;
         };
-        let mut words = BTreeMap::new();
-        match &section.value.value {
-            Value::Null => {}
-            Value::Map(entries) => {
-                for e in entries {
-                    match &e.value.value {
-                        Value::Null => {}
-                        Value::Seq(_) | Value::Map(_) => {
-                            return Err(wrong(&e.value, &e.key, Expected::Text));
-                        }
-                        _ => {
-                            if let Some(word) = e.value.scalar_text() {
-                                words.insert(e.key.clone(), word.to_string());
-                            }
-                        }
-                    }
-                }
-            }
+        let entries = match &section.value.value {
+            Value::Null => &[][..],
+            Value::Map(entries) => entries.as_slice(),
             _ => return Err(wrong(&section.value, &section.key, Expected::Mapping)),
+        };
+        let mut words = BTreeMap::new();
+        for e in entries {
+            if matches!(e.value.value, Value::Seq(_) | Value::Map(_)) {
+                return Err(wrong(&e.value, &e.key, Expected::Text));
+            }
+            // Null has no text: the default's word stays.
+            if let Some(word) = e.value.scalar_text() {
+                words.insert(e.key.clone(), word.to_string());
+            }
         }
         out.push((lang, words));
     }
